@@ -1,0 +1,3 @@
+from ptms_cli.cli.app import main
+
+main()

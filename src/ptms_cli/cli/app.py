@@ -1,0 +1,174 @@
+"""The `ptms` application: French help, French usage errors, fixed exit codes.
+
+Exit codes: 0 success; 1 findings (or a failed operation); 2 usage error or unreadable input;
+130 interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from typer.core import TyperCommand, TyperGroup
+
+from .. import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class _French:
+    """Mixin: the built-in --help option and the usage line speak French."""
+
+    options_metavar = "[OPTIONS]"
+
+    def get_help_option(self, ctx):  # type: ignore[override]
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "Afficher cette aide et quitter."
+        return option
+
+    def format_usage(self, ctx, formatter) -> None:  # type: ignore[override]
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        pieces = [p.replace("COMMAND", "COMMANDE").replace("[ARGS]", "[ARGUMENTS]") for p in pieces]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="Usage : ")
+
+
+def _french_help_panels() -> None:
+    from typer import rich_utils as ru
+
+    ru.ARGUMENTS_PANEL_TITLE = "Arguments"
+    ru.OPTIONS_PANEL_TITLE = "Options"
+    ru.COMMANDS_PANEL_TITLE = "Commandes"
+    ru.ERRORS_PANEL_TITLE = "Erreur"
+    ru.ABORTED_TEXT = "Interrompu."
+    ru.DEFAULT_STRING = "[défaut : {}]"
+    ru.REQUIRED_LONG_STRING = "[obligatoire]"
+    ru.ENVVAR_STRING = "[variable d'environnement : {}]"
+    from typer.core import TyperArgument, TyperOption
+
+    for cls in (TyperArgument, TyperOption):
+        original = cls.display_type_rich
+        if getattr(original, "_ptms", False):
+            continue
+
+        def display_type_rich(self, ctx, _original=original):
+            shown = _original(self, ctx)
+            if shown is None or "|" in shown:
+                return shown
+            base = shown.strip("<>").split("[")[0].split(" ")[0]
+            return {"int": "<entier>", "float": "<nombre>", "path": "<chemin>", "str": "<texte>", "text": "<texte>"}.get(base)
+
+        display_type_rich._ptms = True
+        cls.display_type_rich = display_type_rich
+
+
+class Command(_French, TyperCommand):
+    pass
+
+
+class Group(_French, TyperGroup):
+    def list_commands(self, ctx):  # keep the order of registration (the three steps)
+        return list(self.commands)
+
+
+app = typer.Typer(
+    name="ptms",
+    cls=Group,
+    help=(
+        "Outils pour construire un [bold]projet territorial de médiation sociale[/bold] : "
+        "mobiliser les partenaires, écrire le cahier des charges et son plan de financement, "
+        "rédiger la convention unique."
+    ),
+    epilog="Codes de sortie : 0 succès ; 1 problèmes trouvés ; 2 usage incorrect ou fichier illisible ; 130 interrompu.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+
+def command(name: str, **kw):
+    """Register a command with the French help option."""
+    return app.command(name, cls=Command, **kw)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"ptms {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", "-V", help="Afficher la version et quitter.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """Projet territorial de médiation sociale."""
+
+
+def _register() -> None:
+    from . import cmd_schema, cmd_status, cmd_validate  # noqa: F401  (each registers itself)
+
+
+def _french_usage(exc) -> str:
+    from typer._click import exceptions as ce
+
+    param = getattr(exc, "param", None)
+    pname = None
+    if param is not None:
+        pname = "/".join(param.opts) if getattr(param, "param_type_name", "") == "option" else (param.metavar or param.name.upper())
+    if isinstance(exc, ce.NoSuchOption):
+        msg = f"option inconnue « {exc.option_name} »"
+        if exc.possibilities:
+            msg += " : vouliez-vous dire " + " ou ".join(f"« {p} »" for p in sorted(exc.possibilities)) + " ?"
+        return msg
+    if isinstance(exc, ce.MissingParameter):
+        return f"argument obligatoire manquant : {pname}" if pname else "argument obligatoire manquant"
+    if isinstance(exc, ce.BadOptionUsage) and "requires an argument" in exc.message:
+        return f"l'option « {exc.option_name} » attend une valeur"
+    if isinstance(exc, ce.BadParameter):
+        text = exc.message
+        if "is not one of" in text or "is not a valid" in text or "is not in the range" in text:
+            text = "valeur « " + text.split("'")[1] + " » non acceptée" if "'" in text else "valeur non acceptée"
+        return f"valeur invalide pour {pname} : {text}" if pname else f"valeur invalide : {text}"
+    if "No such command" in exc.message:
+        name = exc.message.split("'")[1] if "'" in exc.message else ""
+        return f"commande inconnue « {name} »"
+    if "Got unexpected extra argument" in exc.message:
+        return "argument en trop : " + exc.message.split("(")[-1].rstrip(")")
+    if "Missing command" in exc.message:
+        return "commande manquante"
+    return exc.message
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `ptms` console script; returns (and exits with) the exit code."""
+    from typer._click import exceptions as ce
+
+    _register()
+    cli = typer.main.get_command(app)
+    args = sys.argv[1:] if argv is None else argv
+    if not args or any(a in ("-h", "--help") for a in args):
+        _french_help_panels()
+    try:
+        code = cli.main(args=args, prog_name="ptms", standalone_mode=False)
+    except ce.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # `ptms` alone: the help was shown
+            return _finish(EXIT_OK, argv)
+        where = exc.ctx.command_path if exc.ctx else "ptms"
+        print(f"Erreur : {_french_usage(exc)}\nAide : « {where} --help ».", file=sys.stderr)
+        code = EXIT_USAGE
+    except ce.ClickException as exc:
+        print(f"Erreur : {exc.message}", file=sys.stderr)
+        code = EXIT_USAGE
+    except (ce.Abort, KeyboardInterrupt):
+        print("\nInterrompu : rien n'a été modifié.", file=sys.stderr)
+        code = EXIT_INTERRUPTED
+    return _finish(code if isinstance(code, int) else EXIT_OK, argv)
+
+
+def _finish(code: int, argv: list[str] | None) -> int:
+    if argv is None:
+        sys.exit(code)
+    return code

@@ -1,0 +1,31 @@
+"""Expand the FILE arguments of a command: files, directories (recursively) and glob patterns."""
+
+from __future__ import annotations
+
+import glob
+from pathlib import Path
+
+SUFFIXES = (".yaml", ".yml")
+
+
+def expand(args: list[str]) -> tuple[list[Path], list[str]]:
+    """Return (files, arguments that matched nothing). Order is kept, duplicates dropped."""
+    files: list[Path] = []
+    unmatched: list[str] = []
+    for arg in args:
+        path = Path(arg)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
+            if not found:
+                unmatched.append(arg)
+            files.extend(found)
+        elif path.exists() or not glob.has_magic(arg):
+            files.append(path)  # a missing plain path is reported by the loader, with its name
+        else:
+            found = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
+            if not found:
+                unmatched.append(arg)
+            files.extend(found)
+    seen: set[Path] = set()
+    unique = [f for f in files if not (f in seen or seen.add(f))]
+    return unique, unmatched

@@ -1,0 +1,76 @@
+"""Findings: what the checks report, located in the project file."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+# Every code the tool can emit, with its short French title. One place: the README's table and
+# `ptms validate --format json` consumers rely on codes being stable.
+CODES: dict[str, str] = {
+    "PTMS-E001": "Fichier illisible",
+    "PTMS-E002": "Encodage non UTF-8 ou fichier binaire",
+    "PTMS-E003": "Syntaxe YAML invalide",
+    "PTMS-E004": "Clé en double",
+    "PTMS-E005": "Étiquette YAML non autorisée",
+    "PTMS-E006": "Fichier trop gros ou trop d'alias",
+    "PTMS-E007": "Le document n'est pas un projet (vide ou pas un dictionnaire)",
+    "PTMS-E010": "Champ obligatoire manquant",
+    "PTMS-E011": "Valeur invalide",
+    "PTMS-E012": "Clé inconnue",
+    "PTMS-E020": "Identifiant en double",
+    "PTMS-E021": "Référence introuvable",
+    "PTMS-E022": "Champ d'intervention inconnu",
+    "PTMS-E030": "Année non équilibrée",
+    "PTMS-E031": "Année hors de la période",
+    "PTMS-E032": "L'opérateur n'est pas un partenaire",
+    "PTMS-E033": "Financeur non signataire",
+    "PTMS-E034": "Dates incohérentes",
+    "PTMS-E035": "Échéancier de versement incomplet",
+    "PTMS-E036": "Répartition impossible",
+    "PTMS-E040": "Étape incomplète",
+    "PTMS-W030": "Reste à financer",
+    "PTMS-W031": "Fin de postes aidés pendant la période",
+    "PTMS-W032": "Forte variation d'une contribution",
+    "PTMS-W041": "Objectif sans indicateur",
+    "PTMS-W042": "Signataire engagé sans représentant",
+    "PTMS-W050": "Besoin non couvert par le service",
+}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    file: str = ""
+    line: int = 0
+    column: int = 0
+    hint: str = ""
+    path: str = ""
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def location(self) -> str:
+        if self.line:
+            return f"{self.file}:{self.line}:{self.column}"
+        return self.file
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        d.pop("extra")
+        return d
+
+
+def error(code: str, message: str, **kw) -> Finding:
+    return Finding(code, Severity.ERROR, message, **kw)
+
+
+def warning(code: str, message: str, **kw) -> Finding:
+    return Finding(code, Severity.WARNING, message, **kw)

@@ -1,0 +1,242 @@
+"""The only place that reads YAML for validation: safe, bounded, and located.
+
+The file is composed into a node tree with PyYAML's C composer (never constructed by PyYAML, so no
+tag can run code), then turned into plain Python values here. Every key and value keeps its line
+and column; duplicate keys, unknown tags, alias bombs, wrong encodings and oversized files are
+errors with a location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .findings import Finding, error
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_ALIASES = 100
+MAX_NODES = 200_000
+
+Loc = tuple  # path of keys and indexes from the document root
+
+_TAG = "tag:yaml.org,2002:"
+_ALLOWED_SCALARS = {_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+
+# PyYAML's English problems -> French explanations.
+_PROBLEMS = [
+    ("cannot start any token", "caractère interdit à cet endroit (une tabulation ? YAML s'indente avec des espaces)"),
+    ("found a tab character", "tabulation interdite : YAML s'indente avec des espaces"),
+    ("could not find expected ':'", "« : » attendu après une clé"),
+    ("mapping values are not allowed here",
+     "« : » inattendu (indentation incohérente, ou une valeur contenant « : » à mettre entre guillemets)"),
+    ("found undefined alias", "alias « * » non défini"),
+    ("found unexpected end of stream", "fin de fichier inattendue (guillemet, crochet ou accolade non fermé ?)"),
+    ("did not find expected key", "clé attendue : l'indentation est incohérente"),
+    ("did not find expected node content", "valeur attendue"),
+    ("did not find expected '-' indicator", "élément de liste « - » attendu : l'indentation est incohérente"),
+    ("expected <block end>", "indentation incohérente"),
+    ("expected ',' or ']'", "« , » ou « ] » attendu dans la liste entre crochets"),
+    ("expected ',' or '}'", "« , » ou « } » attendu dans le dictionnaire entre accolades"),
+    ("special characters are not allowed", "caractère de contrôle interdit dans un fichier YAML"),
+    ("expected a single document", "un seul document YAML attendu (le fichier contient « --- » plusieurs fois)"),
+    ("found unknown escape character", "séquence d'échappement inconnue entre guillemets doubles"),
+    ("found character that cannot start any token", "caractère interdit en début de valeur (à mettre entre guillemets)"),
+    ("while scanning an alias", "alias invalide"),
+    ("while scanning an anchor", "ancre invalide"),
+    ("found unexpected ':'", "« : » inattendu"),
+]
+
+
+class LoadError(Exception):
+    """The file cannot be turned into data. `unreadable` means exit code 2 (not a finding)."""
+
+    def __init__(self, finding: Finding, unreadable: bool = False):
+        super().__init__(finding.message)
+        self.finding = finding
+        self.unreadable = unreadable
+
+
+@dataclass
+class Loaded:
+    file: str
+    data: Any
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+
+    def where(self, loc: Loc, key: bool = False) -> tuple[int, int]:
+        """Line and column (1-based) of the value (or key) at `loc`, or of its nearest ancestor."""
+        loc = tuple(loc)
+        while True:
+            table = self.keys if key and loc in self.keys else self.values
+            if loc in table:
+                return table[loc]
+            if not loc:
+                return (1, 1)
+            loc = loc[:-1]
+
+
+def read_text(path: Path, shown: str) -> str:
+    """Read a project file as UTF-8 text (BOM and CRLF accepted)."""
+
+    def fail(msg: str, hint: str = "", code: str = "PTMS-E001", line: int = 0, col: int = 0) -> LoadError:
+        return LoadError(error(code, msg, file=shown, hint=hint, line=line, column=col), unreadable=True)
+
+    try:
+        if path.is_dir():
+            raise fail("c'est un dossier, pas un fichier", "Donnez un fichier .yaml ou utilisez « ptms validate DOSSIER ».")
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise fail(f"fichier trop gros ({size} octets, maximum {MAX_BYTES})", code="PTMS-E006")
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise fail("fichier introuvable", "Vérifiez le chemin et le nom du fichier.") from None
+    except PermissionError:
+        raise fail("lecture interdite (droits insuffisants)") from None
+    except OSError as exc:
+        raise fail(f"lecture impossible ({exc.strerror or exc})") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise fail("fichier encodé en UTF-16", "Enregistrez le fichier en UTF-8.", code="PTMS-E002")
+    if b"\x00" in raw:
+        pos = raw.index(b"\x00")
+        line, col = _byte_position(raw, pos)
+        raise fail("fichier binaire (octet nul)", "Un projet ptms est un fichier texte YAML en UTF-8.",
+                   code="PTMS-E002", line=line, col=col)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line, col = _byte_position(raw, exc.start)
+        raise fail(
+            f"octet {raw[exc.start]:#04x} invalide en UTF-8 (fichier en Latin-1 ou Windows-1252 ?)",
+            "Enregistrez le fichier en UTF-8 (dans votre éditeur : « Enregistrer sous… », encodage UTF-8).",
+            code="PTMS-E002", line=line, col=col,
+        ) from None
+    return text
+
+
+def _byte_position(raw: bytes, pos: int) -> tuple[int, int]:
+    line = raw.count(b"\n", 0, pos) + 1
+    start = raw.rfind(b"\n", 0, pos) + 1
+    return line, len(raw[start:pos].decode("utf-8", "replace")) + 1
+
+
+def load(path: Path | str, shown: str | None = None) -> Loaded:
+    path = Path(path)
+    shown = shown if shown is not None else str(path)
+    return parse(read_text(path, shown), shown)
+
+
+def parse(text: str, shown: str) -> Loaded:
+    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        root = yaml.compose(text, Loader=loader_cls)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or ""
+        fr = next((f for e, f in _PROBLEMS if e in problem or e in (exc.context or "")), None)
+        msg = fr or f"syntaxe YAML invalide ({problem})"
+        raise LoadError(
+            error("PTMS-E003", msg, file=shown, line=mark.line + 1 if mark else 0, column=mark.column + 1 if mark else 0,
+                  hint="Vérifiez l'indentation (espaces, pas de tabulation) et les guillemets autour de cette position.")
+        ) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
+        raise LoadError(error("PTMS-E003", f"syntaxe YAML invalide ({exc})", file=shown)) from None
+    if root is None:
+        raise LoadError(error("PTMS-E007", "le fichier est vide (ou ne contient que des commentaires)", file=shown,
+                              line=1, column=1, hint="Créez un projet avec « ptms init FICHIER »."))
+    loaded = Loaded(shown, None)
+    builder = _Builder(loaded)
+    data = builder.build(root, ())
+    if not isinstance(data, dict):
+        kind = "une liste" if isinstance(data, list) else "une valeur simple"
+        raise LoadError(error("PTMS-E007", f"le document est {kind}, un dictionnaire de clés est attendu",
+                              file=shown, line=root.start_mark.line + 1, column=root.start_mark.column + 1,
+                              hint="Un projet commence par « schema_version: 1 » puis « name: … »."))
+    loaded.data = data
+    return loaded
+
+
+class _Builder:
+    def __init__(self, loaded: Loaded):
+        self.loaded = loaded
+        self.seen: set[int] = set()
+        self.stack: set[int] = set()
+        self.aliases = 0
+        self.nodes = 0
+        self.constructor = yaml.SafeLoader("")  # only used for scalar conversion (int, bool, timestamp)
+
+    def _fail(self, code: str, node: yaml.Node, msg: str, hint: str = "") -> LoadError:
+        m = node.start_mark
+        return LoadError(error(code, msg, file=self.loaded.file, line=m.line + 1, column=m.column + 1, hint=hint))
+
+    def build(self, node: yaml.Node, loc: Loc) -> Any:
+        self.nodes += 1
+        if id(node) in self.seen:
+            self.aliases += 1
+            if id(node) in self.stack:
+                raise self._fail("PTMS-E006", node, "alias récursif (une ancre se contient elle-même)")
+            if self.aliases > MAX_ALIASES:
+                raise self._fail("PTMS-E006", node, f"trop d'alias (plus de {MAX_ALIASES})",
+                                 "Les alias « * » sont limités pour éviter les fichiers piégés.")
+        if self.nodes > MAX_NODES:
+            raise self._fail("PTMS-E006", node, f"document trop volumineux (plus de {MAX_NODES} valeurs)",
+                             "Les alias imbriqués démultiplient la taille du document.")
+        self.seen.add(id(node))
+        m = node.start_mark
+        self.loaded.values.setdefault(loc, (m.line + 1, m.column + 1))
+        if isinstance(node, yaml.MappingNode):
+            if node.tag != _TAG + "map":
+                raise self._tag_error(node)
+            self.stack.add(id(node))
+            out: dict = {}
+            for knode, vnode in node.value:
+                if knode.tag == _TAG + "merge":
+                    raise self._fail("PTMS-E005", knode, "les fusions « << » ne sont pas prises en charge",
+                                     "Recopiez les clés au lieu de fusionner une ancre.")
+                if not isinstance(knode, yaml.ScalarNode):
+                    raise self._fail("PTMS-E003", knode, "une clé doit être un texte simple")
+                key = self.scalar(knode)
+                if isinstance(key, (dt.date, Decimal, float, bool)) or key is None:
+                    key = knode.value
+                if key in out:
+                    first = self.loaded.keys.get(loc + (key,), (0, 0))
+                    raise self._fail("PTMS-E004", knode, f"clé « {key} » en double (déjà définie ligne {first[0]})",
+                                     "YAML garderait silencieusement la dernière valeur : supprimez ou fusionnez l'une des deux.")
+                km = knode.start_mark
+                self.loaded.keys[loc + (key,)] = (km.line + 1, km.column + 1)
+                out[key] = self.build(vnode, loc + (key,))
+            self.stack.discard(id(node))
+            return out
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _TAG + "seq":
+                raise self._tag_error(node)
+            self.stack.add(id(node))
+            items = [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
+            self.stack.discard(id(node))
+            return items
+        return self.scalar(node)
+
+    def _tag_error(self, node: yaml.Node) -> LoadError:
+        return self._fail("PTMS-E005", node, f"étiquette YAML « {node.tag.replace(_TAG, '!!')} » non autorisée",
+                          "Seules les valeurs YAML simples sont acceptées ; rien n'est jamais exécuté.")
+
+    def scalar(self, node: yaml.Node) -> Any:
+        if node.tag not in _ALLOWED_SCALARS:
+            raise self._tag_error(node)
+        if node.tag == _TAG + "str":
+            return node.value
+        if node.tag == _TAG + "float":
+            # Floats become exact decimals: 12000.10 must stay 12000.10, not 12000.0999…
+            text = node.value.replace("_", "")
+            try:
+                return Decimal(text)
+            except InvalidOperation:
+                return float(self.constructor.construct_yaml_float(node))
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError) as exc:
+            raise self._fail("PTMS-E003", node, f"valeur « {node.value} » illisible ({exc})") from None

@@ -1,0 +1,60 @@
+"""Shared building blocks of the project model.
+
+Field metadata is the one definition of every question: `title` is the French label, `description`
+the French help text. The wizard, the JSON Schema and the documents all read them from here.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from .. import referential
+
+CENT = Decimal("0.01")
+
+
+class Model(BaseModel):
+    """Base of every section: unknown keys are errors, strings are stripped."""
+
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+    )
+
+
+def F(title: str, description: str | None = None, **kw: Any) -> Any:
+    """A field with its French label (`title`) and help text (`description`)."""
+    return Field(title=title, description=description, **kw)
+
+
+def _to_cents(value: Decimal) -> Decimal:
+    if not value.is_finite():
+        raise ValueError("le montant doit être un nombre fini")
+    if value != value.quantize(CENT):
+        raise ValueError("un montant a au plus deux décimales (centimes)")
+    return value.quantize(CENT)
+
+
+Money = Annotated[Decimal, Field(ge=0), AfterValidator(_to_cents)]
+"""An amount in euros, exact to the cent, never negative."""
+
+Rate = Annotated[Decimal, Field(ge=0, le=1)]
+"""A rate between 0 and 1 (0.02 = 2 %)."""
+
+Id = Annotated[
+    str,
+    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64),
+    Field(description="Identifiant court : minuscules, chiffres, « - » ou « _ » (ex. « ville-nord »)."),
+]
+
+Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
+Year = Annotated[int, Field(ge=2000, le=2100)]
+YearAmounts = dict[Year, Money]
+Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+def choice(vocabulary: str) -> Any:
+    """Literal type of the ids of a referential vocabulary (closed list)."""
+    return Literal[tuple(referential.ALL[vocabulary])]  # type: ignore[misc]

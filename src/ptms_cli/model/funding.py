@@ -1,0 +1,92 @@
+"""Budget (costs) and funding (resources and contributions) of the service: step 2.
+
+The funding engine (`ptms_cli.funding`) computes the yearly plan from these parameters.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from .base import F, Id, Model, Money, Rate, Text, YearAmounts, choice
+
+
+class PostType(Model):
+    id: Id = F("Identifiant du type de poste")
+    label: Text = F("Libellé", "Ex. « Médiateur social ».")
+    yearly_cost: Money = F(
+        "Coût annuel chargé d'un ETP", "Salaire, charges, tenue… pour un ETP sur un an (35 000 à 50 000 €)."
+    )
+
+
+class CostLine(Model):
+    label: Text = F("Libellé de la ligne de coût")
+    category: str | None = F("Catégorie", "Ex. « équipement », « locaux ».", default=None)
+    amounts: YearAmounts = F("Montants par année", "Ex. {2026: 12000.00, 2027: 12000.00}.", default_factory=dict)
+
+
+class Budget(Model):
+    base_year: int | None = F("Année de référence des coûts", "Par défaut, la première année du projet.", default=None)
+    indexation_rate: Rate = F("Taux d'indexation annuel", "Ex. 0.02 pour 2 % par an.", default=Decimal(0))
+    post_types: list[PostType] = F("Types de postes", default_factory=list)
+    supervision: Money | None = F("Encadrement (par an)", default=None)
+    training: Money | None = F("Formation (par an)", default=None)
+    equipment: Money | None = F("Équipement (par an)", default=None)
+    premises: Money | None = F("Locaux (par an)", default=None)
+    overhead_rate: Rate = F("Frais de structure", "Taux appliqué aux coûts directs, ex. 0.07.", default=Decimal(0))
+    lines: list[CostLine] = F("Lignes de coût explicites", default_factory=list)
+
+
+class DatedAmount(Model):
+    since: date = F("Applicable à partir du")
+    amount: Money = F("Montant")
+
+
+class Parameters(Model):
+    adulte_relais_aid: list[DatedAmount] = F(
+        "Aide de l'État par poste adulte-relais (par an)",
+        "Montants datés ; par défaut 17 538,40 € (2013) puis 22 810,61 € (2024).",
+        default_factory=list,
+    )
+    smic_hourly: list[DatedAmount] = F("SMIC horaire brut", "Montants datés, pour l'aide PEC.", default_factory=list)
+
+
+class Resource(Model):
+    id: Id = F("Identifiant de la ressource")
+    kind: choice("resource_kinds") = F("Type de ressource", "fipd, contrat_de_ville, mecenat ou autre.")
+    label: Text = F("Libellé")
+    partner: Id | None = F("Partenaire qui verse", default=None)
+    nature: choice("funding_natures") = F("Nature des crédits", default="credits_specifiques")
+    amounts: YearAmounts = F("Montants par année", default_factory=dict)
+
+
+class Contribution(Model):
+    partner: Id = F("Partenaire contributeur")
+    nature: choice("funding_natures") = F("Nature des crédits", default="droit_commun")
+    amounts: YearAmounts = F("Montants fixes par année", default_factory=dict)
+
+
+class AllocationShare(Model):
+    partner: Id = F("Partenaire")
+    weight: Money | None = F(
+        "Poids", "Pourcentage (clé « percentages ») ; ignoré pour les autres clés.", default=None
+    )
+
+
+class Allocation(Model):
+    method: choice("allocation_methods") = F(
+        "Clé de répartition du reste à financer",
+        "percentages, hours (heures achetées dans les secteurs du partenaire), population ou equal.",
+    )
+    nature: choice("funding_natures") = F("Nature des crédits", default="droit_commun")
+    partners: list[AllocationShare] = F("Partenaires qui se répartissent le reste", default_factory=list)
+
+
+class Funding(Model):
+    resources: list[Resource] = F("Ressources (hors contributions des partenaires)", default_factory=list)
+    contributions: list[Contribution] = F("Contributions fixes des partenaires", default_factory=list)
+    allocation: Allocation | None = F("Répartition du reste à financer", default=None)
+    jump_threshold: Rate = F(
+        "Seuil d'alerte de variation", "Variation annuelle d'une part au-delà de laquelle avertir (0.25 = 25 %).",
+        default=Decimal("0.25"),
+    )

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from .base import F, Id, Model, choice
+
+
+class Committee(Model):
+    members: list[Id] = F("Membres", "Identifiants des partenaires membres.", default_factory=list)
+    chair: Id | None = F("Présidence", "Identifiant du partenaire qui préside.", default=None)
+    meetings_per_year: int | None = F("Réunions par an", default=None, ge=0, le=52)
+    decision_rule: choice("decision_rules") | None = F("Règle de décision", default=None)
+    role: str | None = F("Missions du comité", default=None)
+
+
+class Governance(Model):
+    steering_committee: Committee = F(
+        "Comité de pilotage", "Instance politique : orientations, budget, évaluation."
+    )
+    technical_committee: Committee | None = F(
+        "Comité technique", "Instance opérationnelle : suivi des actions, coordination.", default=None
+    )

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date
+
+from .base import F, Id, Model, Text, choice
+
+
+class Representative(Model):
+    name: Text = F("Nom du représentant", "Personne qui signe pour le partenaire.")
+    title: Text = F("Qualité", "Ex. « Maire », « Directeur général ».")
+    decision: str | None = F(
+        "Décision autorisant la signature", "Ex. « délibération n° 2026-045 du conseil municipal ».", default=None
+    )
+    decision_date: date | None = F("Date de la décision", default=None)
+
+
+class Contact(Model):
+    name: str | None = F("Nom du contact", default=None)
+    function: str | None = F("Fonction", default=None)
+    email: str | None = F(
+        "Courriel professionnel", default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
+    phone: str | None = F("Téléphone professionnel", default=None)
+
+
+class Need(Model):
+    field: Id = F("Champ d'intervention", "Identifiant d'un champ (référentiel ou champ ajouté).")
+    sectors: list[Id] = F("Secteurs concernés", "Identifiants des secteurs du territoire.", default_factory=list)
+    description: str | None = F("Description du besoin", default=None)
+    hours_per_week: float | None = F("Heures par semaine souhaitées", default=None, ge=0, le=168)
+
+
+class Partner(Model):
+    id: Id = F("Identifiant du partenaire")
+    name: Text = F("Nom du partenaire")
+    kind: choice("partner_kinds") = F("Type de partenaire")
+    roles: list[choice("partner_roles")] = F(
+        "Rôles", "Financeur, opérateur, prescripteur, bénéficiaire, signataire (plusieurs possibles).",
+        default_factory=list,
+    )
+    status: choice("mobilization_statuses") = F(
+        "Statut de mobilisation", "identified, contacted, interested, committed ou declined.", default="identified"
+    )
+    address: str | None = F("Adresse du siège", default=None)
+    siret: str | None = F("SIRET", default=None, pattern=r"^\d{14}$")
+    population: int | None = F("Population", "Pour une clé de répartition à la population.", default=None, ge=0)
+    representative: Representative | None = F("Représentant légal", default=None)
+    contact: Contact | None = F("Contact professionnel", default=None)
+    fields: list[Id] = F("Champs d'intérêt", default_factory=list)
+    needs: list[Need] = F("Besoins exprimés", default_factory=list)
+    notes: str | None = F("Notes", default=None)
+
+
+class Objective(Model):
+    id: Id = F("Identifiant de l'objectif")
+    statement: Text = F("Énoncé de l'objectif partagé")
+    partners: list[Id] = F("Partenaires concernés", default_factory=list)
+    fields: list[Id] = F("Champs d'intervention", default_factory=list)
+
+
+class Actor(Model):
+    id: Id = F("Identifiant de l'acteur")
+    name: Text = F("Nom de l'acteur de médiation existant")
+    partner: Id | None = F("Partenaire employeur", "Identifiant du partenaire, s'il en est un.", default=None)
+    fields: list[Id] = F("Champs couverts", default_factory=list)
+    sectors: list[Id] = F("Secteurs couverts", default_factory=list)
+    hours_per_week: float | None = F("Heures par semaine", default=None, ge=0, le=10000)
+    time_slots: str | None = F("Horaires", "Ex. « du lundi au vendredi, 16 h – 20 h ».", default=None)
+
+
+class Milestone(Model):
+    date: dt.date = F("Date")
+    label: Text = F("Étape", "Ex. « Réunion de lancement des partenaires ».")

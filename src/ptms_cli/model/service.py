@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from pydantic import Field
+from typing import Annotated
+
+from .base import F, Id, Model, Rate, Text, Time, choice
+
+
+class TimeSlot(Model):
+    days: list[choice("weekdays")] = F("Jours", default_factory=list)
+    start: Time = F("Heure de début", "Format HH:MM, ex. 16:00.")
+    end: Time = F("Heure de fin", "Format HH:MM, ex. 20:00.")
+
+
+class ServiceSector(Model):
+    sector: Id = F("Secteur", "Identifiant d'un secteur du territoire.")
+    hours_per_week: float = F("Heures de présence par semaine", ge=0, le=10000)
+    fields: list[Id] = F("Champs couverts dans ce secteur", "Vide : tous les champs du service.", default_factory=list)
+    time_slots: list[TimeSlot] = F("Créneaux", default_factory=list)
+    priority: bool = F("Secteur prioritaire (renforcement)", default=False)
+
+
+class Post(Model):
+    id: Id = F("Identifiant du poste")
+    title: Text = F("Intitulé du poste", "Ex. « Médiateur social ».")
+    post_type: Id | None = F("Type de poste (coût)", "Identifiant d'un type de poste du budget.", default=None)
+    fte: Annotated[Decimal, Field(gt=0, le=1)] = F("Équivalent temps plein (ETP)", "Entre 0 et 1.", default=Decimal(1))
+    count: int = F("Nombre de postes identiques", default=1, ge=1, le=500)
+    contract: choice("contract_types") = F("Type de contrat", default="cdi")
+    start: date | None = F("Début", "Début du poste ou de la convention d'aide.", default=None)
+    end: date | None = F("Fin", "Fin du poste ou de la convention d'aide (adulte-relais : 3 ans).", default=None)
+    aid_rate: Rate | None = F("Taux d'aide PEC", "Entre 0,30 et 0,60 du SMIC sur 20 h/semaine.", default=None)
+    aid_hours_per_week: int | None = F("Heures aidées par semaine (PEC)", default=None, ge=1, le=35)
+    sectors: list[Id] = F("Secteurs d'affectation", default_factory=list)
+
+
+class Supervision(Model):
+    description: str | None = F("Encadrement", "Qui encadre les médiateurs, comment.", default=None)
+    fte: Annotated[Decimal, Field(ge=0, le=100)] | None = F("ETP d'encadrement", default=None)
+
+
+class Training(Model):
+    title: Text = F("Formation")
+    provider: str | None = F("Organisme", "Ex. CNFPT, AFPA, CNAM, France Médiation.", default=None)
+    certification: str | None = F("Certification visée", "Ex. « Technicien médiateur social » (niveau 4).", default=None)
+    hours: int | None = F("Durée (heures)", default=None, ge=0, le=5000)
+    year: int | None = F("Année", default=None, ge=2000, le=2100)
+    audience: str | None = F("Public", default=None)
+    pooled: bool = F("Mutualisée entre structures", default=False)
+
+
+class Reporting(Model):
+    tool: str | None = F("Outil de suivi", "Ex. « tableau de bord partagé », logiciel de main courante.", default=None)
+    frequency: choice("frequencies") | None = F("Fréquence des bilans", default=None)
+
+
+class Service(Model):
+    name: Text = F("Nom du service", "Ex. « Service intercommunal de médiation sociale ».")
+    operator: Id = F("Opérateur", "Identifiant du partenaire qui porte le service.")
+    legal_form: str | None = F("Forme de portage", "Ex. « régie municipale », « association », « GIP ».", default=None)
+    purposes: list[choice("purposes")] = F("Raisons d'être de la médiation", default_factory=list)
+    activities: list[choice("activities")] = F("Activités (référentiel des 9 activités)", default_factory=list)
+    fields: list[Id] = F("Champs d'intervention", default_factory=list)
+    sectors: list[ServiceSector] = F("Secteurs couverts", default_factory=list)
+    posts: list[Post] = F("Postes", default_factory=list)
+    supervision: Supervision | None = F("Encadrement", default=None)
+    training: list[Training] = F("Plan de formation", default_factory=list)
+    reporting: Reporting | None = F("Suivi et bilans", default=None)
+    charter: str | None = F("Posture et charte", "Principes déontologiques des médiateurs.", default=None)
+    resources: str | None = F("Moyens matériels", "Locaux, véhicules, téléphones, tenues…", default=None)
+    selection: str | None = F("Choix de l'opérateur", "Comment l'opérateur est désigné ou sélectionné.", default=None)

@@ -1,0 +1,168 @@
+"""Turn pydantic validation errors into located French findings."""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .findings import Finding, error
+from .loader import Loaded
+
+
+def path_text(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(racine)"
+
+
+def _unwrap(annotation: Any) -> Any:
+    """The model class (if any) reached through Optional / list / dict / Annotated."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list, dict):
+        for arg in typing.get_args(annotation)[::-1]:
+            found = _unwrap(arg)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    return None
+
+
+def model_at(root: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    """The model class that describes the mapping at `loc` (ints are list indexes)."""
+    model: type[BaseModel] | None = root
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = _field(model, part)
+        if field is None:
+            return None
+        model = _unwrap(field.annotation)
+    return model
+
+
+def _field(model: type[BaseModel], key: str):
+    for name, field in model.model_fields.items():
+        if (field.alias or name) == key:
+            return field
+    return None
+
+
+def _keys(model: type[BaseModel]) -> list[str]:
+    return [f.alias or n for n, f in model.model_fields.items()]
+
+
+def _label(root: type[BaseModel], loc: tuple) -> str:
+    keys = [p for p in loc if isinstance(p, str)]
+    if not keys:
+        return ""
+    parent = model_at(root, loc[: max(i for i, p in enumerate(loc) if isinstance(p, str))])
+    field = _field(parent, keys[-1]) if parent else None
+    return f" ({field.title})" if field is not None and field.title else ""
+
+
+_MESSAGES = {
+    "int_parsing": "nombre entier attendu",
+    "int_type": "nombre entier attendu",
+    "int_from_float": "nombre entier attendu (sans décimales)",
+    "float_parsing": "nombre attendu",
+    "float_type": "nombre attendu",
+    "decimal_parsing": "montant ou nombre attendu, avec un point décimal (ex. 12000.50)",
+    "decimal_type": "montant ou nombre attendu, avec un point décimal (ex. 12000.50)",
+    "string_type": "texte attendu",
+    "bool_parsing": "oui/non attendu : true ou false",
+    "bool_type": "oui/non attendu : true ou false",
+    "date_parsing": "date attendue au format AAAA-MM-JJ (ex. 2026-01-01)",
+    "date_from_datetime_parsing": "date attendue au format AAAA-MM-JJ (ex. 2026-01-01)",
+    "date_from_datetime_inexact": "date sans heure attendue (AAAA-MM-JJ)",
+    "date_type": "date attendue au format AAAA-MM-JJ (ex. 2026-01-01)",
+    "list_type": "liste attendue (éléments précédés de « - »)",
+    "dict_type": "dictionnaire attendu (clé: valeur)",
+    "model_type": "dictionnaire attendu (clé: valeur)",
+    "model_attributes_type": "dictionnaire attendu (clé: valeur)",
+    "string_too_short": "texte vide",
+    "finite_number": "nombre fini attendu",
+}
+
+
+def _message(err: dict) -> str:
+    kind, ctx = err["type"], err.get("ctx") or {}
+    if kind in _MESSAGES:
+        return _MESSAGES[kind]
+    if kind == "greater_than_equal":
+        return f"doit être supérieur ou égal à {ctx.get('ge')}"
+    if kind == "greater_than":
+        return f"doit être strictement supérieur à {ctx.get('gt')}"
+    if kind == "less_than_equal":
+        return f"doit être inférieur ou égal à {ctx.get('le')}"
+    if kind == "less_than":
+        return f"doit être strictement inférieur à {ctx.get('lt')}"
+    if kind == "string_too_long":
+        return f"texte trop long (maximum {ctx.get('max_length')} caractères)"
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        if "a-z0-9" in pattern:
+            return "identifiant invalide : minuscules sans accent, chiffres, « - » ou « _ » (ex. « ville-nord »)"
+        if "@" in pattern:
+            return "adresse de courriel invalide"
+        if ":" in pattern:
+            return "heure attendue au format HH:MM (ex. 16:00)"
+        if "d{14}" in pattern:
+            return "SIRET invalide : 14 chiffres"
+        return "format invalide"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    if kind == "literal_error":
+        return "valeur non reconnue"
+    return err["msg"]
+
+
+def findings_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -> list[Finding]:
+    out: list[Finding] = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+        where = path_text(loc)
+        kind = err["type"]
+        hint = ""
+        if kind == "missing":
+            line, col = loaded.where(loc[:-1], key=True)
+            msg = f"champ obligatoire « {loc[-1]} »{_label(root, loc)} manquant dans {path_text(loc[:-1])}"
+            code = "PTMS-E010"
+            field = _field(model_at(root, loc[:-1]) or root, loc[-1]) if isinstance(loc[-1], str) else None
+            if field is not None and field.description:
+                hint = field.description
+        elif kind == "extra_forbidden":
+            line, col = loaded.where(loc, key=True)
+            code = "PTMS-E012"
+            parent = model_at(root, loc[:-1])
+            allowed = _keys(parent) if parent else []
+            close = difflib.get_close_matches(str(loc[-1]), allowed, n=1, cutoff=0.6)
+            msg = f"clé inconnue « {loc[-1]} » dans {path_text(loc[:-1])}"
+            if close:
+                msg += f" : vouliez-vous dire « {close[0]} » ?"
+            hint = "Clés possibles : " + ", ".join(allowed) if allowed else ""
+        else:
+            line, col = loaded.where(loc)
+            code = "PTMS-E011"
+            value = err.get("input")
+            shown = "" if isinstance(value, (dict, list)) else f" « {value} »"
+            msg = f"{where}{_label(root, loc)} : {_message(err)}" + (f" (valeur{shown})" if shown else "")
+            if kind == "literal_error":
+                expected = [e.strip(" '") for e in str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ").split(",")]
+                expected = [e for e in expected if e]
+                close = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.5)
+                if close:
+                    msg += f" : vouliez-vous dire « {close[0]} » ?"
+                hint = "Valeurs possibles : " + ", ".join(expected)
+        out.append(error(code, msg, file=loaded.file, line=line, column=col, hint=hint, path=where))
+    return out

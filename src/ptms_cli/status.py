@@ -1,0 +1,71 @@
+"""Progress of a project through the three steps: what is done, what is missing, what is next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .checks import STEP_COMMANDS, STEPS, missing_for_step
+from .model import Project
+
+
+@dataclass
+class StepStatus:
+    number: int
+    title: str
+    done: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing
+
+
+def _done(p: Project, step: int) -> list[str]:
+    out = []
+    if step == 1:
+        committed = sum(x.status == "committed" for x in p.partners)
+        if p.partners:
+            out.append(f"{len(p.partners)} partenaire(s) identifié(s), dont {committed} engagé(s)")
+        if p.objectives:
+            out.append(f"{len(p.objectives)} objectif(s) partagé(s)")
+        if p.territory.sectors:
+            out.append(f"{len(p.territory.sectors)} secteur(s) du territoire")
+        if p.actors:
+            out.append(f"{len(p.actors)} acteur(s) de médiation existant(s) recensé(s)")
+    elif step == 2 and p.service:
+        s = p.service
+        fte = sum(x.fte * x.count for x in s.posts)
+        out.append(f"service « {s.name} » porté par « {s.operator} »")
+        if s.activities:
+            out.append(f"{len(s.activities)} activité(s) sur 9")
+        if s.posts:
+            out.append(f"{fte.normalize():f} ETP sur {len(s.posts)} type(s) de poste".replace(".", ","))
+        if p.budget:
+            out.append("budget renseigné")
+        if p.funding:
+            out.append("plan de financement renseigné")
+    elif step == 3:
+        if p.governance:
+            out.append(f"comité de pilotage de {len(p.governance.steering_committee.members)} membre(s)")
+        if p.evaluation and p.evaluation.indicators:
+            out.append(f"{len(p.evaluation.indicators)} indicateur(s) d'évaluation")
+        if p.convention:
+            out.append(f"convention « {p.convention.title} »")
+    return out
+
+
+def project_status(p: Project) -> list[StepStatus]:
+    steps = []
+    previous: set[str] = set()
+    for n in (1, 2, 3):
+        missing = [what for at, what, _ in missing_for_step(p, n) if at == n]
+        steps.append(StepStatus(n, STEPS[n], _done(p, n), missing))
+        previous.update(missing)
+    return steps
+
+
+def next_action(steps: list[StepStatus]) -> str:
+    for s in steps:
+        if not s.complete:
+            return f"Étape {s.number} : compléter {s.missing[0]} (« ptms {STEP_COMMANDS[s.number]} »)."
+    return "Toutes les étapes sont complètes : générez la convention avec « ptms render »."

@@ -1,0 +1,67 @@
+"""Validate project files: load (located) -> model -> checks -> findings. No display here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .findings import Finding, Severity, error, warning
+from .loader import LoadError, Loaded, load
+
+
+@dataclass
+class FileResult:
+    file: str
+    findings: list[Finding] = field(default_factory=list)
+    unreadable: bool = False
+    project: object | None = None  # the Project when the schema is valid
+
+    @property
+    def errors(self) -> int:
+        return sum(f.severity is Severity.ERROR for f in self.findings)
+
+    @property
+    def warnings(self) -> int:
+        return sum(f.severity is Severity.WARNING for f in self.findings)
+
+
+def load_project(path: Path | str, shown: str | None = None):
+    """Load and type a project; returns (Project | None, Loaded | None, findings, unreadable)."""
+    from pydantic import ValidationError
+
+    from .model import Project
+    from .schema_errors import findings_from
+
+    try:
+        loaded = load(path, shown)
+    except LoadError as exc:
+        return None, None, [exc.finding], exc.unreadable
+    try:
+        project = Project.model_validate(loaded.data)
+    except ValidationError as exc:
+        return None, loaded, findings_from(exc, loaded, Project), False
+    return project, loaded, [], False
+
+
+def locate(problems, loaded: Loaded) -> list[Finding]:
+    from .schema_errors import path_text
+
+    out = []
+    for pb in problems:
+        line, col = loaded.where(pb.loc, key=pb.key)
+        make = warning if pb.code.startswith("PTMS-W") else error
+        out.append(make(pb.code, pb.message, file=loaded.file, line=line, column=col, hint=pb.hint,
+                        path=path_text(pb.loc)))
+    return out
+
+
+def validate_file(path: Path | str, step: int | None = None, shown: str | None = None) -> FileResult:
+    from . import checks
+
+    shown = shown if shown is not None else str(path)
+    project, loaded, findings, unreadable = load_project(path, shown)
+    result = FileResult(shown, findings, unreadable, project)
+    if project is not None:
+        result.findings = locate(checks.run(project, step), loaded)
+    result.findings.sort(key=lambda f: (f.line, f.column, f.code))
+    return result
