@@ -18,6 +18,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from .writing import write_atomic
 
@@ -155,7 +156,22 @@ def _fresh(value: Any) -> Any:
         if all(not isinstance(v, (dict, list)) for v in value):
             seq.fa.set_flow_style()
         return seq
+    if isinstance(value, str) and _misread(value):
+        return DoubleQuotedScalarString(value)
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(repr(value))
     return value
+
+
+def _misread(text: str) -> bool:
+    """Would the project loader (PyYAML, YAML 1.1) read this plain string as something else?
+
+    « 16:00 » is a sexagesimal number and « oui »/« no » may be booleans in YAML 1.1, while
+    ruamel.yaml writes YAML 1.2 and leaves them plain: quote them.
+    """
+    import yaml
+
+    return yaml.resolver.Resolver().resolve(yaml.ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
 
 
 def merge(node: Any, new: Any, prune: bool = True) -> Any:

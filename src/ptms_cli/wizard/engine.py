@@ -17,7 +17,7 @@ from .backend import Backend
 from .questions import NONE_LABEL, Question, parse_text, question, show, slug
 
 NAMING = ("name", "label", "title", "statement")
-DESCRIBE = ("id", "name", "label", "title", "partner", "sector", "field", "statement", "since", "date")
+DESCRIBE = ("id", "name", "label", "title", "partner", "sector", "field", "statement", "since", "date", "days", "start")
 
 
 def describe(item: dict) -> str:
@@ -137,8 +137,9 @@ class Engine:
         if "id" in names:  # ask the name first, then propose an identifier made from it
             naming = next((n for n in NAMING if n in names), None)
             if naming and names.index("id") < names.index(naming):
-                names.remove("id")
-                names.insert(names.index(naming) + 1, "id")
+                at = names.index("id")
+                names.remove(naming)
+                names[at:at + 1] = [naming, "id"]
         result = dict(current)
         defaults = dict(defaults or {})
         for name in names:

@@ -16,7 +16,7 @@ KEYS: dict[str, list[str]] = {
     "init": ["schema_version", "name", "territory", "period", "contrat_de_ville", "lead_partner", "partners"],
     "mobilize": ["partners", "objectives", "actors", "calendar", "custom_fields"],
     "specify": ["service", "budget", "parameters", "funding"],
-    "convene": ["governance", "evaluation", "convention"],
+    "convene": ["governance", "evaluation", "convention", "partners"],
 }
 STEP_NUMBER = {"init": 0, "mobilize": 1, "specify": 2, "convene": 3}
 
@@ -103,12 +103,22 @@ def specify(e: Engine) -> None:
     Project, _ = _models()
     d = e.data
     e.heading("Étape 2 — Besoins, cahier des charges et financement")
-    e.required |= {"Service.sectors", "Service.posts"}
+    e.required |= {"Service.sectors", "Service.posts", "Budget.post_types"}
     e.after_change = lambda: show_balance(e)
+
+    def post_types():  # first: the posts of the service point to these cost types
+        budget = dict(d.get("budget") or {})
+        budget["post_types"] = e.edit_list(question(Budget, "post_types"), budget.get("post_types") or [])
+        if not budget["post_types"]:
+            budget.pop("post_types")
+        return budget
+
+    e.section("budget", post_types)
     e.heading(question(Project, "service").title)
     e.section("service", lambda: e.fields(Service, d.get("service") or {}))
     e.heading(question(Project, "budget").title)
-    e.section("budget", lambda: e.fields(Budget, d.get("budget") or {}))
+    e.section("budget", lambda: e.fields(Budget, d.get("budget") or {},
+                                         names=[n for n in Budget.model_fields if n != "post_types"]))
     e.section("parameters", lambda: e.ask(question(Project, "parameters"), d.get("parameters")))
     e.heading(question(Project, "funding").title)
     e.section("funding", lambda: e.fields(Funding, d.get("funding") or {}))
@@ -201,8 +211,8 @@ def convene(e: Engine) -> None:
             for s in offers:
                 if s.id not in chosen:
                     continue
-                objective = None
-                if objectives:
+                objective = objectives[0][0] if len(objectives) == 1 else None
+                if len(objectives) > 1:
                     measured = {i.get("objective") for i in indicators}
                     first = next((o for o, _ in objectives if o not in measured), objectives[0][0])
                     objective = e.b.select(f"« {s.label} » : {question(Indicator, 'objective').title.lower()}",
@@ -233,5 +243,13 @@ def convene(e: Engine) -> None:
 
     e.section("convention", convention)
     project = e.project()
-    if project is not None:
-        e.say("Signataires : " + (", ".join(checks.signatories(project)) or "(aucun)"))
+    if project is None:
+        return
+    from ..model.partners import Partner, Representative
+
+    e.say("Signataires : " + (", ".join(checks.signatories(project)) or "(aucun)"))
+    for pid in checks.signatories(project):  # each signatory needs its legal representative
+        partner = next((p for p in d.get("partners") or [] if p.get("id") == pid), None)
+        if partner is not None and not partner.get("representative"):
+            e.heading(f"{Partner.model_fields['representative'].title} — {partner.get('name', pid)}")
+            partner["representative"] = e.fields(Representative, {})

@@ -191,9 +191,10 @@ def save(doc: yamledit.Document, data: dict, keys: list[str], name: str) -> bool
     from ..jsonschema_export import project_schema
     from ..model import Project
 
+    order = [f.alias or n for n, f in Project.model_fields.items()]
+    data = {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
     if doc.original is None:  # a new file: modeline, header, then the keys in the model's order
-        order = [f.alias or n for n, f in Project.model_fields.items()]
-        values = {k: data[k] for k in order if k in data}
+        values = data
         schema = doc.path.parent / SCHEMA_FILE
         if not schema.exists():
             write_atomic(schema, (json.dumps(project_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
