@@ -174,11 +174,9 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
 
 
 def _error_console(console):
-    import sys
-
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True) if console.file is sys.stdout else console
+    return Console(stderr=True, highlight=False, soft_wrap=True, no_color=console.no_color)
 
 
 def _escape(text: str) -> str:
