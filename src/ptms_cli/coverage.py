@@ -332,3 +332,159 @@ def check_coverage(project, step: int | None) -> Iterator[Problem]:
                       f"besoin non couvert par le service : « {field_name} » à « {sector_name} » "
                       f"(exprimé par « {u.partner} »)",
                       ("partners", u.partner_index, "needs", u.need_index), hint + ".")
+
+
+# --- presentation shared by the terminal table and the picture ---------------------------------
+
+def format_hours(value: Fraction | None) -> str:
+    """French form of a number of hours per week: « 17,5 h » (one decimal at most)."""
+    from babel.numbers import format_decimal
+
+    if value is None:
+        return ""
+    return format_decimal(round(float(value), 1), format="#,##0.#", locale="fr_FR") + " h"
+
+
+def cell_lines(cell: Cell, view: str) -> list[str]:
+    """Short French text of a cell in a view (empty for ``none``): what covers it, then hours."""
+    state = cell.state(view)
+    if state == "none":
+        return []
+    need = f"besoin {format_hours(cell.needed_hours)}" if cell.needed_hours is not None else "besoin exprimé"
+    if state == "gap":
+        return ["0 acteur" if view == "before" else "à couvrir", need]
+    n = len(cell.actors)
+    if state == "planned":
+        lines = ["service", format_hours(cell.planned_hours) or "heures inconnues"]
+    else:
+        lines = [f"{n} acteur{'s' if n > 1 else ''}", format_hours(cell.actor_hours) or "heures inconnues"]
+    return lines + ([need] if cell.need else [])
+
+
+def view_summary(matrix: Matrix, view: str) -> str:
+    """One French sentence that sums up a view (counts of the notable states)."""
+    counts = matrix.summary(view)
+
+    def n(k: str, one: str, many: str) -> str:
+        return f"{counts[k]} {one if counts[k] <= 1 else many}"
+
+    if view == "before":
+        return (f"{n('gap', 'besoin sans acteur', 'besoins sans acteur')}, "
+                f"{n('overlap', 'chevauchement', 'chevauchements')} sans coordination, "
+                f"{n('once', 'case couverte une fois', 'cases couvertes une fois')}")
+    if not matrix.has_service:
+        return f"service mutualisé non défini ; {n('gap', 'besoin sans acteur', 'besoins sans acteur')}"
+    return (f"{n('planned', 'case couverte', 'cases couvertes')} par le service, "
+            f"{n('coordinated', 'case', 'cases')} par des acteurs coordonnés, "
+            f"{n('gap', 'besoin non couvert', 'besoins non couverts')}")
+
+
+# --- picture -----------------------------------------------------------------------------------
+
+COLORS: dict[str, dict[str, str]] = {
+    "before": {"gap": "#c62828", "once": "#a5d6a7", "overlap": "#f9a825", "none": "#f2f2f2"},
+    "after": {"planned": "#1f5fa8", "coordinated": "#9ecae1", "gap": "#c62828", "none": "#f2f2f2"},
+}
+_DARK = {"#c62828", "#1f5fa8"}  # backgrounds that need white text
+
+WIDTH_IN = 16 / 2.54  # 16 cm, the text width of an A4 page with 2.5 cm margins
+DPI = 200
+
+
+def coverage_png(project, view: str = "both") -> bytes:
+    """A PNG picture of the coverage matrix (deterministic, 16 cm wide at 200 dpi).
+
+    `view`: ``before``, ``after`` or ``both`` (before above after). Same project -> same bytes:
+    fixed fonts (DejaVu Sans shipped with matplotlib), fixed size and resolution, no timestamp or
+    software name in the PNG metadata.
+    """
+    if view not in (*VIEWS, "both"):
+        raise ValueError(f"vue inconnue : {view}")
+    views = list(VIEWS) if view == "both" else [view]
+    return _render(coverage_matrix(project), views)
+
+
+def _render(matrix: Matrix, views: list[str]) -> bytes:
+    import io
+    import textwrap
+    from pathlib import Path
+
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.patches import Rectangle
+
+    fonts = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    regular = FontProperties(fname=fonts / "DejaVuSans.ttf")
+    bold = FontProperties(fname=fonts / "DejaVuSans-Bold.ttf")
+
+    margin, gap_y = 0.12, 0.22
+    label_w = 1.75
+    n_cols = max(1, len(matrix.sectors))
+    col_w = (WIDTH_IN - 2 * margin - label_w) / n_cols
+    size = 7.0 if col_w >= 0.8 else 6.0
+    line_h = size * 1.25 / 72  # inches
+    char_w = size * 0.55 / 72
+
+    def wrap(text: str, width_in: float) -> list[str]:
+        return textwrap.wrap(text, max(4, int(width_in / char_w)), break_long_words=True) or [""]
+
+    headers = [wrap(label, col_w - 0.06) for _, label in matrix.sectors]
+    header_h = max([len(h) for h in headers] + [1]) * line_h + 0.1
+    rows = [wrap(label, label_w - 0.1) for _, label in matrix.fields]
+    row_hs = [max(len(r), 3) * line_h + 0.12 for r in rows]
+
+    # layout: one block per view = title, subtitle, header, rows, legend
+    blocks = []
+    y = margin
+    for v in views:
+        top = y
+        y += 0.22 + 0.18  # title + subtitle
+        grid_top = y
+        y += header_h + (sum(row_hs) if rows else 0.3)
+        legend_top = y + 0.1
+        y = legend_top + len(STATES[v]) * 0.2
+        blocks.append((v, top, grid_top, legend_top))
+        y += gap_y
+    height = y - gap_y + margin
+
+    fig = Figure(figsize=(WIDTH_IN, height), dpi=DPI, facecolor="white")
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, WIDTH_IN)
+    ax.set_ylim(height, 0)  # y grows downwards, in inches
+    ax.axis("off")
+
+    def text(x, y, s, font=regular, fs=size, **kw):
+        ax.text(x, y, s, fontproperties=font, fontsize=fs, **kw)
+
+    for v, top, grid_top, legend_top in blocks:
+        text(margin, top, VIEW_TITLES[v], bold, 10, va="top")
+        text(margin, top + 0.22, view_summary(matrix, v), regular, 7.5, va="top", color="#333333")
+        x0 = margin + label_w
+        for k, h in enumerate(headers):
+            text(x0 + k * col_w + col_w / 2, grid_top + header_h - 0.05, "\n".join(h), bold, size,
+                 ha="center", va="bottom", linespacing=1.1)
+        if not rows:
+            text(margin, grid_top + header_h + 0.1, "Aucun besoin, acteur ni service à représenter.", regular, size, va="top")
+        ry = grid_top + header_h
+        for (f, _), lines, rh in zip(matrix.fields, rows, row_hs):
+            text(margin, ry + rh / 2, "\n".join(lines), bold, size, va="center", linespacing=1.1)
+            for k, (s, _) in enumerate(matrix.sectors):
+                c = matrix.cell(f, s)
+                state = c.state(v)
+                color = COLORS[v][state]
+                ax.add_patch(Rectangle((x0 + k * col_w, ry), col_w, rh, facecolor=color, edgecolor="white", linewidth=1.5))
+                body = cell_lines(c, v)
+                if body:
+                    text(x0 + k * col_w + col_w / 2, ry + rh / 2, "\n".join(body), regular, size, ha="center",
+                         va="center", linespacing=1.15, color="white" if color in _DARK else "black")
+            ry += rh
+        for n, (state, label) in enumerate(STATES[v].items()):
+            lx, ly = margin, legend_top + n * 0.2
+            ax.add_patch(Rectangle((lx, ly), 0.22, 0.14, facecolor=COLORS[v][state], edgecolor="#999999", linewidth=0.5))
+            text(lx + 0.3, ly + 0.07, label, regular, 7.5, va="center")
+    out = io.BytesIO()
+    fig.savefig(out, format="png", dpi=DPI, facecolor="white", metadata={"Software": None})
+    return out.getvalue()
