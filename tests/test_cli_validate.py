@@ -176,3 +176,12 @@ def test_pre_commit_hook_is_declared():
 
     hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
     assert hooks[0]["id"] == "ptms-validate" and hooks[0]["entry"] == "ptms validate"
+
+
+def test_readme_documents_every_code_and_section():
+    from ptms_cli.findings import CODES
+    from ptms_cli.model import Project
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{code}`" in readme for code in CODES)
+    assert all(f"`{key}`" in readme for key in Project.model_fields)
