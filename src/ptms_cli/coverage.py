@@ -324,8 +324,13 @@ def check_coverage(project, step: int | None) -> Iterator[Problem]:
         actors = matrix.cell(u.field, u.sector).actors
         field_name = field_label(project, u.field)
         sector_name = dict(matrix.sectors).get(u.sector, u.sector)
-        hint = (f"Ajoutez « {u.field} » aux champs du secteur « {u.sector} » dans « service.sectors »"
-                " (ou ajoutez ce secteur au service)")
+        planned = [sec for sec in project.service.sectors if sec.sector == u.sector]
+        if not planned:
+            hint = f"Ajoutez le secteur « {u.sector} » (avec le champ « {u.field} ») à « service.sectors »"
+        elif any(sec.fields for sec in planned):
+            hint = f"Ajoutez « {u.field} » aux champs (« fields ») du secteur « {u.sector} » dans « service.sectors »"
+        else:
+            hint = f"Ajoutez « {u.field} » aux champs du service (« service.fields »)"
         if actors:
             hint += f", ou inscrivez dans le cahier des charges le rôle de l'acteur existant ({', '.join(actors)})"
         yield Problem("PTMS-W050",
@@ -387,8 +392,8 @@ COLORS: dict[str, dict[str, str]] = {
 }
 _DARK = {"#c62828", "#1f5fa8"}  # backgrounds that need white text
 
-WIDTH_IN = 16 / 2.54  # 16 cm, the text width of an A4 page with 2.5 cm margins
 DPI = 200
+WIDTH_IN = 1260 / DPI  # 16 cm (6.3 in, 1260 px): the text width of an A4 page with 2.5 cm margins
 
 
 def coverage_png(project, view: str = "both") -> bytes:
@@ -433,18 +438,22 @@ def _render(matrix: Matrix, views: list[str]) -> bytes:
     headers = [wrap(label, col_w - 0.06) for _, label in matrix.sectors]
     header_h = max([len(h) for h in headers] + [1]) * line_h + 0.1
     rows = [wrap(label, label_w - 0.1) for _, label in matrix.fields]
-    row_hs = [max(len(r), 3) * line_h + 0.12 for r in rows]
+    row_hs = [
+        max([len(r)] + [len(cell_lines(matrix.cell(f, s), v)) for s, _ in matrix.sectors for v in views]) * line_h + 0.1
+        for (f, _), r in zip(matrix.fields, rows)
+    ]
+    legend_rows = 2  # every view has four states: two columns of two
 
     # layout: one block per view = title, subtitle, header, rows, legend
     blocks = []
     y = margin
     for v in views:
         top = y
-        y += 0.22 + 0.18  # title + subtitle
+        y += 0.2 + 0.17  # title + subtitle
         grid_top = y
         y += header_h + (sum(row_hs) if rows else 0.3)
         legend_top = y + 0.1
-        y = legend_top + len(STATES[v]) * 0.2
+        y = legend_top + legend_rows * 0.19
         blocks.append((v, top, grid_top, legend_top))
         y += gap_y
     height = y - gap_y + margin
@@ -461,7 +470,7 @@ def _render(matrix: Matrix, views: list[str]) -> bytes:
 
     for v, top, grid_top, legend_top in blocks:
         text(margin, top, VIEW_TITLES[v], bold, 10, va="top")
-        text(margin, top + 0.22, view_summary(matrix, v), regular, 7.5, va="top", color="#333333")
+        text(margin, top + 0.2, view_summary(matrix, v), regular, 7.5, va="top", color="#333333")
         x0 = margin + label_w
         for k, h in enumerate(headers):
             text(x0 + k * col_w + col_w / 2, grid_top + header_h - 0.05, "\n".join(h), bold, size,
@@ -481,10 +490,18 @@ def _render(matrix: Matrix, views: list[str]) -> bytes:
                     text(x0 + k * col_w + col_w / 2, ry + rh / 2, "\n".join(body), regular, size, ha="center",
                          va="center", linespacing=1.15, color="white" if color in _DARK else "black")
             ry += rh
-        for n, (state, label) in enumerate(STATES[v].items()):
-            lx, ly = margin, legend_top + n * 0.2
-            ax.add_patch(Rectangle((lx, ly), 0.22, 0.14, facecolor=COLORS[v][state], edgecolor="#999999", linewidth=0.5))
-            text(lx + 0.3, ly + 0.07, label, regular, 7.5, va="center")
+        lx = margin  # two columns; the second starts after the widest label of the first
+        renderer = fig.canvas.get_renderer()
+        items = list(STATES[v].items())
+        for col in (items[:legend_rows], items[legend_rows:]):
+            widest = 0.0
+            for n, (state, label) in enumerate(col):
+                ly = legend_top + n * 0.19
+                ax.add_patch(Rectangle((lx, ly), 0.22, 0.14, facecolor=COLORS[v][state], edgecolor="#999999",
+                                       linewidth=0.5))
+                t = ax.text(lx + 0.3, ly + 0.07, label, fontproperties=regular, fontsize=7, va="center")
+                widest = max(widest, t.get_window_extent(renderer).width / DPI)
+            lx += 0.3 + widest + 0.25
     out = io.BytesIO()
     fig.savefig(out, format="png", dpi=DPI, facecolor="white", metadata={"Software": None})
     return out.getvalue()
