@@ -11,7 +11,7 @@ import typer
 from .app import command
 
 ANSWERS = typer.Option(
-    None, "--answers", "-a", metavar="REPONSES",
+    None, "--answers", "-a",
     help="Fichier YAML de réponses (mêmes clés que le projet) : appliquées sans poser de questions.",
 )
 NO_INPUT = typer.Option(False, "--no-input", help="Ne poser aucune question : échouer en listant les réponses manquantes.")

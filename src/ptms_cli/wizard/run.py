@@ -86,10 +86,17 @@ def missing_answers(name: str, data: dict) -> tuple[list[str], list[str]]:
 
     missing: list[str] = []
     invalid: list[str] = []
-    if name == "init":  # list the fields of the sections init asks, not just the sections
-        data = {**data, "territory": data.get("territory") or {}, "period": data.get("period") or {}}
+    step = flows.STEP_NUMBER[name]
     try:
         project = Project.model_validate(data)
+    except ValidationError:
+        project = None
+    if project is not None and step:
+        missing += [what for at, what, _ in missing_for_step(project, step) if at == step]
+    # an absent section the wizard asks is checked empty, to list its own required fields
+    seeded = {**data, **{k: data.get(k) or {} for k in SEEDED.get(name, ())}}
+    try:
+        Project.model_validate(seeded)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
@@ -103,11 +110,10 @@ def missing_answers(name: str, data: dict) -> tuple[list[str], list[str]]:
                 value = err.get("input")
                 shown = "" if isinstance(value, (dict, list)) else f" (valeur « {value} »)"
                 invalid.append(f"{path_text(loc)} : {_message(err)}{shown}")
-        return missing, invalid
-    step = flows.STEP_NUMBER[name]
-    if step:
-        missing += [what for at, what, _ in missing_for_step(project, step) if at == step]
     return missing, invalid
+
+
+SEEDED = {"init": ("territory", "period"), "specify": ("service",), "convene": ("governance",)}
 
 
 # --- the run ----------------------------------------------------------------------------------
