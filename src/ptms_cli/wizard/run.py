@@ -176,7 +176,11 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
         return EXIT_INTERRUPTED
     written = save(doc, data, keys, name)
     console.print(f"[green]✔[/green] {_escape(str(path))} {'enregistré' if written else 'inchangé'}.", highlight=False)
-    return after_step(console, path, flows.STEP_NUMBER[name], interactive=backend_factory is not None)
+    try:
+        return after_step(console, path, flows.STEP_NUMBER[name], engine.b if backend_factory else None)
+    except KeyboardInterrupt:
+        _error_console(console).print("\nInterrompu : le projet est enregistré, aucun document n'a été produit.")
+        return EXIT_INTERRUPTED
 
 
 def _error_console(console):
@@ -209,8 +213,8 @@ def save(doc: yamledit.Document, data: dict, keys: list[str], name: str) -> bool
     return doc.save()
 
 
-def after_step(console, path: Path, step: int, interactive: bool) -> int:
-    """Validation summary, progress, and how to produce the step's document."""
+def after_step(console, path: Path, step: int, backend=None) -> int:
+    """Validation summary, progress, and the offer to produce the step's document."""
     from ..cli.cmd_status import print_status
     from ..validation import validate_file
 
@@ -225,5 +229,39 @@ def after_step(console, path: Path, step: int, interactive: bool) -> int:
         console.print()
         print_status(console, path, result)
     if step:
-        console.print(f"\nPour produire {DOCUMENTS[step]} : [bold]ptms render {_escape(str(path))}[/bold]", highlight=False)
+        offer_render(console, path, step, result, backend)
     return EXIT_FAILED if result.errors else EXIT_OK
+
+
+def offer_render(console, path: Path, step: int, result, backend) -> None:
+    """Offer to render the step's documents (`ptms render` core), or say which command does it."""
+    try:
+        from ..documents import catalog
+        from ..documents.pipeline import render_documents
+    except ImportError:  # the documents are not installed in this version
+        console.print(f"\nPour produire {DOCUMENTS[step]} : [bold]ptms render {_escape(str(path))}[/bold]", highlight=False)
+        return
+    specs = [d for d in catalog.DOCUMENTS if d.step == step]
+    command = f"ptms render {path} " + " ".join(f"--doc {d.name}" for d in specs)
+    titles = ", ".join(d.title.lower() for d in specs)
+    ready = result.project is not None and not result.errors and not catalog.plan(result.project, [d.name for d in specs]).skipped
+    if backend is None or not ready:
+        console.print(f"\nPour produire les documents de l'étape {step} ({_escape(titles)}) : [bold]{_escape(command)}[/bold]",
+                      highlight=False)
+        return
+    if not backend.confirm(f"Produire maintenant les documents de l'étape {step} ({titles}) ?", default=True):
+        console.print(f"Plus tard : [bold]{_escape(command)}[/bold]", highlight=False)
+        return
+    out_dir = path.parent / f"{path.stem}-documents"
+    outcome = render_documents(result.project, path, out_dir, names=[d.name for d in specs])
+    for written in outcome.written:
+        console.print(f"écrit : {_escape(str(written))}", highlight=False)
+    for same in outcome.unchanged:
+        console.print(f"inchangé : {_escape(str(same))}", highlight=False)
+    for kept in outcome.protected:
+        console.print(f"[yellow]non écrasé (modifié à la main) : {_escape(str(kept))} — « {_escape(command)} --force »[/yellow]",
+                      highlight=False)
+    for skip in outcome.skipped:
+        console.print(f"ignoré : {_escape(skip.spec.title)} — {_escape(skip.reason)}", highlight=False)
+    for error in outcome.errors:
+        console.print(f"[red]Erreur : {_escape(error)}[/red]", highlight=False)
