@@ -175,3 +175,22 @@ def test_init_refuses_an_existing_file(created, capsys):
     assert run("init", created, Console(file=io.StringIO()), None) == 1
     assert created.read_bytes() == before
     assert "existe déjà" in capsys.readouterr().err
+
+
+class AllDefaults(ScriptedBackend):
+    """A user who presses Enter at every question (at most 400 of them)."""
+
+    def __init__(self):
+        super().__init__([ENTER] * 400)
+
+
+@pytest.mark.parametrize("name", ["init", "mobilize", "specify", "convene"])
+def test_rerunning_a_step_offers_the_current_values(created, name):
+    for step, script in (("mobilize", MOBILIZE), ("specify", SPECIFY), ("convene", CONVENE)):
+        drive(step, created, list(script))
+    before = created.read_bytes()
+    backend = AllDefaults()
+    code = run(name, created, Console(file=io.StringIO()), lambda: backend, force=name == "init")
+    assert code == 0
+    assert created.read_bytes() == before
+    assert len(backend.asked) >= 5  # every question was answered with its default

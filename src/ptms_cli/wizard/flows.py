@@ -206,7 +206,7 @@ def convene(e: Engine) -> None:
             labels = [(s.id, f"{s.label} ({referential.label('registers', s.register)}, "
                               f"{referential.label('levels', s.level).lower()})") for s in offers]
             chosen = e.b.checkbox("Indicateurs suggérés (activités du service et registres CITER)", labels,
-                                  default=[s.id for s in offers if s.id in dict(labels)][: max(3, len(activities))])
+                                  default=[] if indicators else [s.id for s in offers][: max(3, len(activities))])
             objectives = [(o["id"], describe(o)) for o in d.get("objectives") or []]
             for s in offers:
                 if s.id not in chosen:
