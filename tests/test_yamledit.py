@@ -88,3 +88,23 @@ def test_write_is_atomic_and_leaves_no_temporary_file(tmp_path, monkeypatch):
         doc.save()
     assert path.read_text(encoding="utf-8") == "a: 1\n"
     assert [p.name for p in tmp_path.iterdir()] == ["p.yaml"]
+
+
+def test_an_explicit_document_start_and_the_comments_before_it_are_kept(tmp_path):
+    text = "# yaml-language-server: $schema=ptms.schema.json\n---\nname: a   # nom\nlist:\n- 1\n"
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc = yamledit.open_document(path)
+    assert doc.text() == text
+    doc.update({"name": "b", "list": [1]})
+    assert doc.text() == text.replace("name: a", "name: b")
+
+
+def test_windows_line_endings_are_kept(tmp_path):
+    text = "# projet\r\nname: a  # nom\r\nlist:\r\n  - 1\r\n"
+    path = tmp_path / "p.yaml"
+    path.write_bytes(text.encode("utf-8"))
+    doc = yamledit.open_document(path)
+    doc.update({"name": "b", "list": [1, 2]})
+    doc.save()
+    assert path.read_bytes() == b"# projet\r\nname: b  # nom\r\nlist:\r\n  - 1\r\n  - 2\r\n"

@@ -51,13 +51,16 @@ class Document:
         self.path = Path(path)
         self.original = text
         self.indent = _INDENTS[0]
+        self.preamble = ""
+        self.newline = "\r\n" if text and "\r\n" in text else "\n"
         if text is None:
             self.tree: CommentedMap = CommentedMap()
             return
-        tree = _yaml().load(text)
+        self.preamble, body = _split_preamble(text.replace("\r\n", "\n"))
+        tree = _yaml().load(body)
         self.tree = tree if isinstance(tree, CommentedMap) else CommentedMap()
         for indent in _INDENTS:
-            if _dump(self.tree, indent) == text:
+            if _dump(self.tree, indent).rstrip("\n") == body.rstrip("\n"):
                 self.indent = indent
                 break
 
@@ -74,7 +77,8 @@ class Document:
                     del self.tree[k]
 
     def text(self) -> str:
-        return _dump(self.tree, self.indent)
+        text = self.preamble + _dump(self.tree, self.indent)
+        return text.replace("\n", self.newline) if self.newline != "\n" else text
 
     def changed(self) -> bool:
         return self.text() != self.original
@@ -88,9 +92,22 @@ class Document:
         return True
 
 
+def _split_preamble(text: str) -> tuple[str, str]:
+    """Comments and directives up to an explicit « --- », kept verbatim (ruamel.yaml drops them)."""
+    lines = text.splitlines(keepends=True)
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("#", "%")):
+            continue
+        if stripped == "---" or stripped.startswith("--- #"):
+            return "".join(lines[: i + 1]), "".join(lines[i + 1:])
+        break
+    return "", text
+
+
 def open_document(path: Path | str) -> Document:
     path = Path(path)
-    return Document(path, path.read_text(encoding="utf-8") if path.exists() else None)
+    return Document(path, path.read_bytes().decode("utf-8") if path.exists() else None)  # keeps \r\n
 
 
 def new_document(path: Path | str, values: dict, header: list[str], schema: str) -> Document:
