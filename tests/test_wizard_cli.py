@@ -125,3 +125,10 @@ def test_wizard_on_a_broken_yaml_file(tmp_path):
     path.write_text("name: [ouvert\n", encoding="utf-8")
     r = run_ptms("mobilize", path, "--no-input")
     assert r.code == 2 and "casse.yaml:" in r.err and "Traceback" not in r.err
+
+
+def test_answers_with_an_unknown_nested_key(tmp_path, project):
+    answers = tmp_path / "bad.yaml"
+    answers.write_text("partners:\n  - {id: ville, nom: Ville}\n", encoding="utf-8")
+    r = run_ptms("mobilize", project, "--answers", answers)
+    assert r.code == 2 and "invalide : partners[0].nom : clé inconnue" in r.err

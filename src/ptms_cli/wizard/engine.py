@@ -230,7 +230,7 @@ class Engine:
             for err in exc.errors(include_url=False):
                 loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
                 if loc and loc[0] in keys:
-                    text = "réponse manquante" if err["type"] == "missing" else _message(err)
+                    text = {"missing": "réponse manquante", "extra_forbidden": "clé inconnue"}.get(err["type"]) or _message(err)
                     messages.append(f"{path_text(loc)} : {text}")
         else:
             for pb in checks.run(project, None):

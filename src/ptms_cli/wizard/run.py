@@ -106,6 +106,8 @@ def missing_answers(name: str, data: dict) -> tuple[list[str], list[str]]:
                 if field is not None and field.description:
                     text += f" ({field.description})"
                 missing.append(text)
+            elif err["type"] == "extra_forbidden":
+                invalid.append(f"{path_text(loc)} : clé inconnue")
             else:
                 value = err.get("input")
                 shown = "" if isinstance(value, (dict, list)) else f" (valeur « {value} »)"
