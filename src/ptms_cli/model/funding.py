@@ -71,6 +71,11 @@ class AllocationShare(Model):
     weight: Money | None = F(
         "Poids", "Pourcentage (clé « percentages ») ; ignoré pour les autres clés.", default=None
     )
+    sectors: list[Id] = F(
+        "Secteurs achetés (clé « hours »)",
+        "Secteurs du service dont le partenaire achète les heures ; vide : les secteurs de ses besoins.",
+        default_factory=list,
+    )
 
 
 class Allocation(Model):
