@@ -108,7 +108,7 @@ def _root(
 
 
 def _register() -> None:
-    from . import cmd_schema, cmd_status, cmd_validate  # noqa: F401  (each registers itself)
+    from . import cmd_funding, cmd_schema, cmd_status, cmd_validate  # noqa: F401  (each registers itself)
 
 
 def _french_usage(exc) -> str:

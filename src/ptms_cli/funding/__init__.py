@@ -7,8 +7,10 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
 - `compute_plan(project) -> FundingPlan`
     `FundingPlan.years`: one `YearPlan` per year of `period` (without a period: the years found in
     the cost lines, resources and contributions), each with
-      - `costs`: `CostLine(label, category, amount)` — French labels, e.g. « Médiateur social (6 × 1 ETP) »;
-      - `resources`: `ResourceLine(label, kind, partner, nature, amount, computed)` — `kind` is
+      - `costs`: `CostLine(label, category, amount, detail, ref)` — French labels, e.g. « Médiateur social
+        (6 × 1 ETP) », detail « 6 mois » for part of a year, `ref` stable across years (post:<id>, budget:<key>,
+        line:<n>, overhead);
+      - `resources`: `ResourceLine(label, kind, partner, nature, amount, computed, detail, ref)` — `kind` is
         `adulte_relais` / `pec` for the State aids computed here (`computed=True`), else the
         resource's kind (`fipd`, `contrat_de_ville`, …); `partner` is a partner id or None;
       - `contributions`: `ContributionLine(partner, name, nature, fixed, allocated)` (`.total`);
@@ -21,6 +23,9 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
     `FundingPlan.problems`: `checks.Problem`s (codes PTMS-E030, E036, W030, W031, W032), located in
     the YAML; `allocation_method`, `state_partner` (who is shown paying the State aids), `balanced`.
 - `plan_as_dict(plan) -> dict`: the same, JSON-able, every amount an exact decimal string ("12345.67").
+- `rows(plan, view) -> list[Row]`: the lines of a view (`costs`, `resources`, `contributions`,
+  `partners`) across years, one row per stable key (`ref`; (partner, nature); partner), with the
+  line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
 - `funding_problems(project, step)`: the check registered in `checks.CHECKS`.
 - `largest_remainder(amount, weights)`: exact sharing to the cent (see `allocation`).
 
@@ -64,7 +69,7 @@ contribution (fixed + allocated) changing by more than `funding.jump_threshold` 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from .allocation import AllocationError, largest_remainder
@@ -82,7 +87,7 @@ from .engine import (
 
 __all__ = [
     "AllocationError", "ContributionLine", "CostLine", "FundingPlan", "PartnerShare", "ResourceLine", "YearPlan",
-    "compute_plan", "funding_problems", "largest_remainder", "months_in_year", "plan_as_dict", "to_cents",
+    "Row", "compute_plan", "funding_problems", "rows", "largest_remainder", "months_in_year", "plan_as_dict", "to_cents",
 ]
 
 
@@ -94,6 +99,39 @@ def _jsonable(value):
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     return value
+
+
+@dataclass
+class Row:
+    key: object
+    item: object
+    amounts: dict = field(default_factory=dict)  # year -> Decimal
+    details: dict = field(default_factory=dict)  # year -> str (e.g. « 6 mois »)
+    shares: dict = field(default_factory=dict)  # year -> Decimal (view `partners` only)
+
+
+_KEYS = {
+    "costs": lambda x: x.ref or x.label,
+    "resources": lambda x: x.ref or x.label,
+    "contributions": lambda x: (x.partner, x.nature),
+    "partners": lambda x: x.partner,
+}
+
+
+def rows(plan: FundingPlan, view: str) -> list[Row]:
+    """Lines of one view of the plan across its years (missing years: no entry in `amounts`)."""
+    out: dict = {}
+    for y in plan.years:
+        for item in getattr(y, view):
+            key = _KEYS[view](item)
+            row = out.setdefault(key, Row(key, item))
+            amount = item.total if view in ("contributions", "partners") else item.amount
+            row.amounts[y.year] = row.amounts.get(y.year, Decimal("0.00")) + amount
+            if getattr(item, "detail", ""):
+                row.details[y.year] = item.detail
+            if view == "partners":
+                row.shares[y.year] = item.share
+    return list(out.values())
 
 
 def plan_as_dict(plan: FundingPlan) -> dict:

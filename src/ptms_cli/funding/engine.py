@@ -32,8 +32,8 @@ CATEGORY_LABELS = {
     "frais_structure": "Frais de structure",
 }
 RESOURCE_LABELS = {
-    "adulte_relais": "Aide de l'État aux postes adultes-relais",
-    "pec": "Aide de l'État aux parcours emploi compétences (PEC)",
+    "adulte_relais": "Aide de l'État adulte-relais",
+    "pec": "Aide de l'État PEC (parcours emploi compétences)",
 }
 
 
@@ -45,6 +45,8 @@ class CostLine:
     label: str
     category: str  # personnel, encadrement, formation, equipement, locaux, frais_structure, or a line's category
     amount: Decimal
+    detail: str = ""  # e.g. « 6 mois » when a post covers part of the year
+    ref: str = ""  # stable across years: post:<id>, budget:<key>, line:<n>, overhead
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class ResourceLine:
     nature: str  # droit_commun or credits_specifiques
     amount: Decimal
     computed: bool = False
+    detail: str = ""
+    ref: str = ""  # stable across years: aid:<post id>, resource:<id>
 
 
 @dataclass(frozen=True)
@@ -253,20 +257,20 @@ def year_costs(project: Project, year: int, years: list[int]) -> list[CostLine]:
             if t is None or months == 0:
                 continue
             exact = _dec(t.yearly_cost) * _dec(post.fte) * post.count * Fraction(months, 12) * factor
-            detail = f"{post.count} × {_fmt_fte(post.fte)} ETP" + (f", {months} mois" if months < 12 else "")
-            out.append(CostLine(f"{post.title} ({detail})", "personnel", to_cents(exact)))
+            out.append(CostLine(f"{post.title} ({post.count} × {_fmt_fte(post.fte)} ETP)", "personnel", to_cents(exact),
+                                f"{months} mois" if months < 12 else "", f"post:{post.id}"))
     for key, category in (("supervision", "encadrement"), ("training", "formation"),
                           ("equipment", "equipement"), ("premises", "locaux")):
         amount = getattr(b, key)
         if amount:
-            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * factor)))
-    for line in b.lines:
+            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * factor), ref=f"budget:{key}"))
+    for n, line in enumerate(b.lines):
         if year in line.amounts:
-            out.append(CostLine(line.label, line.category or "autre", line.amounts[year]))
+            out.append(CostLine(line.label, line.category or "autre", line.amounts[year], ref=f"line:{n}"))
     if b.overhead_rate:
         direct = sum((c.amount for c in out), ZERO)
         out.append(CostLine(f"Frais de structure ({_fmt_fte(b.overhead_rate * 100)} % des coûts directs)",
-                            "frais_structure", to_cents(_dec(b.overhead_rate) * Fraction(direct))))
+                            "frais_structure", to_cents(_dec(b.overhead_rate) * Fraction(direct)), ref="overhead"))
     return out
 
 
@@ -300,13 +304,13 @@ def year_resources(project: Project, year: int) -> list[ResourceLine]:
             if amount == 0:
                 continue
             months = months_in_year(year, post.start, post.end)
-            detail = f"{post.count} poste{'s' if post.count > 1 else ''}" + (f", {months} mois" if months < 12 else "")
-            out.append(ResourceLine(f"{RESOURCE_LABELS[post.contract]} — {post.title} ({detail})", post.contract,
-                                    state, AID_NATURE[post.contract], amount, computed=True))
+            label = f"{RESOURCE_LABELS[post.contract]} — {post.title} ({post.count} poste{'s' if post.count > 1 else ''})"
+            out.append(ResourceLine(label, post.contract, state, AID_NATURE[post.contract], amount, True,
+                                    f"{months} mois" if months < 12 else "", f"aid:{post.id}"))
     if project.funding:
         for r in project.funding.resources:
             if year in r.amounts:
-                out.append(ResourceLine(r.label, r.kind, r.partner, r.nature, r.amounts[year]))
+                out.append(ResourceLine(r.label, r.kind, r.partner, r.nature, r.amounts[year], ref=f"resource:{r.id}"))
     return out
 
 
