@@ -158,14 +158,12 @@ def _dec(value) -> Fraction:
 
 
 def months_in_year(year: int, start: date | None, end: date | None) -> int:
-    """Calendar months of `year` touched by [start, end] (open ends: the whole year)."""
-    first = year * 12
-    lo = first if start is None else max(first, start.year * 12 + start.month - 1)
-    hi = first + 11 if end is None else min(first + 11, end.year * 12 + end.month - 1)
-    return max(0, hi - lo + 1)
+    """Number of calendar months of `year` touched by [start, end] (open ends: the whole year)."""
+    return len(_months(year, start, end))
 
 
 def _months(year: int, start: date | None, end: date | None) -> list[date]:
+    """First days of the calendar months of `year` touched by [start, end]."""
     first = year * 12
     lo = first if start is None else max(first, start.year * 12 + start.month - 1)
     hi = first + 11 if end is None else min(first + 11, end.year * 12 + end.month - 1)
