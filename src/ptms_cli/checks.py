@@ -179,7 +179,7 @@ def _years_used(p: Project) -> Iterator[tuple[tuple, int]]:
 
 
 def check_years(p: Project, step: int | None) -> Iterator[Problem]:
-    if p.period is None:
+    if p.period is None or not p.period.years:
         return
     years = p.period.years
     for loc, y in _years_used(p):

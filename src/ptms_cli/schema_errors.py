@@ -155,14 +155,17 @@ def findings_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -
             line, col = loaded.where(loc)
             code = "PTMS-E011"
             value = err.get("input")
-            shown = "" if isinstance(value, (dict, list)) else f" « {value} »"
-            msg = f"{where}{_label(root, loc)} : {_message(err)}" + (f" (valeur{shown})" if shown else "")
+            if kind == "literal_error":
+                msg = f"{where}{_label(root, loc)} : valeur « {value} » non reconnue"
+            else:
+                shown = "" if isinstance(value, (dict, list)) else f" (valeur : « {value} »)"
+                msg = f"{where}{_label(root, loc)} : {_message(err)}{shown}"
             if kind == "literal_error":
                 expected = [e.strip(" '") for e in str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ").split(",")]
                 expected = [e for e in expected if e]
                 close = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.5)
                 if close:
-                    msg += f" : vouliez-vous dire « {close[0]} » ?"
+                    msg += f" ; vouliez-vous dire « {close[0]} » ?"
                 hint = "Valeurs possibles : " + ", ".join(expected)
         out.append(error(code, msg, file=loaded.file, line=line, column=col, hint=hint, path=where))
     return out

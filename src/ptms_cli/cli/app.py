@@ -107,8 +107,23 @@ def _root(
     """Projet territorial de médiation sociale."""
 
 
-def _register() -> None:
-    from . import cmd_funding, cmd_schema, cmd_status, cmd_validate  # noqa: F401  (each registers itself)
+# Command name -> module of `ptms_cli.cli` that registers it. Only the invoked command's module is
+# imported (all of them for help or an unknown command), so start-up stays light as commands grow.
+COMMANDS: dict[str, str] = {
+    "validate": "cmd_validate",
+    "status": "cmd_status",
+    "funding": "cmd_funding",
+    "schema": "cmd_schema",
+}
+
+
+def _register(args: list[str]) -> None:
+    import importlib
+
+    wanted = next((a for a in args if not a.startswith("-")), None)
+    modules = [COMMANDS[wanted]] if wanted in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for module in modules:
+        importlib.import_module(f"{__package__}.{module}")
 
 
 def _french_usage(exc) -> str:
@@ -144,11 +159,15 @@ def _french_usage(exc) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `ptms` console script; returns (and exits with) the exit code."""
+    import os
+
+    # pydantic would scan every installed distribution for plugins at start-up; ptms uses none.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from typer._click import exceptions as ce
 
-    _register()
-    cli = typer.main.get_command(app)
     args = sys.argv[1:] if argv is None else argv
+    _register(args)
+    cli = typer.main.get_command(app)
     if not args or any(a in ("-h", "--help") for a in args):
         _french_help_panels()
     try:

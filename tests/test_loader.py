@@ -1,0 +1,153 @@
+"""The loader: bad inputs give located French errors, never a traceback or a hang."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from ptms_cli.loader import MAX_BYTES, LoadError, load, parse
+
+
+def fail(text: str) -> LoadError:
+    with pytest.raises(LoadError) as info:
+        parse(text, "p.yaml")
+    return info.value
+
+
+def test_values_and_positions_are_kept():
+    loaded = parse("a: 1\nb:\n  - 2.10\n  - 2026-01-01\n", "p.yaml")
+    assert loaded.data["b"][0] == Decimal("2.10")  # floats become exact decimals
+    assert str(loaded.data["b"][1]) == "2026-01-01"
+    assert loaded.values[("b", 0)] == (3, 5)
+    assert loaded.keys[("b",)] == (2, 1)
+
+
+def test_where_falls_back_to_nearest_ancestor():
+    loaded = parse("a:\n  b: 1\n", "p.yaml")
+    assert loaded.where(("a", "b", "missing")) == (2, 6)
+    assert loaded.where(("zzz",)) == (1, 1)
+
+
+def test_truncated_file():
+    err = fail('name: "Projet\nterritory:\n')
+    assert err.finding.code == "PTMS-E003"
+    assert "fin de fichier" in err.finding.message
+    assert err.finding.line == 3
+
+
+def test_tab_indentation():
+    err = fail("territory:\n\tname: x\n")
+    assert err.finding.code == "PTMS-E003"
+    assert "tabulation" in err.finding.message
+    assert (err.finding.line, err.finding.column) == (2, 1)
+
+
+def test_duplicate_key_is_an_error_naming_both_lines():
+    err = fail("name: a\nterritory: {}\nname: b\n")
+    assert err.finding.code == "PTMS-E004"
+    assert "« name » en double" in err.finding.message and "ligne 1" in err.finding.message
+    assert err.finding.line == 3
+
+
+def test_duplicate_key_in_nested_mapping():
+    err = fail("partners:\n  - id: a\n    id: b\n")
+    assert err.finding.code == "PTMS-E004" and err.finding.line == 3
+
+
+def test_python_tag_is_refused_not_executed(tmp_path):
+    marker = tmp_path / "pwned"
+    err = fail(f"name: !!python/object/apply:os.system ['touch {marker}']\n")
+    assert err.finding.code == "PTMS-E005"
+    assert "!!python/object/apply:os.system" in err.finding.message
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize("text", ["a: !!binary aGVsbG8=\n", "a: !!set {x}\n", "a: !custom 1\n"])
+def test_other_tags_are_refused(text):
+    assert fail(text).finding.code == "PTMS-E005"
+
+
+def test_billion_laughs_fails_fast():
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev = chr(ord("a") + i - 1)
+        cur = chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    err = fail("\n".join(lines) + "\n")
+    assert err.finding.code == "PTMS-E006"
+
+
+def test_recursive_alias_is_refused():
+    err = fail("a: &x\n  b: *x\n")
+    assert err.finding.code in {"PTMS-E003", "PTMS-E006"}
+
+
+def test_merge_keys_are_refused():
+    assert fail("base: &b {x: 1}\nother:\n  <<: *b\n").finding.code == "PTMS-E005"
+
+
+def test_empty_and_comments_only():
+    assert fail("").finding.code == "PTMS-E007"
+    assert fail("# rien\n# du tout\n").finding.code == "PTMS-E007"
+
+
+def test_top_level_list_or_scalar():
+    err = fail("- a\n- b\n")
+    assert err.finding.code == "PTMS-E007" and "liste" in err.finding.message
+    assert "valeur simple" in fail("just text\n").finding.message
+
+
+def test_several_documents():
+    assert "un seul document" in fail("a: 1\n---\nb: 2\n").finding.message
+
+
+def test_bom_and_crlf_are_accepted(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_bytes(b"\xef\xbb\xbfname: caf\xc3\xa9\r\nterritory:\r\n  name: x\r\n")
+    loaded = load(path)
+    assert loaded.data["name"] == "café"
+    assert loaded.keys[("territory",)] == (2, 1)
+
+
+def test_latin1_is_a_located_encoding_error(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_bytes("name: ok\nterritory: Fréjus\n".encode("latin-1"))
+    with pytest.raises(LoadError) as info:
+        load(path)
+    f = info.value.finding
+    assert info.value.unreadable
+    assert f.code == "PTMS-E002" and "UTF-8" in f.hint
+    assert (f.line, f.column) == (2, 14)
+
+
+def test_utf16_and_binary(tmp_path):
+    u16 = tmp_path / "u16.yaml"
+    u16.write_bytes("name: x\n".encode("utf-16"))
+    binary = tmp_path / "bin.yaml"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    for path, words in ((u16, "UTF-16"), (binary, "binaire")):
+        with pytest.raises(LoadError) as info:
+            load(path)
+        assert info.value.unreadable and words in info.value.finding.message
+
+
+def test_missing_file_and_directory(tmp_path):
+    with pytest.raises(LoadError) as info:
+        load(tmp_path / "absent.yaml")
+    assert info.value.unreadable and "introuvable" in info.value.finding.message
+    with pytest.raises(LoadError) as info:
+        load(tmp_path)
+    assert info.value.unreadable and "dossier" in info.value.finding.message
+
+
+def test_size_cap(tmp_path):
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"# " + b"x" * MAX_BYTES + b"\n")
+    with pytest.raises(LoadError) as info:
+        load(path)
+    assert info.value.finding.code == "PTMS-E006" and "trop gros" in info.value.finding.message
+
+
+def test_control_character():
+    assert fail("name: a\x07b\n").finding.code == "PTMS-E003"
