@@ -233,6 +233,7 @@ def _xlsx(project, plan, alerts) -> bytes:
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     from .. import referential as ref
     from ..funding import rows
@@ -255,6 +256,11 @@ def _xlsx(project, plan, alerts) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.freeze_panes = "B2"
         ws.column_dimensions["A"].width = 48
+        for i in range(2, len(header) + 1):
+            ws.column_dimensions[get_column_letter(i)].width = 16
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
         return ws
 
     def amounts(ws, row_values: list, money_cols: range, total: bool = False):
