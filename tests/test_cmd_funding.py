@@ -61,7 +61,7 @@ def test_json_to_stdout_and_to_a_file(tmp_path):
 def test_table_to_a_file(tmp_path):
     out = tmp_path / "plan.txt"
     r = run_ptms("funding", EXAMPLES / "commune-beaulieu.yaml", "-o", out)
-    assert r.code == 0 and "Plan de financement écrit" in r.err
+    assert r.code == 0 and "Plan de financement écrit" in r.err and r.out == ""
     assert "Préfecture du Nord" in out.read_text(encoding="utf-8")
 
 

@@ -285,3 +285,74 @@ def test_plan_as_dict_is_json_with_exact_decimal_strings(intercommunal):
     y = doc["years"][0]
     assert y["balance"] == "0.00" and D(y["cost_total"]) == sum(D(c["amount"]) for c in y["costs"])
     assert all(isinstance(c["total"], str) for c in y["contributions"])
+
+
+def _line_of(path, needle: str, after: str = "") -> int:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next(i for i, l in enumerate(lines) if after in l) if after else 0
+    return next(i for i in range(start, len(lines)) if needle in lines[i]) + 1
+
+
+def test_allocation_findings_point_at_the_allocation_in_the_file(write_project, intercommunal):
+    intercommunal["funding"]["allocation"]["partners"][1]["weight"] = 20  # total 90
+    path = write_project(intercommunal)
+    f = next(f for f in validate_file(path).findings if f.code == "PTMS-E036")
+    assert f.line == _line_of(path, "partners:", after="allocation:") + 1 and f.path == "funding.allocation.partners"
+
+
+def test_jump_is_located_at_the_partner_of_the_allocation_key(write_project, intercommunal):
+    intercommunal["funding"]["jump_threshold"] = 0.05  # the communes' shares fall by about 20 % in 2027
+    path = write_project(intercommunal)
+    jumps = [f for f in validate_file(path).findings if f.code == "PTMS-W032"]
+    assert {f.message.split("«")[1].split("»")[0].strip() for f in jumps} == {"agglo", "marcq", "hem", "sailly"}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert all(lines[f.line - 1].strip().startswith("- partner:") for f in jumps)
+
+
+def test_order_of_the_allocation_partners_does_not_change_the_plan(intercommunal):
+    reordered = copy.deepcopy(intercommunal)
+    reordered["funding"]["allocation"]["partners"].reverse()
+    a, b = plan_of(intercommunal), plan_of(reordered)
+    for ya, yb in zip(a.years, b.years):
+        assert {c.partner: c.total for c in ya.contributions} == {c.partner: c.total for c in yb.contributions}
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+cents = st.integers(min_value=0, max_value=10**8).map(lambda c: float(D(c) / 100))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(cents, min_size=3, max_size=3), st.lists(cents, min_size=3, max_size=3),
+       st.sampled_from(["equal", "population", "hours"]), st.floats(min_value=0, max_value=0.5))
+def test_any_plan_with_an_allocation_key_balances_or_says_why(costs, fixed, method, overhead):
+    d = base()
+    d["budget"] |= {"overhead_rate": round(overhead, 4),
+                    "lines": [{"label": "Coûts", "amounts": dict(zip((2026, 2027, 2028), costs))}]}
+    d["partners"][2]["needs"] = [{"field": "habitat_collectif", "sectors": ["sud"]}]
+    d["funding"] = {"contributions": [{"partner": "etat", "amounts": dict(zip((2026, 2027, 2028), fixed))}],
+                    "allocation": {"method": method, "partners": [{"partner": "ville", "sectors": ["nord"]},
+                                                                  {"partner": "bailleur"}]}}
+    plan = plan_of(d)
+    short = {int(p.message[3:7]) for p in plan.problems if p.code == "PTMS-E036"}
+    for y in plan.years:
+        if y.year in short:
+            assert y.gap < y.fixed_total and y.allocated_total == 0
+        else:
+            assert y.balance == 0 and all(c.allocated >= 0 for c in y.contributions)
+
+
+def test_project_parameters_take_over_from_their_first_date_only():
+    d = base(period={"start": "2026-01-01", "end": "2026-12-31"},
+             parameters={"smic_hourly": [{"since": "2026-07-01", "amount": 13}]})
+    d["service"]["posts"] = [{"id": "pec", "title": "PEC", "contract": "pec", "aid_rate": 0.5,
+                              "start": "2026-01-01", "end": "2026-12-31"}]
+    # 6 months at the shipped 12,02 € then 6 months at 13 €: 0,5 x 20 h x 52/12 x (6 x 12,02 + 6 x 13)
+    assert plan_of(d).year(2026).resources[0].amount == D("6505.20")  # 43,333... x 150,12
+
+
+def test_with_an_invalid_key_only_e036_is_reported_not_a_shortfall(intercommunal):
+    intercommunal["funding"]["allocation"]["method"] = "population"  # the agglo has no population
+    found = codes(plan_of(intercommunal))
+    assert "PTMS-E036" in found and "PTMS-W030" not in found and "PTMS-E030" not in found

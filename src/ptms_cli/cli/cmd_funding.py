@@ -99,7 +99,12 @@ def _table(project, plan, alerts, output: Path | None) -> None:
     from ..frformat import money, percent
     from ..funding import rows
 
-    console = Console(highlight=False, record=output is not None, width=None if output is None else 140)
+    if output is None:
+        console = Console(highlight=False)
+    else:  # recorded for the file only, not shown
+        import io
+
+        console = Console(highlight=False, record=True, width=140, file=io.StringIO())
     years = [y.year for y in plan.years]
 
     def matrix(title: str, view: str, label, extra: list[tuple[str, object]] | None = None, total=None) -> Table:

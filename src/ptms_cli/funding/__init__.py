@@ -44,11 +44,13 @@ per line): indexation factor (1 + `budget.indexation_rate`)^(Y − base year) (b
 Resources, per year:
   - State aid for each post with `contract: adulte_relais` and start/end: for each month of Y inside
     the agreement, 1/12 of the yearly aid in force on the 1st of that month × count × fte
-    (`parameters.adulte_relais_aid`, else the shipped defaults: 17 538,40 € from 2013-01-01,
-    22 810,61 € from 2024-01-01); nature crédits spécifiques (politique de la ville credits);
+    (`parameters.adulte_relais_aid` from its first date on; before it, the shipped defaults:
+    17 538,40 € from 2013-01-01, 22 810,61 € from 2024-01-01); nature crédits spécifiques
+    (politique de la ville credits);
   - PEC aid for each post with `contract: pec` and an `aid_rate`: per month of Y inside start..end,
     aid_rate × SMIC hourly in force on the 1st of the month × `aid_hours_per_week` (default 20) ×
-    52/12 × count (`parameters.smic_hourly`, else the shipped, sourced values); nature droit commun;
+    52/12 × count (`parameters.smic_hourly` from its first date on, before it the shipped sourced values);
+    nature droit commun;
   - both aids are attributed to the first partner of kind `ddets`, else `prefecture` (None if the
     project has neither: shown as « Autres ressources »);
   - `funding.resources`: the given amounts, partner and nature.

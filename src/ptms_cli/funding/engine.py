@@ -182,10 +182,11 @@ def default_parameters() -> dict[str, tuple[tuple[date, Decimal], ...]]:
 
 
 def _table(project: Project, name: str) -> tuple[tuple[date, Decimal], ...]:
+    """The project's dated amounts from their first date on; before it, the shipped ones."""
     given: list[DatedAmount] = getattr(project.parameters, name, []) if project.parameters else []
-    if given:
-        return tuple(sorted((d.since, d.amount) for d in given))
-    return default_parameters()[name]
+    own = sorted((d.since, d.amount) for d in given)
+    shipped = [x for x in default_parameters()[name] if not own or x[0] < own[0][0]]
+    return tuple(shipped + own)
 
 
 def in_force(table: tuple[tuple[date, Decimal], ...], on: date) -> Decimal:
@@ -428,7 +429,7 @@ def compute_plan(project: Project) -> FundingPlan:
                                                      fixed.get((pid, nature), ZERO), extra))
         yp.partners = _partner_shares(project, yp, order)
         plan.years.append(yp)
-        if not (alloc is not None and weights) and project.budget is not None:
+        if alloc is None and project.budget is not None:  # with a key, PTMS-E036 says what went wrong
             plan.problems.extend(_balance_problems(project, yp))
     plan.problems.extend(end_of_aid_problems(project))
     plan.problems.extend(jump_problems(project, plan))
