@@ -222,6 +222,8 @@ def test_shortfall_is_an_error_once_the_project_has_a_convention(write_project):
     d["budget"]["lines"] = [{"label": "Tout", "amounts": {2026: 1000}}]
     assert [f.code for f in validate_file(write_project(d)).findings] == ["PTMS-W030"]
     assert [f.code for f in validate_file(write_project(d), step=3).findings if f.code.startswith("PTMS-E03")] == ["PTMS-E030"]
+    d["convention"] = {"title": "Convention"}
+    assert [p.code for p in plan_of(d).problems] == ["PTMS-E030"]
 
 
 def test_end_of_subsidised_posts_is_w031_located_at_the_end_date(write_project, intercommunal):

@@ -164,11 +164,10 @@ def plan_as_dict(plan: FundingPlan) -> dict:
 
 
 def funding_problems(project, step: int | None) -> Iterator:
-    """Check for `checks.CHECKS`: the plan's problems; a shortfall is an error for a convention."""
+    """Check for `checks.CHECKS`: the plan's problems; with `--step 3` a shortfall is an error."""
     from dataclasses import replace
 
     if project.budget is None and project.funding is None:
         return
-    firm = project.convention is not None or (step or 0) >= 3
     for pb in compute_plan(project).problems:
-        yield replace(pb, code="PTMS-E030") if firm and pb.code == "PTMS-W030" else pb
+        yield replace(pb, code="PTMS-E030") if (step or 0) >= 3 and pb.code == "PTMS-W030" else pb

@@ -460,9 +460,9 @@ def _money(amount: Decimal) -> str:
 
 
 def _balance_problems(project: Project, yp: YearPlan) -> list[Problem]:
-    """Without an allocation key: a shortfall is a W030 (upgraded to E030 for a convention), an excess E030."""
+    """Without an allocation key: a shortfall is W030 (E030 once the project has a convention), an excess E030."""
     if yp.balance > 0:
-        return [Problem("PTMS-W030", f"en {yp.year}, reste à financer : {_money(yp.balance)} "
+        return [Problem("PTMS-E030" if project.convention else "PTMS-W030", f"en {yp.year}, reste à financer : {_money(yp.balance)} "
                         f"(coût {_money(yp.cost_total)}, financements {_money(yp.resources_total + yp.contributions_total)})",
                         ("funding",) if project.funding else ("budget",),
                         "Ajoutez des contributions (« funding.contributions ») ou une clé de répartition du reste "
