@@ -350,6 +350,13 @@ def check_funding(p: Project, step: int | None) -> Iterator[Problem]:
     yield from funding_problems(p, step)
 
 
+def check_coverage(p: Project, step: int | None) -> Iterator[Problem]:
+    """PTMS-W050 (needs no planned service sector covers): see `coverage.check_coverage`."""
+    from .coverage import check_coverage as run
+
+    yield from run(p, step)
+
+
 CHECKS: list[Check] = [
     check_unique_ids,
     check_references,
@@ -359,6 +366,7 @@ CHECKS: list[Check] = [
     check_signatures,
     check_indicators,
     check_representatives,
+    check_coverage,
     check_step,
     check_funding,
 ]

@@ -114,6 +114,7 @@ COMMANDS: dict[str, str] = {
     "status": "cmd_status",
     "funding": "cmd_funding",
     "schema": "cmd_schema",
+    "coverage": "cmd_coverage",
 }
 
 
@@ -181,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
     except ce.ClickException as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         code = EXIT_USAGE
-    except (ce.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         print("\nInterrompu : rien n'a été modifié.", file=sys.stderr)
         code = EXIT_INTERRUPTED
     return _finish(code if isinstance(code, int) else EXIT_OK, argv)
