@@ -128,3 +128,10 @@ def test_schema_error_is_exit_1_and_unreadable_exit_2(write_project, commune, tm
 def test_project_without_budget_nor_funding_has_nothing_to_compute():
     r = run_ptms("funding", EXAMPLES / "cc-deux-rives.yaml")
     assert r.code == 1 and "rien à calculer" in r.err
+
+
+def test_unwritable_output_is_a_french_error(tmp_path):
+    blocker = tmp_path / "fichier"
+    blocker.write_text("x", encoding="utf-8")
+    r = run_ptms("funding", AGGLO, "-f", "csv", "-o", blocker / "plan.csv")
+    assert r.code == 1 and "impossible d'écrire le plan de financement" in r.err and "Traceback" not in r.err

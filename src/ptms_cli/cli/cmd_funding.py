@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_USAGE, command
+from .output import exit_unless_valid, write_or_exit
 
 
 class Format(str, Enum):
@@ -38,14 +39,7 @@ def funding(
               "Aide : « ptms funding --help ».", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE)
     result = validate_file(file)
-    errors = [f for f in result.findings if f.severity.value == "error"]
-    if result.project is None or errors:
-        for f in result.findings if result.project is None else errors:
-            print(f"{f.location()}: erreur {f.code} {f.message}", file=sys.stderr)
-            if f.hint:
-                print(f"    conseil : {f.hint}", file=sys.stderr)
-        print("Plan de financement non calculé : corrigez ces erreurs (voir « ptms validate »).", file=sys.stderr)
-        raise typer.Exit(EXIT_USAGE if result.unreadable else EXIT_FINDINGS)
+    exit_unless_valid(result, "Plan de financement non calculé : corrigez ces erreurs (voir « ptms validate »).")
     project = result.project
     if project.budget is None and project.funding is None:
         print(f"{file}: aucun budget ni plan de financement (« budget », « funding ») : rien à calculer.\n"
@@ -77,14 +71,7 @@ def funding(
 
 
 def _write(path: Path, data: bytes) -> None:
-    from ..writing import write_atomic
-
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        print(f"Erreur : impossible d'écrire « {path} » ({exc.strerror or exc}).", file=sys.stderr)
-        raise typer.Exit(EXIT_FINDINGS) from None
-    print(f"Plan de financement écrit dans {path}", file=sys.stderr)
+    write_or_exit(path, data, "le plan de financement", f"Plan de financement écrit dans {path}")
 
 
 # --- people ------------------------------------------------------------------------------------
