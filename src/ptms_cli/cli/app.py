@@ -116,6 +116,7 @@ COMMANDS: dict[str, str] = {
     "convene": "cmd_wizards",
     "validate": "cmd_validate",
     "status": "cmd_status",
+    "funding": "cmd_funding",
     "schema": "cmd_schema",
     "coverage": "cmd_coverage",
 }
