@@ -115,3 +115,30 @@ def test_live_balance_is_silent_without_the_engine_and_waits_for_a_valid_project
     broken = dict(commune, period={"start": "hier"})
     flows.show_balance(Engine(ScriptedBackend([]), Console(file=out), broken))
     assert "incalculable" in out.getvalue()
+
+
+def test_every_identifier_field_of_the_model_is_a_known_reference():
+    """A new field holding partner/sector/... ids must be offered as a choice: REFERENCES must know it."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from ptms_cli.model import Project
+    from ptms_cli.model.base import Id
+    from ptms_cli.wizard.questions import REFERENCES
+
+    unknown, seen, todo = [], set(), [Project]
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for name, f in model.model_fields.items():
+            ann = f.annotation
+            args = typing.get_args(ann)
+            inner = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            todo += inner + ([ann] if isinstance(ann, type) and issubclass(ann, BaseModel) else [])
+            is_id = typing.get_origin(ann) is not dict and (ann == Id or ann == list[Id] or Id in args or list[Id] in args)
+            if is_id and name != "id" and (model.__name__, name) not in REFERENCES:
+                unknown.append(f"{model.__name__}.{name}")
+    assert unknown == []

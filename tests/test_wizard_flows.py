@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
@@ -48,9 +49,16 @@ def test_init_writes_modeline_header_schema_and_a_valid_project(created):
 
 
 def test_the_four_wizards_reach_a_complete_step_3(created):
+    outputs = {}
     for name, script in (("mobilize", MOBILIZE), ("specify", SPECIFY), ("convene", CONVENE)):
         code, _, out = drive(name, created, list(script))
         assert code == 0, out
+        outputs[name] = out.replace("\u00a0", " ").replace("\u202f", " ")
+    # the live balance: 2 posts x 42 000 € first unfunded, then shared by the allocation key
+    balance = outputs["specify"].split("Équilibre du financement")
+    assert len(balance) == 3
+    assert re.search(r"2028 +│ +84 000,00 € │ +0,00 € │ +0,00 € │ +84 000,00 €", balance[1])
+    assert re.search(r"2028 +│ +84 000,00 € │ +0,00 € │ +84 000,00 € │ +0,00 €", balance[2])
     result = validate_file(created, step=3)
     assert [f.message for f in result.findings if f.severity.value == "error"] == []
     data = yaml.safe_load(created.read_text(encoding="utf-8"))

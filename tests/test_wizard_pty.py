@@ -64,8 +64,8 @@ SPECIFY = [
     ("Contributions fixes des partenaires : que faire", CR),
     ("Renseigner « Répartition du reste à financer »", U + CR), ("Clé de répartition", D * 3 + CR),
     ("Nature des crédits", CR),
-    ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", CR), ("Poids", CR),
-    ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", D + CR), ("Poids", CR),
+    ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", CR), ("Poids", CR), ("Secteurs achetés", CR),
+    ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", D + CR), ("Poids", CR), ("Secteurs achetés", CR),
     ("Partenaires qui se répartissent le reste : que faire", CR), ("Seuil d'alerte", CR), ("Enregistrer", CR),
 ]
 

@@ -45,8 +45,8 @@ SPECIFY = [
     E("Paramètres", False),
     E("Ressources", "done"), E("Contributions", "done"),
     E("Répartition", True), E("Clé", "percentages"), E("Nature", ENTER),
-    E("Partenaires qui", "add"), E("Partenaire", "ville"), E("Poids", "60"),
-    E("Partenaires qui", "add"), E("Partenaire", "habitat-47"), E("Poids", "40"), E("Partenaires qui", "done"),
+    E("Partenaires qui", "add"), E("Partenaire", "ville"), E("Poids", "60"), E("Secteurs achetés", ENTER),
+    E("Partenaires qui", "add"), E("Partenaire", "habitat-47"), E("Poids", "40"), E("Secteurs achetés", ENTER), E("Partenaires qui", "done"),
     E("Seuil", ENTER), E("Enregistrer", True),
 ]
 

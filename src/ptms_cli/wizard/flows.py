@@ -163,6 +163,10 @@ def show_balance(e: Engine) -> None:
     except Exception as exc:  # noqa: BLE001 - a half-filled project must never stop the wizard
         e.say(f"Équilibre du financement : incalculable ({exc}).", "dim")
         return
+    shown = tuple((y.year, y.cost_total, y.resources_total, y.contributions_total, y.balance) for y in plan.years)
+    if shown == getattr(e, "last_balance", None) or not any(any(x[1:4]) for x in shown):
+        return  # shown only when it changes, once there is something to show
+    e.last_balance = shown
     table = Table(title="Équilibre du financement", header_style="bold")
     for col in ("Année", "Coût du service", "Ressources", "Contributions", "Reste à financer"):
         table.add_column(col, justify="right" if col != "Année" else "left")

@@ -45,6 +45,7 @@ REFERENCES: dict[tuple[str, str], str] = {
     ("Resource", "partner"): "partners",
     ("Contribution", "partner"): "partners",
     ("AllocationShare", "partner"): "partners",
+    ("AllocationShare", "sectors"): "sectors",
     ("Committee", "members"): "partners",
     ("Committee", "chair"): "partners",
     ("Evaluation", "lead"): "partners",
