@@ -34,6 +34,28 @@ class Engine:
         self.data = data  # the whole project, plain values; sections are edited in place
         self.after_change: Callable[[], None] | None = None
         self.required: set[str] = set()  # "Model.field" lists that must not stay empty: « Ajouter » first
+        self.defaults: dict[str, Callable[[], Any]] = {}  # "Model.field" -> default answer of a new item
+        # The answers being given, section -> sub-section -> list, for a live preview (see `preview`).
+        self.frames: list[list] = []
+
+    def _attach(self, obj: Any) -> None:
+        if self.frames and self.frames[-1][1] is None:
+            self.frames[-1][1] = obj
+
+    def preview(self) -> dict:
+        """The project with the answers given so far in the current section (items being added excluded)."""
+        data = dict(self.data)
+        node: Any = data
+        for key, obj in self.frames:
+            if obj is None or not isinstance(node, dict):
+                break
+            node[key] = obj
+            node = obj
+        return data
+
+    def changed(self) -> None:
+        if self.after_change:
+            self.after_change()
 
     # --- display --------------------------------------------------------------------------------
     def say(self, text: str, style: str | None = None) -> None:
@@ -128,7 +150,14 @@ class Engine:
         self.heading(q.title)
         if q.help:
             self.say(q.help, "dim")
-        return self.fields(q.inner, current or {})
+        pending = bool(self.frames) and self.frames[-1][1] is None  # the section itself: already framed
+        if not pending:
+            self.frames.append([q.key, None])
+        try:
+            return self.fields(q.inner, current or {})
+        finally:
+            if not pending:
+                self.frames.pop()
 
     def fields(self, model: type[BaseModel], current: dict, names: list[str] | None = None,
                taken: set[str] = frozenset(), defaults: dict | None = None) -> dict:
@@ -141,6 +170,7 @@ class Engine:
                 names.remove(naming)
                 names[at:at + 1] = [naming, "id"]
         result = dict(current)
+        self._attach(result)
         defaults = dict(defaults or {})
         for name in names:
             q = question(model, name)
@@ -151,8 +181,17 @@ class Engine:
                 if default is None and naming and isinstance(result.get(naming), str):
                     default = slug(result[naming])
                 extra = (lambda v: f"identifiant « {v} » déjà utilisé" if v in taken else None)
-            value = self.ask(q, result.get(q.key), default=default, extra=extra)
+            if default is None and f"{model.__name__}.{name}" in self.defaults:
+                default = self.defaults[f"{model.__name__}.{name}"]()
+            if q.kind == "models":
+                self.frames.append([q.key, None])
+            try:
+                value = self.ask(q, result.get(q.key), default=default, extra=extra)
+            finally:
+                if q.kind == "models":
+                    self.frames.pop()
             self._store(result, q, value, had=q.key in current)
+            self.changed()
         # keys already in the file keep their place; new ones follow the model's order
         order = [k for k in current if k in result]
         order += [f.alias or n for n, f in model.model_fields.items() if (f.alias or n) in result and (f.alias or n) not in order]
@@ -171,6 +210,7 @@ class Engine:
                   names: list[str] | None = None, required: bool = False) -> list:
         """Menu: add, edit or remove items until « Terminer »."""
         items = [dict(x) for x in items]
+        self._attach(items)
         self.heading(q.title)
         if q.help:
             self.say(q.help, "dim")
@@ -197,20 +237,22 @@ class Engine:
                 i = action[1]
                 if self.b.confirm(f"Retirer « {describe(items[i])} » ?", default=False):
                     del items[i]
-            if self.after_change:
-                self.after_change()
+            self.changed()
 
     # --- a top-level section ------------------------------------------------------------------------
     def section(self, key: str, ask: Callable[[], Any]) -> None:
         """Ask a section (repeatable), then show the cross-field problems found in it."""
         while True:
-            value = ask()
+            self.frames = [[key, None]]
+            try:
+                value = ask()
+            finally:
+                self.frames = []
             if value is None or value in ([], {}):
                 self.data.pop(key, None)
             else:
                 self.data[key] = value
-            if self.after_change:
-                self.after_change()
+            self.changed()
             errors = [m for m in self.review(key) if not m.startswith("PTMS-W")]
             if not errors or not self.b.confirm("Revenir sur cette section pour corriger les erreurs ?", default=True):
                 return
@@ -240,13 +282,13 @@ class Engine:
             self.say(f"  ⚠ {m}", "yellow")
         return messages
 
-    def project(self):
-        """The working project as a `Project`, or None while it does not validate."""
+    def project(self, data: dict | None = None):
+        """The working project (or `data`) as a `Project`, or None while it does not validate."""
         from pydantic import ValidationError
 
         from ..model import Project
 
         try:
-            return Project.model_validate(self.data)
+            return Project.model_validate(self.data if data is None else data)
         except ValidationError:
             return None

@@ -106,14 +106,9 @@ def specify(e: Engine) -> None:
     e.required |= {"Service.sectors", "Service.posts", "Budget.post_types"}
     e.after_change = lambda: show_balance(e)
 
-    def post_types():  # first: the posts of the service point to these cost types
-        budget = dict(d.get("budget") or {})
-        budget["post_types"] = e.edit_list(question(Budget, "post_types"), budget.get("post_types") or [])
-        if not budget["post_types"]:
-            budget.pop("post_types")
-        return budget
-
-    e.section("budget", post_types)
+    # first the post types: the posts of the service point to these cost types
+    e.section("budget", lambda: e.fields(Budget, d.get("budget") or {}, names=["post_types"]))
+    e.defaults["Post.post_type"] = lambda: next((t.get("id") for t in (d.get("budget") or {}).get("post_types") or []), None)
     e.heading(question(Project, "service").title)
     e.section("service", lambda: e.fields(Service, d.get("service") or {}))
     e.heading(question(Project, "budget").title)
@@ -152,10 +147,9 @@ def show_balance(e: Engine) -> None:
     compute_plan = funding_engine()
     if compute_plan is None:
         return
-    project = e.project()
+    project = e.project(e.preview())
     if project is None:
-        e.say("Équilibre du financement : incalculable tant que le projet contient des erreurs.", "dim")
-        return
+        return  # an answer is missing or wrong: the section review says which
     from rich.table import Table
 
     try:
