@@ -56,7 +56,7 @@ def test_the_four_wizards_reach_a_complete_step_3(created):
         outputs[name] = out.replace("\u00a0", " ").replace("\u202f", " ")
     # the live balance: 2 posts x 42 000 € unfunded as soon as the post is added (before the end of
     # the service section), then shared by the allocation key once both partners are in it
-    assert outputs["specify"].index("Équilibre du financement") < outputs["specify"].index("• mediateur — Médiateur")
+    assert outputs["specify"].index("Équilibre du financement") < outputs["specify"].index("Principes déontologiques")
     balance = outputs["specify"].split("Équilibre du financement")
     assert len(balance) == 3
     assert re.search(r"2028 +│ +84 000,00 € │ +0,00 € │ +0,00 € │ +84 000,00 €", balance[1])
