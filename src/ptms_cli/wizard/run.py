@@ -173,7 +173,7 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
     except Stop as stop:
         _error_console(console).print(f"[red]Erreur :[/red] {_escape(stop.message)}")
         return stop.code
-    except KeyboardInterrupt:  # Ctrl-C before the single write: the file is untouched
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C (or Ctrl-D) before the single write: the file is untouched
         _error_console(console).print("\nInterrompu : rien n'a été modifié.")
         return EXIT_INTERRUPTED
     written = save(doc, data, keys, name)
