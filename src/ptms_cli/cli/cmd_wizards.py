@@ -18,6 +18,12 @@ NO_INPUT = typer.Option(False, "--no-input", help="Ne poser aucune question : é
 FILE = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML.")
 
 
+def _questionary():
+    from ..wizard.backend import QuestionaryBackend
+
+    return QuestionaryBackend()
+
+
 def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: bool = False) -> None:
     from rich.console import Console
 
@@ -25,13 +31,8 @@ def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: 
 
     console = Console(highlight=False, soft_wrap=True)
     interactive = answers is None and not no_input and sys.stdin.isatty()  # prompt_toolkit needs a terminal
-    factory = None
-    if interactive:
-        def factory():
-            from ..wizard.backend import QuestionaryBackend
-
-            return QuestionaryBackend()
-    elif answers is None and not no_input:
+    factory = _questionary if interactive else None
+    if not interactive and answers is None and not no_input:
         Console(stderr=True, highlight=False, soft_wrap=True).print(
             "Pas de terminal interactif : l'assistant ne pose pas de questions (--answers ou --no-input).")
     raise typer.Exit(run(name, file, console, factory, answers=answers, force=force))
