@@ -142,3 +142,13 @@ def test_every_identifier_field_of_the_model_is_a_known_reference():
             if is_id and name != "id" and (model.__name__, name) not in REFERENCES:
                 unknown.append(f"{model.__name__}.{name}")
     assert unknown == []
+
+
+def test_partner_map_shows_names_literally():
+    out = io.StringIO()
+    flows.partner_map(Engine(ScriptedBackend([]), Console(file=out, width=120), {}),
+                      [{"id": "asso", "name": "Asso [Quartier] Nord", "kind": "association", "roles": ["funder"],
+                        "status": "committed", "fields": ["sante"]}])
+    text = out.getvalue()
+    assert "Asso [Quartier] Nord" in text
+    assert "Association" in text and "Financeur" in text and "Engagé" in text and "Médiation santé" in text

@@ -62,6 +62,7 @@ def init(e: Engine) -> None:
 def partner_map(e: Engine, partners: list[dict]) -> None:
     """The partner map: one row per partner, columns titled from the model."""
     from rich import box
+    from rich.markup import escape
     from rich.table import Table
 
     # Short headers for a terminal-wide table; the full labels are the model's titles.
@@ -71,14 +72,14 @@ def partner_map(e: Engine, partners: list[dict]) -> None:
         table.add_column(header)
     for p in partners:
         contact = p.get("contact") or {}
-        table.add_row(
+        table.add_row(*map(escape, (
             p.get("id", ""), p.get("name", ""),
             referential.label("partner_kinds", p.get("kind", "")) if p.get("kind") else "",
             ", ".join(referential.label("partner_roles", r) for r in p.get("roles") or []),
             referential.label("mobilization_statuses", p.get("status", "identified")),
             " ".join(x for x in (contact.get("name"), contact.get("email")) if x),
             ", ".join(referential.label("fields", f) for f in p.get("fields") or []),
-        )
+        )))
     e.console.print(table)
 
 
