@@ -5,7 +5,6 @@ Each flow edits `engine.data` (the plain project) section by section; nothing is
 
 from __future__ import annotations
 
-from decimal import Decimal
 
 from .. import referential
 from .engine import Engine, describe
@@ -122,22 +121,10 @@ def specify(e: Engine) -> None:
 
 
 def funding_engine():
-    """`compute_plan` of the funding engine, or None while it is not installed."""
-    try:
-        from ..funding import compute_plan  # type: ignore[attr-defined]
-    except ImportError:
-        return None
+    """`compute_plan` of the funding engine (a function, so that tests can stand in for it)."""
+    from ..funding import compute_plan
+
     return compute_plan
-
-
-def money(amount: Decimal) -> str:
-    try:
-        from ..frformat import money as fmt  # type: ignore[import-not-found]
-    except ImportError:
-        from babel.numbers import format_currency
-
-        return format_currency(amount, "EUR", locale="fr_FR")
-    return fmt(amount)
 
 
 def show_balance(e: Engine) -> None:
@@ -146,12 +133,12 @@ def show_balance(e: Engine) -> None:
     if not (d.get("budget") or d.get("funding")):
         return
     compute_plan = funding_engine()
-    if compute_plan is None:
-        return
     project = e.project(e.preview())
     if project is None:
         return  # an answer is missing or wrong: the section review says which
     from rich.table import Table
+
+    from ..frformat import money
 
     try:
         plan = compute_plan(project)
