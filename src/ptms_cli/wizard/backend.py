@@ -66,8 +66,25 @@ class QuestionaryBackend:
         self._io = {k: v for k, v in (("input", input), ("output", output)) if v is not None}
 
     def _ask(self, question) -> Any:
-        answer = question.unsafe_ask()  # Ctrl-C -> KeyboardInterrupt, never None
-        if answer is None:  # pragma: no cover - defensive: an aborted prompt is an interruption
+        import signal
+        import threading
+
+        # A Ctrl-C typed while a prompt starts arrives as SIGINT inside prompt_toolkit's event loop,
+        # which reports it and carries on: remember it, and stop once the prompt returns.
+        interrupted: list[bool] = []
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            def on_sigint(signum, frame):
+                interrupted.append(True)
+                raise KeyboardInterrupt
+
+            previous = signal.signal(signal.SIGINT, on_sigint)
+        try:
+            answer = question.unsafe_ask()  # Ctrl-C -> KeyboardInterrupt, never None
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        if answer is None or interrupted:
             raise KeyboardInterrupt
         return answer
 
