@@ -5,7 +5,6 @@ Each flow edits `engine.data` (the plain project) section by section; nothing is
 
 from __future__ import annotations
 
-
 from .. import referential
 from .engine import Engine, describe
 from .questions import question
@@ -21,6 +20,12 @@ STEP_NUMBER = {"init": 0, "mobilize": 1, "specify": 2, "convene": 3}
 
 # Fields asked for a partner in step 1 (the others stay editable in the file).
 PARTNER_FIELDS = ["name", "id", "kind", "roles", "status", "representative", "contact", "fields", "needs", "notes"]
+
+
+def step_title(n: int) -> str:
+    from ..checks import STEPS
+
+    return f"Étape {n} — {STEPS[n]}"
 
 
 def _models():
@@ -85,7 +90,7 @@ def partner_map(e: Engine, partners: list[dict]) -> None:
 def mobilize(e: Engine) -> None:
     Project, Partner = _models()
     d = e.data
-    e.heading("Étape 1 — Mobiliser et fédérer les partenaires")
+    e.heading(step_title(1))
 
     e.section("partners", lambda: e.edit_list(question(Project, "partners"), d.get("partners") or [],
                                               show_items=lambda items: partner_map(e, items), names=PARTNER_FIELDS,
@@ -102,7 +107,7 @@ def specify(e: Engine) -> None:
 
     Project, _ = _models()
     d = e.data
-    e.heading("Étape 2 — Besoins, cahier des charges et financement")
+    e.heading(step_title(2))
     e.required |= {"Service.sectors", "Service.posts", "Budget.post_types"}
     e.after_change = lambda: show_balance(e)
 
@@ -170,7 +175,7 @@ def convene(e: Engine) -> None:
     d = e.data
     partners = d.get("partners") or []
     operator = (d.get("service") or {}).get("operator")
-    e.heading("Étape 3 — Convention unique")
+    e.heading(step_title(3))
     e.required |= {"Evaluation.indicators", "Convention.payment_schedule"}
 
     e.heading(question(Project, "governance").title)
