@@ -132,3 +132,19 @@ def test_answers_with_an_unknown_nested_key(tmp_path, project):
     answers.write_text("partners:\n  - {id: ville, nom: Ville}\n", encoding="utf-8")
     r = run_ptms("mobilize", project, "--answers", answers)
     assert r.code == 2 and "invalide : partners[0].nom : clé inconnue" in r.err
+
+
+def test_specify_and_convene_with_answers_reach_step_3(tmp_path, commune, write_project):
+    """A step-1 project plus the step 2 and step 3 sections of the commune example, given as answers."""
+    step1 = {k: v for k, v in commune.items() if k not in ("service", "budget", "parameters", "funding",
+                                                            "governance", "evaluation", "convention")}
+    project = write_project(step1)
+    for name, keys in (("specify", ("service", "budget", "parameters", "funding")),
+                       ("convene", ("governance", "evaluation", "convention"))):
+        answers = tmp_path / f"{name}.yaml"
+        answers.write_text(yaml.safe_dump({k: commune[k] for k in keys if k in commune}, allow_unicode=True),
+                           encoding="utf-8")
+        r = run_ptms(name, project, "--answers", answers)
+        assert r.code == 0, r.err + r.out
+    assert run_ptms("validate", project, "--step", "3").code == 0
+    assert yaml.safe_load(project.read_text(encoding="utf-8")) == commune
