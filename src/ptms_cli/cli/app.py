@@ -113,6 +113,9 @@ COMMANDS: dict[str, str] = {
     "validate": "cmd_validate",
     "status": "cmd_status",
     "schema": "cmd_schema",
+    "render": "cmd_render",
+    "context": "cmd_render",
+    "templates": "cmd_templates",
 }
 
 

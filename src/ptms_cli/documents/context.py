@@ -1,0 +1,477 @@
+"""Project -> template context: a plain, JSON-serialisable dict. PURE: no files, no clock, no Word.
+
+Every label shown in a document comes from the model's field titles (`labels`) or from the
+referential (`*_label` keys); every amount comes formatted (`12 345,67 €`) and in words; every date
+in the long French form. Templates only lay these values out.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from pydantic import BaseModel
+
+from .. import referential
+from ..checks import signatories
+from ..model import Project
+from . import formatting as fmt
+
+# Legal references quoted in the preamble of the convention and in the cahier des charges.
+LEGAL_REFERENCES: list[str] = [
+    "la loi n° 2014-173 du 21 février 2014 de programmation pour la ville et la cohésion urbaine",
+    "la circulaire du Premier ministre du 18 janvier 2010 relative aux relations entre les pouvoirs "
+    "publics et les associations (conventions pluriannuelles d'objectifs)",
+    "la circulaire du 29 septembre 2015 relative aux nouvelles relations entre les pouvoirs publics "
+    "et les associations",
+    "la norme AFNOR XP X60-600 de décembre 2016 relative au métier de médiateur social",
+    "le règlement (UE) 2016/679 du 27 avril 2016 relatif à la protection des données (RGPD), "
+    "notamment ses articles 26 et 28",
+]
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not representable in XML (keeps \t and \n)
+
+
+def _clean(value: str | None) -> str:
+    """Text as the user typed it, minus characters XML cannot hold; CRLF -> LF."""
+    if value is None:
+        return ""
+    return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def _models(annotation) -> list[type[BaseModel]]:
+    found = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    for arg in typing.get_args(annotation):
+        found.extend(_models(arg))
+    return found
+
+
+def field_labels() -> dict[str, dict[str, str]]:
+    """{model name in snake case: {field: French title}} for every model reachable from Project."""
+    out: dict[str, dict[str, str]] = {}
+    todo: list[type[BaseModel]] = [Project]
+    while todo:
+        model = todo.pop()
+        key = _snake(model.__name__)
+        if key in out:
+            continue
+        out[key] = {}
+        for name, info in model.model_fields.items():
+            out[key][name.rstrip("_")] = info.title or name
+            todo.extend(_models(info.annotation))
+    return dict(sorted(out.items()))
+
+
+def _field_label(p: Project, field_id: str) -> str:
+    return p.custom_fields.get(field_id) or referential.label("fields", field_id)
+
+
+def _representative(r) -> dict | None:
+    if r is None:
+        return None
+    return {"name": _clean(r.name), "title": _clean(r.title), "decision": _clean(r.decision),
+            "decision_date": fmt.long_date(r.decision_date)}
+
+
+def _contact(c) -> dict | None:
+    if c is None:
+        return None
+    d = {k: _clean(getattr(c, k)) for k in ("name", "function", "email", "phone")}
+    d["text"] = "\n".join(x for x in (", ".join(x for x in (d["name"], d["function"]) if x), d["email"], d["phone"]) if x)
+    return d
+
+
+def _partner(p: Project, x) -> dict:
+    return {
+        "id": x.id,
+        "name": _clean(x.name),
+        "kind": x.kind,
+        "kind_label": referential.label("partner_kinds", x.kind),
+        "roles": list(x.roles),
+        "roles_label": fmt.join([referential.label("partner_roles", r) for r in x.roles], last=", ") or "—",
+        "status": x.status,
+        "status_label": referential.label("mobilization_statuses", x.status),
+        "address": _clean(x.address),
+        "siret": x.siret or "",
+        "population": fmt.number(x.population),
+        "representative": _representative(x.representative),
+        "contact": _contact(x.contact),
+        "fields_label": fmt.join([_field_label(p, f) for f in x.fields], last=", ") or "—",
+        "needs": [
+            {
+                "field_label": _field_label(p, n.field),
+                "sectors_label": fmt.join([_sector_name(p, s) for s in n.sectors], last=", ") or "tout le territoire",
+                "description": _clean(n.description),
+                "hours_per_week": fmt.number(n.hours_per_week) if n.hours_per_week is not None else "",
+            }
+            for n in x.needs
+        ],
+        "notes": _clean(x.notes),
+    }
+
+
+def _sector_name(p: Project, sector_id: str) -> str:
+    s = next((x for x in p.territory.sectors if x.id == sector_id), None)
+    return _clean(s.name) if s else sector_id
+
+
+def _partner_name(p: Project, partner_id: str | None) -> str:
+    if partner_id is None:
+        return ""
+    x = p.partner(partner_id)
+    return _clean(x.name) if x else partner_id
+
+
+def _hour(hhmm: str) -> str:
+    """« 09:00 » -> « 9 h », « 17:30 » -> « 17 h 30 »."""
+    h, m = hhmm.split(":")
+    return f"{int(h)} h" + (f" {m}" if m != "00" else "")
+
+
+def _slots(slots) -> str:
+    out = []
+    for t in slots:
+        days = fmt.join([referential.label("weekdays", d).lower() for d in t.days], last=" et ")
+        out.append(f"{days} de {_hour(t.start)} à {_hour(t.end)}")
+    return " ; ".join(out)
+
+
+def _territory(p: Project) -> dict:
+    t = p.territory
+    return {
+        "name": _clean(t.name),
+        "kind": t.kind,
+        "kind_label": referential.label("territory_kinds", t.kind),
+        "department": _clean(t.department),
+        "communes": [_clean(c) for c in t.communes],
+        "communes_label": fmt.join([_clean(c) for c in t.communes]),
+        "population": fmt.number(t.population),
+        "qpv": [{"name": _clean(q.name), "code": q.code or "", "commune": _clean(q.commune)} for q in t.qpv],
+        "sectors": [
+            {"id": s.id, "name": _clean(s.name), "commune": _clean(s.commune), "qpv": s.qpv, "qpv_label": fmt.yes_no(s.qpv)}
+            for s in t.sectors
+        ],
+    }
+
+
+def _period(p: Project) -> dict | None:
+    if p.period is None:
+        return None
+    years = p.period.years
+    return {
+        "start": fmt.long_date(p.period.start),
+        "end": fmt.long_date(p.period.end),
+        "years": years,
+        "years_label": f"{years[0]} à {years[-1]}" if len(years) > 1 else str(years[0]),
+        "duration": fmt.count_words(len(years), "an"),
+    }
+
+
+def _service(p: Project) -> dict | None:
+    s = p.service
+    if s is None:
+        return None
+    fte_total = sum((x.fte * x.count for x in s.posts), Decimal(0))
+    return {
+        "name": _clean(s.name),
+        "operator": _partner(p, p.partner(s.operator)) if p.partner(s.operator) else {"id": s.operator, "name": s.operator},
+        "legal_form": _clean(s.legal_form),
+        "purposes": [referential.label("purposes", x) for x in s.purposes],
+        "activities": [referential.label("activities", x) for x in s.activities],
+        "fields": [_field_label(p, f) for f in s.fields],
+        "fields_label": fmt.join([_field_label(p, f) for f in s.fields], last=", "),
+        "sectors": [
+            {
+                "name": _sector_name(p, x.sector),
+                "hours_per_week": fmt.number(x.hours_per_week),
+                "priority": x.priority,
+                "priority_label": "Prioritaire (renforcement)" if x.priority else "Couverture de droit commun",
+                "fields_label": fmt.join([_field_label(p, f) for f in (x.fields or s.fields)], last=", "),
+                "time_slots": _slots(x.time_slots) or "à définir en comité technique",
+            }
+            for x in s.sectors
+        ],
+        "hours_per_week": fmt.number(sum(x.hours_per_week for x in s.sectors)),
+        "posts": [
+            {
+                "title": _clean(x.title),
+                "count": x.count,
+                "fte": fmt.number(x.fte.normalize()),
+                "contract_label": referential.label("contract_types", x.contract),
+                "start": fmt.long_date(x.start),
+                "end": fmt.long_date(x.end),
+                "dates": (f"du {fmt.long_date(x.start)} au {fmt.long_date(x.end)}" if x.start and x.end
+                          else f"à partir du {fmt.long_date(x.start)}" if x.start else "durée du projet"),
+                "sectors_label": fmt.join([_sector_name(p, z) for z in x.sectors], last=", ") or "tous les secteurs",
+            }
+            for x in s.posts
+        ],
+        "fte_total": fmt.number(fte_total.normalize()),
+        "supervision": {
+            "description": _clean(s.supervision.description) if s.supervision else "",
+            "fte": fmt.number(s.supervision.fte.normalize()) if s.supervision and s.supervision.fte is not None else "",
+        },
+        "training": [
+            {
+                "title": _clean(t.title), "provider": _clean(t.provider), "certification": _clean(t.certification),
+                "hours": fmt.number(t.hours) if t.hours is not None else "", "year": str(t.year or ""),
+                "audience": _clean(t.audience), "pooled_label": fmt.yes_no(t.pooled),
+            }
+            for t in s.training
+        ],
+        "reporting": {
+            "tool": _clean(s.reporting.tool) if s.reporting else "",
+            "frequency": referential.label("frequencies", s.reporting.frequency).lower()
+            if s.reporting and s.reporting.frequency else "",
+        },
+        "charter": _clean(s.charter),
+        "resources": _clean(s.resources),
+        "selection": _clean(s.selection),
+    }
+
+
+def _amounts(years: list[int], amounts: dict[int, Decimal]) -> dict:
+    """A row of yearly amounts: figures, words, and the total."""
+    cells = [amounts.get(y, Decimal(0)) for y in years]
+    total = sum(cells, Decimal(0))
+    return {
+        "amounts": [fmt.money(v) for v in cells],
+        "amounts_words": [fmt.money_words(v) for v in cells],
+        "by_year": [{"year": y, "amount": fmt.money(v), "words": fmt.money_words(v)} for y, v in zip(years, cells)],
+        "total": fmt.money(total),
+        "total_words": fmt.money_words(total),
+        "raw": [str(Decimal(v).quantize(fmt.CENT)) for v in cells],
+    }
+
+
+def _funding(p: Project) -> dict | None:
+    """The multi-year funding plan as table rows (years x partners), figures and words.
+
+    Uses the funding engine when it is installed (``ptms_cli.funding``); otherwise only the
+    amounts written in the project file (``funding.resources`` and fixed ``contributions``).
+    """
+    if p.funding is None or p.period is None:
+        return None
+    years = p.period.years
+    computed = False
+    costs: list[tuple[str, dict[int, Decimal]]] = []
+    contributors: dict[str, dict[int, Decimal]] = {}
+    natures: dict[str, str] = {}
+    resources: list[tuple[str, str, str, dict[int, Decimal]]] = []
+    try:
+        from .. import funding as engine  # landed with the funding issue
+    except ImportError:
+        engine = None
+    plan = None
+    if engine is not None and hasattr(engine, "compute_plan") and hasattr(engine, "plan_as_dict"):
+        plan = plan_context(engine.plan_as_dict(engine.compute_plan(p)), years)
+    if plan is not None:
+        computed = True
+        costs, resources, contributors, natures = plan
+    else:
+        if p.budget:
+            costs = [(_clean(line.label), dict(line.amounts)) for line in p.budget.lines]
+        for r in p.funding.resources:
+            resources.append((_clean(r.label), _partner_name(p, r.partner), r.nature, dict(r.amounts)))
+        for c in p.funding.contributions:
+            row = contributors.setdefault(c.partner, {})
+            for y, v in c.amounts.items():
+                row[y] = row.get(y, Decimal(0)) + v
+            natures[c.partner] = c.nature
+    cost_total = {y: sum((a.get(y, Decimal(0)) for _, a in costs), Decimal(0)) for y in years}
+    all_rows = [a for *_, a in resources] + list(contributors.values())
+    funded = {y: sum((a.get(y, Decimal(0)) for a in all_rows), Decimal(0)) for y in years}
+    signing = set(signatories(p))
+    resource_rows = [
+        {"label": f"{label} ({who})" if who else label, "partner": who,
+         "nature_label": referential.label("funding_natures", nature), **_amounts(years, a)}
+        for label, who, nature, a in resources
+    ]
+    contribution_rows = [
+        {"label": _partner_name(p, pid), "partner": _partner_name(p, pid), "partner_id": pid, "signatory": pid in signing,
+         "nature_label": referential.label("funding_natures", natures.get(pid, "droit_commun")), **_amounts(years, a)}
+        for pid, a in contributors.items()
+    ]
+    return {
+        "computed": computed,
+        "years": years,
+        "costs": [{"label": label, **_amounts(years, a)} for label, a in costs],
+        "cost_total": _amounts(years, cost_total),
+        "resources": resource_rows,
+        "contributions": contribution_rows,
+        "rows": resource_rows + contribution_rows,
+        "total": _amounts(years, funded),
+    }
+
+
+def plan_context(plan: dict, years: list[int]):
+    """Adapter from the funding engine's `plan_as_dict` to (costs, resources, contributors, natures).
+
+    Returns None when the shape is not recognised, so documents fall back to declared amounts.
+    """
+    try:
+        def amounts(d) -> dict[int, Decimal]:
+            return {int(y): Decimal(str(v)) for y, v in d.items()}
+
+        costs = [(c["label"], amounts(c["amounts"])) for c in plan["costs"]]
+        resources = [(r["label"], r.get("partner_name") or r.get("partner") or "",
+                      r.get("nature", "credits_specifiques"), amounts(r["amounts"]))
+                     for r in plan["resources"]]
+        contributors = {c["partner"]: amounts(c["amounts"]) for c in plan["contributions"]}
+        natures = {c["partner"]: c.get("nature", "droit_commun") for c in plan["contributions"]}
+        return costs, resources, contributors, natures
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return None
+
+
+def _committee(p: Project, c) -> dict | None:
+    if c is None:
+        return None
+    return {
+        "members": [_partner_name(p, m) for m in c.members],
+        "members_label": fmt.join([_partner_name(p, m) for m in c.members]),
+        "chair": _partner_name(p, c.chair),
+        "meetings_per_year": c.meetings_per_year,
+        "meetings_label": fmt.count_words(c.meetings_per_year, "fois", "fois") + " par an"
+        if c.meetings_per_year else "",
+        "decision_rule": referential.label("decision_rules", c.decision_rule).lower() if c.decision_rule else "",
+        "role": _clean(c.role),
+    }
+
+
+def _evaluation(p: Project) -> dict | None:
+    e = p.evaluation
+    if e is None:
+        return None
+    statements = {o.id: _clean(o.statement) for o in p.objectives}
+    numbers = {o.id: i for i, o in enumerate(p.objectives, 1)}
+    return {
+        "lead": _partner_name(p, e.lead),
+        "method": _clean(e.method),
+        "registers": list(referential.REGISTERS.values()),
+        "indicators": [
+            {
+                "label": _clean(i.label),
+                "objective": statements.get(i.objective or "", ""),
+                "objective_number": str(numbers.get(i.objective or "", "")),
+                "register_label": referential.label("registers", i.register_),
+                "level_label": referential.label("levels", i.level),
+                "measure": _clean(i.measure),
+                "baseline": _clean(i.baseline) or "—",
+                "target": _clean(i.target) or "—",
+                "source": _clean(i.source) or "—",
+                "frequency": referential.label("frequencies", i.frequency) if i.frequency else "—",
+            }
+            for i in e.indicators
+        ],
+    }
+
+
+def _convention(p: Project) -> dict | None:
+    c = p.convention
+    if c is None:
+        return None
+    start = c.start or (p.period.start if p.period else None)
+    years = c.duration_years or (len(p.period.years) if p.period else None)
+    end = None
+    if start and years:
+        from datetime import timedelta
+
+        try:
+            end = start.replace(year=start.year + years) - timedelta(days=1)
+        except ValueError:
+            end = start.replace(year=start.year + years, day=28) - timedelta(days=1)
+    dp = c.data_protection
+    return {
+        "title": _clean(c.title),
+        "start": fmt.long_date(start),
+        "end": fmt.long_date(end),
+        "duration": fmt.count_words(years, "an") if years else "",
+        "payment_schedule": [{"label": _clean(x.label), "percent": fmt.percent(x.percent)} for x in c.payment_schedule],
+        "reports_due": fmt.count_words(c.reports_due_months, "mois", "mois"),
+        "notice": fmt.count_words(c.termination_notice_months, "mois", "mois"),
+        "court": _clean(c.court),
+        "data_protection": {
+            "roles": [{"partner": _partner_name(p, r.partner), "role_label": referential.label("data_roles", r.role)}
+                      for r in dp.roles],
+            "contact_point": _partner_name(p, dp.contact_point),
+        } if dp else None,
+        "signing_place": _clean(c.signing_place),
+        "signing_date": fmt.long_date(c.signing_date),
+        "communication": _clean(c.communication),
+    }
+
+
+def document_date(p: Project) -> date | None:
+    """The date a document carries (core properties): signing date, else project start. Never the clock."""
+    if p.convention and p.convention.signing_date:
+        return p.convention.signing_date
+    return p.period.start if p.period else None
+
+
+def build_context(p: Project) -> dict[str, Any]:
+    """The whole template context of a project (the same for every document)."""
+    partners = [_partner(p, x) for x in p.partners]
+    by_id = {x["id"]: x for x in partners}
+    sign_ids = signatories(p)
+    objectives = [
+        {"number": i, "id": o.id, "statement": _clean(o.statement),
+         "partners_label": fmt.join([_partner_name(p, x) for x in o.partners], last=", ") or "tous les partenaires",
+         "fields_label": fmt.join([_field_label(p, f) for f in o.fields], last=", ") or "—"}
+        for i, o in enumerate(p.objectives, 1)
+    ]
+    return {
+        "project": {"name": _clean(p.name), "date": fmt.long_date(document_date(p))},
+        "labels": field_labels(),
+        "legal_references": LEGAL_REFERENCES,
+        "territory": _territory(p),
+        "period": _period(p),
+        "contrat_de_ville": {
+            "name": _clean(p.contrat_de_ville.name), "reference": _clean(p.contrat_de_ville.reference),
+            "years_label": f"{p.contrat_de_ville.start_year}-{p.contrat_de_ville.end_year}"
+            if p.contrat_de_ville.start_year and p.contrat_de_ville.end_year else "",
+        } if p.contrat_de_ville else None,
+        "lead": by_id.get(p.lead_partner or ""),
+        "partners": partners,
+        "partners_active": [x for x in partners if x["status"] != "declined"],
+        "partners_count": len(partners),
+        "committed_count": sum(x["status"] == "committed" for x in partners),
+        "objectives": objectives,
+        "actors": [
+            {"name": _clean(a.name), "partner": _partner_name(p, a.partner) or "—",
+             "fields_label": fmt.join([_field_label(p, f) for f in a.fields], last=", ") or "—",
+             "sectors_label": fmt.join([_sector_name(p, s) for s in a.sectors], last=", ") or "—",
+             "hours_per_week": fmt.number(a.hours_per_week) if a.hours_per_week is not None else "—",
+             "time_slots": _clean(a.time_slots) or "—"}
+            for a in p.actors
+        ],
+        "needs": [dict(need, partner=x["name"]) for x in partners for need in x["needs"]],
+        "calendar": [{"date": fmt.long_date(m.date), "label": _clean(m.label)} for m in sorted(p.calendar, key=lambda m: m.date)],
+        "activities_all": list(referential.ACTIVITIES.values()),
+        "purposes_all": list(referential.PURPOSES.values()),
+        "service": _service(p),
+        "funding": _funding(p),
+        "governance": {
+            "steering": _committee(p, p.governance.steering_committee),
+            "technical": _committee(p, p.governance.technical_committee),
+        } if p.governance else None,
+        "evaluation": _evaluation(p),
+        "convention": _convention(p),
+        "signatories": [by_id[i] for i in sign_ids if i in by_id],
+        "coverage": None,
+    }
+
+
+def letter_context(context: dict, partner_id: str) -> dict:
+    """Context of the letter of intent of one partner: the project context plus `partner`."""
+    partner = next(x for x in context["partners"] if x["id"] == partner_id)
+    return {**context, "partner": partner}

@@ -1,0 +1,143 @@
+"""Render a project's documents into a directory: plan -> context -> docx -> md/pdf -> safe writes.
+
+The Python API behind `ptms render` (and batch rendering): no display here, only an `Outcome`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..model import Project
+from . import catalog
+from .context import build_context, document_date, letter_context
+from .export import ExportError, docx_to_markdown, docx_to_pdf
+from .manifest import Manifest, sha256
+from .render import Properties, RenderError, render
+
+FORMATS = ("docx", "md", "pdf")
+
+
+@dataclass
+class Outcome:
+    out_dir: Path
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    protected: list[Path] = field(default_factory=list)  # hand-edited: not overwritten
+    skipped: list[catalog.Skip] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        return bool(self.errors or self.protected)
+
+
+def project_templates_dir(project: Project, project_file: Path) -> Path | None:
+    """The template directory named in the project file (`templates:`), relative to that file."""
+    if not project.templates:
+        return None
+    return (Path(project_file).parent / project.templates).resolve()
+
+
+def coverage_context(project: Project) -> dict | None:
+    """The coverage diagnosis from `ptms_cli.coverage` when that module is installed."""
+    try:
+        from .. import coverage
+    except ImportError:
+        return None
+    as_dict = getattr(coverage, "coverage_as_dict", None)
+    if as_dict is None:
+        return None
+    return as_dict(project)
+
+
+def images_for(project: Project, context: dict) -> dict[str, bytes | None]:
+    """PNG images every template may use under `images` (None when not available)."""
+    from .charts import contributions_png
+
+    images: dict[str, bytes | None] = dict.fromkeys(catalog.IMAGES)
+    if context.get("funding"):
+        images["contributions"] = contributions_png(context["funding"])
+    try:
+        from .. import coverage
+    except ImportError:
+        coverage = None
+    if coverage is not None and hasattr(coverage, "coverage_png"):
+        images["coverage"] = coverage.coverage_png(project)
+    return images
+
+
+def full_context(project: Project) -> dict:
+    context = build_context(project)
+    context["coverage"] = coverage_context(project)
+    return context
+
+
+def render_documents(project: Project, project_file: Path, out_dir: Path, *, names: list[str] | None = None,
+                     formats: tuple[str, ...] = ("docx",), templates: Path | None = None,
+                     force: bool = False) -> Outcome:
+    out_dir = Path(out_dir)
+    outcome = Outcome(out_dir)
+    the_plan = catalog.plan(project, names)
+    outcome.skipped = the_plan.skipped
+    if not the_plan.jobs:
+        return outcome
+    user_dir = templates if templates is not None else project_templates_dir(project, project_file)
+    if user_dir is not None and not Path(user_dir).is_dir():
+        outcome.errors.append(f"dossier de modèles introuvable : {user_dir}")
+        return outcome
+    context = full_context(project)
+    images = images_for(project, context)
+    try:
+        project_hash = sha256(Path(project_file).read_bytes())
+    except OSError:
+        project_hash = ""
+    author = context["lead"]["name"] if context.get("lead") else context["territory"]["name"]
+    rendered: list[tuple[str, bytes, dict]] = []
+    for job in the_plan.jobs:
+        template, _ = catalog.template_path(job.spec, user_dir)
+        ctx = letter_context(context, job.partner) if job.partner else context
+        props = Properties(title=f"{job.title} — {project.name}", author=author, subject=project.name,
+                           date=document_date(project))
+        try:
+            data = render(template, ctx, props, images)
+        except RenderError as exc:
+            outcome.errors.append(str(exc))
+            continue
+        sources = {"document": job.spec.name, "project": Path(project_file).name, "project_sha256": project_hash,
+                   "template": str(template.name), "template_sha256": hashlib.sha256(template.read_bytes()).hexdigest()}
+        rendered.append((job.stem, data, sources))
+    outputs: list[tuple[str, bytes, dict]] = []
+    for stem, data, sources in rendered:
+        if "docx" in formats:
+            outputs.append((f"{stem}.docx", data, sources))
+        if "md" in formats:
+            outputs.append((f"{stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
+    if "pdf" in formats and rendered:
+        try:
+            pdfs = docx_to_pdf({stem: data for stem, data, _ in rendered})
+        except ExportError as exc:
+            outcome.errors.append(str(exc))
+        else:
+            outputs.extend((f"{stem}.pdf", pdfs[stem], sources) for stem, _, sources in rendered)
+    _write(outputs, outcome, force)
+    return outcome
+
+
+def _write(outputs: list[tuple[str, bytes, dict]], outcome: Outcome, force: bool) -> None:
+    from ..writing import write_atomic
+
+    manifest = Manifest.load(outcome.out_dir)
+    for name, data, sources in outputs:
+        path = outcome.out_dir / name
+        if not force and manifest.is_protected(name):
+            outcome.protected.append(path)
+            continue
+        if path.is_file() and path.read_bytes() == data:
+            outcome.unchanged.append(path)
+        else:
+            write_atomic(path, data)
+            outcome.written.append(path)
+        manifest.record(name, data, **sources)
+    manifest.save()
