@@ -325,8 +325,8 @@ def dossier_mobilisation():
          "actions de médiation existantes, les objectifs partagés et le calendrier de la démarche.", italic=True)
 
     heading(doc, "1. Le territoire")
-    para(doc, "**{{ territory.name }}** ({{ territory.kind_label|lower }}{% if territory.department %}, "
-         "{{ territory.department }}{% endif %}){% if territory.communes %} regroupe les communes de "
+    para(doc, "**{{ territory.name }}** — {{ territory.kind_label }}{% if territory.department %}, "
+         "département : {{ territory.department }}{% endif %} —{% if territory.communes %} regroupe les communes de "
          "{{ territory.communes_label }}{% endif %}{% if territory.population %} et compte "
          "{{ territory.population }} habitants{% endif %}.")
     para(doc, "{% if period %}Le projet couvre la période du {{ period.start }} au {{ period.end }} "
@@ -364,7 +364,7 @@ def dossier_mobilisation():
                 "{{ labels.partner.status }}", "{{ labels.partner.contact }}", "{{ labels.partner.fields }}"],
           ["**{{ x.name }}**", "{{ x.kind_label }}", "{{ x.roles_label }}", "{{ x.status_label }}",
            "{% if x.contact %}{{ x.contact.text }}{% else %}—{% endif %}", "{{ x.fields_label }}"],
-          "x in partners", [3.6, 2.6, 2.4, 1.8, 3.4, 2.8])
+          "x in partners", [3.4, 2.4, 2.4, 2.0, 3.6, 2.8])
 
     heading(doc, "4. Le diagnostic de la couverture")
     para(doc, "Le diagnostic recense les actions de médiation existantes et les besoins exprimés par les "
@@ -424,25 +424,26 @@ def lettre_intention():
     para(doc, "**{{ partner.name }}**", align=WD_ALIGN_PARAGRAPH.LEFT)
     para(doc, "{{ partner.address }}", "Petit", align=WD_ALIGN_PARAGRAPH.LEFT)
     para(doc, "")
-    para(doc, "{% if lead %}À l'attention de {% if lead.representative %}{{ lead.representative.title }}, "
-         "{% endif %}{{ lead.name }}{% else %}À l'attention des partenaires du projet{% endif %}",
+    para(doc, "{% if lead %}À l'attention de {% if lead.representative %}{{ lead.representative.name }}\n"
+         "{{ lead.representative.title }}\n{% endif %}{{ lead.name }}{% if lead.address %}\n{{ lead.address }}"
+         "{% endif %}{% else %}À l'attention des partenaires du projet{% endif %}",
          align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "")
     para(doc, "**Objet : lettre d'intention — {{ project.name }}**", align=WD_ALIGN_PARAGRAPH.LEFT)
     para(doc, "Madame, Monsieur,")
     para(doc, "{{ partner.name }}{% if partner.representative %}, représenté(e) par {{ partner.representative.name }}, "
          "{{ partner.representative.title }},{% endif %} fait part de son intention de s'associer au projet "
-         "territorial de médiation sociale de {{ territory.name }}{% if period %}, pour la période du "
+         "territorial de médiation sociale « {{ project.name }} » ({{ territory.name }}){% if period %}, pour la période du "
          "{{ period.start }} au {{ period.end }}{% endif %}.")
     para(doc, "Ce projet vise à organiser sur l'ensemble du territoire un service de médiation sociale mutualisé, "
          "cofinancé et copiloté par les partenaires, afin de renforcer la présence humaine, d'apaiser les tensions "
          "et de faciliter l'accès de tous aux services et aux droits.")
     para(doc, "{{ partner.name }} souhaite y prendre part en qualité de : {{ partner.roles_label|lower }}. "
          "Ses champs d'intérêt sont : {{ partner.fields_label|lower }}.")
-    para(doc, "Il partage les objectifs communs suivants :")
+    para(doc, "Les objectifs communs suivants sont partagés :")
     bullets(doc, "o in objectives", "{{ o.statement }}")
     tag(doc, "{%p if partner.needs %}")
-    para(doc, "Il exprime les besoins suivants, qui seront pris en compte dans le cahier des charges :")
+    para(doc, "Les besoins suivants sont exprimés ; ils seront pris en compte dans le cahier des charges :")
     bullets(doc, "n in partner.needs", "{{ n.field_label }} — {{ n.sectors_label }}{% if n.hours_per_week %} "
             "({{ n.hours_per_week }} heures par semaine souhaitées){% endif %}{% if n.description %} : "
             "{{ n.description }}{% endif %}")
@@ -468,7 +469,7 @@ def _funding_tables(doc, level: int = 2):
     heading(doc, "Coût du service par année", level)
     tag(doc, "{%p if funding.costs %}")
     table(doc, ["Poste de dépense", "{{ y }}", "Total"], ["{{ c.label }}", "{{ a }}", "**{{ c.total }}**"],
-          "c in funding.costs", [11.3, 2.3, 2.6], right={2},
+          "c in funding.costs", [10.9, 2.3, 2.6], right={2},
           total=["**Coût total**", "", "{{ funding.cost_total.total }}"],
           year_columns=(1, "y in funding.years", "{{ y }}", "a in c.amounts", "{{ a }}",
                         "a in funding.cost_total.amounts", "{{ a }}"))
@@ -478,7 +479,7 @@ def _funding_tables(doc, level: int = 2):
     heading(doc, "Plan de financement par année et par partenaire", level)
     table(doc, ["Financeur", "Nature", "{{ y }}", "Total"],
           ["{{ r.label }}", "{{ r.nature_label }}", "{{ a }}", "**{{ r.total }}**"],
-          "r in funding.rows", [9.3, 2.2, 2.3, 2.6], right={3},
+          "r in funding.rows", [8.9, 2.2, 2.3, 2.6], right={3},
           total=["**Total des financements**", "", "", "{{ funding.total.total }}"],
           year_columns=(2, "y in funding.years", "{{ y }}", "a in r.amounts", "{{ a }}",
                         "a in funding.total.amounts", "{{ a }}"))
@@ -492,8 +493,8 @@ def cahier_des_charges():
          align=WD_ALIGN_PARAGRAPH.CENTER, italic=True)
 
     heading(doc, "1. Contexte et objectifs généraux")
-    para(doc, "**{{ territory.name }}** ({{ territory.kind_label|lower }}{% if territory.department %}, "
-         "{{ territory.department }}{% endif %}){% if territory.population %} compte {{ territory.population }} "
+    para(doc, "**{{ territory.name }}** — {{ territory.kind_label }}{% if territory.department %}, "
+         "département : {{ territory.department }}{% endif %} —{% if territory.population %} compte {{ territory.population }} "
          "habitants{% endif %}{% if territory.communes %} répartis entre {{ territory.communes_label }}{% endif %}. "
          "{% if territory.qpv %}Il comprend {{ territory.qpv|length }} quartier(s) prioritaire(s) de la politique de "
          "la ville.{% endif %}")
@@ -648,7 +649,7 @@ def convention():
     para(doc, "La convention est conclue pour une durée de {{ convention.duration }}, du {{ convention.start }} "
          "au {{ convention.end }}. Elle prend effet à sa signature par l'ensemble des parties.")
     article(doc, "Territoire couvert")
-    para(doc, "Le service intervient sur l'ensemble du territoire de {{ territory.name }}"
+    para(doc, "Le service intervient sur l'ensemble du territoire ({{ territory.name }})"
          "{% if territory.communes %} ({{ territory.communes_label }}){% endif %}, selon les secteurs et les "
          "créneaux suivants :")
     table(doc, ["{{ labels.service_sector.sector }}", "Priorité", "{{ labels.service_sector.hours_per_week }}",
