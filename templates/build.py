@@ -388,13 +388,18 @@ def dossier_mobilisation():
     tag(doc, "{%p else %}")
     para(doc, "Aucun besoin n'a encore été exprimé.")
     tag(doc, "{%p endif %}")
+    heading(doc, "Couverture actuelle du territoire", 2)
+    para(doc, "Sans projet territorial : {{ coverage.summary_text.before }}.")
     tag(doc, "{%p if images.coverage %}")
-    heading(doc, "Carte de la couverture", 2)
     para(doc, "{{ images.coverage }}", align=WD_ALIGN_PARAGRAPH.CENTER)
     tag(doc, "{%p endif %}")
-    tag(doc, "{%p if coverage and coverage.gaps %}")
-    heading(doc, "Besoins non couverts", 2)
+    tag(doc, "{%p if coverage.gaps %}")
+    para(doc, "Besoins exprimés qu'aucun acteur ne couvre aujourd'hui :")
     bullets(doc, "g in coverage.gaps", "{{ g }}")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if coverage.overlaps %}")
+    para(doc, "Interventions de plusieurs acteurs sans coordination :")
+    bullets(doc, "g in coverage.overlaps", "{{ g }}")
     tag(doc, "{%p endif %}")
 
     heading(doc, "5. Les objectifs partagés")
@@ -527,6 +532,17 @@ def cahier_des_charges():
                 "{{ labels.service_sector.fields }}", "{{ labels.service_sector.time_slots }}"],
           ["{{ s.name }}", "{{ s.priority_label }}", "{{ s.hours_per_week }}", "{{ s.fields_label }}",
            "{{ s.time_slots }}"], "s in service.sectors", [3.6, 2.6, 2.0, 4.0, 4.4], right={2})
+
+    heading(doc, "Couverture des besoins", 2)
+    para(doc, "Sans projet territorial : {{ coverage.summary_text.before }}. Avec le service mutualisé : "
+         "{{ coverage.summary_text.after }}.")
+    tag(doc, "{%p if images.coverage %}")
+    para(doc, "{{ images.coverage }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if coverage.uncovered %}")
+    para(doc, "Besoins exprimés que le service ne couvre pas encore, à traiter avant la signature de la convention :")
+    bullets(doc, "u in coverage.uncovered", "{{ u }}")
+    tag(doc, "{%p endif %}")
 
     heading(doc, "4. Profils et compétences des agents")
     table(doc, ["{{ labels.post.title }}", "Nombre", "{{ labels.post.fte }}", "{{ labels.post.contract }}",

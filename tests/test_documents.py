@@ -220,6 +220,14 @@ def test_cahier_and_dossier_contents(rendered, intercommunal):
     assert "Médiateurs municipaux de Marcq-la-Rivière" in dossier  # diagnosis: existing actors
     assert "Signature de la convention unique" in dossier  # calendar
     assert "15 janvier 2026" in dossier
+    assert "Sans projet territorial : " in dossier  # coverage diagnosis, from ptms_cli.coverage
+    with zipfile.ZipFile(out / "dossier-mobilisation.docx") as z:
+        assert any(n.startswith("word/media/") for n in z.namelist())  # the coverage picture
+    from ptms_cli import coverage
+
+    matrix = coverage.coverage_matrix(project_of(intercommunal))
+    assert coverage.view_summary(matrix, "before") in dossier
+    assert coverage.view_summary(matrix, "after") in cdc
     letter = docx_text(out / "lettre-intention-marcq.docx")
     assert "Mme Isabelle Caron" in letter and "Lettre d'intention" in letter
 

@@ -341,6 +341,13 @@ def check_step(p: Project, step: int | None) -> Iterator[Problem]:
                       f"Complétez le projet avec « ptms {STEP_COMMANDS[at]} » ou en éditant le fichier.")
 
 
+def check_coverage(p: Project, step: int | None) -> Iterator[Problem]:
+    """PTMS-W050 (needs no planned service sector covers): see `coverage.check_coverage`."""
+    from .coverage import check_coverage as run
+
+    yield from run(p, step)
+
+
 CHECKS: list[Check] = [
     check_unique_ids,
     check_references,
@@ -350,6 +357,7 @@ CHECKS: list[Check] = [
     check_signatures,
     check_indicators,
     check_representatives,
+    check_coverage,
     check_step,
 ]
 

@@ -113,6 +113,7 @@ COMMANDS: dict[str, str] = {
     "validate": "cmd_validate",
     "status": "cmd_status",
     "schema": "cmd_schema",
+    "coverage": "cmd_coverage",
     "render": "cmd_render",
     "context": "cmd_render",
     "templates": "cmd_templates",
@@ -183,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
     except ce.ClickException as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         code = EXIT_USAGE
-    except (ce.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         print("\nInterrompu : rien n'a été modifié.", file=sys.stderr)
         code = EXIT_INTERRUPTED
     return _finish(code if isinstance(code, int) else EXIT_OK, argv)

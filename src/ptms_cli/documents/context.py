@@ -411,6 +411,23 @@ def _convention(p: Project) -> dict | None:
     }
 
 
+def _coverage(p: Project) -> dict:
+    """The coverage diagnosis (`ptms_cli.coverage`), plus French sentences for the documents."""
+    from .. import coverage
+
+    matrix = coverage.coverage_matrix(p)
+    data = coverage.coverage_as_dict(matrix)
+    fields = {f["id"]: f["label"] for f in data["fields"]}
+    sectors = {x["id"]: x["label"] for x in data["sectors"]}
+    data["summary_text"] = {v: coverage.view_summary(matrix, v) for v in coverage.VIEWS}
+    data["gaps"] = [f"{fields[c['field']]} — {sectors[c['sector']]}" for c in data["cells"] if c["before"] == "gap"]
+    data["overlaps"] = [f"{fields[c['field']]} — {sectors[c['sector']]} ({fmt.join(c['actors'], last=', ')})"
+                        for c in data["cells"] if c["before"] == "overlap"]
+    data["uncovered"] = [f"{fields[u['field']]} — {sectors[u['sector']]} (besoin exprimé par "
+                         f"{_partner_name(p, u['partner'])})" for u in data["uncovered_needs"]]
+    return data
+
+
 def document_date(p: Project) -> date | None:
     """The date a document carries (core properties): signing date, else project start. Never the clock."""
     if p.convention and p.convention.signing_date:
@@ -467,7 +484,7 @@ def build_context(p: Project) -> dict[str, Any]:
         "evaluation": _evaluation(p),
         "convention": _convention(p),
         "signatories": [by_id[i] for i in sign_ids if i in by_id],
-        "coverage": None,
+        "coverage": _coverage(p),
     }
 
 

@@ -40,38 +40,23 @@ def project_templates_dir(project: Project, project_file: Path) -> Path | None:
     return (Path(project_file).parent / project.templates).resolve()
 
 
-def coverage_context(project: Project) -> dict | None:
-    """The coverage diagnosis from `ptms_cli.coverage` when that module is installed."""
-    try:
-        from .. import coverage
-    except ImportError:
-        return None
-    as_dict = getattr(coverage, "coverage_as_dict", None)
-    if as_dict is None:
-        return None
-    return as_dict(project)
-
-
 def images_for(project: Project, context: dict) -> dict[str, bytes | None]:
     """PNG images every template may use under `images` (None when not available)."""
+    from .. import coverage
     from .charts import contributions_png
 
     images: dict[str, bytes | None] = dict.fromkeys(catalog.IMAGES)
     if context.get("funding"):
         images["contributions"] = contributions_png(context["funding"])
-    try:
-        from .. import coverage
-    except ImportError:
-        coverage = None
-    if coverage is not None and hasattr(coverage, "coverage_png"):
-        images["coverage"] = coverage.coverage_png(project)
+    if context["coverage"]["cells"]:
+        # step 1: the situation without the project; once the service is specified, both views
+        images["coverage"] = coverage.coverage_png(project, "both" if project.service else "before")
     return images
 
 
 def full_context(project: Project) -> dict:
-    context = build_context(project)
-    context["coverage"] = coverage_context(project)
-    return context
+    """The template context of `project` (what `ptms context` prints)."""
+    return build_context(project)
 
 
 def render_documents(project: Project, project_file: Path, out_dir: Path, *, names: list[str] | None = None,

@@ -1,0 +1,183 @@
+"""`ptms coverage`: who covers which need where, without and with the territorial project."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import EXIT_FINDINGS, EXIT_USAGE, command
+
+
+class View(str, Enum):
+    before = "before"
+    after = "after"
+    both = "both"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+# Terminal symbol and colour of each state, per view (the legend explains them in French).
+SYMBOLS = {
+    "before": {"gap": ("✖", "bold white on red"), "once": ("●", "green"), "overlap": ("▲", "bold yellow"),
+               "none": ("·", "dim")},
+    "after": {"planned": ("■", "bold blue"), "coordinated": ("◆", "cyan"), "gap": ("✖", "bold white on red"),
+              "none": ("·", "dim")},
+}
+COLOUR_NAMES = {"bold white on red": "rouge", "green": "vert", "bold yellow": "jaune", "dim": "gris",
+                "bold blue": "bleu", "cyan": "cyan"}
+
+CSV_COLUMNS = ["champ_id", "champ", "secteur_id", "secteur", "besoin", "partenaires_demandeurs", "acteurs",
+               "heures_besoin", "heures_acteurs", "heures_service", "etat_sans_projet", "etat_avec_projet"]
+
+
+@command("coverage")
+def coverage(
+    file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML."),
+    view: View = typer.Option(View.both, "--view", help="Vue : before (sans projet), after (avec projet) ou both (les deux)."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="Format : table (lecture), json ou csv (machines)."),
+    png: Optional[Path] = typer.Option(None, "--png", metavar="IMAGE", help="Écrire aussi l'image de la matrice (PNG) dans ce fichier."),
+) -> None:
+    """Diagnostic de couverture : qui couvre quel besoin, où — manques et doublons, sans puis avec le projet territorial.
+
+    Matrice champs d'intervention x secteurs, construite à partir des besoins des partenaires, des acteurs de médiation existants et du service mutualisé prévu. Les formats json et csv contiennent toujours les deux vues.
+
+    Exemple : [bold]ptms coverage examples/agglo-val-de-marque.yaml --png couverture.png[/bold]
+    """
+    from ..coverage import coverage_as_dict, coverage_matrix
+    from ..validation import validate_file
+
+    result = validate_file(file)
+    if result.project is None or result.errors:
+        for f in result.findings:
+            if f.severity.value == "error":
+                print(f"{f.location()}: erreur {f.code} {f.message}", file=sys.stderr)
+                if f.hint:
+                    print(f"    conseil : {f.hint}", file=sys.stderr)
+        print("Corrigez ces erreurs (voir « ptms validate ») avant le diagnostic de couverture.", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE if result.unreadable else EXIT_FINDINGS)
+    project = result.project
+    matrix = coverage_matrix(project)
+    if format is Format.json:
+        import json
+
+        json.dump(coverage_as_dict(matrix), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    elif format is Format.csv:
+        _csv(matrix)
+    else:
+        _table(matrix, ["before", "after"] if view is View.both else [view.value])
+    if png is not None:
+        _write_png(project, view.value, png)
+
+
+def _write_png(project, view: str, path: Path) -> None:
+    from ..coverage import coverage_png
+    from ..writing import write_atomic
+
+    data = coverage_png(project, view)
+    try:
+        write_atomic(path, data)
+    except OSError as exc:
+        print(f"Erreur : impossible d'écrire l'image « {path} » ({exc.strerror or exc}).", file=sys.stderr)
+        raise typer.Exit(EXIT_FINDINGS) from None
+    print(f"Image écrite : {path}", file=sys.stderr)
+
+
+def _csv(matrix) -> None:
+    import csv
+
+    from ..coverage import hours
+
+    labels_f, labels_s = dict(matrix.fields), dict(matrix.sectors)
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for c in matrix.cells.values():
+        writer.writerow([
+            c.field, labels_f[c.field], c.sector, labels_s[c.sector], "oui" if c.need else "non",
+            " ".join(dict.fromkeys(n.partner for n in c.needs)), " ".join(c.actors),
+            *("" if h is None else h for h in (hours(c.needed_hours), hours(c.actor_hours), hours(c.planned_hours))),
+            c.before, c.after,
+        ])
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+
+
+def _table(matrix, views: list[str]) -> None:
+    import textwrap
+
+    from rich import box
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..coverage import STATES, VIEW_TITLES, cell_lines, view_summary
+
+    console = Console(highlight=False)
+    width = console.width
+    label_w = 20 if width >= 80 else 14
+    room = width - label_w - 4  # borders and padding of the label column
+    n = max(1, len(matrix.sectors))
+    col_w = min(18, room // n - 3)  # each sector column: its text, 2 spaces of padding, 1 border
+    if col_w < 11:  # too many sectors for one table: several tables, a few sectors each
+        col_w = 11
+    per_table = max(1, room // (col_w + 3))
+    console.print(f"[bold]Couverture des besoins — {escape(matrix.project)}[/bold]")
+    if not matrix.fields:
+        console.print("Aucun besoin, acteur ni service à représenter : renseignez « partners[].needs », "
+                      "« actors » ou « service.sectors ».")
+        return
+    for view in views:
+        console.print()
+        console.print(f"[bold]{VIEW_TITLES[view]}[/bold] : {escape(view_summary(matrix, view))}.")
+        for sectors in _chunks(matrix.sectors, per_table):
+            table = Table(box=box.SQUARE, show_lines=True, padding=(0, 1))
+            table.add_column("Champ \\ secteur", width=label_w, overflow="fold")
+            for _, label in sectors:
+                header = "\n".join(textwrap.wrap(label, col_w)) or label
+                table.add_column(escape(header), width=col_w, overflow="fold", justify="left")
+            for (f, flabel) in matrix.fields:
+                row = [Text(flabel, style="bold")]
+                for s, _ in sectors:
+                    c = matrix.cell(f, s)
+                    symbol, style = SYMBOLS[view][c.state(view)]
+                    lines = cell_lines(c, view)
+                    text = Text(f"{symbol} ", style=style)
+                    text.append("\n".join(lines) if lines else "")
+                    row.append(text)
+                table.add_row(*row)
+            console.print(table)
+    console.print()
+    console.print("[bold]Légende[/bold]")
+    for view in views:
+        console.print(f"  {VIEW_TITLES[view]} :")
+        for state, label in STATES[view].items():
+            symbol, style = SYMBOLS[view][state]
+            console.print(Text("    ").append(symbol, style=style).append(f" ({COLOUR_NAMES[style]}) {label}"))
+    console.print(Padding("Heures : par semaine. Dans une case, d'abord l'offre (acteurs existants ou service), "
+                          "puis le besoin exprimé. Les heures d'un besoin, d'un acteur ou d'un secteur du service "
+                          "sont réparties à parts égales entre ses cases.", (0, 0, 0, 2)))
+    if "after" in views:
+        console.print()
+        if not matrix.has_service:
+            console.print("Le service mutualisé n'est pas encore défini (section « service ») : la vue « avec "
+                          "projet territorial » ne montre que la coordination des acteurs existants.")
+        elif matrix.uncovered_needs:
+            console.print(f"[bold]Besoins non couverts par le service ({len(matrix.uncovered_needs)})[/bold] :")
+            fields, sectors = dict(matrix.fields), dict(matrix.sectors)
+            for u in matrix.uncovered_needs:
+                console.print(f"  ✖ {escape(fields[u.field])} — {escape(sectors[u.sector])} "
+                              f"(besoin exprimé par « {escape(u.partner)} »)")
+        else:
+            console.print("[green]Tous les besoins exprimés sont couverts par le service prévu.[/green]")
