@@ -8,7 +8,9 @@ from typing import Optional
 
 import typer
 
-from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Group, app
+from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Group, _french_help_panels, app
+
+_french_help_panels()  # « ptms templates » alone prints the group's help: in French too
 
 templates_app = typer.Typer(
     cls=Group, no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
