@@ -11,10 +11,10 @@ from . import formatting as fmt
 def contributions_png(funding: dict) -> bytes | None:
     """Stacked bars: for each year, the amount of each funder (resources and contributions).
 
-    `funding` is the `funding` entry of the template context (`rows`, `years`, `raw` amounts).
+    `funding` is the `funding` entry of the template context (`partners`: who pays what, `years`).
     Returns None when there is nothing to draw.
     """
-    rows = [r for r in funding.get("rows", []) if any(Decimal(v) for v in r["raw"])]
+    rows = [r for r in funding.get("partners", []) if any(Decimal(v) for v in r["raw"])]
     if not rows:
         return None
     import matplotlib

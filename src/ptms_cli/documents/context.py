@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import typing
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -253,84 +254,91 @@ def _amounts(years: list[int], amounts: dict[int, Decimal]) -> dict:
     }
 
 
-def _funding(p: Project) -> dict | None:
-    """The multi-year funding plan as table rows (years x partners), figures and words.
+@dataclass
+class _Line:
+    """One line of the plan across years: what `ptms_cli.funding.rows` gives, in plain terms."""
 
-    Uses the funding engine when it is installed (``ptms_cli.funding``); otherwise only the
-    amounts written in the project file (``funding.resources`` and fixed ``contributions``).
-    """
+    label: str
+    amounts: dict[int, Decimal]
+    partner: str | None = None
+    nature: str = "droit_commun"
+
+
+def _plan_lines(p: Project) -> tuple[bool, list[_Line], list[_Line], list[_Line], list[_Line]] | None:
+    """(balanced, costs, resources, contributions, partners) from the funding engine, or None without it."""
+    try:
+        from .. import funding as engine
+    except ImportError:  # the engine is another issue; until it lands, declared amounts only
+        return None
+    plan = engine.compute_plan(p)
+
+    def lines(view: str) -> list:
+        return engine.rows(plan, view)
+
+    costs = [_Line(r.item.label + (f" ({r.details[min(r.details)]})" if r.details else ""), dict(r.amounts))
+             for r in lines("costs")]
+    resources = [_Line(r.item.label, dict(r.amounts), r.item.partner, r.item.nature) for r in lines("resources")]
+    contributions = [_Line(r.item.name, dict(r.amounts), r.item.partner, r.item.nature) for r in lines("contributions")]
+    partners = [_Line(r.item.name, dict(r.amounts), r.item.partner) for r in lines("partners")]
+    return plan.balanced, costs, resources, contributions, partners
+
+
+def _declared_lines(p: Project) -> tuple[bool, list[_Line], list[_Line], list[_Line], list[_Line]]:
+    """Without the engine: the amounts written in the file (explicit cost lines, resources, fixed contributions)."""
+    costs = [_Line(_clean(x.label), dict(x.amounts)) for x in (p.budget.lines if p.budget else [])]
+    resources = [_Line(_clean(r.label), dict(r.amounts), r.partner, r.nature) for r in p.funding.resources]
+    contributions = [_Line(_partner_name(p, c.partner), dict(c.amounts), c.partner, c.nature)
+                     for c in p.funding.contributions]
+    by_partner: dict[str | None, dict[int, Decimal]] = {}
+    for line in resources + contributions:
+        row = by_partner.setdefault(line.partner, {})
+        for y, v in line.amounts.items():
+            row[y] = row.get(y, Decimal(0)) + v
+    partners = [_Line(_partner_name(p, pid) or "Autres ressources", a, pid) for pid, a in by_partner.items()]
+    return False, costs, resources, contributions, partners
+
+
+def _funding(p: Project) -> dict | None:
+    """The multi-year funding plan as table rows (lines x years), amounts in figures and in words."""
     if p.funding is None or p.period is None:
         return None
     years = p.period.years
-    computed = False
-    costs: list[tuple[str, dict[int, Decimal]]] = []
-    contributors: dict[str, dict[int, Decimal]] = {}
-    natures: dict[str, str] = {}
-    resources: list[tuple[str, str, str, dict[int, Decimal]]] = []
-    try:
-        from .. import funding as engine  # landed with the funding issue
-    except ImportError:
-        engine = None
-    plan = None
-    if engine is not None and hasattr(engine, "compute_plan") and hasattr(engine, "plan_as_dict"):
-        plan = plan_context(engine.plan_as_dict(engine.compute_plan(p)), years)
-    if plan is not None:
-        computed = True
-        costs, resources, contributors, natures = plan
-    else:
-        if p.budget:
-            costs = [(_clean(line.label), dict(line.amounts)) for line in p.budget.lines]
-        for r in p.funding.resources:
-            resources.append((_clean(r.label), _partner_name(p, r.partner), r.nature, dict(r.amounts)))
-        for c in p.funding.contributions:
-            row = contributors.setdefault(c.partner, {})
-            for y, v in c.amounts.items():
-                row[y] = row.get(y, Decimal(0)) + v
-            natures[c.partner] = c.nature
-    cost_total = {y: sum((a.get(y, Decimal(0)) for _, a in costs), Decimal(0)) for y in years}
-    all_rows = [a for *_, a in resources] + list(contributors.values())
-    funded = {y: sum((a.get(y, Decimal(0)) for a in all_rows), Decimal(0)) for y in years}
+    computed = _plan_lines(p)
+    balanced, costs, resources, contributions, partners = computed or _declared_lines(p)
     signing = set(signatories(p))
-    resource_rows = [
-        {"label": f"{label} ({who})" if who else label, "partner": who,
-         "nature_label": referential.label("funding_natures", nature), **_amounts(years, a)}
-        for label, who, nature, a in resources
-    ]
-    contribution_rows = [
-        {"label": _partner_name(p, pid), "partner": _partner_name(p, pid), "partner_id": pid, "signatory": pid in signing,
-         "nature_label": referential.label("funding_natures", natures.get(pid, "droit_commun")), **_amounts(years, a)}
-        for pid, a in contributors.items()
-    ]
+
+    def total(lines: list[_Line]) -> dict[int, Decimal]:
+        return {y: sum((x.amounts.get(y, Decimal(0)) for x in lines), Decimal(0)) for y in years}
+
+    def row(line: _Line, label: str | None = None) -> dict:
+        return {
+            "label": label or line.label,
+            "partner": _partner_name(p, line.partner),
+            "partner_id": line.partner or "",
+            "signatory": line.partner in signing,
+            "nature_label": referential.label("funding_natures", line.nature),
+            **_amounts(years, line.amounts),
+        }
+
+    resource_rows = [row(x, f"{x.label} ({_partner_name(p, x.partner)})" if x.partner else x.label) for x in resources]
+    contribution_rows = [row(x) for x in contributions]
+    cost_total = total(costs)
     return {
-        "computed": computed,
+        "computed": computed is not None,
+        "balanced": balanced,
         "years": years,
-        "costs": [{"label": label, **_amounts(years, a)} for label, a in costs],
+        "costs": [row(x) for x in costs],
         "cost_total": _amounts(years, cost_total),
         "resources": resource_rows,
         "contributions": contribution_rows,
         "rows": resource_rows + contribution_rows,
-        "total": _amounts(years, funded),
+        "partners": [
+            dict(row(x), shares=[fmt.percent(x.amounts.get(y, Decimal(0)) / cost_total[y], ratio=True)
+                                 if cost_total[y] else "—" for y in years])
+            for x in partners
+        ],
+        "total": _amounts(years, total(resources + contributions)),
     }
-
-
-def plan_context(plan: dict, years: list[int]):
-    """Adapter from the funding engine's `plan_as_dict` to (costs, resources, contributors, natures).
-
-    Returns None when the shape is not recognised, so documents fall back to declared amounts.
-    """
-    try:
-        def amounts(d) -> dict[int, Decimal]:
-            return {int(y): Decimal(str(v)) for y, v in d.items()}
-
-        costs = [(c["label"], amounts(c["amounts"])) for c in plan["costs"]]
-        resources = [(r["label"], r.get("partner_name") or r.get("partner") or "",
-                      r.get("nature", "credits_specifiques"), amounts(r["amounts"]))
-                     for r in plan["resources"]]
-        contributors = {c["partner"]: amounts(c["amounts"]) for c in plan["contributions"]}
-        natures = {c["partner"]: c.get("nature", "droit_commun") for c in plan["contributions"]}
-        return costs, resources, contributors, natures
-    except (KeyError, TypeError, AttributeError, ValueError):
-        return None
 
 
 def _committee(p: Project, c) -> dict | None:
