@@ -697,7 +697,7 @@ def convention():
          "{{ c.total }} ({{ c.total_words }}).")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p for r in funding.resources %}")
-    para(doc, "**{{ r.label }}**{% if r.partner %}, versé par {{ r.partner }}{% endif %} : {% for y in r.by_year %}"
+    para(doc, "**{{ r.name }}**{% if r.partner %}, versé par {{ r.partner }}{% endif %} : {% for y in r.by_year %}"
          "{{ y.year }} : {{ y.amount }} ({{ y.words }}){% if not loop.last %} ; {% endif %}{% endfor %}.")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")

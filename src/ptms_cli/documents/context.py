@@ -275,8 +275,7 @@ def _plan_lines(p: Project) -> tuple[bool, list[_Line], list[_Line], list[_Line]
     def lines(view: str) -> list:
         return engine.rows(plan, view)
 
-    costs = [_Line(r.item.label + (f" ({r.details[min(r.details)]})" if r.details else ""), dict(r.amounts))
-             for r in lines("costs")]
+    costs = [_Line(r.item.label, dict(r.amounts)) for r in lines("costs")]
     resources = [_Line(r.item.label, dict(r.amounts), r.item.partner, r.item.nature) for r in lines("resources")]
     contributions = [_Line(r.item.name, dict(r.amounts), r.item.partner, r.item.nature) for r in lines("contributions")]
     partners = [_Line(r.item.name, dict(r.amounts), r.item.partner) for r in lines("partners")]
@@ -313,6 +312,7 @@ def _funding(p: Project) -> dict | None:
     def row(line: _Line, label: str | None = None) -> dict:
         return {
             "label": label or line.label,
+            "name": line.label,
             "partner": _partner_name(p, line.partner),
             "partner_id": line.partner or "",
             "signatory": line.partner in signing,
