@@ -152,7 +152,9 @@ class _Template(DocxTemplate):
             raise RenderError(f"modèle « {self._name} » : erreur dans la balise « {tag} » : {exc}") from None
         dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
         dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        return self.resolve_listing(dst_xml)
+        if any(c in dst_xml for c in "\n\t\a\f"):  # values with line breaks or tabs
+            dst_xml = self.resolve_listing(dst_xml)
+        return dst_xml
 
     # docxtpl hooks -------------------------------------------------------------------------
     def build_xml(self, context, jinja_env=None):
@@ -270,17 +272,41 @@ def render(template: Path, context: dict, props: Properties, images: dict[str, b
     cp.created = moment
     cp.modified = moment
     cp.last_printed = moment
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return normalize_docx(buf.getvalue())
+    return package_bytes(tpl.docx)
 
 
-def normalize_docx(data: bytes) -> bytes:
-    """Rewrite a .docx zip with fixed timestamps, attributes and entry order."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    names = src.namelist()
-    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in names]
-    order = first + sorted(n for n in names if n not in first)
+class _Collector:
+    """Stands for python-docx's zip writer: keeps the package's entries in memory."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, bytes] = {}
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.entries[pack_uri.membername] = blob
+
+    def close(self) -> None:
+        pass
+
+
+def package_bytes(document) -> bytes:
+    """Serialise a python-docx document straight into a reproducible zip (compressed once)."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.parts)
+    for part in parts:
+        part.before_marshal()
+    collector = _Collector()
+    PackageWriter._write_content_types_stream(collector, parts)
+    PackageWriter._write_pkg_rels(collector, package.rels)
+    PackageWriter._write_parts(collector, parts)
+    return _zip(collector.entries)
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    """A zip with fixed timestamps, attributes and entry order (content types and package rels first)."""
+    first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
+    order = first + sorted(n for n in entries if n not in first)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for name in order:
@@ -288,5 +314,11 @@ def normalize_docx(data: bytes) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            dst.writestr(info, src.read(name), compresslevel=6)
+            dst.writestr(info, entries[name], compresslevel=6)
     return out.getvalue()
+
+
+def normalize_docx(data: bytes) -> bytes:
+    """Rewrite a .docx zip with fixed timestamps, attributes and entry order."""
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        return _zip({name: src.read(name) for name in src.namelist()})
