@@ -253,11 +253,14 @@ def test_step1_project_renders_only_step1_documents(tmp_path, ptms, step1):
 
 
 def test_commune_example_renders(tmp_path, ptms, commune):
-    run = ptms("render", ROOT / "examples" / "commune-beaulieu.yaml", "-o", tmp_path, "--doc", "convention",
-               "--doc", "cahier-des-charges")
+    run = ptms("render", ROOT / "examples" / "commune-beaulieu.yaml", "-o", tmp_path)
     assert run.code == 0, run.err
-    text = docx_text(tmp_path / "convention.docx")
-    assert commune["name"] in text and not TAG.search(text)
+    assert "ignoré :" not in run.out and "0 document(s) ignoré(s)" in run.out
+    for name in ("dossier-mobilisation", "cahier-des-charges", "convention"):
+        text = docx_text(tmp_path / f"{name}.docx")
+        assert commune["name"] in text and not TAG.search(text)
+    assert len(list(tmp_path.glob("lettre-intention-*.docx"))) == sum(
+        x.get("status") != "declined" for x in commune["partners"])
 
 
 def test_rerender_is_byte_identical(tmp_path, ptms, rendered):
@@ -358,6 +361,8 @@ def test_templates_export_and_check(tmp_path, ptms):
     run = ptms("templates", "check", out, "--project", ROOT / "examples" / "agglo-val-de-marque.yaml")
     assert run.code == 0, run.out + run.err
     assert "4 modèle(s) vérifié(s) : 4 sans problème" in run.out
+    run = ptms("templates", "check", out, "--project", ROOT / "examples" / "cc-deux-rives.yaml")
+    assert run.code == 0 and "rendu d'essai non fait, le projet n'a pas terminé l'étape 3" in run.out
     # a second export keeps the files already there
     assert "conservé" in ptms("templates", "export", out).out
 

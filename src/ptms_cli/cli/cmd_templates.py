@@ -78,12 +78,14 @@ def check_cmd(
         context = full_context(the_project)
     else:
         context = minimal_context()
-    files, problems = check_directory(directory, context, the_project)
+    files, problems, notes = check_directory(directory, context, the_project)
     if not files:
         print(f"Erreur : aucun modèle .docx dans {directory}", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE)
     for p in problems:
         print(f"{directory / p.template}: {p.message}")
+    for note in notes:
+        print(f"note : {note}")
     bad = len({p.template for p in problems})
     print(f"{len(files)} modèle(s) vérifié(s) : {len(files) - bad} sans problème, {bad} à corriger "
           f"({len(problems)} problème(s)).")

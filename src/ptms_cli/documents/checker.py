@@ -123,15 +123,26 @@ def known_names(context: dict, template_name: str) -> set[str]:
     return names
 
 
-def check_directory(directory: Path, context: dict, project=None) -> tuple[list[Path], list[TemplateProblem]]:
-    """Check every .docx of `directory`; with a project, also render each one (nothing is written)."""
+def check_directory(directory: Path, context: dict, project=None) -> tuple[list[Path], list[TemplateProblem], list[str]]:
+    """Check every .docx of `directory`; with a project, also render each one (nothing is written).
+
+    Returns (files, problems, notes); a note says when a trial render was not possible (the
+    project has not reached the document's step).
+    """
+    from ..checks import missing_for_step
     from .render import Properties, render
 
     files = sorted(p for p in Path(directory).glob("*.docx") if not p.name.startswith("~$"))
     problems: list[TemplateProblem] = []
+    notes: list[str] = []
+    steps = {d.template: d.step for d in catalog.DOCUMENTS}
     for path in files:
         found = check_template(path, known_names(context, path.name))
         problems += found
+        step = steps.get(path.name)
+        if project is not None and step and missing_for_step(project, step):
+            notes.append(f"{path.name} : rendu d'essai non fait, le projet n'a pas terminé l'étape {step}")
+            continue
         if project is not None and not any(p.kind == "malformed" for p in found):
             ctx = dict(context)
             if "partner" in known_names(context, path.name) and context.get("partners"):
@@ -140,4 +151,4 @@ def check_directory(directory: Path, context: dict, project=None) -> tuple[list[
                 render(path, ctx, Properties(title=path.stem, author="ptms"), dict.fromkeys(catalog.IMAGES))
             except RenderError as exc:
                 problems.append(TemplateProblem(path.name, "render", str(exc)))
-    return files, problems
+    return files, problems, notes
