@@ -40,17 +40,30 @@ def project_templates_dir(project: Project, project_file: Path) -> Path | None:
     return (Path(project_file).parent / project.templates).resolve()
 
 
-def images_for(project: Project, context: dict) -> dict[str, bytes | None]:
-    """PNG images every template may use under `images` (None when not available)."""
-    from .. import coverage
-    from .charts import contributions_png
+def images_for(project: Project, context: dict) -> dict:
+    """The pictures every template may use under `images`: {name: function -> PNG bytes or None}.
 
-    images: dict[str, bytes | None] = dict.fromkeys(catalog.IMAGES)
-    if context.get("funding"):
-        images["contributions"] = contributions_png(context["funding"])
-    if context["coverage"]["cells"]:
+    Each is drawn at most once per project, and only if a template uses it.
+    """
+    from functools import cache
+
+    @cache
+    def contributions():
+        from .charts import contributions_png
+
+        return contributions_png(context["funding"]) if context.get("funding") else None
+
+    @cache
+    def coverage_picture():
+        from .. import coverage
+
+        if not context["coverage"]["cells"]:
+            return None
         # step 1: the situation without the project; once the service is specified, both views
-        images["coverage"] = coverage.coverage_png(project, "both" if project.service else "before")
+        return coverage.coverage_png(project, "both" if project.service else "before")
+
+    images = {"contributions": contributions, "coverage": coverage_picture}
+    assert set(images) == set(catalog.IMAGES)
     return images
 
 

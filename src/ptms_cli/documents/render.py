@@ -231,6 +231,34 @@ def _fit_columns(table) -> None:
                 w.set(f"{_W}w", str(value))
 
 
+class _Images(dict):
+    """`images` in the context: each picture is produced (and inserted) only if the template uses it.
+
+    Values given to `render` are PNG bytes, None (no picture), or a function returning either,
+    called on first use — a letter that shows no chart never pays for drawing one.
+    """
+
+    def __init__(self, tpl: DocxTemplate, sources: dict) -> None:
+        super().__init__()
+        self._tpl = tpl
+        self._sources = sources
+
+    def __getitem__(self, name):
+        if not dict.__contains__(self, name):
+            if name not in self._sources:
+                raise KeyError(name)
+            png = self._sources[name]
+            png = png() if callable(png) else png
+            dict.__setitem__(self, name, InlineImage(self._tpl, io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM)) if png else None)
+        return dict.__getitem__(self, name)
+
+    def __contains__(self, name) -> bool:
+        return name in self._sources
+
+    def keys(self):
+        return self._sources.keys()
+
+
 def template_name(path: Path) -> str:
     return path.name
 
@@ -246,8 +274,11 @@ def read_template(path: Path) -> tuple[bytes, str]:
     return data, hashlib.sha256(data).hexdigest()
 
 
-def render(template: Path, context: dict, props: Properties, images: dict[str, bytes | None] | None = None) -> bytes:
-    """Render `template` with `context`; returns the .docx bytes (reproducible)."""
+def render(template: Path, context: dict, props: Properties, images: dict | None = None) -> bytes:
+    """Render `template` with `context`; returns the .docx bytes (reproducible).
+
+    `images`: {name: PNG bytes | None | function returning them}, available as `images.<name>`.
+    """
     data, digest = read_template(template)
     tpl = _Template(data, digest, template_name(Path(template)))
     try:
@@ -255,10 +286,7 @@ def render(template: Path, context: dict, props: Properties, images: dict[str, b
     except Exception as exc:  # python-docx refuses a damaged package
         raise RenderError(f"modèle « {template} » : document Word illisible ({exc})") from None
     ctx = dict(context)
-    ctx["images"] = {
-        name: InlineImage(tpl, io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM)) if png else None
-        for name, png in (images or {}).items()
-    }
+    ctx["images"] = _Images(tpl, images or {})
     tpl.render(ctx, environment(), autoescape=True)
     cp = tpl.docx.core_properties
     cp.title = props.title[:255]
