@@ -203,6 +203,27 @@ def test_convention_contains_parties_articles_amounts_and_signatures(rendered, i
         ("1", "Programme d'actions"), ("2", "Budget pluriannuel et plan de financement"), ("3", "Indicateurs d'évaluation")]
 
 
+def test_documents_carry_the_computed_funding_plan(rendered, intercommunal):
+    from ptms_cli import funding
+
+    out, _ = rendered
+    plan = funding.compute_plan(project_of(intercommunal))
+    convention = plain(docx_text(out / "convention.docx"))
+    contributions = funding.rows(plan, "contributions")
+    assert any(x.allocated for y in plan.years for x in y.contributions)  # the allocation key is used
+    for row in contributions:
+        assert row.item.name in convention
+        for year, amount in row.amounts.items():
+            assert f"{year} : {plain(fmt.money(amount))} ({fmt.money_words(amount)})" in convention
+    total = sum((y.cost_total for y in plan.years), Decimal(0))
+    assert f"{plain(fmt.money(total))} ({fmt.money_words(total)})" in convention
+    cdc = plain(docx_text(out / "cahier-des-charges.docx"))
+    for row in funding.rows(plan, "costs"):
+        assert row.item.label in cdc
+    for y in plan.years:
+        assert plain(fmt.money(y.cost_total)) in cdc
+
+
 def test_cahier_and_dossier_contents(rendered, intercommunal):
     out, _ = rendered
     cdc = plain(docx_text(out / "cahier-des-charges.docx"))

@@ -87,6 +87,8 @@ def _references(p: Project) -> Iterator[tuple[str, str, tuple, str | None]]:
         if p.funding.allocation:
             for i, share in enumerate(p.funding.allocation.partners):
                 yield "partner", "partenaire", ("funding", "allocation", "partners", i, "partner"), share.partner
+                for j, ref in enumerate(share.sectors):
+                    yield "sector", "secteur", ("funding", "allocation", "partners", i, "sectors", j), ref
     if p.governance:
         for name in ("steering_committee", "technical_committee"):
             committee = getattr(p.governance, name)
@@ -341,6 +343,13 @@ def check_step(p: Project, step: int | None) -> Iterator[Problem]:
                       f"Complétez le projet avec « ptms {STEP_COMMANDS[at]} » ou en éditant le fichier.")
 
 
+def check_funding(p: Project, step: int | None) -> Iterator[Problem]:
+    """Balance, allocation and alerts of the funding plan (PTMS-E030, E036, W030, W031, W032)."""
+    from .funding import funding_problems
+
+    yield from funding_problems(p, step)
+
+
 def check_coverage(p: Project, step: int | None) -> Iterator[Problem]:
     """PTMS-W050 (needs no planned service sector covers): see `coverage.check_coverage`."""
     from .coverage import check_coverage as run
@@ -359,6 +368,7 @@ CHECKS: list[Check] = [
     check_representatives,
     check_coverage,
     check_step,
+    check_funding,
 ]
 
 

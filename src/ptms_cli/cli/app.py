@@ -112,6 +112,7 @@ def _root(
 COMMANDS: dict[str, str] = {
     "validate": "cmd_validate",
     "status": "cmd_status",
+    "funding": "cmd_funding",
     "schema": "cmd_schema",
     "coverage": "cmd_coverage",
     "render": "cmd_render",

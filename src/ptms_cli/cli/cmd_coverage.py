@@ -9,7 +9,8 @@ from typing import Optional
 
 import typer
 
-from .app import EXIT_FINDINGS, EXIT_USAGE, command
+from .app import command
+from .output import exit_unless_valid, write_or_exit
 
 
 class View(str, Enum):
@@ -55,14 +56,7 @@ def coverage(
     from ..validation import validate_file
 
     result = validate_file(file)
-    if result.project is None or result.errors:
-        for f in result.findings:
-            if f.severity.value == "error":
-                print(f"{f.location()}: erreur {f.code} {f.message}", file=sys.stderr)
-                if f.hint:
-                    print(f"    conseil : {f.hint}", file=sys.stderr)
-        print("Corrigez ces erreurs (voir « ptms validate ») avant le diagnostic de couverture.", file=sys.stderr)
-        raise typer.Exit(EXIT_USAGE if result.unreadable else EXIT_FINDINGS)
+    exit_unless_valid(result, "Corrigez ces erreurs (voir « ptms validate ») avant le diagnostic de couverture.")
     project = result.project
     matrix = coverage_matrix(project)
     if format is Format.json:
@@ -80,15 +74,8 @@ def coverage(
 
 def _write_png(project, view: str, path: Path) -> None:
     from ..coverage import coverage_png
-    from ..writing import write_atomic
 
-    data = coverage_png(project, view)
-    try:
-        write_atomic(path, data)
-    except OSError as exc:
-        print(f"Erreur : impossible d'écrire l'image « {path} » ({exc.strerror or exc}).", file=sys.stderr)
-        raise typer.Exit(EXIT_FINDINGS) from None
-    print(f"Image écrite : {path}", file=sys.stderr)
+    write_or_exit(path, coverage_png(project, view), "l'image", f"Image écrite : {path}")
 
 
 def _csv(matrix) -> None:

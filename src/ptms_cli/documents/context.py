@@ -264,12 +264,10 @@ class _Line:
     nature: str = "droit_commun"
 
 
-def _plan_lines(p: Project) -> tuple[bool, list[_Line], list[_Line], list[_Line], list[_Line]] | None:
-    """(balanced, costs, resources, contributions, partners) from the funding engine, or None without it."""
-    try:
-        from .. import funding as engine
-    except ImportError:  # the engine is another issue; until it lands, declared amounts only
-        return None
+def _plan_lines(p: Project) -> tuple[bool, list[_Line], list[_Line], list[_Line], list[_Line]]:
+    """(balanced, costs, resources, contributions, partners) of the plan computed by `ptms_cli.funding`."""
+    from .. import funding as engine
+
     plan = engine.compute_plan(p)
 
     def lines(view: str) -> list:
@@ -282,28 +280,12 @@ def _plan_lines(p: Project) -> tuple[bool, list[_Line], list[_Line], list[_Line]
     return plan.balanced, costs, resources, contributions, partners
 
 
-def _declared_lines(p: Project) -> tuple[bool, list[_Line], list[_Line], list[_Line], list[_Line]]:
-    """Without the engine: the amounts written in the file (explicit cost lines, resources, fixed contributions)."""
-    costs = [_Line(_clean(x.label), dict(x.amounts)) for x in (p.budget.lines if p.budget else [])]
-    resources = [_Line(_clean(r.label), dict(r.amounts), r.partner, r.nature) for r in p.funding.resources]
-    contributions = [_Line(_partner_name(p, c.partner), dict(c.amounts), c.partner, c.nature)
-                     for c in p.funding.contributions]
-    by_partner: dict[str | None, dict[int, Decimal]] = {}
-    for line in resources + contributions:
-        row = by_partner.setdefault(line.partner, {})
-        for y, v in line.amounts.items():
-            row[y] = row.get(y, Decimal(0)) + v
-    partners = [_Line(_partner_name(p, pid) or "Autres ressources", a, pid) for pid, a in by_partner.items()]
-    return False, costs, resources, contributions, partners
-
-
 def _funding(p: Project) -> dict | None:
     """The multi-year funding plan as table rows (lines x years), amounts in figures and in words."""
     if p.funding is None or p.period is None:
         return None
     years = p.period.years
-    computed = _plan_lines(p)
-    balanced, costs, resources, contributions, partners = computed or _declared_lines(p)
+    balanced, costs, resources, contributions, partners = _plan_lines(p)
     signing = set(signatories(p))
 
     def total(lines: list[_Line]) -> dict[int, Decimal]:
@@ -324,7 +306,6 @@ def _funding(p: Project) -> dict | None:
     contribution_rows = [row(x) for x in contributions]
     cost_total = total(costs)
     return {
-        "computed": computed is not None,
         "balanced": balanced,
         "years": years,
         "costs": [row(x) for x in costs],

@@ -1,7 +1,7 @@
 """French formatting for documents: amounts (babel), amounts in words (num2words), long dates.
 
-`money(Decimal("12345.67"))` -> « 12 345,67 € » (babel's typographic spaces: U+202F between
-thousands, U+00A0 before the euro sign); `money_words` -> « douze mille trois cent quarante-cinq
+`money(Decimal("12345.67"))` -> « 12 345,67 € » is `ptms_cli.frformat.money` (the one convention
+of the tool: babel's fr_FR pattern, every space a no-break space U+00A0); `money_words` -> « douze mille trois cent quarante-cinq
 euros et soixante-sept centimes »; `long_date(date(2026, 1, 1))` -> « 1er janvier 2026 ».
 """
 
@@ -11,31 +11,34 @@ import datetime as dt
 from decimal import Decimal
 
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_decimal, format_percent
 from num2words import num2words
+
+from .. import frformat
 
 LOCALE = "fr_FR"
 CENT = Decimal("0.01")
+_SPACES = str.maketrans({"\u202f": frformat.NBSP, "\u2009": frformat.NBSP})
 
 
 def money(value: Decimal | int | None) -> str:
-    """« 12 345,67 € » — always two decimals."""
+    """« 12 345,67 € » — always two decimals (`frformat.money`)."""
     if value is None:
         return ""
-    return format_currency(Decimal(value).quantize(CENT), "EUR", locale=LOCALE)
+    return frformat.money(Decimal(value).quantize(CENT))
 
 
 def number(value: int | float | Decimal | None) -> str:
-    """« 96 500 », « 0,6 »."""
+    """« 96 500 », « 0,6 », « 17,5 » (as many decimals as the value has)."""
     if value is None:
         return ""
-    return format_decimal(value, locale=LOCALE)
+    return format_decimal(value, locale=LOCALE).translate(_SPACES)
 
 
 def percent(value: Decimal | int | float, *, ratio: bool = False) -> str:
-    """« 60 % » from 60 (or from 0.6 with ratio=True)."""
+    """« 60 % » from 60 (or from 0.6 with ratio=True); up to two decimals."""
     v = Decimal(str(value))
-    return format_percent(v if ratio else v / 100, format="#,##0.##\u00a0%", locale=LOCALE)
+    return format_percent(v if ratio else v / 100, format="#,##0.##\u00a0%", locale=LOCALE).translate(_SPACES)
 
 
 def words(n: int) -> str:

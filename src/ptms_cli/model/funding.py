@@ -45,10 +45,14 @@ class DatedAmount(Model):
 class Parameters(Model):
     adulte_relais_aid: list[DatedAmount] = F(
         "Aide de l'État par poste adulte-relais (par an)",
-        "Montants datés ; par défaut 17 538,40 € (2013) puis 22 810,61 € (2024).",
+        "Montants datés ; avant la première date : 17 538,40 € (2013) puis 22 810,61 € (2024).",
         default_factory=list,
     )
-    smic_hourly: list[DatedAmount] = F("SMIC horaire brut", "Montants datés, pour l'aide PEC.", default_factory=list)
+    smic_hourly: list[DatedAmount] = F(
+        "SMIC horaire brut",
+        "Montants datés, pour l'aide PEC ; avant la première date, les valeurs livrées avec ptms.",
+        default_factory=list,
+    )
 
 
 class Resource(Model):
@@ -70,6 +74,11 @@ class AllocationShare(Model):
     partner: Id = F("Partenaire")
     weight: Money | None = F(
         "Poids", "Pourcentage (clé « percentages ») ; ignoré pour les autres clés.", default=None
+    )
+    sectors: list[Id] = F(
+        "Secteurs achetés (clé « hours »)",
+        "Secteurs du service dont le partenaire achète les heures ; vide : les secteurs de ses besoins.",
+        default_factory=list,
     )
 
 

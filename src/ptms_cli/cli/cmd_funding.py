@@ -1,0 +1,308 @@
+"""`ptms funding`: the multi-year funding plan as tables (people) or csv / json / xlsx (machines)."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import EXIT_FINDINGS, EXIT_USAGE, command
+from .output import exit_unless_valid, write_or_exit
+
+
+class Format(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+@command("funding")
+def funding(
+    file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML."),
+    format: Format = typer.Option(Format.table, "--format", "-f", help="Format : table (lecture), csv, json ou xlsx (tableur)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Écrire dans ce fichier (obligatoire pour xlsx)."),
+) -> None:
+    """Calculer et afficher le plan de financement pluriannuel : coûts, ressources, contributions, équilibre.
+
+    Les coûts sont calculés à partir des paramètres du budget (postes, indexation, frais de structure) et des lignes explicites ; les aides de l'État aux postes adultes-relais et PEC sont calculées automatiquement ; le reste est réparti selon la clé de répartition, au centime près.
+
+    Exemples : [bold]ptms funding projet.yaml[/bold] ; [bold]ptms funding projet.yaml --format xlsx -o plan.xlsx[/bold]
+    """
+    from ..validation import validate_file
+
+    if format is Format.xlsx and output is None:
+        print("Erreur : le format xlsx s'écrit dans un fichier : ajoutez « -o plan.xlsx ».\n"
+              "Aide : « ptms funding --help ».", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    result = validate_file(file)
+    exit_unless_valid(result, "Plan de financement non calculé : corrigez ces erreurs (voir « ptms validate »).")
+    project = result.project
+    if project.budget is None and project.funding is None:
+        print(f"{file}: aucun budget ni plan de financement (« budget », « funding ») : rien à calculer.\n"
+              "    conseil : complétez l'étape 2 (« ptms specify » ou édition du fichier).", file=sys.stderr)
+        raise typer.Exit(EXIT_FINDINGS)
+
+    from ..funding import compute_plan
+
+    plan = compute_plan(project)
+    alerts = [f for f in result.findings if f.code.startswith("PTMS-W03")]
+    if format is Format.table:
+        text = None
+        _table(project, plan, alerts, output)
+    elif format is Format.csv:
+        text = _csv(plan)
+    elif format is Format.json:
+        text = _json(project, plan, alerts, str(file))
+    else:
+        text = None
+        _write(output, _xlsx(project, plan, alerts))
+    if text is not None:
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            _write(output, text.encode("utf-8"))
+    if format is not Format.table and format is not Format.json:
+        for f in alerts:
+            print(f"{f.location()}: avertissement {f.code} {f.message}", file=sys.stderr)
+
+
+def _write(path: Path, data: bytes) -> None:
+    write_or_exit(path, data, "le plan de financement", f"Plan de financement écrit dans {path}")
+
+
+# --- people ------------------------------------------------------------------------------------
+
+
+def _table(project, plan, alerts, output: Path | None) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .. import referential as ref
+    from ..frformat import money, percent
+    from ..funding import rows
+
+    if output is None:
+        console = Console(highlight=False)
+    else:  # recorded for the file only, not shown
+        import io
+
+        console = Console(highlight=False, record=True, width=140, file=io.StringIO())
+    years = [y.year for y in plan.years]
+
+    def matrix(title: str, view: str, label, extra: list[tuple[str, object]] | None = None, total=None) -> Table:
+        t = Table(title=title, title_justify="left", title_style="bold", show_footer=total is not None)
+        t.add_column("Libellé", footer="Total" if total else "")
+        for name, _ in extra or []:
+            t.add_column(name)
+        for y in plan.years:
+            t.add_column(str(y.year), justify="right", footer=money(total(y)) if total else "")
+        for row in rows(plan, view):
+            cells = [escape(label(row.item))] + [escape(fn(row.item)) for _, fn in extra or []]
+            for y in years:
+                if y in row.amounts:
+                    cell = money(row.amounts[y])
+                    if y in row.details:
+                        cell += f"\n[dim]{escape(row.details[y])}[/dim]"
+                else:
+                    cell = "[dim]—[/dim]"
+                cells.append(cell)
+            t.add_row(*cells)
+        return t
+
+    def cat(item) -> str:
+        from ..funding.engine import CATEGORY_LABELS
+
+        return CATEGORY_LABELS.get(item.category, item.category)
+
+    console.print(f"[bold]Plan de financement — {escape(project.name)}[/bold]")
+    console.print(f"Années {years[0]}-{years[-1]} ; montants en euros." if years else "Aucune année à calculer (« period »).")
+    console.print()
+    console.print(matrix("Coûts", "costs", lambda x: x.label, [("Catégorie", cat)], lambda y: y.cost_total))
+    console.print()
+    console.print(matrix("Ressources (hors contributions des partenaires)", "resources", lambda x: x.label,
+                         [("Nature", lambda x: ref.FUNDING_NATURES[x.nature]),
+                          ("Versée par", lambda x: _name(project, x.partner))], lambda y: y.resources_total))
+    console.print()
+    method = ref.ALLOCATION_METHODS.get(plan.allocation_method, "") if plan.allocation_method else ""
+    title = "Contributions des partenaires" + (f" (reste réparti : {method.lower()})" if method else "")
+    console.print(matrix(title, "contributions", lambda x: x.name, [("Nature", lambda x: ref.FUNDING_NATURES[x.nature])],
+                         lambda y: y.contributions_total))
+    console.print()
+    t = Table(title="Qui paie quoi (ressources et contributions, part du coût)", title_justify="left", title_style="bold")
+    t.add_column("Partenaire")
+    for y in years:
+        t.add_column(str(y), justify="right")
+        t.add_column("part", justify="right")
+    for row in rows(plan, "partners"):
+        cells = [escape(row.item.name)]
+        for y in years:
+            cells += [money(row.amounts[y]), percent(row.shares[y])] if y in row.amounts else ["[dim]—[/dim]", ""]
+        t.add_row(*cells)
+    console.print(t)
+    console.print()
+    t = Table(title="Équilibre par année", title_justify="left", title_style="bold")
+    t.add_column("")
+    for y in years:
+        t.add_column(str(y), justify="right")
+    for label, fn in _BALANCE:
+        t.add_row(label, *[money(fn(y)) for y in plan.years])
+    t.add_row("Équilibre", *["[green]équilibré[/green]" if y.balance == 0 else "[red]non équilibré[/red]" for y in plan.years])
+    console.print(t)
+    if alerts:
+        console.print()
+        console.print("[bold]Alertes[/bold]")
+        for f in alerts:
+            console.print(f"  [yellow]⚠[/yellow] {escape(f.message)} [dim]({f.code}, ligne {f.line})[/dim]")
+            if f.hint:
+                console.print(f"    [dim]{escape(f.hint)}[/dim]")
+    if output is not None:
+        _write(output, console.export_text().encode("utf-8"))
+
+
+_BALANCE = [
+    ("Coût total", lambda y: y.cost_total),
+    ("Ressources", lambda y: y.resources_total),
+    ("Reste à la charge des partenaires", lambda y: y.gap),
+    ("Contributions fixes", lambda y: y.fixed_total),
+    ("Contributions réparties", lambda y: y.allocated_total),
+    ("Solde (coût − financements)", lambda y: y.balance),
+]
+
+
+def _name(project, pid: str | None) -> str:
+    if pid is None:
+        return "—"
+    p = project.partner(pid)
+    return p.name if p else pid
+
+
+# --- machines ----------------------------------------------------------------------------------
+
+CSV_HEADER = ["vue", "annee", "reference", "libelle", "detail", "categorie", "partenaire", "nature",
+              "montant", "fixe", "reparti", "part"]
+
+
+def _csv(plan) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_HEADER)
+    for y in plan.years:
+        for c in y.costs:
+            w.writerow(["couts", y.year, c.ref, c.label, c.detail, c.category, "", "", c.amount, "", "", ""])
+        for r in y.resources:
+            w.writerow(["ressources", y.year, r.ref, r.label, r.detail, r.kind, r.partner or "", r.nature, r.amount, "", "", ""])
+        for c in y.contributions:
+            w.writerow(["contributions", y.year, c.partner, c.name, "", "", c.partner, c.nature, c.total, c.fixed, c.allocated, ""])
+        for p in y.partners:
+            w.writerow(["partenaires", y.year, p.partner or "", p.name, "", "", p.partner or "", "", p.total, "", "", p.share])
+        for key, value in (("cout_total", y.cost_total), ("ressources", y.resources_total), ("reste", y.gap),
+                           ("contributions", y.contributions_total), ("solde", y.balance)):
+            w.writerow(["equilibre", y.year, key, "", "", "", "", "", value, "", "", ""])
+    return buf.getvalue()
+
+
+def _json(project, plan, alerts, shown: str) -> str:
+    import json
+
+    from ..funding import plan_as_dict
+
+    doc = {"version": 1, "file": shown, "project": project.name, "plan": plan_as_dict(plan),
+           "findings": [f.to_dict() for f in alerts]}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _xlsx(project, plan, alerts) -> bytes:
+    import io
+    from datetime import datetime
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+
+    from .. import referential as ref
+    from ..funding import rows
+    from ..funding.engine import CATEGORY_LABELS
+
+    euro = '#,##0.00\\ "€"'
+    pct = "0.0%"
+    bold = Font(bold=True)
+    years = [y.year for y in plan.years]
+    wb = Workbook()
+    wb.properties.creator = "ptms"
+    wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
+
+    def sheet(title: str, header: list, first: bool = False):
+        ws = wb.active if first else wb.create_sheet()
+        ws.title = title
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = bold
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.freeze_panes = "B2"
+        ws.column_dimensions["A"].width = 48
+        for i in range(2, len(header) + 1):
+            ws.column_dimensions[get_column_letter(i)].width = 16
+        ws.page_setup.orientation = "landscape"
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+        return ws
+
+    def amounts(ws, row_values: list, money_cols: range, total: bool = False):
+        ws.append(row_values)
+        for col in money_cols:
+            ws.cell(ws.max_row, col).number_format = euro
+            if total:
+                ws.cell(ws.max_row, col).font = bold
+        if total:
+            ws.cell(ws.max_row, 1).font = bold
+
+    ws = sheet("Équilibre", ["Poste"] + years, first=True)
+    for label, fn in _BALANCE:
+        amounts(ws, [label] + [fn(y) for y in plan.years], range(2, 2 + len(years)), total=label == "Coût total")
+
+    def matrix(title: str, view: str, label, extra: list[tuple[str, object]], total):
+        cols = ["Libellé"] + [n for n, _ in extra] + years
+        ws = sheet(title, cols)
+        start = 2 + len(extra)
+        for r in rows(plan, view):
+            amounts(ws, [label(r.item)] + [fn(r.item) for _, fn in extra] + [r.amounts.get(y) for y in years],
+                    range(start, start + len(years)))
+        amounts(ws, ["Total"] + [""] * len(extra) + [total(y) for y in plan.years], range(start, start + len(years)), True)
+        for i in range(len(extra)):
+            ws.column_dimensions[chr(ord("B") + i)].width = 30
+
+    matrix("Coûts", "costs", lambda x: x.label, [("Catégorie", lambda x: CATEGORY_LABELS.get(x.category, x.category))],
+           lambda y: y.cost_total)
+    matrix("Ressources", "resources", lambda x: x.label,
+           [("Nature", lambda x: ref.FUNDING_NATURES[x.nature]), ("Versée par", lambda x: _name(project, x.partner))],
+           lambda y: y.resources_total)
+    matrix("Contributions", "contributions", lambda x: x.name, [("Nature", lambda x: ref.FUNDING_NATURES[x.nature])],
+           lambda y: y.contributions_total)
+    header = ["Partenaire"]
+    for y in years:
+        header += [f"{y}", f"Part {y}"]
+    ws = sheet("Partenaires", header)
+    for r in rows(plan, "partners"):
+        values = [r.item.name]
+        for y in years:
+            values += [r.amounts.get(y), r.shares.get(y)]
+        ws.append(values)
+        for i in range(len(years)):
+            ws.cell(ws.max_row, 2 + 2 * i).number_format = euro
+            ws.cell(ws.max_row, 3 + 2 * i).number_format = pct
+    ws = sheet("Alertes", ["Code", "Message", "Ligne"])
+    ws.column_dimensions["A"].width = 12
+    ws.column_dimensions["B"].width = 90
+    for f in alerts:
+        ws.append([f.code, f.message, f.line])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

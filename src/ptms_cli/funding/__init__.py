@@ -1,0 +1,173 @@
+"""Funding engine: the multi-year plan (costs, resources, contributions, balance) of a project.
+
+Pure functions over a valid `Project`; no I/O (the shipped dated parameters are package data).
+
+Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
+------------------------------------------------------------------------------
+- `compute_plan(project) -> FundingPlan`
+    `FundingPlan.years`: one `YearPlan` per year of `period` (without a period: the years found in
+    the cost lines, resources and contributions), each with
+      - `costs`: `CostLine(label, category, amount, detail, ref)` — French labels, e.g. « Médiateur social
+        (6 × 1 ETP) », detail « 6 mois » for part of a year, `ref` stable across years (post:<id>, budget:<key>,
+        line:<n>, overhead);
+      - `resources`: `ResourceLine(label, kind, partner, nature, amount, computed, detail, ref)` — `kind` is
+        `adulte_relais` / `pec` for the State aids computed here (`computed=True`), else the
+        resource's kind (`fipd`, `contrat_de_ville`, …); `partner` is a partner id or None;
+      - `contributions`: `ContributionLine(partner, name, nature, fixed, allocated)` (`.total`);
+      - `partners`: `PartnerShare(partner, name, resources, contributions, share)` — who pays what
+        (resources attributed to the partner + its contributions; `share` of the year's cost,
+        4 decimals); partner None = resources paid by no named partner;
+      - totals: `cost_total`, `resources_total`, `fixed_total`, `allocated_total`,
+        `contributions_total`, `gap` (cost − resources), `balance` (cost − resources − contributions,
+        0 when the year balances).
+    `FundingPlan.problems`: `checks.Problem`s (codes PTMS-E030, E036, W030, W031, W032), located in
+    the YAML; `allocation_method`, `state_partner` (who is shown paying the State aids), `balanced`.
+- `plan_as_dict(plan) -> dict`: the same, JSON-able, every amount an exact decimal string ("12345.67").
+- `rows(plan, view) -> list[Row]`: the lines of a view (`costs`, `resources`, `contributions`,
+  `partners`) across years, one row per stable key (`ref`; (partner, nature); partner), with the
+  line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
+- `funding_problems(project, step)`: the check registered in `checks.CHECKS`.
+- `largest_remainder(amount, weights)`: exact sharing to the cent (see `allocation`).
+
+Rules
+-----
+Costs, per year Y (all `Decimal`, exact `Fraction` arithmetic, rounded to the cent ROUND_HALF_UP once
+per line): indexation factor (1 + `budget.indexation_rate`)^(Y − base year) (base year:
+`budget.base_year`, else the first year of the plan; no discount before it).
+  - one line per post of `service.posts` with a `post_type`: yearly cost of the type × fte × count ×
+    (months of Y covered by start..end)/12 × factor; a calendar month counts if the post's dates
+    touch it; posts without a `post_type` cost nothing here (give them as explicit lines);
+  - `budget.supervision`, `training`, `equipment`, `premises`: yearly amounts × factor (indexed like
+    the posts: they are yearly running costs quoted in base-year euros);
+  - `budget.lines`: explicit amounts for the year, as given (not indexed);
+  - overhead: `budget.overhead_rate` × the sum of all the lines above (rounded lines), one line.
+Resources, per year:
+  - State aid for each post with `contract: adulte_relais` and start/end: for each month of Y inside
+    the agreement, 1/12 of the yearly aid in force on the 1st of that month × count × fte
+    (`parameters.adulte_relais_aid` from its first date on; before it, the shipped defaults:
+    17 538,40 € from 2013-01-01, 22 810,61 € from 2024-01-01); nature crédits spécifiques
+    (politique de la ville credits);
+  - PEC aid for each post with `contract: pec` and an `aid_rate`: per month of Y inside start..end,
+    aid_rate × SMIC hourly in force on the 1st of the month × `aid_hours_per_week` (default 20) ×
+    52/12 × count (`parameters.smic_hourly` from its first date on, before it the shipped sourced values);
+    nature droit commun;
+  - both aids are attributed to the first partner of kind `ddets`, else `prefecture` (None if the
+    project has neither: shown as « Autres ressources »);
+  - `funding.resources`: the given amounts, partner and nature.
+Contributions, per year: fixed amounts (`funding.contributions`, summed per partner and nature),
+then `funding.allocation` shares the remainder (cost − resources − fixed) with largest-remainder
+rounding, parts adding up exactly to the cent. Weights: `percentages` (the `weight`s, summing to
+100); `equal`; `population` (each partner's `population`); `hours` (hours per week of
+`service.sectors` in the sectors the partner buys — its share's `sectors`, else the sectors of its
+`needs` — a sector bought by several partners being split equally between them).
+Problems: PTMS-E036 impossible allocation (no partner, duplicate, missing weight, percentages not
+summing to 100, population unknown, no hour bought, remainder negative in a year); without an
+allocation key, a year short of funding is PTMS-W030 while the project is being drafted and PTMS-E030
+once it has a `convention` (or with `--step 3`), a year over-funded is PTMS-E030; PTMS-W031 subsidised
+posts ending before the project ends (amount: see `end_of_aid_problems`); PTMS-W032 a partner's
+contribution (fixed + allocated) changing by more than `funding.jump_threshold` from one year to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from .allocation import AllocationError, largest_remainder
+from .engine import (
+    ContributionLine,
+    CostLine,
+    FundingPlan,
+    PartnerShare,
+    ResourceLine,
+    YearPlan,
+    compute_plan,
+    months_in_year,
+    to_cents,
+)
+
+__all__ = [
+    "AllocationError", "ContributionLine", "CostLine", "FundingPlan", "PartnerShare", "ResourceLine", "YearPlan",
+    "Row", "compute_plan", "funding_problems", "rows", "largest_remainder", "months_in_year", "plan_as_dict", "to_cents",
+]
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+@dataclass
+class Row:
+    key: object
+    item: object
+    amounts: dict = field(default_factory=dict)  # year -> Decimal
+    details: dict = field(default_factory=dict)  # year -> str (e.g. « 6 mois »)
+    shares: dict = field(default_factory=dict)  # year -> Decimal (view `partners` only)
+
+
+_KEYS = {
+    "costs": lambda x: x.ref or x.label,
+    "resources": lambda x: x.ref or x.label,
+    "contributions": lambda x: (x.partner, x.nature),
+    "partners": lambda x: x.partner,
+}
+
+
+def rows(plan: FundingPlan, view: str) -> list[Row]:
+    """Lines of one view of the plan across its years (missing years: no entry in `amounts`)."""
+    out: dict = {}
+    for y in plan.years:
+        for item in getattr(y, view):
+            key = _KEYS[view](item)
+            row = out.setdefault(key, Row(key, item))
+            amount = item.total if view in ("contributions", "partners") else item.amount
+            row.amounts[y.year] = row.amounts.get(y.year, Decimal("0.00")) + amount
+            if getattr(item, "detail", ""):
+                row.details[y.year] = item.detail
+            if view == "partners":
+                row.shares[y.year] = item.share
+    return list(out.values())
+
+
+def plan_as_dict(plan: FundingPlan) -> dict:
+    """The plan as plain JSON-able data (amounts as exact decimal strings)."""
+    years = []
+    for y in plan.years:
+        years.append({
+            "year": y.year,
+            "costs": [asdict(c) for c in y.costs],
+            "cost_total": y.cost_total,
+            "resources": [asdict(r) for r in y.resources],
+            "resources_total": y.resources_total,
+            "contributions": [asdict(c) | {"total": c.total} for c in y.contributions],
+            "fixed_total": y.fixed_total,
+            "allocated_total": y.allocated_total,
+            "contributions_total": y.contributions_total,
+            "partners": [asdict(p) | {"total": p.total} for p in y.partners],
+            "gap": y.gap,
+            "balance": y.balance,
+        })
+    return _jsonable({
+        "years": years,
+        "allocation_method": plan.allocation_method,
+        "state_partner": plan.state_partner,
+        "balanced": plan.balanced,
+        "problems": [{"code": p.code, "message": p.message, "path": list(p.loc), "hint": p.hint} for p in plan.problems],
+    })
+
+
+def funding_problems(project, step: int | None) -> Iterator:
+    """Check for `checks.CHECKS`: the plan's problems; with `--step 3` a shortfall is an error."""
+    from dataclasses import replace
+
+    if project.budget is None and project.funding is None:
+        return
+    for pb in compute_plan(project).problems:
+        yield replace(pb, code="PTMS-E030") if (step or 0) >= 3 and pb.code == "PTMS-W030" else pb

@@ -1,0 +1,553 @@
+"""The funding engine: yearly costs, resources, contributions and balance of a project (pure).
+
+See the package docstring (`ptms_cli.funding`) for the rules and the public API.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+
+from ..checks import Problem
+from ..model import Project
+from ..model.funding import DatedAmount
+from .allocation import AllocationError, largest_remainder
+
+ZERO = Decimal("0.00")
+WEEKS_PER_MONTH = Fraction(52, 12)
+STATE_KINDS = ("ddets", "prefecture")  # who is shown as paying the State aids, in this order
+AID_NATURE = {"adulte_relais": "credits_specifiques", "pec": "droit_commun"}
+DEFAULT_PEC_HOURS = 20
+
+CATEGORY_LABELS = {
+    "personnel": "Personnel",
+    "encadrement": "Encadrement",
+    "formation": "Formation",
+    "equipement": "Équipement",
+    "locaux": "Locaux",
+    "frais_structure": "Frais de structure",
+}
+RESOURCE_LABELS = {
+    "adulte_relais": "Aide de l'État adulte-relais",
+    "pec": "Aide de l'État PEC (parcours emploi compétences)",
+}
+
+
+# --- data --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CostLine:
+    label: str
+    category: str  # personnel, encadrement, formation, equipement, locaux, frais_structure, or a line's category
+    amount: Decimal
+    detail: str = ""  # e.g. « 6 mois » when a post covers part of the year
+    ref: str = ""  # stable across years: post:<id>, budget:<key>, line:<n>, overhead
+
+
+@dataclass(frozen=True)
+class ResourceLine:
+    label: str
+    kind: str  # adulte_relais, pec (computed State aids) or a resource kind (fipd, contrat_de_ville, ...)
+    partner: str | None
+    nature: str  # droit_commun or credits_specifiques
+    amount: Decimal
+    computed: bool = False
+    detail: str = ""
+    ref: str = ""  # stable across years: aid:<post id>, resource:<id>
+
+
+@dataclass(frozen=True)
+class ContributionLine:
+    partner: str
+    name: str
+    nature: str
+    fixed: Decimal
+    allocated: Decimal
+
+    @property
+    def total(self) -> Decimal:
+        return self.fixed + self.allocated
+
+
+@dataclass(frozen=True)
+class PartnerShare:
+    partner: str | None  # None: resources paid by no named partner
+    name: str
+    resources: Decimal
+    contributions: Decimal
+    share: Decimal  # of the year's cost, 4 decimals (0.1235 = 12,35 %)
+
+    @property
+    def total(self) -> Decimal:
+        return self.resources + self.contributions
+
+
+@dataclass
+class YearPlan:
+    year: int
+    costs: list[CostLine] = field(default_factory=list)
+    resources: list[ResourceLine] = field(default_factory=list)
+    contributions: list[ContributionLine] = field(default_factory=list)
+    partners: list[PartnerShare] = field(default_factory=list)
+
+    @property
+    def cost_total(self) -> Decimal:
+        return sum((c.amount for c in self.costs), ZERO)
+
+    @property
+    def resources_total(self) -> Decimal:
+        return sum((r.amount for r in self.resources), ZERO)
+
+    @property
+    def fixed_total(self) -> Decimal:
+        return sum((c.fixed for c in self.contributions), ZERO)
+
+    @property
+    def allocated_total(self) -> Decimal:
+        return sum((c.allocated for c in self.contributions), ZERO)
+
+    @property
+    def contributions_total(self) -> Decimal:
+        return self.fixed_total + self.allocated_total
+
+    @property
+    def gap(self) -> Decimal:
+        """Cost minus resources: what the partners' contributions must cover."""
+        return self.cost_total - self.resources_total
+
+    @property
+    def balance(self) -> Decimal:
+        """Cost minus resources minus contributions: 0 when the year balances, > 0 when short."""
+        return self.gap - self.contributions_total
+
+
+@dataclass
+class FundingPlan:
+    years: list[YearPlan]
+    allocation_method: str | None
+    state_partner: str | None
+    problems: list[Problem] = field(default_factory=list)
+
+    def year(self, y: int) -> YearPlan:
+        return next(x for x in self.years if x.year == y)
+
+    @property
+    def balanced(self) -> bool:
+        return all(y.balance == 0 for y in self.years)
+
+
+# --- arithmetic --------------------------------------------------------------------------------
+
+
+def to_cents(x: Fraction | Decimal | int) -> Decimal:
+    """Round to the cent, half away from zero (ROUND_HALF_UP), from an exact value."""
+    q = Fraction(x) * 100
+    sign = -1 if q < 0 else 1
+    q = abs(q)
+    n = (q.numerator * 2 + q.denominator) // (2 * q.denominator)
+    return (Decimal(sign * n) / 100).quantize(Decimal("0.01"))
+
+
+def _dec(value) -> Fraction:
+    return Fraction(Decimal(str(value)))
+
+
+def months_in_year(year: int, start: date | None, end: date | None) -> int:
+    """Number of calendar months of `year` touched by [start, end] (open ends: the whole year)."""
+    return len(_months(year, start, end))
+
+
+def _months(year: int, start: date | None, end: date | None) -> list[date]:
+    """First days of the calendar months of `year` touched by [start, end]."""
+    first = year * 12
+    lo = first if start is None else max(first, start.year * 12 + start.month - 1)
+    hi = first + 11 if end is None else min(first + 11, end.year * 12 + end.month - 1)
+    return [date(i // 12, i % 12 + 1, 1) for i in range(lo, hi + 1)]
+
+
+@lru_cache(maxsize=1)
+def default_parameters() -> dict[str, tuple[tuple[date, Decimal], ...]]:
+    """Dated parameters shipped in `ptms_cli/data/parameters.yaml` (package data, not a project)."""
+    from importlib.resources import files
+
+    import yaml
+
+    raw = yaml.safe_load(files("ptms_cli").joinpath("data/parameters.yaml").read_text(encoding="utf-8"))
+    return {k: tuple(sorted((d["since"], Decimal(str(d["amount"]))) for d in v)) for k, v in raw.items()}
+
+
+def _table(project: Project, name: str) -> tuple[tuple[date, Decimal], ...]:
+    """The project's dated amounts from their first date on; before it, the shipped ones."""
+    given: list[DatedAmount] = getattr(project.parameters, name, []) if project.parameters else []
+    own = sorted((d.since, d.amount) for d in given)
+    shipped = [x for x in default_parameters()[name] if not own or x[0] < own[0][0]]
+    return tuple(shipped + own)
+
+
+def in_force(table: tuple[tuple[date, Decimal], ...], on: date) -> Decimal:
+    """Amount in force on a date: the last entry on or before it (0 before the first entry)."""
+    value = Decimal(0)
+    for since, amount in table:
+        if since <= on:
+            value = amount
+    return value
+
+
+def _fmt_fte(x: Decimal) -> str:
+    return format(x.normalize(), "f").replace(".", ",")
+
+
+def _partner_label(project: Project, pid: str | None) -> str:
+    if pid is None:
+        return "Autres ressources (sans partenaire)"
+    p = project.partner(pid)
+    return p.name if p else pid
+
+
+def state_partner(project: Project) -> str | None:
+    """The partner shown as paying the State aids: the first of kind `ddets`, else `prefecture`."""
+    for kind in STATE_KINDS:
+        for p in project.partners:
+            if p.kind == kind:
+                return p.id
+    return None
+
+
+def plan_years(project: Project) -> list[int]:
+    if project.period:
+        return project.period.years
+    years: set[int] = set()
+    if project.budget:
+        for line in project.budget.lines:
+            years |= set(line.amounts)
+    if project.funding:
+        for r in project.funding.resources:
+            years |= set(r.amounts)
+        for c in project.funding.contributions:
+            years |= set(c.amounts)
+    return sorted(years)
+
+
+# --- costs -------------------------------------------------------------------------------------
+
+
+def _index(project: Project, year: int, years: list[int]) -> Fraction:
+    b = project.budget
+    base = b.base_year if b and b.base_year is not None else (years[0] if years else year)
+    return (1 + _dec(b.indexation_rate)) ** max(0, year - base) if b else Fraction(1)
+
+
+def year_costs(project: Project, year: int, years: list[int]) -> list[CostLine]:
+    b = project.budget
+    if b is None:
+        return []
+    factor = _index(project, year, years)
+    types = {t.id: t for t in b.post_types}
+    out: list[CostLine] = []
+    if project.service:
+        for post in project.service.posts:
+            t = types.get(post.post_type) if post.post_type else None
+            months = months_in_year(year, post.start, post.end)
+            if t is None or months == 0:
+                continue
+            exact = _dec(t.yearly_cost) * _dec(post.fte) * post.count * Fraction(months, 12) * factor
+            out.append(CostLine(f"{post.title} ({post.count} × {_fmt_fte(post.fte)} ETP)", "personnel", to_cents(exact),
+                                f"{months} mois" if months < 12 else "", f"post:{post.id}"))
+    for key, category in (("supervision", "encadrement"), ("training", "formation"),
+                          ("equipment", "equipement"), ("premises", "locaux")):
+        amount = getattr(b, key)
+        if amount:
+            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * factor), ref=f"budget:{key}"))
+    for n, line in enumerate(b.lines):
+        if year in line.amounts:
+            out.append(CostLine(line.label, line.category or "autre", line.amounts[year], ref=f"line:{n}"))
+    if b.overhead_rate:
+        direct = sum((c.amount for c in out), ZERO)
+        out.append(CostLine(f"Frais de structure ({_fmt_fte(b.overhead_rate * 100)} % des coûts directs)",
+                            "frais_structure", to_cents(_dec(b.overhead_rate) * Fraction(direct)), ref="overhead"))
+    return out
+
+
+# --- resources ---------------------------------------------------------------------------------
+
+
+def post_aid(project: Project, post, year: int) -> Fraction:
+    """Exact State aid for one post entry (all its `count` posts) in a year, before rounding."""
+    if post.contract == "adulte_relais":
+        if not (post.start and post.end):
+            return Fraction(0)
+        table = _table(project, "adulte_relais_aid")
+        return sum((Fraction(in_force(table, m)) / 12 for m in _months(year, post.start, post.end)),
+                   Fraction(0)) * post.count * _dec(post.fte)
+    if post.contract == "pec" and post.aid_rate is not None:
+        table = _table(project, "smic_hourly")
+        hours = post.aid_hours_per_week or DEFAULT_PEC_HOURS
+        per_month = _dec(post.aid_rate) * hours * WEEKS_PER_MONTH * post.count
+        return sum((Fraction(in_force(table, m)) * per_month for m in _months(year, post.start, post.end)), Fraction(0))
+    return Fraction(0)
+
+
+def year_resources(project: Project, year: int) -> list[ResourceLine]:
+    out: list[ResourceLine] = []
+    state = state_partner(project)
+    if project.service:
+        for post in project.service.posts:
+            if post.contract not in AID_NATURE:
+                continue
+            amount = to_cents(post_aid(project, post, year))
+            if amount == 0:
+                continue
+            months = months_in_year(year, post.start, post.end)
+            label = f"{RESOURCE_LABELS[post.contract]} — {post.title} ({post.count} poste{'s' if post.count > 1 else ''})"
+            out.append(ResourceLine(label, post.contract, state, AID_NATURE[post.contract], amount, True,
+                                    f"{months} mois" if months < 12 else "", f"aid:{post.id}"))
+    if project.funding:
+        for r in project.funding.resources:
+            if year in r.amounts:
+                out.append(ResourceLine(r.label, r.kind, r.partner, r.nature, r.amounts[year], ref=f"resource:{r.id}"))
+    return out
+
+
+# --- contributions and allocation --------------------------------------------------------------
+
+
+def allocation_weights(project: Project) -> tuple[dict[str, Fraction], list[Problem]]:
+    """Weight of each partner of `funding.allocation`, or problems (PTMS-E036) if impossible."""
+    alloc = project.funding.allocation if project.funding else None
+    if alloc is None:
+        return {}, []
+    base = ("funding", "allocation")
+    problems: list[Problem] = []
+    if not alloc.partners:
+        return {}, [Problem("PTMS-E036", "la clé de répartition ne désigne aucun partenaire", base + ("partners",),
+                            "Listez dans « funding.allocation.partners » les partenaires qui se partagent le reste.")]
+    seen: set[str] = set()
+    for i, share in enumerate(alloc.partners):
+        if share.partner in seen:
+            problems.append(Problem("PTMS-E036", f"partenaire « {share.partner} » en double dans la clé de répartition",
+                                    base + ("partners", i, "partner"), "Chaque partenaire figure une seule fois."))
+        seen.add(share.partner)
+    weights: dict[str, Fraction] = {}
+    method = alloc.method
+    if method == "percentages":
+        for i, share in enumerate(alloc.partners):
+            if share.weight is None:
+                problems.append(Problem("PTMS-E036", f"partenaire « {share.partner} » : pourcentage manquant",
+                                        base + ("partners", i), "Avec la clé « percentages », chaque partenaire a un « weight »."))
+            else:
+                weights[share.partner] = _dec(share.weight)
+        total = sum((s.weight for s in alloc.partners if s.weight is not None), Decimal(0))
+        if not problems and total != 100:
+            problems.append(Problem("PTMS-E036", f"les pourcentages de la clé de répartition totalisent {_fmt_fte(total)} % au lieu de 100 %",
+                                    base + ("partners",), "Corrigez les « weight » pour que leur somme fasse 100."))
+    elif method == "equal":
+        weights = {s.partner: Fraction(1) for s in alloc.partners}
+    elif method == "population":
+        for i, share in enumerate(alloc.partners):
+            partner = project.partner(share.partner)
+            if partner is None:
+                continue  # reported by the reference check (PTMS-E021)
+            if not partner.population:
+                j = project.partners.index(partner)
+                problems.append(Problem("PTMS-E036", f"partenaire « {share.partner} » : population inconnue pour la clé « population »",
+                                        ("partners", j), "Renseignez « population » pour ce partenaire."))
+            else:
+                weights[share.partner] = Fraction(partner.population)
+    elif method == "hours":
+        hours = {s.sector: _dec(s.hours_per_week) for s in project.service.sectors} if project.service else {}
+        bought: dict[str, list[str]] = {}
+        for share in alloc.partners:
+            sectors = list(share.sectors)
+            partner = project.partner(share.partner)
+            if not sectors and partner is not None:
+                sectors = [s for need in partner.needs for s in need.sectors]
+            bought[share.partner] = list(dict.fromkeys(sectors))
+        buyers: dict[str, int] = defaultdict(int)
+        for sectors in bought.values():
+            for s in sectors:
+                buyers[s] += 1
+        for i, share in enumerate(alloc.partners):
+            w = sum((hours.get(s, Fraction(0)) / buyers[s] for s in bought[share.partner]), Fraction(0))
+            if w == 0:
+                problems.append(Problem("PTMS-E036", f"partenaire « {share.partner} » : aucune heure de service achetée dans ses secteurs",
+                                        base + ("partners", i),
+                                        "Indiquez ses « sectors » (secteurs du service), ou des besoins avec des secteurs couverts par le service."))
+            weights[share.partner] = w
+    if not problems and sum(weights.values(), Fraction(0)) == 0:
+        problems.append(Problem("PTMS-E036", "la clé de répartition n'a aucun poids positif", base + ("method",)))
+    return ({} if problems else weights), problems
+
+
+def _fixed(project: Project, year: int) -> dict[tuple[str, str], Decimal]:
+    out: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    if project.funding:
+        for c in project.funding.contributions:
+            if year in c.amounts:
+                out[(c.partner, c.nature)] += c.amounts[year]
+    return out
+
+
+# --- the plan ----------------------------------------------------------------------------------
+
+
+def compute_plan(project: Project) -> FundingPlan:
+    """The multi-year funding plan of a project, with its problems (see the package docstring)."""
+    years = plan_years(project)
+    alloc = project.funding.allocation if project.funding else None
+    weights, problems = allocation_weights(project)
+    plan = FundingPlan([], alloc.method if alloc else None, state_partner(project), problems)
+    order = {p.id: i for i, p in enumerate(project.partners)}
+    for year in years:
+        yp = YearPlan(year, year_costs(project, year, years), year_resources(project, year))
+        fixed = _fixed(project, year)
+        remainder = yp.gap - sum(fixed.values(), ZERO)
+        allocated: dict[str, Decimal] = {}
+        if alloc is not None and weights:
+            if remainder < 0:
+                plan.problems.append(Problem(
+                    "PTMS-E036",
+                    f"en {year}, les ressources et contributions fixes dépassent le coût de {_money(-remainder)} : "
+                    "rien à répartir", ("funding", "allocation"),
+                    "Réduisez des contributions fixes ou des ressources de cette année, ou complétez le budget."))
+            else:
+                try:
+                    allocated = largest_remainder(remainder, weights)
+                except AllocationError as exc:  # pragma: no cover - weights were checked above
+                    plan.problems.append(Problem("PTMS-E036", f"en {year}, répartition impossible : {exc}", ("funding", "allocation")))
+        keys = list(fixed)
+        if allocated:
+            keys += [(pid, alloc.nature) for pid in allocated if (pid, alloc.nature) not in fixed]
+        keys.sort(key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
+        for pid, nature in keys:
+            extra = allocated.get(pid, ZERO) if alloc and nature == alloc.nature else ZERO
+            yp.contributions.append(ContributionLine(pid, _partner_label(project, pid), nature,
+                                                     fixed.get((pid, nature), ZERO), extra))
+        yp.partners = _partner_shares(project, yp, order)
+        plan.years.append(yp)
+        if alloc is None and project.budget is not None:  # with a key, PTMS-E036 says what went wrong
+            plan.problems.extend(_balance_problems(project, yp))
+    plan.problems.extend(end_of_aid_problems(project))
+    plan.problems.extend(jump_problems(project, plan))
+    return plan
+
+
+def _partner_shares(project: Project, yp: YearPlan, order: dict[str, int]) -> list[PartnerShare]:
+    res: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
+    con: dict[str | None, Decimal] = defaultdict(lambda: ZERO)
+    for r in yp.resources:
+        res[r.partner] += r.amount
+    for c in yp.contributions:
+        con[c.partner] += c.total
+    ids = sorted(set(res) | set(con), key=lambda k: (k is None, order.get(k, len(order)) if k else 0, k or ""))
+    cost = yp.cost_total
+    out = []
+    for pid in ids:
+        total = res[pid] + con[pid]
+        share = (Decimal(to_cents(Fraction(total) / Fraction(cost) * 100)) / 100).quantize(Decimal("0.0001")) if cost else Decimal("0.0000")
+        out.append(PartnerShare(pid, _partner_label(project, pid), res[pid], con[pid], share))
+    return out
+
+
+def _money(amount: Decimal) -> str:
+    from ..frformat import money
+
+    return money(amount)
+
+
+def _balance_problems(project: Project, yp: YearPlan) -> list[Problem]:
+    """Without an allocation key: a shortfall is W030 (E030 once the project has a convention), an excess E030."""
+    if yp.balance > 0:
+        return [Problem("PTMS-E030" if project.convention else "PTMS-W030", f"en {yp.year}, reste à financer : {_money(yp.balance)} "
+                        f"(coût {_money(yp.cost_total)}, financements {_money(yp.resources_total + yp.contributions_total)})",
+                        ("funding",) if project.funding else ("budget",),
+                        "Ajoutez des contributions (« funding.contributions ») ou une clé de répartition du reste "
+                        "(« funding.allocation »).", key=True)]
+    if yp.balance < 0:
+        return [Problem("PTMS-E030", f"en {yp.year}, les financements dépassent le coût de {_money(-yp.balance)} "
+                        f"(coût {_money(yp.cost_total)}, financements {_money(yp.resources_total + yp.contributions_total)})",
+                        ("funding",), "Chaque année, ressources et contributions doivent égaler exactement le coût.", key=True)]
+    return []
+
+
+def full_year_aid(project: Project, post, on: date) -> Fraction:
+    """Aid the post entry would bring over a full year at the amounts in force on a date."""
+    if post.contract == "adulte_relais":
+        return Fraction(in_force(_table(project, "adulte_relais_aid"), on)) * post.count * _dec(post.fte)
+    if post.contract == "pec" and post.aid_rate is not None:
+        hours = post.aid_hours_per_week or DEFAULT_PEC_HOURS
+        return Fraction(in_force(_table(project, "smic_hourly"), on)) * _dec(post.aid_rate) * hours * 52 * post.count
+    return Fraction(0)
+
+
+def end_of_aid_problems(project: Project) -> list[Problem]:
+    """PTMS-W031: subsidised posts (adultes-relais, PEC) whose aid ends before the project does.
+
+    Amount « à couvrir »: the aid these posts bring over a full year at the amounts in force on their
+    end date, i.e. the yearly resource that goes missing from the year after (count x FTE x yearly aid
+    for adultes-relais; count x rate x SMIC x hours x 52 for PEC), rounded once to the cent.
+    """
+    if not (project.service and project.period):
+        return []
+    groups: dict[tuple[int, str], list[int]] = defaultdict(list)
+    for i, post in enumerate(project.service.posts):
+        if post.contract in AID_NATURE and post.end and project.period.start <= post.end < project.period.end:
+            groups[(post.end.year, post.contract)].append(i)
+    out = []
+    for (year, contract), idx in sorted(groups.items()):
+        posts = [project.service.posts[i] for i in idx]
+        amount = to_cents(sum((full_year_aid(project, p, p.end) for p in posts), Fraction(0)))
+        if amount == 0:
+            continue
+        n = sum(p.count for p in posts)
+        noun = ("poste adulte-relais", "postes adultes-relais") if contract == "adulte_relais" else ("poste PEC", "postes PEC")
+        what = f"d'un {noun[0]}" if n == 1 else f"de {n} {noun[1]}"
+        out.append(Problem("PTMS-W031", f"en {year}, fin {what} : {_money(amount)} à couvrir",
+                           ("service", "posts", idx[0], "end"),
+                           "Montant : l'aide d'une année pleine de ces postes, qui manquera dès l'année suivante. "
+                           "Prévoyez le renouvellement de la convention, la pérennisation des postes ou d'autres financements."))
+    return out
+
+
+def jump_problems(project: Project, plan: FundingPlan) -> list[Problem]:
+    """PTMS-W032: a partner's contribution changes by more than `funding.jump_threshold` in a year."""
+    if not project.funding:
+        return []
+    threshold = Fraction(_dec(project.funding.jump_threshold))
+    totals: dict[str, dict[int, Decimal]] = defaultdict(dict)
+    for yp in plan.years:
+        for c in yp.contributions:
+            totals[c.partner][yp.year] = totals[c.partner].get(yp.year, ZERO) + c.total
+    out = []
+    for pid, by_year in totals.items():
+        for a, b in zip(plan.years, plan.years[1:]):
+            prev, cur = by_year.get(a.year, ZERO), by_year.get(b.year, ZERO)
+            if prev > 0 and abs(Fraction(cur - prev)) / Fraction(prev) > threshold:
+                change = Fraction(cur - prev) / Fraction(prev)
+                from ..frformat import percent
+
+                sign = "+" if change > 0 else "−"
+                out.append(Problem(
+                    "PTMS-W032",
+                    f"contribution de « {pid} » : {sign}{percent(abs(Decimal(change.numerator) / change.denominator))} "
+                    f"entre {a.year} et {b.year} (de {_money(prev)} à {_money(cur)})",
+                    _contribution_loc(project, pid),
+                    f"Au-delà du seuil de {percent(Decimal(threshold.numerator) / threshold.denominator, 0)} "
+                    "(« funding.jump_threshold ») : lissez la contribution ou prévenez le partenaire."))
+    return out
+
+
+def _contribution_loc(project: Project, pid: str) -> tuple:
+    f = project.funding
+    if f.allocation:
+        for i, s in enumerate(f.allocation.partners):
+            if s.partner == pid:
+                return ("funding", "allocation", "partners", i, "partner")
+    for i, c in enumerate(f.contributions):
+        if c.partner == pid:
+            return ("funding", "contributions", i, "partner")
+    return ("funding",)
