@@ -734,7 +734,7 @@ def convention():
          "légale et ayant besoin d'en connaître.")
     tag(doc, "{%p if convention.data_protection %}")
     para(doc, "Au sens du règlement (UE) 2016/679 (RGPD), les rôles sont les suivants :")
-    bullets(doc, "r in convention.data_protection.roles", "{{ r.partner }} : {{ r.role_label|lower }}")
+    bullets(doc, "r in convention.data_protection.roles", "{{ r.partner }} : {{ r.role_label }}")
     para(doc, "Les responsables conjoints répartissent leurs obligations conformément à l'article 26 du RGPD"
          "{% if convention.data_protection.contact_point %} et désignent {{ convention.data_protection.contact_point }}"
          " comme point de contact unique des personnes concernées{% endif %}. L'opérateur agit en qualité de "
@@ -776,9 +776,10 @@ def convention():
     para(doc, "Les parties recherchent une solution amiable à tout différend. À défaut, le litige est porté devant "
          "le {{ convention.court }}.")
 
-    para(doc, "")
-    para(doc, "Fait à {{ convention.signing_place }}{% if convention.signing_date %}, le {{ convention.signing_date }}"
-         "{% endif %}, en {{ signatories|length }} exemplaires originaux.")
+    heading(doc, "Signatures")
+    para(doc, "Fait à {% if convention.signing_place %}{{ convention.signing_place }}{% else %}……………………{% endif %}, "
+         "le {% if convention.signing_date %}{{ convention.signing_date }}{% else %}……………………{% endif %}, "
+         "en {{ signatories|length }} exemplaires originaux.").paragraph_format.keep_with_next = True
     signature_table(doc, "s in signatories",
                     "**Pour {{ s.name }}**\n{{ s.representative.title }}\n{{ s.representative.name }}",
                     "Signature")
