@@ -629,8 +629,9 @@ def convention():
     para(doc, "{{ project.name }}", "Subtitle")
     heading(doc, "Entre les soussignés")
     tag(doc, "{%p for s in signatories %}")
-    para(doc, "**{{ s.name }}**{% if s.address %}, dont le siège est situé {{ s.address }}{% endif %}"
-         "{% if s.siret %} (SIRET {{ s.siret }}){% endif %}, représenté(e) par {{ s.representative.name }}, "
+    para(doc, "**{{ s.name }}**{% if s.address or s.siret %} ({% if s.address %}siège : {{ s.address }}{% endif %}"
+         "{% if s.address and s.siret %} ; {% endif %}{% if s.siret %}SIRET {{ s.siret }}{% endif %}){% endif %}, "
+         "représenté(e) par {{ s.representative.name }}, "
          "{{ s.representative.title }}{% if s.representative.decision %}, dûment habilité(e) par "
          "{{ s.representative.decision }}{% if s.representative.decision_date %} en date du "
          "{{ s.representative.decision_date }}{% endif %}{% endif %} ;")
@@ -645,8 +646,8 @@ def convention():
     para(doc, "Vu le {{ contrat_de_ville.name }}{% if contrat_de_ville.reference %}, {{ contrat_de_ville.reference }}"
          "{% endif %} ;")
     tag(doc, "{%p endif %}")
-    para(doc, "Considérant que plusieurs opérateurs interviennent en médiation sociale sur le territoire de "
-         "{{ territory.name }} sans coordination d'ensemble, et que certaines situations y sont traitées deux fois "
+    para(doc, "Considérant que plusieurs opérateurs interviennent en médiation sociale sur le territoire "
+         "({{ territory.name }}) sans coordination d'ensemble, et que certaines situations y sont traitées deux fois "
          "quand d'autres ne le sont pas ;")
     para(doc, "Considérant que la médiation sociale contribue à la cohésion sociale et à la tranquillité publique "
          "en renforçant la présence humaine, en assurant une fonction d'interface et en apaisant les tensions ;")
