@@ -426,6 +426,9 @@ def test_render_usage_errors(tmp_path, ptms):
     assert run.code == 2 and "odt" in run.err
     run = ptms("render", tmp_path / "absent.yaml", "-o", tmp_path)
     assert run.code == 2 and "absent.yaml" in run.err
+    (tmp_path / "fichier").write_text("x")
+    run = ptms("render", src, "-o", tmp_path / "fichier")
+    assert run.code == 2 and "n'est pas un dossier" in run.err and "Traceback" not in run.err
     assert not list(tmp_path.glob("*.docx"))
 
 

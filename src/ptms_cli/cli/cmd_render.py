@@ -72,7 +72,15 @@ def render_cmd(
         raise typer.Exit(EXIT_USAGE)
     project = load_for_documents(file)
     out_dir = out if out is not None else file.parent / f"{file.stem}-documents"
-    outcome = render_documents(project, file, out_dir, names=docs, formats=formats, templates=templates, force=force)
+    if out_dir.exists() and not out_dir.is_dir():
+        print(f"Erreur : « {out_dir} » existe et n'est pas un dossier.", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        outcome = render_documents(project, file, out_dir, names=docs, formats=formats, templates=templates,
+                                   force=force)
+    except OSError as exc:
+        print(f"Erreur : écriture impossible dans « {out_dir} » : {exc.strerror or exc}", file=sys.stderr)
+        raise typer.Exit(EXIT_FINDINGS) from None
     for path in outcome.written:
         print(f"écrit : {path}")
     for path in outcome.unchanged:

@@ -27,6 +27,7 @@ class Outcome:
     protected: list[Path] = field(default_factory=list)  # hand-edited: not overwritten
     skipped: list[catalog.Skip] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    outputs: list["Output"] = field(default_factory=list)  # what was rendered (in memory)
 
     @property
     def failed(self) -> bool:
@@ -72,11 +73,22 @@ def full_context(project: Project) -> dict:
     return build_context(project)
 
 
-def render_documents(project: Project, project_file: Path, out_dir: Path, *, names: list[str] | None = None,
-                     formats: tuple[str, ...] = ("docx",), templates: Path | None = None,
-                     force: bool = False) -> Outcome:
-    out_dir = Path(out_dir)
-    outcome = Outcome(out_dir)
+@dataclass
+class Output:
+    """One file to write: its name in the output directory, its bytes, and what it was made from."""
+
+    name: str
+    data: bytes
+    sources: dict
+
+
+def build_outputs(project: Project, project_file: Path, *, names: list[str] | None = None,
+                  formats: tuple[str, ...] = ("docx",), templates: Path | None = None) -> Outcome:
+    """Render in memory what `project` allows; nothing is written. `Outcome.outputs` holds the files.
+
+    `templates`: a user template directory (else the project's `templates:`, else the defaults).
+    """
+    outcome = Outcome(Path("."))
     the_plan = catalog.plan(project, names)
     outcome.skipped = the_plan.skipped
     if not the_plan.jobs:
@@ -106,28 +118,38 @@ def render_documents(project: Project, project_file: Path, out_dir: Path, *, nam
         sources = {"document": job.spec.name, "project": Path(project_file).name, "project_sha256": project_hash,
                    "template": str(template.name), "template_sha256": hashlib.sha256(template.read_bytes()).hexdigest()}
         rendered.append((job.stem, data, sources))
-    outputs: list[tuple[str, bytes, dict]] = []
     for stem, data, sources in rendered:
         if "docx" in formats:
-            outputs.append((f"{stem}.docx", data, sources))
+            outcome.outputs.append(Output(f"{stem}.docx", data, sources))
         if "md" in formats:
-            outputs.append((f"{stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
+            outcome.outputs.append(Output(f"{stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
     if "pdf" in formats and rendered:
         try:
             pdfs = docx_to_pdf({stem: data for stem, data, _ in rendered})
         except ExportError as exc:
             outcome.errors.append(str(exc))
         else:
-            outputs.extend((f"{stem}.pdf", pdfs[stem], sources) for stem, _, sources in rendered)
-    _write(outputs, outcome, force)
+            outcome.outputs.extend(Output(f"{stem}.pdf", pdfs[stem], sources) for stem, _, sources in rendered)
     return outcome
 
 
-def _write(outputs: list[tuple[str, bytes, dict]], outcome: Outcome, force: bool) -> None:
+def render_documents(project: Project, project_file: Path, out_dir: Path, *, names: list[str] | None = None,
+                     formats: tuple[str, ...] = ("docx",), templates: Path | None = None,
+                     force: bool = False) -> Outcome:
+    """Render and write into `out_dir` (atomic writes, manifest; hand-edited files kept unless `force`)."""
+    outcome = build_outputs(project, project_file, names=names, formats=formats, templates=templates)
+    outcome.out_dir = Path(out_dir)
+    if outcome.outputs:
+        _write(outcome.outputs, outcome, force)
+    return outcome
+
+
+def _write(outputs: list[Output], outcome: Outcome, force: bool) -> None:
     from ..writing import write_atomic
 
     manifest = Manifest.load(outcome.out_dir)
-    for name, data, sources in outputs:
+    for out in outputs:
+        name, data, sources = out.name, out.data, out.sources
         path = outcome.out_dir / name
         if not force and manifest.is_protected(name):
             outcome.protected.append(path)
