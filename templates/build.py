@@ -364,7 +364,7 @@ def dossier_mobilisation():
                 "{{ labels.partner.status }}", "{{ labels.partner.contact }}", "{{ labels.partner.fields }}"],
           ["**{{ x.name }}**", "{{ x.kind_label }}", "{{ x.roles_label }}", "{{ x.status_label }}",
            "{% if x.contact %}{{ x.contact.text }}{% else %}—{% endif %}", "{{ x.fields_label }}"],
-          "x in partners", [3.4, 2.4, 2.4, 2.0, 3.6, 2.8])
+          "x in partners", [2.8, 2.8, 2.2, 2.4, 3.4, 3.0])
 
     heading(doc, "4. Le diagnostic de la couverture")
     para(doc, "Le diagnostic recense les actions de médiation existantes et les besoins exprimés par les "
@@ -384,7 +384,7 @@ def dossier_mobilisation():
     table(doc, ["{{ labels.partner.name }}", "{{ labels.need.field }}", "{{ labels.need.sectors }}",
                 "{{ labels.need.hours_per_week }}", "{{ labels.need.description }}"],
           ["{{ n.partner }}", "{{ n.field_label }}", "{{ n.sectors_label }}", "{{ n.hours_per_week }}",
-           "{{ n.description }}"], "n in needs", [3.4, 2.8, 3.2, 2.0, 5.2], right={3})
+           "{{ n.description }}"], "n in needs", [3.2, 2.8, 3.2, 2.4, 5.0], right={3})
     tag(doc, "{%p else %}")
     para(doc, "Aucun besoin n'a encore été exprimé.")
     tag(doc, "{%p endif %}")
@@ -548,7 +548,7 @@ def cahier_des_charges():
     table(doc, ["{{ labels.post.title }}", "Nombre", "{{ labels.post.fte }}", "{{ labels.post.contract }}",
                 "Période", "{{ labels.post.sectors }}"],
           ["{{ x.title }}", "{{ x.count }}", "{{ x.fte }}", "{{ x.contract_label }}", "{{ x.dates }}",
-           "{{ x.sectors_label }}"], "x in service.posts", [3.4, 1.5, 1.4, 3.4, 3.6, 3.3], right={1, 2})
+           "{{ x.sectors_label }}"], "x in service.posts", [3.0, 1.7, 2.2, 3.2, 3.4, 3.1], right={1, 2})
     para(doc, "Soit {{ service.fte_total }} équivalents temps plein de médiation. Les agents disposent des "
          "compétences décrites par la norme AFNOR XP X60-600 : écoute et gestion des conflits, connaissance des "
          "institutions et des dispositifs, travail en réseau, rédaction de bilans.")
@@ -558,7 +558,7 @@ def cahier_des_charges():
     table(doc, ["{{ labels.training.title }}", "{{ labels.training.provider }}", "{{ labels.training.hours }}",
                 "{{ labels.training.year }}", "{{ labels.training.audience }}", "Mutualisée"],
           ["{{ t.title }}", "{{ t.provider }}", "{{ t.hours }}", "{{ t.year }}", "{{ t.audience }}",
-           "{{ t.pooled_label }}"], "t in service.training", [4.6, 2.6, 1.6, 1.4, 3.6, 2.0], right={2})
+           "{{ t.pooled_label }}"], "t in service.training", [5.0, 2.5, 1.9, 1.4, 3.6, 2.2], right={2})
     tag(doc, "{%p else %}")
     para(doc, "Le plan de formation sera arrêté par le comité de pilotage.")
     tag(doc, "{%p endif %}")
@@ -792,7 +792,7 @@ def convention():
     table(doc, ["{{ labels.post.title }}", "Nombre", "{{ labels.post.fte }}", "{{ labels.post.contract }}",
                 "Période"],
           ["{{ x.title }}", "{{ x.count }}", "{{ x.fte }}", "{{ x.contract_label }}", "{{ x.dates }}"],
-          "x in service.posts", [4.4, 1.6, 1.6, 4.4, 4.6], right={1, 2})
+          "x in service.posts", [4.0, 1.7, 2.2, 4.2, 4.5], right={1, 2})
     tag(doc, "{%p for o in objectives %}")
     para(doc, "**Objectif {{ o.number }} – {{ o.statement }}** Partenaires : {{ o.partners_label }}.")
     tag(doc, "{%p endfor %}")
