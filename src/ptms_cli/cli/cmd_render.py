@@ -12,17 +12,12 @@ from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, command
 
 
 def load_for_documents(file: Path):
-    """The project of `file`, or exit with the validation errors (2 unreadable, 1 invalid)."""
+    """The project of `file`, or exit with its validation errors (1; 2 when unreadable)."""
     from ..validation import validate_file
+    from .output import exit_unless_valid
 
     result = validate_file(file)
-    errors = [f for f in result.findings if f.severity.value == "error"]
-    if result.project is None or errors:
-        for f in errors or result.findings:
-            print(f"{f.location()}: {f.code} {f.message}", file=sys.stderr)
-        print(f"Erreur : « {file} » contient des erreurs ; corrigez-les (voir « ptms validate {file} ») "
-              "avant de produire des documents.", file=sys.stderr)
-        raise typer.Exit(EXIT_USAGE if result.unreadable else EXIT_FINDINGS)
+    exit_unless_valid(result, f"Aucun document produit : corrigez ces erreurs (voir « ptms validate {file} »).")
     return result.project
 
 
