@@ -429,7 +429,7 @@ def lettre_intention():
     para(doc, "**{{ partner.name }}**", align=WD_ALIGN_PARAGRAPH.LEFT)
     para(doc, "{{ partner.address }}", "Petit", align=WD_ALIGN_PARAGRAPH.LEFT)
     para(doc, "")
-    para(doc, "{% if lead %}À l'attention de {% if lead.representative %}{{ lead.representative.name }}\n"
+    para(doc, "{% if lead and lead.id != partner.id %}À l'attention de {% if lead.representative %}{{ lead.representative.name }}\n"
          "{{ lead.representative.title }}\n{% endif %}{{ lead.name }}{% if lead.address %}\n{{ lead.address }}"
          "{% endif %}{% else %}À l'attention des partenaires du projet{% endif %}",
          align=WD_ALIGN_PARAGRAPH.RIGHT)

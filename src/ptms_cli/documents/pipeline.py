@@ -140,11 +140,16 @@ def render_documents(project: Project, project_file: Path, out_dir: Path, *, nam
     outcome = build_outputs(project, project_file, names=names, formats=formats, templates=templates)
     outcome.out_dir = Path(out_dir)
     if outcome.outputs:
-        _write(outcome.outputs, outcome, force)
+        write_outputs(outcome.outputs, outcome, force)
     return outcome
 
 
-def _write(outputs: list[Output], outcome: Outcome, force: bool) -> None:
+def write_outputs(outputs: list[Output], outcome: Outcome, force: bool) -> None:
+    """Write `outputs` into `outcome.out_dir` (atomically) and update its manifest.
+
+    A file changed since ptms wrote it (or not written by ptms) is kept unless `force`: it goes to
+    `outcome.protected`. Unchanged files are not rewritten (`outcome.unchanged`).
+    """
     from ..writing import write_atomic
 
     manifest = Manifest.load(outcome.out_dir)
