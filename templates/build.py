@@ -207,6 +207,22 @@ def bullets(doc, loop: str, text: str, condition: str | None = None):
     tag(doc, "{%p endfor %}")
 
 
+def committee(doc, title: str, var: str) -> None:
+    """A committee as a short structured block: missions, then chair, members, meetings, decision rule."""
+    para(doc, f"**{title}.**{{% if {var}.role %}} {{{{ {var}.role }}}}{{% endif %}}")
+    for condition, text in (
+        (f"{var}.chair", f"{{{{ labels.committee.chair }}}} : {{{{ {var}.chair }}}}"),
+        (None, f"{{{{ labels.committee.members }}}} : {{{{ {var}.members_label }}}}"),
+        (f"{var}.meetings_label", f"Réunions : {{{{ {var}.meetings_label }}}}"),
+        (f"{var}.decision_rule", f"{{{{ labels.committee.decision_rule }}}} : {{{{ {var}.decision_rule }}}}"),
+    ):
+        if condition:
+            tag(doc, f"{{%p if {condition} %}}")
+        para(doc, text, "List Bullet")
+        if condition:
+            tag(doc, "{%p endif %}")
+
+
 def _shade(cell, fill: str) -> None:
     tcpr = cell._tc.get_or_add_tcPr()
     shd = OxmlElement("w:shd")
@@ -576,14 +592,9 @@ def cahier_des_charges():
 
     heading(doc, "7. Gouvernance, coordination et mutualisation")
     tag(doc, "{%p if governance %}")
-    para(doc, "Un **comité de pilotage**, présidé par {{ governance.steering.chair }}, réunit "
-         "{{ governance.steering.members_label }}{% if governance.steering.meetings_label %} ; il se réunit "
-         "{{ governance.steering.meetings_label }}{% endif %}. {{ governance.steering.role }}")
+    committee(doc, "Comité de pilotage", "governance.steering")
     tag(doc, "{%p if governance.technical %}")
-    para(doc, "Un **comité technique**{% if governance.technical.chair %}, animé par "
-         "{{ governance.technical.chair }},{% endif %} réunit {{ governance.technical.members_label }}"
-         "{% if governance.technical.meetings_label %} {{ governance.technical.meetings_label }}{% endif %}. "
-         "{{ governance.technical.role }}")
+    committee(doc, "Comité technique", "governance.technical")
     tag(doc, "{%p endif %}")
     tag(doc, "{%p else %}")
     para(doc, "Le projet est piloté par un comité de pilotage réunissant les financeurs et l'opérateur, et "
@@ -712,16 +723,10 @@ def convention():
          "comptes annuels et un rapport d'activité présentant la réalisation du programme d'actions et les "
          "indicateurs de l'annexe 3.")
     article(doc, "Gouvernance")
-    para(doc, "**Comité de pilotage.** Présidé par {{ governance.steering.chair }}, il réunit "
-         "{{ governance.steering.members_label }}.{% if governance.steering.meetings_label %} Il se réunit "
-         "{{ governance.steering.meetings_label }}.{% endif %}{% if governance.steering.decision_rule %} Ses "
-         "décisions sont prises à la {{ governance.steering.decision_rule }}.{% endif %} "
-         "{{ governance.steering.role }}")
+    para(doc, "La gouvernance du projet est assurée par les instances suivantes.")
+    committee(doc, "Comité de pilotage", "governance.steering")
     tag(doc, "{%p if governance.technical %}")
-    para(doc, "**Comité technique.**{% if governance.technical.chair %} Animé par {{ governance.technical.chair }}, "
-         "il{% else %} Il{% endif %} réunit {{ governance.technical.members_label }}."
-         "{% if governance.technical.meetings_label %} Il se réunit {{ governance.technical.meetings_label }}."
-         "{% endif %} {{ governance.technical.role }}")
+    committee(doc, "Comité technique", "governance.technical")
     tag(doc, "{%p endif %}")
     article(doc, "Autres engagements")
     para(doc, "Chaque partie désigne un référent, oriente vers le service les situations relevant de la médiation, "
@@ -736,17 +741,27 @@ def convention():
     tag(doc, "{%p if convention.data_protection %}")
     para(doc, "Au sens du règlement (UE) 2016/679 (RGPD), les rôles sont les suivants :")
     bullets(doc, "r in convention.data_protection.roles", "{{ r.partner }} : {{ r.role_label }}")
-    para(doc, "Les responsables conjoints répartissent leurs obligations conformément à l'article 26 du RGPD"
-         "{% if convention.data_protection.contact_point %} et désignent {{ convention.data_protection.contact_point }}"
-         " comme point de contact unique des personnes concernées{% endif %}. L'opérateur agit en qualité de "
-         "sous-traitant au sens de l'article 28, sur instruction documentée des responsables du traitement.")
+    tag(doc, "{%p if convention.data_protection.joint %}")
+    para(doc, "Les responsables conjoints du traitement définissent par un accord, conformément à l'article 26 du "
+         "RGPD, leurs obligations respectives, notamment pour l'information et l'exercice des droits des personnes "
+         "concernées.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if convention.data_protection.processor %}")
+    para(doc, "Le sous-traitant agit, au sens de l'article 28 du RGPD, sur instruction documentée des responsables "
+         "du traitement ; un contrat précise l'objet, la durée, la nature et la finalité du traitement ainsi que "
+         "les mesures de sécurité.")
+    tag(doc, "{%p endif %}")
+    tag(doc, "{%p if convention.data_protection.contact_point %}")
+    para(doc, "Point de contact unique des personnes concernées : {{ convention.data_protection.contact_point }}.")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
     article(doc, "Communication")
     para(doc, "{% if convention.communication %}{{ convention.communication }}{% else %}Les supports de "
          "communication du service mentionnent le soutien de l'ensemble des parties.{% endif %}")
     article(doc, "Évaluation")
-    para(doc, "L'évaluation de l'utilité sociale du service{% if evaluation.lead %} est pilotée par "
-         "{{ evaluation.lead }} et{% endif %} est co-construite avec les financeurs. {{ evaluation.method }} Elle "
+    para(doc, "L'évaluation de l'utilité sociale du service est co-construite avec les financeurs"
+         "{% if evaluation.lead %} ; {{ labels.evaluation.lead|lower }} : {{ evaluation.lead }}{% endif %}. "
+         "{% if evaluation.method %}{{ evaluation.method }} {% endif %}Elle "
          "s'appuie sur les indicateurs de l'annexe 3 et donne lieu à un bilan présenté chaque année au comité de "
          "pilotage, ainsi qu'à une évaluation finale au plus tard six mois avant le terme de la convention.")
     article(doc, "Contrôle")

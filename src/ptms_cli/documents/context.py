@@ -393,6 +393,8 @@ def _convention(p: Project) -> dict | None:
             "roles": [{"partner": _partner_name(p, r.partner), "role_label": referential.label("data_roles", r.role)}
                       for r in dp.roles],
             "contact_point": _partner_name(p, dp.contact_point),
+            "joint": any(r.role == "joint_controller" for r in dp.roles),
+            "processor": any(r.role == "processor" for r in dp.roles),
         } if dp else None,
         "signing_place": _clean(c.signing_place),
         "signing_date": fmt.long_date(c.signing_date),
