@@ -215,6 +215,15 @@ def test_documents_carry_the_computed_funding_plan(rendered, intercommunal):
         assert row.item.name in convention
         for year, amount in row.amounts.items():
             assert f"{year} : {plain(fmt.money(amount))} ({fmt.money_words(amount)})" in convention
+    # payment schedule: each year's contribution split 60 % / 40 %, parts adding up to the cent
+    md = (out / "convention.md").read_text(encoding="utf-8")
+    for row in contributions:
+        for year, amount in row.amounts.items():
+            line = next(x for x in md.splitlines() if x.startswith(f"| {row.item.name} | {year} |"))
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            parts = [Decimal(plain(c).replace(" €", "").replace(" ", "").replace(",", ".")) for c in cells[2:-1]]
+            assert sum(parts) == amount and len(parts) == len(intercommunal["convention"]["payment_schedule"])
+            assert abs(parts[0] - amount * Decimal("0.6")) < Decimal("0.01")
     total = sum((y.cost_total for y in plan.years), Decimal(0))
     assert f"{plain(fmt.money(total))} ({fmt.money_words(total)})" in convention
     cdc = plain(docx_text(out / "cahier-des-charges.docx"))
