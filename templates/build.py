@@ -11,14 +11,12 @@ template change, and tests check that the shipped .docx match it.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT  # noqa: F401  (kept for template authors)
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -200,7 +198,7 @@ def annex(doc, title: str):
     return doc.add_paragraph(title, style="Annexe")
 
 
-def bullets(doc, loop: str, text: str, condition: str | None = None):
+def bullets(doc, loop: str, text: str):
     """A bulleted list rendered from a loop: `loop` is « x in items »."""
     tag(doc, f"{{%p for {loop} %}}")
     para(doc, text, "List Bullet")
