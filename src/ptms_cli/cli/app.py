@@ -119,6 +119,9 @@ COMMANDS: dict[str, str] = {
     "funding": "cmd_funding",
     "schema": "cmd_schema",
     "coverage": "cmd_coverage",
+    "render": "cmd_render",
+    "context": "cmd_render",
+    "templates": "cmd_templates",
 }
 
 

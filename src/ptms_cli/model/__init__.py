@@ -27,6 +27,11 @@ class Project(Model):
     period: Period | None = F("Période du projet", default=None)
     contrat_de_ville: ContratDeVille | None = F("Contrat de ville", default=None)
     lead_partner: Id | None = F("Partenaire pilote", "Identifiant du partenaire qui porte la démarche.", default=None)
+    templates: str | None = F(
+        "Dossier de modèles Word",
+        "Chemin, relatif au fichier projet, d'un dossier de modèles personnalisés (voir « ptms templates export »).",
+        default=None,
+    )
     custom_fields: dict[Id, Text] = F(
         "Champs d'intervention ajoutés", "Champs hors référentiel : identifiant -> libellé.", default_factory=dict
     )

@@ -1,0 +1,92 @@
+"""`ptms templates export|check`: customise the Word templates and check them before use."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Group, _french_help_panels, app
+
+_french_help_panels()  # « ptms templates » alone prints the group's help: in French too
+
+templates_app = typer.Typer(
+    cls=Group, no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
+    help="Modèles Word des documents : les copier pour les personnaliser, les vérifier.",
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+app.add_typer(templates_app, name="templates")
+
+
+@templates_app.command("export", cls=Command)
+def export_cmd(
+    directory: Path = typer.Argument(..., metavar="DOSSIER", help="Dossier où copier les modèles."),
+    force: bool = typer.Option(False, "--force", help="Remplacer les modèles déjà présents dans le dossier."),
+) -> None:
+    """Copier les modèles Word fournis dans DOSSIER pour les personnaliser.
+
+    Ensuite : « ptms render projet.yaml --templates DOSSIER », ou « templates: DOSSIER » dans le fichier projet.
+
+    Exemple : [bold]ptms templates export mes-modeles[/bold]
+    """
+    from ..documents import catalog
+    from ..writing import write_atomic
+
+    if directory.exists() and not directory.is_dir():
+        print(f"Erreur : « {directory} » existe et n'est pas un dossier.", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    kept = 0
+    for spec in catalog.DOCUMENTS:
+        target = directory / spec.template
+        if target.exists() and not force:
+            print(f"conservé (déjà présent, --force pour remplacer) : {target}")
+            kept += 1
+            continue
+        write_atomic(target, (catalog.default_templates() / spec.template).read_bytes())
+        print(f"copié : {target} ({spec.title})")
+    print("Modifiez-les dans Word ou LibreOffice, puis vérifiez-les avec « ptms templates check "
+          f"{directory} --project FICHIER ».")
+    raise typer.Exit(EXIT_OK)
+
+
+@templates_app.command("check", cls=Command)
+def check_cmd(
+    directory: Path = typer.Argument(..., metavar="DOSSIER", help="Dossier de modèles .docx."),
+    project: Optional[Path] = typer.Option(
+        None, "--project", "-p", metavar="FICHIER",
+        help="Projet d'essai : chaque modèle est aussi rendu avec lui (attributs mal orthographiés…)."),
+) -> None:
+    """Vérifier des modèles : balises coupées par Word, balises mal formées, variables inconnues.
+
+    Codes de sortie : 0 aucun problème ; 1 problèmes trouvés ; 2 dossier introuvable ou vide.
+
+    Exemple : [bold]ptms templates check mes-modeles --project examples/agglo-val-de-marque.yaml[/bold]
+    """
+    from ..documents.checker import check_directory, minimal_context
+
+    if not directory.is_dir():
+        print(f"Erreur : dossier de modèles introuvable : {directory}", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    the_project = None
+    if project is not None:
+        from ..documents.pipeline import full_context
+        from .cmd_render import load_for_documents
+
+        the_project = load_for_documents(project)
+        context = full_context(the_project)
+    else:
+        context = minimal_context()
+    files, problems, notes = check_directory(directory, context, the_project)
+    if not files:
+        print(f"Erreur : aucun modèle .docx dans {directory}", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    for p in problems:
+        print(f"{directory / p.template}: {p.message}")
+    for note in notes:
+        print(f"note : {note}")
+    bad = len({p.template for p in problems})
+    print(f"{len(files)} modèle(s) vérifié(s) : {len(files) - bad} sans problème, {bad} à corriger "
+          f"({len(problems)} problème(s)).")
+    raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)

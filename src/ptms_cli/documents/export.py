@@ -1,0 +1,161 @@
+"""Exports derived from a rendered .docx: Markdown (for reviews and diffs) and PDF (LibreOffice).
+
+The template stays the one source of truth: Markdown is read back from the rendered document
+(headings, numbered articles and annexes, paragraphs, bullet lists, tables), never written twice.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+PDF_TIMEOUT = 180  # seconds for one LibreOffice run
+
+
+class ExportError(Exception):
+    """An export failed; the message is French."""
+
+
+# --- Markdown ---------------------------------------------------------------------------------
+
+def _runs_text(paragraph) -> str:
+    """Paragraph text with `**bold**` runs and line breaks as Markdown hard breaks."""
+    from docx.oxml.ns import qn
+
+    out = []
+    for run in paragraph.runs:
+        pieces = []
+        for child in run._r.iterchildren():
+            if child.tag == qn("w:t"):
+                pieces.append(child.text or "")
+            elif child.tag == qn("w:br") and child.get(qn("w:type")) in (None, "textWrapping"):
+                pieces.append("\n")
+            elif child.tag == qn("w:tab"):
+                pieces.append(" ")
+        text = "".join(pieces)
+        if run.bold and text.strip():
+            lead, core, trail = text[: len(text) - len(text.lstrip())], text.strip(), text[len(text.rstrip()):]
+            text = f"{lead}**{core}**{trail}"
+        out.append(text)
+    text = "".join(out).replace("****", "")
+    return "  \n".join(line.rstrip() for line in text.split("\n"))
+
+
+def _cell_text(cell) -> str:
+    lines = [p.text for p in cell.paragraphs]
+    text = "<br>".join(x.replace("\n", "<br>") for x in lines if x.strip())
+    return text.replace("|", "\\|")
+
+
+def _style_name(paragraph) -> str:
+    try:
+        return paragraph.style.name if paragraph.style is not None else ""
+    except (KeyError, ValueError):
+        return ""
+
+
+def docx_to_markdown(data: bytes) -> str:
+    """Markdown of a rendered .docx: body only (no header or footer)."""
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = Document(io.BytesIO(data))
+    counters = {"Article": 0, "Annexe": 0}
+    blocks: list[str] = []
+    body = doc.element.body
+    for child in body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            p = Paragraph(child, doc)
+            style = _style_name(p)
+            text = _runs_text(p).strip()
+            if "graphicData" in child.xml and not text:
+                blocks.append("*(graphique)*")
+                continue
+            if not text:
+                continue
+            plain = p.text.strip()
+            if style == "Title":
+                blocks.append(f"# {plain}")
+            elif style == "Subtitle":
+                blocks.append(f"*{plain}*")
+            elif style in counters:
+                counters[style] += 1
+                blocks.append(f"{'##' if style == 'Annexe' else '###'} {style} {counters[style]} – {plain}")
+            elif style.startswith("Heading "):
+                level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
+                blocks.append(f"{'#' * min(level + 1, 6)} {plain}")
+            elif style.startswith("List Bullet"):
+                if blocks and blocks[-1].startswith("- "):
+                    blocks[-1] += f"\n- {text}"
+                else:
+                    blocks.append(f"- {text}")
+            else:
+                blocks.append(text)
+        elif tag == "tbl":
+            table = Table(child, doc)
+            rows = [[_cell_text(c) for c in row.cells] for row in table.rows]
+            if not rows:
+                continue
+            width = max(len(r) for r in rows)
+            rows = [r + [""] * (width - len(r)) for r in rows]
+            lines = ["| " + " | ".join(rows[0]) + " |", "|" + "---|" * width]
+            lines += ["| " + " | ".join(r) + " |" for r in rows[1:]]
+            blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+# --- PDF --------------------------------------------------------------------------------------
+
+def soffice_path() -> str | None:
+    """LibreOffice's command, or None. `PTMS_SOFFICE` overrides the lookup (empty: none)."""
+    override = os.environ.get("PTMS_SOFFICE")
+    if override is not None:
+        return shutil.which(override) if override else None
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+MISSING_SOFFICE = (
+    "LibreOffice est introuvable : la conversion en PDF est impossible. Installez-le "
+    "(Debian/Ubuntu : « sudo apt-get install libreoffice-writer-nogui ») ou demandez seulement "
+    "« --format docx,md »."
+)
+
+
+def docx_to_pdf(documents: dict[str, bytes], timeout: float = PDF_TIMEOUT) -> dict[str, bytes]:
+    """Convert .docx files to PDF in one LibreOffice run with its own profile. {stem: docx} -> {stem: pdf}."""
+    soffice = soffice_path()
+    if soffice is None:
+        raise ExportError(MISSING_SOFFICE)
+    if not documents:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="ptms-pdf-") as tmp:
+        tmpdir = Path(tmp)
+        profile = tmpdir / "profile"
+        src = tmpdir / "src"
+        src.mkdir()
+        for stem, data in documents.items():
+            (src / f"{stem}.docx").write_bytes(data)
+        cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+               "--convert-to", "pdf", "--outdir", str(tmpdir / "out"), *sorted(str(p) for p in src.iterdir())]
+        try:
+            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                                  stdin=subprocess.DEVNULL, start_new_session=True)
+        except subprocess.TimeoutExpired:
+            raise ExportError(f"LibreOffice n'a pas terminé la conversion en PDF en {int(timeout)} secondes") from None
+        except OSError as exc:
+            raise ExportError(f"LibreOffice n'a pas pu être lancé : {exc.strerror or exc}") from None
+        out = {}
+        for stem in documents:
+            pdf = tmpdir / "out" / f"{stem}.pdf"
+            if not pdf.is_file():
+                detail = (proc.stderr or proc.stdout or "").strip().splitlines()
+                raise ExportError(f"LibreOffice n'a pas produit « {stem}.pdf »"
+                                  + (f" : {detail[-1]}" if detail else ""))
+            out[stem] = pdf.read_bytes()
+        return out
