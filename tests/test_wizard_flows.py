@@ -63,6 +63,16 @@ def test_the_four_wizards_reach_a_complete_step_3(created):
     assert re.search(r"2028 +│ +84 000,00 € │ +0,00 € │ +84 000,00 € │ +0,00 €", balance[2])
     result = validate_file(created, step=3)
     assert [f.message for f in result.findings if f.severity.value == "error"] == []
+    # each step offered its documents (`ptms render` core), accepted here
+    documents = created.parent / "projet-documents"
+    assert sorted(p.name for p in documents.glob("*.docx")) == [
+        "cahier-des-charges.docx", "convention.docx", "dossier-mobilisation.docx",
+        "lettre-intention-habitat-47.docx", "lettre-intention-ville.docx"]
+    assert "écrit : " in outputs["convene"] and "convention.docx" in outputs["convene"]
+    from docx import Document
+
+    text = "\n".join(p.text for p in Document(documents / "convention.docx").paragraphs)
+    assert "Tribunal administratif de Bordeaux" in text and "M. Paul Durand" in text
     data = yaml.safe_load(created.read_text(encoding="utf-8"))
     assert data["service"]["sectors"][0]["time_slots"][0]["start"] == "16:00"  # quoted, not sexagesimal
     assert "yearly_cost: 42000.00" in created.read_text(encoding="utf-8")  # money as a plain number
@@ -86,7 +96,7 @@ def test_rerun_with_all_defaults_changes_nothing(created):
     drive("mobilize", created, list(MOBILIZE))
     before = created.read_bytes()
     rerun = [E("Partenaires : que faire", "done"), E("Objectifs partagés", "done"), E("Acteurs", "done"),
-             E("Calendrier", "done"), E("Enregistrer", True)]
+             E("Calendrier", "done"), E("Enregistrer", True), E("Produire maintenant", False)]
     code, _, out = drive("mobilize", created, rerun)
     assert created.read_bytes() == before
     assert "inchangé" in out
@@ -99,7 +109,7 @@ def test_editing_a_partner_offers_its_current_values(created):
               E("Nom du représentant", ENTER), E("Qualité", ENTER), E("Décision", ENTER), E("Date", ENTER),
               E("Contact", ENTER), E("Champs", ENTER), E("Besoins", "done"), E("Notes", ENTER),
               E("Partenaires : que faire", "done"), E("Objectifs", "done"), E("Acteurs", "done"),
-              E("Calendrier", "done"), E("Enregistrer", True)]
+              E("Calendrier", "done"), E("Enregistrer", True), E("Produire maintenant", False)]
     drive("mobilize", created, script)
     partner = yaml.safe_load(created.read_text(encoding="utf-8"))["partners"][1]
     assert partner["status"] == "interested"
@@ -140,7 +150,7 @@ def test_ctrl_c_during_init_creates_no_file(tmp_path):
 
 def test_declining_to_save_changes_nothing(created):
     before = created.read_bytes()
-    drive("mobilize", created, MOBILIZE[:-1] + [E("Enregistrer", False)])
+    drive("mobilize", created, MOBILIZE[:-2] + [E("Enregistrer", False)])
     assert created.read_bytes() == before
 
 

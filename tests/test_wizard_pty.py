@@ -1,10 +1,11 @@
-"""End to end in a real pseudo-terminal: a new user walks init -> mobilize -> specify -> convene.
+"""End to end in a real pseudo-terminal: a new user walks init -> mobilize -> specify -> convene -> documents.
 
 Keystrokes as a user types them (arrows, space, Enter); each is sent once its question is on screen.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
@@ -39,7 +40,7 @@ MOBILIZE = [
     ("Identifiant de l'objectif", KILL + "halls" + CR), ("Partenaires concernés", SP + D + SP + CR),
     ("Champs d'intervention", D * 4 + SP + CR), ("Objectifs partagés : que faire", CR),
     ("Acteurs de médiation existants : que faire", CR), ("Calendrier de la démarche : que faire", CR),
-    ("Enregistrer", CR),
+    ("Enregistrer", CR), ("Produire maintenant", CR),
 ]
 
 SPECIFY = [
@@ -67,6 +68,7 @@ SPECIFY = [
     ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", CR), ("Poids", CR), ("Secteurs achetés", CR),
     ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", D + CR), ("Poids", CR), ("Secteurs achetés", CR),
     ("Partenaires qui se répartissent le reste : que faire", CR), ("Seuil d'alerte", CR), ("Enregistrer", CR),
+    ("Produire maintenant", CR),
 ]
 
 CONVENE = [
@@ -80,7 +82,7 @@ CONVENE = [
     ("Renseigner « Protection des données »", CR), ("Lieu de signature", CR), ("Date de signature", CR),
     ("Communication", CR), ("Signataires", CR),
     ("Nom du représentant", "M. Paul Durand" + CR), ("Qualité", "Maire" + CR), ("Décision autorisant", CR),
-    ("Date de la décision", CR), ("Enregistrer", CR),
+    ("Date de la décision", CR), ("Enregistrer", CR), ("Produire maintenant", CR),
 ]
 
 
@@ -94,6 +96,7 @@ def walk(tmp_path, args: list[str], steps: list[tuple[str, str]]) -> str:
     env = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "1", "COLUMNS": "100", "LINES": "40"}
     child = pexpect.spawn(sys.executable, ["-m", "ptms_cli", *args], cwd=str(tmp_path), env=env,
                           dimensions=(40, 100), encoding="utf-8", timeout=60)
+    child.logfile_read = screen = io.StringIO()
     seen = []
     try:
         for question, keys in steps:
@@ -105,7 +108,7 @@ def walk(tmp_path, args: list[str], steps: list[tuple[str, str]]) -> str:
         raise AssertionError(f"après {seen[-3:]}, écran : {child.before[-1500:]!r}") from exc
     child.close()
     assert child.exitstatus == 0, child.before[-2000:]
-    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", child.before)  # the screen text without terminal codes
+    return re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", screen.getvalue())  # all it printed, without terminal codes
 
 
 def test_a_new_user_reaches_a_complete_convention_with_the_wizards(tmp_path):
@@ -128,6 +131,11 @@ def test_a_new_user_reaches_a_complete_convention_with_the_wizards(tmp_path):
     assert data["convention"]["court"] == "Tribunal administratif de Bordeaux"
     r = run_ptms("validate", tmp_path / "projet.yaml", "--step", "3")
     assert r.code == 0, r.out
+    # and the documents of the three steps, rendered when each wizard offered them
+    assert "écrit : projet-documents/convention.docx" in out
+    names = sorted(p.name for p in (tmp_path / "projet-documents").glob("*.docx"))
+    assert names == ["cahier-des-charges.docx", "convention.docx", "dossier-mobilisation.docx",
+                     "lettre-intention-habitat-47.docx", "lettre-intention-ville.docx"]
 
 
 def test_ctrl_c_in_a_terminal_changes_nothing(tmp_path):

@@ -25,6 +25,7 @@ MOBILIZE = [
     E("Objectifs partagés", "add"), E("Énoncé", "Apaiser les halls d'immeubles"), E("Identifiant", "halls"),
     E("Partenaires concernés", ["ville", "habitat-47"]), E("Champs", ["habitat_collectif"]),
     E("Objectifs partagés", "done"), E("Acteurs", "done"), E("Calendrier", "done"), E("Enregistrer", True),
+    E("Produire maintenant", True),
 ]
 
 SPECIFY = [
@@ -47,7 +48,7 @@ SPECIFY = [
     E("Répartition", True), E("Clé", "percentages"), E("Nature", ENTER),
     E("Partenaires qui", "add"), E("Partenaire", "ville"), E("Poids", "60"), E("Secteurs achetés", ENTER),
     E("Partenaires qui", "add"), E("Partenaire", "habitat-47"), E("Poids", "40"), E("Secteurs achetés", ENTER), E("Partenaires qui", "done"),
-    E("Seuil", ENTER), E("Enregistrer", True),
+    E("Seuil", ENTER), E("Enregistrer", True), E("Produire maintenant", True),
 ]
 
 CONVENE = [
@@ -60,5 +61,5 @@ CONVENE = [
     E("Protection", False), E("Lieu", "Villeneuve"), E("Date de signature", ENTER), E("Communication", ENTER),
     E("Signataires", ENTER),
     E("Nom du représentant", "M. Paul Durand"), E("Qualité", "Maire"), E("Décision", ENTER), E("Date de la décision", ENTER),
-    E("Enregistrer", True),
+    E("Enregistrer", True), E("Produire maintenant", True),
 ]
