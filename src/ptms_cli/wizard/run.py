@@ -24,7 +24,6 @@ HEADER = [
     "Étapes suivantes : « ptms mobilize », « ptms specify », « ptms convene » ; « ptms status » pour l'avancement.",
     "Vous pouvez aussi éditer ce fichier à la main : vos commentaires sont conservés.",
 ]
-DOCUMENTS = {1: "le dossier de mobilisation", 2: "le cahier des charges", 3: "la convention"}
 
 
 class Stop(Exception):
@@ -237,12 +236,9 @@ def after_step(console, path: Path, step: int, backend=None) -> int:
 
 def offer_render(console, path: Path, step: int, result, backend) -> None:
     """Offer to render the step's documents (`ptms render` core), or say which command does it."""
-    try:
-        from ..documents import catalog
-        from ..documents.pipeline import render_documents
-    except ImportError:  # the documents are not installed in this version
-        console.print(f"\nPour produire {DOCUMENTS[step]} : [bold]ptms render {_escape(str(path))}[/bold]", highlight=False)
-        return
+    from ..documents import catalog
+    from ..documents.pipeline import render_documents
+
     specs = [d for d in catalog.DOCUMENTS if d.step == step]
     command = f"ptms render {path} " + " ".join(f"--doc {d.name}" for d in specs)
     titles = ", ".join(d.title.lower() for d in specs)
