@@ -3,7 +3,6 @@
 The funding engine (`ptms_cli.funding`) computes the yearly plan from these parameters.
 """
 
-from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
