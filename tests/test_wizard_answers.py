@@ -131,15 +131,19 @@ def test_a_directory_is_not_taken_for_an_existing_project(tmp_path, name):
     assert list(folder.iterdir()) == []
 
 
-class ReadOnly(Exception):
-    """Stands in for `writing.WriteError` (its message is already French)."""
+def test_a_read_only_project_file_is_a_french_error_and_stays_untouched(tmp_path, beaulieu):
+    beaulieu.chmod(0o444)
+    before = beaulieu.read_bytes()
+    r = run_ptms("mobilize", beaulieu, "--answers", answers_file(tmp_path, "partners: [{id: ccas, status: committed}]\n"))
+    assert r.code == 1
+    assert "lecture seule" in r.err and str(beaulieu) in r.err and "Traceback" not in r.err
+    assert "enregistré" not in r.out
+    assert beaulieu.read_bytes() == before
 
 
-@pytest.mark.parametrize("failure", [ReadOnly("« cm3.yaml » est en lecture seule : rien n'a été modifié"),
-                                     PermissionError(13, "Permission non accordée", "cm3.yaml")])
+@pytest.mark.parametrize("failure", [writing.WriteError("cm3.yaml", "disque plein"),
+                                     PermissionError(13, "Permission denied", "cm3.yaml")])
 def test_a_failed_write_is_a_french_error_not_a_traceback(tmp_path, beaulieu, monkeypatch, capsys, failure):
-    monkeypatch.setattr(writing, "WriteError", ReadOnly, raising=False)
-
     def refuse(path, data):
         raise failure
 
@@ -149,7 +153,8 @@ def test_a_failed_write_is_a_french_error_not_a_traceback(tmp_path, beaulieu, mo
     code = wizard_run.run("mobilize", beaulieu, Console(file=io.StringIO()), None, answers=answers)
     err = capsys.readouterr().err
     assert code == 1
-    assert "cm3.yaml" in err and ("lecture seule" in err or "Permission non accordée" in err)
+    assert "impossible d'écrire « cm3.yaml »" in err and ("disque plein" in err or "droits insuffisants" in err)
+    assert "rien n'a été modifié" in err
     assert beaulieu.read_bytes() == before
 
 

@@ -218,7 +218,7 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
         return EXIT_INTERRUPTED
     try:
         written = save(doc)
-    except write_errors() as exc:
+    except OSError as exc:  # writing.WriteError (read-only file, rights, disk full…) or another OS error
         _error_console(console).print(f"[red]Erreur :[/red] {_escape(write_error_text(exc, path))}", highlight=False)
         return EXIT_FAILED
     console.print(f"[green]✔[/green] {_escape(str(path))} {'enregistré' if written else 'inchangé'}.", highlight=False)
@@ -229,18 +229,12 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
         return EXIT_INTERRUPTED
 
 
-def write_errors() -> tuple[type[BaseException], ...]:
-    """What a failed write raises: `writing.WriteError` (French message) and any OSError."""
-    from .. import writing
+def write_error_text(exc: OSError, path: Path) -> str:
+    """French message of a failed save: `writing.WriteError` has one; another OSError gets its reason."""
+    from ..writing import WriteError, os_reason
 
-    return tuple({getattr(writing, "WriteError", OSError), OSError})
-
-
-def write_error_text(exc: BaseException, path: Path) -> str:
-    if isinstance(exc, OSError) and not type(exc).__module__.startswith("ptms_cli"):
-        reason = exc.strerror or str(exc)
-        return f"impossible d'écrire « {exc.filename or path} » ({reason}) : rien n'a été modifié."
-    return str(exc)
+    text = str(exc) if isinstance(exc, WriteError) else f"impossible d'écrire « {exc.filename or path} » : {os_reason(exc)}"
+    return f"{text} ; rien n'a été modifié."
 
 
 def error_keys(result) -> list[tuple[str, str, str]]:
