@@ -49,6 +49,7 @@ class Properties:
 _ENV: SandboxedEnvironment | None = None
 _COMPILED: dict[tuple[str, str], Any] = {}
 _SOURCES: dict[tuple[str, str], str] = {}
+_STATS = {"hits": 0, "misses": 0}  # lookups of compiled parts in this process (batch rendering reports them)
 
 
 def environment() -> SandboxedEnvironment:
@@ -62,6 +63,11 @@ def environment() -> SandboxedEnvironment:
 def cache_info() -> int:
     """Number of compiled template parts held by this process."""
     return len(_COMPILED)
+
+
+def cache_stats() -> dict[str, int]:
+    """Compiled-part lookups in this process so far: {"hits", "misses", "size"}."""
+    return {**_STATS, "size": len(_COMPILED)}
 
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -115,6 +121,7 @@ class _Template(DocxTemplate):
     def _compiled(self, key: str, make_source):
         ck = (self._digest, key)
         template = _COMPILED.get(ck)
+        _STATS["hits" if template is not None else "misses"] += 1
         if template is None:
             source = re.sub(r"<w:p([ >])", r"\n<w:p\1", make_source())
             try:
