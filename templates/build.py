@@ -11,14 +11,12 @@ template change, and tests check that the shipped .docx match it.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import sys
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT  # noqa: F401  (kept for template authors)
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml import OxmlElement
@@ -200,7 +198,7 @@ def annex(doc, title: str):
     return doc.add_paragraph(title, style="Annexe")
 
 
-def bullets(doc, loop: str, text: str, condition: str | None = None):
+def bullets(doc, loop: str, text: str):
     """A bulleted list rendered from a loop: `loop` is « x in items »."""
     tag(doc, f"{{%p for {loop} %}}")
     para(doc, text, "List Bullet")
@@ -717,6 +715,9 @@ def convention():
     para(doc, "Chaque contribution annuelle est versée à {{ service.operator.name }} selon l'échéancier suivant :")
     table(doc, ["Échéance", "Part de la contribution annuelle"], ["{{ e.label }}", "{{ e.percent }}"],
           "e in convention.payment_schedule", [11.0, 5.6], right={1})
+    tag(doc, "{%p if funding.installments %}")
+    para(doc, "Le montant de chaque versement, par partie et par année, figure en annexe 2.")
+    tag(doc, "{%p endif %}")
     article(doc, "Justificatifs")
     para(doc, "L'opérateur transmet à chaque partie, dans un délai de {{ convention.reports_due }} suivant la "
          "clôture de chaque exercice, un compte rendu financier conforme à l'arrêté du 11 octobre 2006, ses "
@@ -814,6 +815,14 @@ def convention():
     annex(doc, "Budget pluriannuel et plan de financement")
     tag(doc, "{%p if funding %}")
     _funding_tables(doc, level=2)
+    tag(doc, "{%p if funding.installments %}")
+    heading(doc, "Échéancier des versements des contributions", 2)
+    table(doc, ["Partie", "Année", "{{ e.label }}", "Total"],
+          ["{{ v.partner }}", "{{ v.year }}", "{{ a }}", "**{{ v.total }}**"],
+          "v in funding.installments", [8.8, 1.4, 3.0, 2.6], right={3},
+          year_columns=(2, "e in convention.payment_schedule", "{{ e.label }} ({{ e.percent }})", "a in v.parts",
+                        "{{ a }}", None, None))
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p endif %}")
     annex(doc, "Indicateurs d'évaluation")
     table(doc, ["N°", "{{ labels.indicator.label }}", "{{ labels.indicator.register }}", "{{ labels.indicator.level }}",

@@ -215,6 +215,15 @@ def test_documents_carry_the_computed_funding_plan(rendered, intercommunal):
         assert row.item.name in convention
         for year, amount in row.amounts.items():
             assert f"{year} : {plain(fmt.money(amount))} ({fmt.money_words(amount)})" in convention
+    # payment schedule: each year's contribution split 60 % / 40 %, parts adding up to the cent
+    md = (out / "convention.md").read_text(encoding="utf-8")
+    for row in contributions:
+        for year, amount in row.amounts.items():
+            line = next(x for x in md.splitlines() if x.startswith(f"| {row.item.name} | {year} |"))
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            parts = [Decimal(plain(c).replace(" €", "").replace(" ", "").replace(",", ".")) for c in cells[2:-1]]
+            assert sum(parts) == amount and len(parts) == len(intercommunal["convention"]["payment_schedule"])
+            assert abs(parts[0] - amount * Decimal("0.6")) < Decimal("0.01")
     total = sum((y.cost_total for y in plan.years), Decimal(0))
     assert f"{plain(fmt.money(total))} ({fmt.money_words(total)})" in convention
     cdc = plain(docx_text(out / "cahier-des-charges.docx"))
@@ -511,3 +520,37 @@ def test_missing_libreoffice_message(tmp_path, ptms):
     assert "LibreOffice est introuvable" in env_run.stderr and "--format docx,md" in env_run.stderr
     assert (tmp_path / "dossier-mobilisation.docx").exists()  # the other formats are still written
     assert not list(tmp_path.glob("*.pdf"))
+
+
+def test_optional_sections_left_out_still_render(tmp_path, ptms, write_project, intercommunal):
+    data = copy.deepcopy(intercommunal)
+    for key in ("contrat_de_ville", "actors", "calendar", "custom_fields"):
+        data.pop(key, None)
+    data["territory"].pop("qpv")
+    data["territory"].pop("population")
+    data["service"]["fields"] = [f for f in data["service"]["fields"] if f != "numerique"]
+    for sector in data["service"]["sectors"]:
+        sector["fields"] = [f for f in sector.get("fields", []) if f != "numerique"]
+        sector.pop("time_slots", None)
+    for key in ("supervision", "training", "reporting", "charter", "resources", "selection", "legal_form", "purposes"):
+        data["service"].pop(key, None)
+    data["governance"].pop("technical_committee")
+    for key in ("data_protection", "communication", "signing_place", "signing_date"):
+        data["convention"].pop(key)
+    data["evaluation"].pop("method")
+    data["evaluation"].pop("lead")
+    for x in data["partners"]:
+        x.pop("contact", None)
+        x.pop("address", None)
+    run = ptms("render", write_project(data), "-o", tmp_path / "out", "--format", "docx,md")
+    assert run.code == 0, run.err
+    assert "0 document(s) ignoré(s)" in run.out
+    text = docx_text(tmp_path / "out" / "convention.docx")
+    assert not TAG.search(text) and "None" not in text
+    assert "Fait à ……………………, le ……………………" in text
+    assert "Comité technique" not in text and "Point de contact unique" not in text
+    cdc = docx_text(tmp_path / "out" / "cahier-des-charges.docx")
+    assert not TAG.search(cdc) and "None" not in cdc and "à définir en comité technique" in cdc
+    dossier = docx_text(tmp_path / "out" / "dossier-mobilisation.docx")
+    assert "Aucun acteur de médiation existant n'a été recensé." in dossier and "None" not in dossier
+    assert "Le calendrier sera arrêté" in dossier

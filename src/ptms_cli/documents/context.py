@@ -319,7 +319,30 @@ def _funding(p: Project) -> dict | None:
             for x in partners
         ],
         "total": _amounts(years, total(resources + contributions)),
+        "installments": _installments(p, contributions, years),
     }
+
+
+def _installments(p: Project, contributions: list[_Line], years: list[int]) -> list[dict]:
+    """Each contribution of each year split along the convention's payment schedule, to the cent.
+
+    The split is the funding engine's `largest_remainder`: the parts always add up to the amount.
+    """
+    from ..funding import largest_remainder
+
+    schedule = p.convention.payment_schedule if p.convention else []
+    if not schedule:
+        return []
+    out = []
+    for line in contributions:
+        for y in years:
+            amount = line.amounts.get(y, Decimal(0))
+            if not amount:
+                continue
+            parts = largest_remainder(amount, {f"{i:03d}": x.percent for i, x in enumerate(schedule)})
+            out.append({"partner": line.label, "year": y, "parts": [fmt.money(parts[k]) for k in sorted(parts)],
+                        "total": fmt.money(amount)})
+    return out
 
 
 def _committee(p: Project, c) -> dict | None:
