@@ -60,7 +60,7 @@ class ProjectReport:
     missing: list[str] = field(default_factory=list)  # --check: outputs absent from disk
     differs: list[str] = field(default_factory=list)  # --check: outputs that differ from a render now
     up_to_date_reason: str = ""  # --changed-only: why the project was not rendered again
-    timings: dict[str, float] = field(default_factory=dict)  # seconds: load, render, write, total
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: load, render, write, total (wall), cpu
     cache: dict[str, int] = field(default_factory=dict)  # compiled-template lookups: hits, misses
     worker: int = 0  # pid of the process that did the work
     peak_rss_kib: int = 0  # peak resident memory of that process so far (KiB)
@@ -128,7 +128,7 @@ def process(task: Task) -> ProjectReport:
     """Render (or check) one project. Never raises: problems become `failed` reasons."""
     from .render import cache_stats
 
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     before = cache_stats()
     report = ProjectReport(str(task.file), str(task.out_dir), worker=os.getpid())
     try:
@@ -143,6 +143,7 @@ def process(task: Task) -> ProjectReport:
     after = cache_stats()
     report.cache = {"hits": after["hits"] - before["hits"], "misses": after["misses"] - before["misses"]}
     report.timings["total"] = round(time.perf_counter() - start, 4)
+    report.timings["cpu"] = round(time.process_time() - cpu, 4)
     report.peak_rss_kib = _peak_rss_kib()
     return report
 
