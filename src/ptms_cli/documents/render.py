@@ -18,6 +18,7 @@ import hashlib
 import io
 import re
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -338,8 +339,52 @@ def package_bytes(document) -> bytes:
     return _zip(collector.entries)
 
 
+ZIP_LEVEL = 6
+_BIG = 32 * 1024  # entries at least this large have their compressed form cached...
+_DEFLATED: "OrderedDict[tuple[str, int, int], bytes]" = OrderedDict()  # ...(name, crc, size) -> deflate stream
+_DEFLATED_MAX = 16  # entries kept (the template's large static parts: styles, themes)
+
+
+class _Precompressed:
+    """Stands for zipfile's compressor: hands over a deflate stream computed earlier for these bytes."""
+
+    def __init__(self, stream: bytes) -> None:
+        self._stream = stream
+
+    def compress(self, data: bytes) -> bytes:
+        stream, self._stream = self._stream, b""
+        return stream
+
+    def flush(self) -> bytes:
+        return b""
+
+
+def _deflate(name: str, data: bytes) -> bytes | None:
+    """The deflate stream of a large entry, from the per-process cache (the same bytes zipfile makes)."""
+    import zlib
+
+    if len(data) < _BIG:
+        return None
+    key = (name, zlib.crc32(data), len(data))
+    stream = _DEFLATED.get(key)
+    if stream is None:
+        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        stream = compressor.compress(data) + compressor.flush()
+        _DEFLATED[key] = stream
+        if len(_DEFLATED) > _DEFLATED_MAX:
+            _DEFLATED.popitem(last=False)
+    else:
+        _DEFLATED.move_to_end(key)
+    return stream
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
-    """A zip with fixed timestamps, attributes and entry order (content types and package rels first)."""
+    """A zip with fixed timestamps, attributes and entry order (content types and package rels first).
+
+    Large entries a template carries unchanged into every document (styles.xml is hundreds of
+    kilobytes) are compressed once per process: their deflate stream is cached and handed to
+    zipfile, which still computes the CRC and sizes itself. Same bytes as compressing each time.
+    """
     first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
     order = first + sorted(n for n in entries if n not in first)
     out = io.BytesIO()
@@ -349,7 +394,15 @@ def _zip(entries: dict[str, bytes]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            dst.writestr(info, entries[name], compresslevel=6)
+            data = entries[name]
+            stream = _deflate(name, data)
+            if stream is None:
+                dst.writestr(info, data, compresslevel=ZIP_LEVEL)
+                continue
+            with dst.open(info, "w") as fh:
+                if hasattr(fh, "_compressor"):
+                    fh._compressor = _Precompressed(stream)
+                fh.write(data)
     return out.getvalue()
 
 
