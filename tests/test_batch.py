@@ -87,11 +87,13 @@ def test_glob_or_directory_matching_nothing_is_a_usage_error(tmp_path):
 
 
 def test_output_folders_are_safe_and_distinct(tmp_path):
-    files = [tmp_path / "a" / "projet.yaml", tmp_path / "b" / "projet.yaml", tmp_path / "Projet Spécial!.yaml"]
+    files = [tmp_path / "a" / "projet.yaml", tmp_path / "b" / "projet.yaml", tmp_path / "Projet Spécial!.yaml",
+             tmp_path / "Cœur d'Ostrevent.yaml"]
     dirs = batch.output_dirs(files, tmp_path / "out", single=False)
-    assert len(set(dirs)) == 3
+    assert len(set(dirs)) == 4
     assert all(d.parent == tmp_path / "out" for d in dirs)
     assert dirs[2].name == "projet-special"
+    assert dirs[3].name == "coeur-d-ostrevent"  # a ligature is spelled out, not dropped
     assert all(c.isascii() and (c.isalnum() or c == "-") for d in dirs for c in d.name)
     # a single project named as a file keeps the original layout: -o is the folder itself
     assert batch.output_dirs(files[:1], tmp_path / "out", single=True) == [tmp_path / "out"]

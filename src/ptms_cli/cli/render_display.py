@@ -25,10 +25,7 @@ STATUS = {
 
 def _details(r) -> str:
     lines = [f"{('« ' + f['document'] + ' » : ') if f['document'] else ''}{f['reason']}" for f in r.failed]
-    lines += [f"manquant : {n}" for n in r.missing] + [f"différent : {n}" for n in r.differs]
-    if r.status == "unchanged" and r.up_to_date_reason:
-        lines.append(r.up_to_date_reason)
-    elif r.status == "rendered" and r.up_to_date_reason:
+    if r.status == "rendered" and r.up_to_date_reason:  # --changed-only: why it was rendered again
         lines.append(f"régénéré : {r.up_to_date_reason}")
     lines += [f"ignoré : {s['document']} — {s['reason']}" for s in r.skipped]
     return "\n".join(lines)
@@ -141,7 +138,7 @@ def _summary(reports, check: bool, elapsed: float) -> None:
     style = {"failed": "red", "outdated": "yellow", "rendered": "green"}
     for r in reports:
         figures = [len(r.missing), len(r.differs)] if check else [len(r.written), len(r.unchanged)]
-        table.add_row(r.file, r.out_dir, f"[{style.get(r.status, 'default')}]{STATUS[r.status]}[/]",
+        table.add_row(Path(r.file).name, r.out_dir, f"[{style.get(r.status, 'default')}]{STATUS[r.status]}[/]",
                       *map(str, figures), str(len(r.skipped)), str(len(r.failed)))
     out.print(table)
     details = [(r, _details(r)) for r in reports]
