@@ -23,6 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docx import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.part import Part, PartFactory
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
@@ -111,6 +114,15 @@ def _part_label(part_key: str) -> str:
     return "corps du document"
 
 
+# Parts that rendering neither reads nor changes: python-docx keeps them as bytes instead of parsing
+# them into XML trees and serialising them again (styles.xml alone is hundreds of kilobytes).
+_UNTOUCHED = frozenset({CT.WML_STYLES, CT.WML_NUMBERING, CT.WML_SETTINGS})
+
+
+def _untouched_as_bytes(content_type: str, reltype: str):
+    return Part if content_type in _UNTOUCHED else None
+
+
 class _Template(DocxTemplate):
     """A DocxTemplate whose Jinja compilation is shared through the per-process cache."""
 
@@ -118,6 +130,16 @@ class _Template(DocxTemplate):
         super().__init__(io.BytesIO(data))
         self._digest = digest
         self._name = name
+
+    def init_docx(self, reload: bool = True) -> None:
+        if not self.docx or (self.is_rendered and reload):
+            previous = PartFactory.part_class_selector
+            PartFactory.part_class_selector = _untouched_as_bytes
+            try:
+                self.docx = Document(self.template_file)
+            finally:
+                PartFactory.part_class_selector = previous
+            self.is_rendered = False
 
     def _compiled(self, key: str, make_source):
         ck = (self._digest, key)
