@@ -34,7 +34,7 @@ def _formats(value: str) -> tuple[str, ...]:
 
 @command("render")
 def render_cmd(
-    files: list[str] = typer.Argument(..., metavar="FICHIERS...",
+    files: list[str] = typer.Argument(..., metavar="FICHIER",
                                       help="Fichiers projet YAML, dossiers (parcourus) ou motifs (« projets/*.yaml »)."),
     out: Optional[Path] = typer.Option(
         None, "--output", "-o", metavar="DOSSIER",
