@@ -241,10 +241,9 @@ def _context():
     return mp.get_context("spawn")
 
 
-def _killed(task: Task, exc) -> ProjectReport:
+def _killed(task: Task, code: int | None, pid: int = 0) -> ProjectReport:
     import signal
 
-    code = getattr(exc, "exitcode", None)
     if isinstance(code, int) and code < 0:
         try:
             how = f"tué par le signal {signal.Signals(-code).name}"
@@ -252,13 +251,13 @@ def _killed(task: Task, exc) -> ProjectReport:
             how = f"tué par le signal {-code}"
     else:
         how = f"code de sortie {code}"
-    report = ProjectReport(str(task.file), str(task.out_dir), status="failed", worker=getattr(exc, "pid", 0) or 0)
+    report = ProjectReport(str(task.file), str(task.out_dir), status="failed", worker=pid or 0)
     report.failed.append({"document": "", "reason": f"le processus de rendu s'est arrêté anormalement ({how}) ; "
                                                     "aucun fichier partiel n'a été laissé"})
     return report
 
 
-def run(tasks: list[Task], jobs: int = 1, on_start: Callable[[Task], None] | None = None,
+def run(tasks: list[Task], jobs: int = 1,
         on_done: Callable[[ProjectReport], None] | None = None) -> list[ProjectReport]:
     """Process every task; reports in the order of `tasks`. `jobs <= 1`: in this process, no pool.
 
@@ -269,8 +268,6 @@ def run(tasks: list[Task], jobs: int = 1, on_start: Callable[[Task], None] | Non
     reports: list[ProjectReport | None] = [None] * len(tasks)
     if jobs <= 1 or len(tasks) <= 1:
         for i, task in enumerate(tasks):
-            if on_start:
-                on_start(task)
             try:
                 reports[i] = process(task)
             except BaseException:
@@ -293,9 +290,13 @@ def run(tasks: list[Task], jobs: int = 1, on_start: Callable[[Task], None] | Non
             task = tasks[i]
             try:
                 report = future.result()
-            except ProcessExpired as exc:
+            except ProcessExpired as exc:  # killed outright (SIGKILL, out of memory...)
                 remove_stale_temps(task.out_dir)
-                report = _killed(task, exc)
+                report = _killed(task, exc.exitcode, exc.pid)
+            except SystemExit as exc:  # sent SIGTERM while rendering: its writes cleaned up, the project fails
+                remove_stale_temps(task.out_dir)
+                code = exc.code if isinstance(exc.code, int) else 0
+                report = _killed(task, 128 - code if code > 128 else code)
             except Exception as exc:  # the task could not even be sent or received
                 report = ProjectReport(str(task.file), str(task.out_dir), status="failed")
                 report.failed.append({"document": "", "reason": f"erreur du processus de rendu ({type(exc).__name__} : {exc})"})
