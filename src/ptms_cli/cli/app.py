@@ -110,6 +110,10 @@ def _root(
 # Command name -> module of `ptms_cli.cli` that registers it. Only the invoked command's module is
 # imported (all of them for help or an unknown command), so start-up stays light as commands grow.
 COMMANDS: dict[str, str] = {
+    "init": "cmd_wizards",
+    "mobilize": "cmd_wizards",
+    "specify": "cmd_wizards",
+    "convene": "cmd_wizards",
     "validate": "cmd_validate",
     "status": "cmd_status",
     "funding": "cmd_funding",

@@ -18,7 +18,6 @@ def status(file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier pro
     from rich.console import Console
     from rich.markup import escape
 
-    from ..status import next_action, project_status
     from ..validation import validate_file
 
     console = Console(highlight=False)
@@ -28,6 +27,15 @@ def status(file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier pro
             console.print(f"[red]{escape(f.location())}: {f.code} {escape(f.message)}[/red]")
         console.print("Corrigez ces erreurs (voir « ptms validate ») avant de consulter l'avancement.")
         raise typer.Exit(EXIT_USAGE if result.unreadable else EXIT_FINDINGS)
+    print_status(console, file, result)
+
+
+def print_status(console, file, result) -> None:
+    """The checklist of a validated file (`validation.FileResult` with a project); used by the wizards."""
+    from rich.markup import escape
+
+    from ..status import next_action, project_status
+
     project = result.project
     steps = project_status(project)
     console.print(f"[bold]Avancement — {escape(project.name)}[/bold]\n")

@@ -1,0 +1,81 @@
+"""`ptms init`, `mobilize`, `specify`, `convene`: the wizards (logic in `ptms_cli.wizard`)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .app import command
+
+ANSWERS = typer.Option(
+    None, "--answers", "-a",
+    help="Fichier YAML de réponses (mêmes clés que le projet) : appliquées sans poser de questions.",
+)
+NO_INPUT = typer.Option(False, "--no-input", help="Ne poser aucune question : échouer en listant les réponses manquantes.")
+FILE = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML.")
+
+
+def _questionary():
+    from ..wizard.backend import QuestionaryBackend
+
+    return QuestionaryBackend()
+
+
+def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: bool = False) -> None:
+    from rich.console import Console
+
+    from ..wizard.run import run
+
+    console = Console(highlight=False, soft_wrap=True)
+    interactive = answers is None and not no_input and sys.stdin.isatty()  # prompt_toolkit needs a terminal
+    factory = _questionary if interactive else None
+    if not interactive and answers is None and not no_input:
+        Console(stderr=True, highlight=False, soft_wrap=True).print(
+            "Pas de terminal interactif : l'assistant ne pose pas de questions (--answers ou --no-input).")
+    raise typer.Exit(run(name, file, console, factory, answers=answers, force=force))
+
+
+@command("init")
+def init(
+    file: Path = typer.Argument(Path("projet-ptms.yaml"), metavar="FICHIER", help="Fichier projet à créer."),
+    answers: Optional[Path] = ANSWERS,
+    no_input: bool = NO_INPUT,
+    force: bool = typer.Option(False, "--force", help="Reprendre un fichier existant au lieu de refuser."),
+) -> None:
+    """Créer un projet : territoire, secteurs, période, contrat de ville, partenaire pilote.
+
+    Écrit aussi le schéma JSON (ptms.schema.json) à côté du fichier, pour l'aide en ligne de l'éditeur.
+
+    Exemple : [bold]ptms init projet.yaml[/bold]
+    """
+    _run("init", file, answers, no_input, force)
+
+
+@command("mobilize")
+def mobilize(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT) -> None:
+    """Étape 1 : partenaires (carte, statut, besoins), objectifs partagés, acteurs existants.
+
+    Exemple : [bold]ptms mobilize projet.yaml[/bold]
+    """
+    _run("mobilize", file, answers, no_input)
+
+
+@command("specify")
+def specify(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT) -> None:
+    """Étape 2 : service (opérateur, activités, secteurs), postes, formation, budget et financement.
+
+    Exemple : [bold]ptms specify projet.yaml[/bold]
+    """
+    _run("specify", file, answers, no_input)
+
+
+@command("convene")
+def convene(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT) -> None:
+    """Étape 3 : gouvernance, indicateurs d'évaluation, termes de la convention, signataires.
+
+    Exemple : [bold]ptms convene projet.yaml[/bold]
+    """
+    _run("convene", file, answers, no_input)

@@ -1,0 +1,294 @@
+"""The question engine: asks the fields of a model section, edits lists, reviews a section.
+
+Works on plain data (the project as dicts and lists, as in the YAML); questions come from
+`questions.question` (model metadata); every answer is checked as typed; after a section, the
+cross-field checks of `ptms validate` run on the whole project and their messages are shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import BaseModel
+
+from .. import referential
+from .backend import Backend
+from .questions import NONE_LABEL, Question, parse_text, question, show, slug
+
+NAMING = ("name", "label", "title", "statement")
+DESCRIBE = ("id", "name", "label", "title", "partner", "sector", "field", "statement", "since", "date", "days", "start")
+
+
+def describe(item: dict) -> str:
+    """A short French label of a list item, for menus."""
+    parts = [show(item[k]) for k in DESCRIBE if item.get(k) not in (None, "")][:2]
+    text = " — ".join(parts) or "(sans nom)"
+    return text if len(text) <= 70 else text[:69] + "…"
+
+
+class Engine:
+    def __init__(self, backend: Backend, console, data: dict):
+        self.b = backend
+        self.console = console
+        self.data = data  # the whole project, plain values; sections are edited in place
+        self.after_change: Callable[[], None] | None = None
+        self.required: set[str] = set()  # "Model.field" lists that must not stay empty: « Ajouter » first
+        self.defaults: dict[str, Callable[[], Any]] = {}  # "Model.field" -> default answer of a new item
+        # The answers being given, section -> sub-section -> list, for a live preview (see `preview`).
+        self.frames: list[list] = []
+
+    def _attach(self, obj: Any) -> None:
+        if self.frames and self.frames[-1][1] is None:
+            self.frames[-1][1] = obj
+
+    def preview(self) -> dict:
+        """The project with the answers given so far in the current section (items being added excluded)."""
+        data = dict(self.data)
+        node: Any = data
+        for key, obj in self.frames:
+            if obj is None or not isinstance(node, dict):
+                break
+            node[key] = obj
+            node = obj
+        return data
+
+    def changed(self) -> None:
+        if self.after_change:
+            self.after_change()
+
+    # --- display --------------------------------------------------------------------------------
+    def say(self, text: str, style: str | None = None) -> None:
+        from rich.markup import escape
+
+        self.console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text), highlight=False)
+
+    def heading(self, text: str) -> None:
+        self.console.print()
+        self.say(text, "bold cyan")
+
+    # --- what an identifier can point to --------------------------------------------------------
+    def targets(self, reference: str) -> list[tuple[str, str]]:
+        d = self.data
+        if reference == "fields":
+            return list(referential.FIELDS.items()) + list((d.get("custom_fields") or {}).items())
+        if reference == "partners":
+            items = d.get("partners") or []
+        elif reference == "sectors":
+            items = (d.get("territory") or {}).get("sectors") or []
+        elif reference == "objectives":
+            items = d.get("objectives") or []
+        elif reference == "post_types":
+            items = (d.get("budget") or {}).get("post_types") or []
+        else:  # pragma: no cover - REFERENCES only names the lists above
+            items = []
+        return [(x["id"], f"{x['id']} — {x.get('name') or x.get('label') or x.get('statement') or ''}".rstrip(" —"))
+                for x in items if isinstance(x, dict) and x.get("id")]
+
+    # --- one field --------------------------------------------------------------------------------
+    def ask(self, q: Question, current: Any, default: Any = None, extra: Callable[[Any], str | None] | None = None) -> Any:
+        """Ask one field; returns the new plain value (None: no value)."""
+        start = current if current is not None else (default if default is not None else q.default)
+        if q.help and q.kind not in ("model", "models"):
+            self.say(q.help, "dim")
+        kind = q.kind
+        targets = self.targets(q.reference) if q.reference else []
+        if q.reference and not targets:
+            kind = "list" if kind == "list" else "text"  # nothing to choose from yet: typed ids
+        if kind == "select":
+            if q.vocabulary:
+                choices = list(referential.ALL[q.vocabulary].items())
+            else:
+                choices = list(targets)
+                if start is not None and start not in dict(choices):
+                    choices.append((start, f"{start} (inconnu)"))
+            if q.optional and q.default is None:
+                choices.append((None, NONE_LABEL))
+            return self.b.select(q.title, choices, default=start)
+        if kind in ("checkbox",) or (kind == "list" and targets):
+            choices = list(referential.ALL[q.vocabulary].items()) if q.vocabulary else list(targets)
+            known = dict(choices)
+            choices += [(v, f"{v} (inconnu)") for v in (start or []) if v not in known]
+            return self.b.checkbox(q.title, choices, default=list(start or []))
+        if kind == "confirm":
+            return self.b.confirm(q.title, default=bool(start))
+        if kind == "years":
+            return self.ask_years(q, current or {})
+        if kind == "model":
+            return self.ask_model(q, current)
+        if kind == "models":
+            return self.edit_list(q, current or [])
+        if kind == "skip":
+            return current
+
+        def validate(text: str) -> str | None:
+            value, error = parse_text(q, text)
+            return error or (extra(value) if extra else None)
+
+        answer = self.b.text(q.title, default=show(start), validate=validate)
+        return parse_text(q, answer)[0]
+
+    def ask_years(self, q: Question, current: dict) -> dict:
+        period = self.data.get("period") or {}
+        years = list(range(period["start"].year, period["end"].year + 1)) if period.get("start") and period.get("end") and hasattr(period["start"], "year") else sorted(current)
+        out: dict = {}
+        for year in years:
+            def validate(text: str, year=year) -> str | None:
+                if not text.strip():
+                    return None
+                return q.check({year: text.strip().replace(",", ".").replace(" ", "")})[1]
+
+            answer = self.b.text(f"{q.title} — {year}", default=show(current.get(year)), validate=validate)
+            if answer.strip():
+                out[year] = q.check({year: answer.strip().replace(",", ".").replace(" ", "")})[0][year]
+        return out
+
+    # --- a model (mapping) ----------------------------------------------------------------------
+    def ask_model(self, q: Question, current: dict | None) -> dict | None:
+        if q.optional and not self.b.confirm(f"Renseigner « {q.title} » ?", default=current is not None):
+            return None
+        self.heading(q.title)
+        if q.help:
+            self.say(q.help, "dim")
+        pending = bool(self.frames) and self.frames[-1][1] is None  # the section itself: already framed
+        if not pending:
+            self.frames.append([q.key, None])
+        try:
+            return self.fields(q.inner, current or {})
+        finally:
+            if not pending:
+                self.frames.pop()
+
+    def fields(self, model: type[BaseModel], current: dict, names: list[str] | None = None,
+               taken: set[str] = frozenset(), defaults: dict | None = None) -> dict:
+        """Ask `names` (default: every field) of `model`; keys not asked are kept as they are."""
+        names = list(names or model.model_fields)
+        if "id" in names:  # ask the name first, then propose an identifier made from it
+            naming = next((n for n in NAMING if n in names), None)
+            if naming and names.index("id") < names.index(naming):
+                at = names.index("id")
+                names.remove(naming)
+                names[at:at + 1] = [naming, "id"]
+        result = dict(current)
+        self._attach(result)
+        defaults = dict(defaults or {})
+        for name in names:
+            q = question(model, name)
+            default = defaults.get(q.key)
+            extra = None
+            if name == "id":
+                naming = next((n for n in NAMING if n in result), None)
+                if default is None and naming and isinstance(result.get(naming), str):
+                    default = slug(result[naming])
+                extra = (lambda v: f"identifiant « {v} » déjà utilisé" if v in taken else None)
+            if default is None and f"{model.__name__}.{name}" in self.defaults:
+                default = self.defaults[f"{model.__name__}.{name}"]()
+            if q.kind == "models":
+                self.frames.append([q.key, None])
+            try:
+                value = self.ask(q, result.get(q.key), default=default, extra=extra)
+            finally:
+                if q.kind == "models":
+                    self.frames.pop()
+            self._store(result, q, value, had=q.key in current)
+            self.changed()
+        # keys already in the file keep their place; new ones follow the model's order
+        order = [k for k in current if k in result]
+        order += [f.alias or n for n, f in model.model_fields.items() if (f.alias or n) in result and (f.alias or n) not in order]
+        order += [k for k in result if k not in order]
+        return {k: result[k] for k in order}
+
+    @staticmethod
+    def _store(result: dict, q: Question, value: Any, had: bool) -> None:
+        if value is None or (not had and (value == q.default or value in ([], {}))):
+            result.pop(q.key, None)
+        else:
+            result[q.key] = value
+
+    # --- a list of models -------------------------------------------------------------------------
+    def edit_list(self, q: Question, items: list, show_items: Callable[[list], None] | None = None,
+                  names: list[str] | None = None, required: bool = False) -> list:
+        """Menu: add, edit or remove items until « Terminer »."""
+        items = [dict(x) for x in items]
+        self._attach(items)
+        self.heading(q.title)
+        if q.help:
+            self.say(q.help, "dim")
+        while True:
+            if show_items:
+                show_items(items)
+            elif items:
+                for x in items:
+                    self.say(f"  • {describe(x)}")
+            choices: list[tuple[Any, str]] = [("add", "Ajouter")]
+            choices += [(("edit", i), f"Modifier : {describe(x)}") for i, x in enumerate(items)]
+            choices += [(("remove", i), f"Retirer : {describe(x)}") for i, x in enumerate(items)]
+            choices.append(("done", "Terminer"))
+            action = self.b.select(f"{q.title} : que faire ?", choices, default="add" if not items and (required or f"{q.model.__name__}.{q.name}" in self.required) else "done")
+            if action == "done":
+                return items
+            ids = {x.get("id") for x in items if x.get("id")}
+            if action == "add":
+                items.append(self.fields(q.inner, {}, names=names, taken=ids))
+            elif action[0] == "edit":
+                i = action[1]
+                items[i] = self.fields(q.inner, items[i], names=names, taken=ids - {items[i].get("id")})
+            else:
+                i = action[1]
+                if self.b.confirm(f"Retirer « {describe(items[i])} » ?", default=False):
+                    del items[i]
+            self.changed()
+
+    # --- a top-level section ------------------------------------------------------------------------
+    def section(self, key: str, ask: Callable[[], Any]) -> None:
+        """Ask a section (repeatable), then show the cross-field problems found in it."""
+        while True:
+            self.frames = [[key, None]]
+            try:
+                value = ask()
+            finally:
+                self.frames = []
+            if value is None or value in ([], {}):
+                self.data.pop(key, None)
+            else:
+                self.data[key] = value
+            self.changed()
+            errors = [m for m in self.review(key) if not m.startswith("PTMS-W")]
+            if not errors or not self.b.confirm("Revenir sur cette section pour corriger les erreurs ?", default=True):
+                return
+
+    def review(self, *keys: str) -> list[str]:
+        """French messages of `ptms validate` for the sections `keys` of the working project."""
+        from pydantic import ValidationError
+
+        from .. import checks
+        from ..model import Project
+        from ..schema_errors import _message, path_text
+
+        messages: list[str] = []
+        try:
+            project = Project.model_validate(self.data)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+                if loc and loc[0] in keys:
+                    text = {"missing": "réponse manquante", "extra_forbidden": "clé inconnue"}.get(err["type"]) or _message(err)
+                    messages.append(f"{path_text(loc)} : {text}")
+        else:
+            for pb in checks.run(project, None):
+                if pb.loc and pb.loc[0] in keys:
+                    messages.append(f"{pb.code} {pb.message}" + (f" — {pb.hint}" if pb.hint else ""))
+        for m in messages:
+            self.say(f"  ⚠ {m}", "yellow")
+        return messages
+
+    def project(self, data: dict | None = None):
+        """The working project (or `data`) as a `Project`, or None while it does not validate."""
+        from pydantic import ValidationError
+
+        from ..model import Project
+
+        try:
+            return Project.model_validate(self.data if data is None else data)
+        except ValidationError:
+            return None

@@ -1,0 +1,230 @@
+"""Questions derived from the model's field metadata: ONE definition of every field.
+
+`title` is the prompt, `description` the help line, a `Literal` of a referential vocabulary becomes a
+choice list with the French labels, the model default (or the current value in the file) is the
+default answer, and each typed answer is checked by a pydantic `TypeAdapter` of the field's own
+annotation and constraints: the very rules `ptms validate` applies, with the same French messages.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import PydanticUndefined
+
+from .. import referential
+from ..schema_errors import _message
+
+# What an identifier field refers to (the same references `checks.check_references` verifies):
+# (model class name, field name) -> list of the project it points into.
+REFERENCES: dict[tuple[str, str], str] = {
+    ("Project", "lead_partner"): "partners",
+    ("Partner", "fields"): "fields",
+    ("Need", "field"): "fields",
+    ("Need", "sectors"): "sectors",
+    ("Objective", "partners"): "partners",
+    ("Objective", "fields"): "fields",
+    ("Actor", "partner"): "partners",
+    ("Actor", "fields"): "fields",
+    ("Actor", "sectors"): "sectors",
+    ("Service", "operator"): "partners",
+    ("Service", "fields"): "fields",
+    ("ServiceSector", "sector"): "sectors",
+    ("ServiceSector", "fields"): "fields",
+    ("Post", "post_type"): "post_types",
+    ("Post", "sectors"): "sectors",
+    ("Resource", "partner"): "partners",
+    ("Contribution", "partner"): "partners",
+    ("AllocationShare", "partner"): "partners",
+    ("AllocationShare", "sectors"): "sectors",
+    ("Committee", "members"): "partners",
+    ("Committee", "chair"): "partners",
+    ("Evaluation", "lead"): "partners",
+    ("Indicator", "objective"): "objectives",
+    ("Convention", "signatories"): "partners",
+    ("DataRole", "partner"): "partners",
+    ("DataProtection", "contact_point"): "partners",
+}
+
+NONE_LABEL = "(aucun)"
+
+
+@dataclass
+class Question:
+    model: type[BaseModel]
+    name: str  # attribute name
+    key: str  # YAML key (alias)
+    title: str
+    help: str | None
+    kind: str  # text | list | select | checkbox | confirm | model | models | years | skip
+    optional: bool
+    default: Any  # plain default of the model, or None
+    vocabulary: str | None = None
+    reference: str | None = None
+    inner: Any = None  # model class (model/models) or item annotation (list)
+    annotation: Any = None
+
+    def check(self, value: Any) -> tuple[Any, str | None]:
+        """Validate a Python value against the field's own rules: (typed value, French message)."""
+        return _validate(_adapter(self.model, self.name), value)
+
+    def check_item(self, value: Any) -> tuple[Any, str | None]:
+        return _validate(_item_adapter(self.model, self.name), value)
+
+
+def _validate(adapter: TypeAdapter, value: Any) -> tuple[Any, str | None]:
+    try:
+        return adapter.validate_python(value), None
+    except ValidationError as exc:
+        return None, _message(exc.errors(include_url=False)[0])
+
+
+@lru_cache(maxsize=None)
+def _adapter(model: type[BaseModel], name: str) -> TypeAdapter:
+    field = model.model_fields[name]
+    return TypeAdapter(typing.Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation)
+
+
+@lru_cache(maxsize=None)
+def _item_adapter(model: type[BaseModel], name: str) -> TypeAdapter:
+    base, _ = _strip_optional(model.model_fields[name].annotation)
+    return TypeAdapter(typing.get_args(base)[0])
+
+
+def _strip_optional(annotation: Any) -> tuple[Any, bool]:
+    origin = typing.get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(annotation) if a is not type(None)]
+        if len(args) < len(typing.get_args(annotation)):
+            return (args[0] if len(args) == 1 else typing.Union[tuple(args)]), True
+    return annotation, False
+
+
+def _strip_annotated(annotation: Any) -> Any:
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    return annotation
+
+
+def vocabulary_of(annotation: Any) -> str | None:
+    """The referential vocabulary whose ids are exactly the `Literal` choices."""
+    annotation = _strip_annotated(annotation)
+    if typing.get_origin(annotation) is not Literal:
+        return None
+    values = set(typing.get_args(annotation))
+    return next((name for name, vocab in referential.ALL.items() if set(vocab) == values), None)
+
+
+def _is_model(annotation: Any) -> bool:
+    return isinstance(annotation, type) and issubclass(annotation, BaseModel)
+
+
+def question(model: type[BaseModel], name: str) -> Question:
+    field = model.model_fields[name]
+    annotation, optional = _strip_optional(field.annotation)
+    base = _strip_annotated(annotation)
+    origin = typing.get_origin(base)
+    default = None
+    if field.default is not PydanticUndefined:
+        default = field.default
+    elif field.default_factory is not None:
+        default = field.default_factory()
+    if isinstance(default, BaseModel):
+        default = default.model_dump(by_alias=True, exclude_none=True)
+    q = Question(model, name, field.alias or name, field.title or name, field.description, "text",
+                 optional or field.default is not PydanticUndefined or field.default_factory is not None,
+                 default, annotation=annotation)
+    q.reference = REFERENCES.get((model.__name__, name))
+    if typing.get_origin(base) is Literal:
+        q.kind, q.vocabulary = "select", vocabulary_of(base)
+        if q.vocabulary is None:  # a fixed literal (schema_version): not a question
+            q.kind = "skip"
+    elif base is bool:
+        q.kind = "confirm"
+    elif _is_model(base):
+        q.kind, q.inner = "model", base
+    elif origin is list:
+        item = typing.get_args(base)[0]
+        if _is_model(item):
+            q.kind, q.inner = "models", item
+        elif vocabulary_of(item):
+            q.kind, q.vocabulary = "checkbox", vocabulary_of(item)
+        else:
+            q.kind, q.inner = "list", item
+    elif origin is dict:
+        key = typing.get_args(base)[0]
+        q.kind = "years" if _strip_annotated(key) is int else "skip"
+    elif q.reference and base is str:
+        q.kind = "select"
+    return q
+
+
+def questions(model: type[BaseModel], names: list[str] | None = None) -> list[Question]:
+    return [question(model, n) for n in (names or list(model.model_fields))]
+
+
+# --- text answers -----------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?[\d\s\u202f\u00a0]*[.,]?\d*$")
+
+
+def _numeric(annotation: Any) -> bool:
+    base = _strip_annotated(annotation)
+    return base in (int, float, Decimal)
+
+
+def parse_text(q: Question, text: str) -> tuple[Any, str | None]:
+    """A typed answer -> (value, French error). Empty means « no value » (default if optional)."""
+    text = text.strip()
+    if not text:
+        if q.optional:
+            return None, None
+        return None, "réponse obligatoire"
+    if q.kind == "list":
+        items = [t.strip() for t in text.split(",") if t.strip()]
+        out = []
+        for item in items:
+            value, error = q.check_item(item)
+            if error:
+                return None, f"« {item} » : {error}"
+            out.append(value)
+        return q.check(out)
+    value: Any = text
+    if _numeric(q.annotation) and _NUMBER.match(text):
+        value = re.sub(r"[\s\u202f\u00a0]", "", text).replace(",", ".")
+        if _strip_annotated(q.annotation) is int:
+            try:
+                value = int(value)
+            except ValueError:
+                pass
+    value, error = q.check(value)
+    return value, error
+
+
+def show(value: Any) -> str:
+    """A current value as default text of a prompt."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(show(v) for v in value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def slug(text: str) -> str:
+    """A default identifier from a name: « Ville de Marcq » -> « ville-de-marcq »."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    return text[:40].rstrip("-") or "x"

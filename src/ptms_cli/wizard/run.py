@@ -1,0 +1,265 @@
+"""Run a wizard on a project file: interactive (a backend asks) or not (--answers / --no-input).
+
+Nothing is written before the end: the working copy lives in memory, then the file is updated in
+place through `yamledit` (comments and formatting of untouched parts kept) with one atomic write.
+Ctrl-C (KeyboardInterrupt) anywhere before that leaves the file byte-identical.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .. import yamledit
+from ..writing import write_atomic
+from . import flows
+from .engine import Engine
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+SCHEMA_FILE = "ptms.schema.json"
+HEADER = [
+    "Projet territorial de médiation sociale, créé avec « ptms init ».",
+    "Étapes suivantes : « ptms mobilize », « ptms specify », « ptms convene » ; « ptms status » pour l'avancement.",
+    "Vous pouvez aussi éditer ce fichier à la main : vos commentaires sont conservés.",
+]
+
+
+class Stop(Exception):
+    """End of a wizard with a French message and an exit code (nothing written)."""
+
+    def __init__(self, code: int, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+# --- answers (non-interactive) ----------------------------------------------------------------
+
+def read_answers(path: Path) -> dict:
+    from ..loader import LoadError, load
+
+    try:
+        loaded = load(path)
+    except LoadError as exc:
+        raise Stop(EXIT_USAGE, f"fichier de réponses illisible : {exc.finding.location()}: {exc.finding.message}") from None
+    if not isinstance(loaded.data, dict):
+        raise Stop(EXIT_USAGE, f"{path} : le fichier de réponses doit contenir des clés du projet (ex. « partners: »)")
+    from ..model import Project
+
+    keys = {f.alias or n for n, f in Project.model_fields.items()}
+    unknown = [k for k in loaded.data if k not in keys]
+    if unknown:
+        raise Stop(EXIT_USAGE, f"{path} : clé(s) inconnue(s) : {', '.join(map(str, unknown))}. "
+                               f"Clés possibles : {', '.join(keys)}.")
+    return loaded.data
+
+
+def merge_answers(old: Any, new: Any) -> Any:
+    """Answers over current values: mappings merged, lists of items with `id` merged by id."""
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = dict(old)
+        for k, v in new.items():
+            out[k] = merge_answers(old.get(k), v)
+        return out
+    if isinstance(old, list) and isinstance(new, list) and all(isinstance(x, dict) and "id" in x for x in old + new):
+        out = list(old)
+        index = {x["id"]: i for i, x in enumerate(out)}
+        for item in new:
+            if item["id"] in index:
+                out[index[item["id"]]] = merge_answers(out[index[item["id"]]], item)
+            else:
+                out.append(item)
+        return out
+    return new
+
+
+def missing_answers(name: str, data: dict) -> tuple[list[str], list[str]]:
+    """(missing answers, invalid answers) of wizard `name` for the project `data`, in French."""
+    from pydantic import ValidationError
+
+    from ..checks import missing_for_step
+    from ..model import Project
+    from ..schema_errors import _field, _message, model_at, path_text
+
+    missing: list[str] = []
+    invalid: list[str] = []
+    step = flows.STEP_NUMBER[name]
+    try:
+        project = Project.model_validate(data)
+    except ValidationError:
+        project = None
+    if project is not None and step:
+        missing += [what for at, what, _ in missing_for_step(project, step) if at == step]
+    # an absent section the wizard asks is checked empty, to list its own required fields
+    seeded = {**data, **{k: data.get(k) or {} for k in SEEDED.get(name, ())}}
+    try:
+        Project.model_validate(seeded)
+    except ValidationError as exc:
+        for err in exc.errors(include_url=False):
+            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+            if err["type"] == "missing":
+                field = _field(model_at(Project, loc[:-1]) or Project, loc[-1]) if isinstance(loc[-1], str) else None
+                text = f"{path_text(loc)} — {field.title}" if field is not None else path_text(loc)
+                if field is not None and field.description:
+                    text += f" ({field.description})"
+                missing.append(text)
+            elif err["type"] == "extra_forbidden":
+                invalid.append(f"{path_text(loc)} : clé inconnue")
+            else:
+                value = err.get("input")
+                shown = "" if isinstance(value, (dict, list)) else f" (valeur « {value} »)"
+                invalid.append(f"{path_text(loc)} : {_message(err)}{shown}")
+    return missing, invalid
+
+
+SEEDED = {"init": ("territory", "period"), "specify": ("service",), "convene": ("governance",)}
+
+
+# --- the run ----------------------------------------------------------------------------------
+
+def open_target(name: str, path: Path, force: bool) -> yamledit.Document:
+    from ..loader import LoadError, load
+
+    if name == "init":
+        if path.exists() and not force:
+            raise Stop(EXIT_FAILED, f"le fichier « {path} » existe déjà : « ptms init » ne l'écrase pas. "
+                                    f"Reprenez-le avec « ptms mobilize {path} », ou relancez avec --force pour revoir "
+                                    "les réponses de l'initialisation.")
+        if not path.exists():
+            return yamledit.Document(path, None)
+    elif not path.exists():
+        raise Stop(EXIT_USAGE, f"fichier « {path} » introuvable : créez d'abord le projet avec « ptms init {path} ».")
+    try:
+        load(path)
+    except LoadError as exc:
+        raise Stop(EXIT_USAGE, f"{exc.finding.location()}: {exc.finding.message} — corrigez le fichier "
+                               f"(« ptms validate {path} ») avant de relancer l'assistant.") from None
+    return yamledit.open_document(path)
+
+
+def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any] | None,
+        answers: Path | None = None, force: bool = False) -> int:
+    """Run wizard `name`. `backend_factory` None means non-interactive. Returns the exit code."""
+    path = Path(path)
+    try:
+        doc = open_target(name, path, force)
+        data = doc.data()
+        if name == "init":
+            data.setdefault("schema_version", 1)
+        keys = list(flows.KEYS[name])
+        if answers is not None:
+            given = read_answers(answers)
+            for k, v in given.items():
+                data[k] = merge_answers(data.get(k), v)
+            keys += [k for k in given if k not in keys]
+        if backend_factory is None:
+            missing, invalid = missing_answers(name, data)
+            if missing or invalid:
+                lines = [f"réponses manquantes ou invalides pour « ptms {name} {path} » :"]
+                lines += [f"  - manque : {m}" for m in missing] + [f"  - invalide : {m}" for m in invalid]
+                lines.append(f"Donnez-les dans un fichier YAML (mêmes clés que le projet) : "
+                             f"« ptms {name} {path} --answers reponses.yaml », ou lancez la commande dans un terminal.")
+                raise Stop(EXIT_USAGE, "\n".join(lines))
+        else:
+            engine = Engine(backend_factory(), console, data)
+            getattr(flows, name)(engine)
+            data = engine.data
+            if not engine.b.confirm(f"Enregistrer les modifications dans « {path} » ?", default=True):
+                console.print("Rien n'a été modifié.")
+                return EXIT_OK
+    except Stop as stop:
+        _error_console(console).print(f"[red]Erreur :[/red] {_escape(stop.message)}")
+        return stop.code
+    except (KeyboardInterrupt, EOFError):  # Ctrl-C (or Ctrl-D) before the single write: the file is untouched
+        _error_console(console).print("\nInterrompu : rien n'a été modifié.")
+        return EXIT_INTERRUPTED
+    written = save(doc, data, keys, name)
+    console.print(f"[green]✔[/green] {_escape(str(path))} {'enregistré' if written else 'inchangé'}.", highlight=False)
+    try:
+        return after_step(console, path, flows.STEP_NUMBER[name], engine.b if backend_factory else None)
+    except KeyboardInterrupt:
+        _error_console(console).print("\nInterrompu : le projet est enregistré, aucun document n'a été produit.")
+        return EXIT_INTERRUPTED
+
+
+def _error_console(console):
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True, no_color=console.no_color)
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def save(doc: yamledit.Document, data: dict, keys: list[str], name: str) -> bool:
+    from ..jsonschema_export import project_schema
+    from ..model import Project
+
+    order = [f.alias or n for n, f in Project.model_fields.items()]
+    data = {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
+    if doc.original is None:  # a new file: modeline, header, then the keys in the model's order
+        values = data
+        schema = doc.path.parent / SCHEMA_FILE
+        if not schema.exists():
+            write_atomic(schema, (json.dumps(project_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+        new = yamledit.new_document(doc.path, values, HEADER, SCHEMA_FILE)
+        new.save()
+        return True
+    doc.update(data, keys=keys)
+    return doc.save()
+
+
+def after_step(console, path: Path, step: int, backend=None) -> int:
+    """Validation summary, progress, and the offer to produce the step's document."""
+    from ..cli.cmd_status import print_status
+    from ..validation import validate_file
+
+    result = validate_file(path)
+    console.print()
+    for f in result.findings[:15]:
+        colour = "red" if f.severity.value == "error" else "yellow"
+        console.print(f"[{colour}]{_escape(f.location())}: {f.code} {_escape(f.message)}[/{colour}]", highlight=False)
+    if len(result.findings) > 15:
+        console.print(f"… et {len(result.findings) - 15} autre(s) : « ptms validate {_escape(str(path))} ».")
+    if result.project is not None:
+        console.print()
+        print_status(console, path, result)
+    if step:
+        offer_render(console, path, step, result, backend)
+    return EXIT_FAILED if result.errors else EXIT_OK
+
+
+def offer_render(console, path: Path, step: int, result, backend) -> None:
+    """Offer to render the step's documents (`ptms render` core), or say which command does it."""
+    from ..documents import catalog
+    from ..documents.pipeline import render_documents
+
+    specs = [d for d in catalog.DOCUMENTS if d.step == step]
+    command = f"ptms render {path} " + " ".join(f"--doc {d.name}" for d in specs)
+    titles = ", ".join(d.title.lower() for d in specs)
+    ready = result.project is not None and not result.errors and not catalog.plan(result.project, [d.name for d in specs]).skipped
+    if backend is None or not ready:
+        console.print(f"\nPour produire les documents de l'étape {step} ({_escape(titles)}) : [bold]{_escape(command)}[/bold]",
+                      highlight=False)
+        return
+    if not backend.confirm(f"Produire maintenant les documents de l'étape {step} ({titles}) ?", default=True):
+        console.print(f"Plus tard : [bold]{_escape(command)}[/bold]", highlight=False)
+        return
+    out_dir = path.parent / f"{path.stem}-documents"
+    outcome = render_documents(result.project, path, out_dir, names=[d.name for d in specs])
+    for written in outcome.written:
+        console.print(f"écrit : {_escape(str(written))}", highlight=False)
+    for same in outcome.unchanged:
+        console.print(f"inchangé : {_escape(str(same))}", highlight=False)
+    for kept in outcome.protected:
+        console.print(f"[yellow]non écrasé (modifié à la main) : {_escape(str(kept))} — « {_escape(command)} --force »[/yellow]",
+                      highlight=False)
+    for skip in outcome.skipped:
+        console.print(f"ignoré : {_escape(skip.spec.title)} — {_escape(skip.reason)}", highlight=False)
+    for error in outcome.errors:
+        console.print(f"[red]Erreur : {_escape(error)}[/red]", highlight=False)
