@@ -3,7 +3,6 @@ a killed worker, Ctrl-C. CLI tests go through the real entry point; no timing as
 
 from __future__ import annotations
 
-import copy
 import io
 import json
 import re
@@ -163,12 +162,18 @@ def test_report_json_shape(tmp_path):
 
 # --- --check ----------------------------------------------------------------------------------
 
-def test_check_passes_when_up_to_date_and_catches_changes(tmp_path):
+def two_projects_and_templates(tmp_path) -> tuple[Path, Path, Path]:
+    """Projects « un » and « deux » in a folder, and a user template folder: (folder, un.yaml, templates)."""
     projects = tmp_path / "projets"
     one = copy_project(STEP1, projects / "un.yaml", "Un")
     copy_project(STEP1, projects / "deux.yaml", "Deux")
     templates = tmp_path / "modeles"
     assert run_ptms("templates", "export", templates).code == 0
+    return projects, one, templates
+
+
+def test_check_passes_when_up_to_date_and_catches_changes(tmp_path):
+    projects, one, templates = two_projects_and_templates(tmp_path)
     common = ("-o", tmp_path / "out", "-j", "1", "--templates", templates, *FAST)
     assert run_ptms("render", projects, *common).code == 0
     before = tree(tmp_path / "out")
@@ -214,11 +219,7 @@ def test_check_of_a_single_file_uses_its_folder(tmp_path):
 # --- --changed-only ---------------------------------------------------------------------------
 
 def test_changed_only_renders_only_what_changed(tmp_path):
-    projects = tmp_path / "projets"
-    one = copy_project(STEP1, projects / "un.yaml", "Un")
-    copy_project(STEP1, projects / "deux.yaml", "Deux")
-    templates = tmp_path / "modeles"
-    assert run_ptms("templates", "export", templates).code == 0
+    projects, one, templates = two_projects_and_templates(tmp_path)
     common = ("-o", tmp_path / "out", "-j", "1", "--templates", templates, *FAST, "--report", tmp_path / "r.json")
 
     def statuses():
