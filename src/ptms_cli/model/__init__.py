@@ -1,6 +1,5 @@
 """The typed project: one YAML file = one territory's project across the three steps."""
 
-from __future__ import annotations
 
 from typing import Literal
 

@@ -4,7 +4,6 @@ Field metadata is the one definition of every question: `title` is the French la
 the French help text. The wizard, the JSON Schema and the documents all read them from here.
 """
 
-from __future__ import annotations
 
 from decimal import Decimal
 from typing import Annotated, Any, Literal

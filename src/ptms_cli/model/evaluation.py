@@ -1,4 +1,3 @@
-from __future__ import annotations
 
 from .base import F, Id, Model, Text, choice
 
@@ -10,10 +9,10 @@ class Indicator(Model):
     # `register` would shadow a class attribute: the YAML key is kept through an alias.
     register_: choice("registers") = F(
         "Registre d'utilité sociale",
-        "cohesion_sociale, innovation_apprentissage, tranquillite_publique, contribution_economique, reconnaissance.",
+        "Un des cinq registres du référentiel CITER (cohésion sociale, innovation, tranquillité publique, contribution économique, reconnaissance).",
         alias="register",
     )
-    level: choice("levels") = F("Niveau", "realisation, resultat ou impact.")
+    level: choice("levels") = F("Niveau", "Réalisation (ce qui est fait), résultat (effet direct) ou impact (effet durable sur le territoire).")
     measure: str | None = F("Mode de mesure", "Ex. « comptage mensuel dans l'outil de suivi ».", default=None)
     baseline: str | None = F("Valeur de départ", default=None)
     target: str | None = F("Cible", "Ex. « 80 % » ou « 30 000 par an ».", default=None)

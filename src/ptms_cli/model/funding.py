@@ -3,7 +3,6 @@
 The funding engine (`ptms_cli.funding`) computes the yearly plan from these parameters.
 """
 
-from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
@@ -57,7 +56,7 @@ class Parameters(Model):
 
 class Resource(Model):
     id: Id = F("Identifiant de la ressource")
-    kind: choice("resource_kinds") = F("Type de ressource", "fipd, contrat_de_ville, mecenat ou autre.")
+    kind: choice("resource_kinds") = F("Type de ressource", "FIPD, crédits du contrat de ville, mécénat ou autre ressource.")
     label: Text = F("Libellé")
     partner: Id | None = F("Partenaire qui verse", default=None)
     nature: choice("funding_natures") = F("Nature des crédits", default="credits_specifiques")
@@ -85,7 +84,7 @@ class AllocationShare(Model):
 class Allocation(Model):
     method: choice("allocation_methods") = F(
         "Clé de répartition du reste à financer",
-        "percentages, hours (heures achetées dans les secteurs du partenaire), population ou equal.",
+        "Pourcentages fixés, heures achetées dans les secteurs du partenaire, population ou parts égales.",
     )
     nature: choice("funding_natures") = F("Nature des crédits", default="droit_commun")
     partners: list[AllocationShare] = F("Partenaires qui se répartissent le reste", default_factory=list)

@@ -1,4 +1,3 @@
-from __future__ import annotations
 
 import datetime as dt
 from datetime import date
@@ -40,7 +39,7 @@ class Partner(Model):
         default_factory=list,
     )
     status: choice("mobilization_statuses") = F(
-        "Statut de mobilisation", "identified, contacted, interested, committed ou declined.", default="identified"
+        "Statut de mobilisation", "Où en est la mobilisation : identifié, contacté, intéressé, engagé ou a décliné.", default="identified"
     )
     address: str | None = F("Adresse du siège", default=None)
     siret: str | None = F("SIRET", default=None, pattern=r"^\d{14}$")

@@ -1,4 +1,3 @@
-from __future__ import annotations
 
 from datetime import date
 
@@ -20,7 +19,7 @@ class Sector(Model):
 
 class Territory(Model):
     name: Text = F("Nom du territoire", "Commune ou intercommunalité porteuse du projet.")
-    kind: choice("territory_kinds") = F("Type de territoire", "commune, epci (intercommunalité) ou other.")
+    kind: choice("territory_kinds") = F("Type de territoire", "Commune, intercommunalité (EPCI) ou autre territoire.")
     department: str | None = F("Département", "Nom et numéro (ex. « Nord (59) »).", default=None)
     communes: list[Text] = F("Communes concernées", default_factory=list)
     qpv: list[Qpv] = F("Quartiers prioritaires (QPV)", default_factory=list)
