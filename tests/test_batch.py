@@ -412,3 +412,20 @@ def test_ctrl_c_stops_the_batch_cleanly(tmp_path):
     for docx in (tmp_path / "out").rglob("*.docx"):
         assert zipfile.ZipFile(io.BytesIO(docx.read_bytes())).testzip() is None
     assert _descendants(proc.pid) == []
+
+
+@pytest.mark.pdf
+def test_check_with_pdf_compares_the_docx_and_requires_the_pdf(tmp_path):
+    from ptms_cli.documents.export import soffice_path
+
+    if soffice_path() is None:
+        pytest.fail("LibreOffice (soffice) est requis pour ce test (.ci/run l'installe).")
+    src = copy_project(STEP1, tmp_path / "p.yaml")
+    args = ("render", src, "-o", tmp_path / "out", *FAST, "--format", "docx,pdf")
+    assert run_ptms(*args).code == 0
+    # LibreOffice's PDFs differ from run to run: --check does not call it and does not compare them
+    run = run_ptms(*args, "--check")
+    assert run.code == 0, run.out + run.err
+    (tmp_path / "out" / "dossier-mobilisation.pdf").unlink()
+    run = run_ptms(*args, "--check")
+    assert run.code == 1 and f"manquant : {tmp_path / 'out' / 'dossier-mobilisation.pdf'}" in run.out
