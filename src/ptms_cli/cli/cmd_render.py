@@ -120,7 +120,9 @@ def _render_one(file: Path, out: Path | None, docs, formats, templates, force) -
         outcome = render_documents(project, file, out_dir, names=docs, formats=formats, templates=templates,
                                    force=force)
     except OSError as exc:
-        print(f"Erreur : écriture impossible dans « {out_dir} » : {exc.strerror or exc}", file=sys.stderr)
+        from ..writing import os_reason
+
+        print(f"Erreur : écriture impossible dans « {out_dir} » : {os_reason(exc)}", file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS) from None
     for path in outcome.written:
         print(f"écrit : {path}")

@@ -101,8 +101,9 @@ def show_batch(tasks, jobs: int, report_path: Path | None) -> int:
         try:
             write_atomic(report_path, (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
         except OSError as exc:
-            print(f"Erreur : impossible d'écrire le rapport « {report_path} » ({exc.strerror or exc}).",
-                  file=sys.stderr)
+            from ..writing import os_reason
+
+            print(f"Erreur : impossible d'écrire le rapport « {report_path} » : {os_reason(exc)}.", file=sys.stderr)
             return EXIT_USAGE
         print(f"Rapport : {report_path}", file=sys.stderr)
     return code

@@ -134,8 +134,13 @@ def process(task: Task) -> ProjectReport:
     try:
         _process(task, report)
     except OSError as exc:
-        where = exc.filename or task.out_dir
-        report.failed.append({"document": "", "reason": f"accès impossible à « {where} » : {exc.strerror or exc}"})
+        from ..writing import WriteError, os_reason
+
+        if isinstance(exc, WriteError):  # names the file, in French
+            reason = str(exc)
+        else:
+            reason = f"accès impossible à « {exc.filename or task.out_dir} » : {os_reason(exc)}"
+        report.failed.append({"document": "", "reason": reason})
     except Exception as exc:  # a bug must not stop the batch: the project fails, with the reason
         report.failed.append({"document": "", "reason": f"erreur interne ({type(exc).__name__} : {exc})"})
     if report.failed:
