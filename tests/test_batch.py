@@ -340,28 +340,29 @@ def _holder_of(path: Path, pids: list[int]) -> int | None:
 
 
 def _start_blocked_batch(tmp_path, *extra):
-    """A batch whose project « bloque.yaml » is a named pipe: the worker reading it waits for us.
-
-    Returns (process, the FIFO's write end opened once a worker reads it, the FIFO path).
+    """A batch whose project « bloque » has a named pipe for its manifest: the worker that reads it
+    (before writing anything) waits for us. Returns (process, the pipe's write end, the pipe's path).
     """
     projects = tmp_path / "projets"
     for i in range(3):
         copy_project(STEP1, projects / f"bon-{i}.yaml", f"Bon {i}")
-    fifo = tmp_path / "bloque.yaml"
+    copy_project(STEP1, projects / "bloque.yaml", "Bloqué")
+    (tmp_path / "out" / "bloque").mkdir(parents=True, exist_ok=True)
+    fifo = tmp_path / "out" / "bloque" / ".ptms-manifest.json"
     os.mkfifo(fifo)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "ptms_cli", "render", str(projects), str(fifo), "-o", str(tmp_path / "out"),
+        [sys.executable, "-m", "ptms_cli", "render", str(projects), "-o", str(tmp_path / "out"),
          *FAST, "--report", str(tmp_path / "r.json"), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
     deadline = time.monotonic() + 60
-    while True:  # open the write end as soon as a worker has opened the FIFO for reading
+    while True:  # open the write end as soon as a worker has opened the pipe for reading
         try:
             fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
             break
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
-                pytest.fail("no worker opened the project file: " + proc.communicate()[1])
+                pytest.fail("no worker opened the manifest: " + proc.communicate()[1])
             time.sleep(0.05)
     return proc, fd, fifo
 
@@ -429,3 +430,15 @@ def test_check_with_pdf_compares_the_docx_and_requires_the_pdf(tmp_path):
     (tmp_path / "out" / "dossier-mobilisation.pdf").unlink()
     run = run_ptms(*args, "--check")
     assert run.code == 1 and f"manquant : {tmp_path / 'out' / 'dossier-mobilisation.pdf'}" in run.out
+
+
+def test_an_unwritable_output_folder_fails_only_its_project(tmp_path):
+    copy_project(STEP1, tmp_path / "p" / "un.yaml")
+    copy_project(STEP1, tmp_path / "p" / "deux.yaml")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "un").write_text("un fichier, pas un dossier")
+    run = run_ptms("render", tmp_path / "p", "-o", tmp_path / "out", "-j", "1", *FAST)
+    assert run.code == 1 and "Traceback" not in run.out + run.err
+    assert "n'est pas un dossier" in run.out[run.out.index("Motifs"):]
+    assert (tmp_path / "out" / "un").read_text() == "un fichier, pas un dossier"
+    assert (tmp_path / "out" / "deux" / "dossier-mobilisation.docx").is_file()
