@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 import tempfile
 from pathlib import Path
+
+# `.<name>.<8 random characters>.tmp`: what `write_atomic` writes before the rename
+_TEMP = re.compile(r"^\..+\.[A-Za-z0-9_]{8}\.tmp$")
 
 _REASONS = {
     errno.ENOENT: "le dossier n'existe pas",
@@ -64,7 +68,7 @@ def write_atomic(path: Path | str, data: bytes) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # see _TEMP
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -80,3 +84,24 @@ def write_atomic(path: Path | str, data: bytes) -> None:
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+def remove_stale_temps(directory: Path | str) -> list[Path]:
+    """Remove the temporary files of `write_atomic` left in `directory` by a killed process.
+
+    A process killed outright (SIGKILL) cannot clean up: its destination file is intact (old or
+    new, never partial), but its temporary file stays. Returns what was removed.
+    """
+    removed = []
+    try:
+        entries = list(Path(directory).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if _TEMP.match(entry.name) and entry.is_file():
+            try:
+                entry.unlink()
+                removed.append(entry)
+            except OSError:
+                pass
+    return removed

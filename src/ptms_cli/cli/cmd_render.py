@@ -35,10 +35,12 @@ def _formats(value: str) -> tuple[str, ...]:
 
 @command("render")
 def render_cmd(
-    file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML."),
+    files: list[str] = typer.Argument(..., metavar="FICHIER",
+                                      help="Fichiers projet YAML, dossiers (parcourus) ou motifs (« projets/*.yaml »)."),
     out: Optional[Path] = typer.Option(
         None, "--output", "-o", metavar="DOSSIER",
-        help="Dossier de sortie (défaut : « <nom du fichier>-documents » à côté du projet)."),
+        help="Dossier de sortie (défaut : « <nom du fichier>-documents » à côté du projet). "
+             "Avec plusieurs projets : un sous-dossier par projet, nommé d'après le fichier."),
     docs: Optional[list[str]] = typer.Option(
         None, "--doc", metavar="NOM",
         help="Document à produire (répétable) : mobilisation, lettres, cahier-des-charges, convention. Défaut : tous."),
@@ -48,15 +50,25 @@ def render_cmd(
         None, "--templates", "-t", metavar="DOSSIER",
         help="Dossier de modèles personnalisés (sinon « templates: » du projet, sinon les modèles fournis)."),
     force: bool = typer.Option(False, "--force", help="Écraser aussi les fichiers modifiés à la main depuis la dernière génération."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+                                       help="Processus de rendu en parallèle (défaut : nombre de cœurs ; 1 : sans processus séparé)."),
+    check: bool = typer.Option(False, "--check",
+                               help="Ne rien écrire : échouer (code 1) si un document manque ou diffère de ce que produirait un rendu maintenant (pour la CI)."),
+    changed_only: bool = typer.Option(False, "--changed-only",
+                                      help="Ne régénérer que les projets dont le fichier ou les modèles ont changé depuis le manifeste."),
+    report: Optional[Path] = typer.Option(None, "--report", metavar="FICHIER",
+                                          help="Écrire un rapport JSON (par projet : documents écrits, ignorés, en échec, motifs, durées)."),
 ) -> None:
     """Produire les documents que l'avancement du projet permet, et dire ce qui est ignoré et pourquoi.
 
     Étape 1 : dossier de mobilisation et une lettre d'intention par partenaire ; étape 2 : cahier des charges ; étape 3 : convention unique. Un fichier généré puis modifié à la main n'est pas écrasé sans --force (le manifeste « .ptms-manifest.json » du dossier garde la trace de ce qui a été produit).
 
-    Exemple : [bold]ptms render examples/agglo-val-de-marque.yaml -o documents --format docx,md,pdf[/bold]
+    Plusieurs projets (fichiers, dossiers, motifs) : un sous-dossier par projet sous -o, rendus en parallèle (-j), un projet en échec n'arrête pas les autres ; tableau récapitulatif à la fin, code 1 si un projet a échoué.
+
+    Exemples : [bold]ptms render examples/agglo-val-de-marque.yaml -o documents --format docx,md,pdf[/bold] ; [bold]ptms render projets/ -o documents -j 2 --report rapport.json[/bold] ; en CI : [bold]ptms render projets/ -o documents --check[/bold]
     """
     from ..documents import catalog
-    from ..documents.pipeline import render_documents
+    from .paths import expand
 
     formats = _formats(format)
     unknown = [d for d in docs or [] if d not in catalog.BY_NAME]
@@ -66,6 +78,40 @@ def render_cmd(
     if templates is not None and not templates.is_dir():
         print(f"Erreur : dossier de modèles introuvable : {templates}", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE)
+    if check and changed_only:
+        raise typer.BadParameter("--check et --changed-only ne vont pas ensemble (--check compare tout).",
+                                 param_hint="--changed-only")
+    if out is not None and out.exists() and not out.is_dir():
+        print(f"Erreur : « {out} » existe et n'est pas un dossier.", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE)
+    single = len(files) == 1 and not Path(files[0]).is_dir() and not _has_magic(files[0])
+    if single and not (check or changed_only or report):
+        _render_one(Path(files[0]), out, docs, formats, templates, force)
+    paths, unmatched = expand(files)
+    for arg in unmatched:
+        print(f"Erreur : « {arg} » ne correspond à aucun fichier .yaml ou .yml", file=sys.stderr)
+    if unmatched or not paths:
+        raise typer.Exit(EXIT_USAGE)
+    from ..documents import batch
+    from .render_display import show_batch
+
+    dirs = batch.output_dirs(paths, out, single)
+    tasks = [batch.Task(p, d, tuple(docs) if docs else None, formats, templates, force, check, changed_only)
+             for p, d in zip(paths, dirs)]
+    code = show_batch(tasks, jobs or batch.default_jobs(), report)
+    raise typer.Exit(code)
+
+
+def _has_magic(arg: str) -> bool:
+    import glob
+
+    return glob.has_magic(arg)
+
+
+def _render_one(file: Path, out: Path | None, docs, formats, templates, force) -> None:
+    """One project named as a file: written files listed one per line (the original display)."""
+    from ..documents.pipeline import render_documents
+
     project = load_for_documents(file)
     out_dir = out if out is not None else file.parent / f"{file.stem}-documents"
     if out_dir.exists() and not out_dir.is_dir():

@@ -40,8 +40,12 @@ def default_templates() -> Path:
     return Path(str(resources.files("ptms_cli") / "templates"))
 
 
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
+
+
 def slug(text: str) -> str:
     """A safe file-name slug: ASCII lowercase letters, digits and hyphens (« Ville d'Été » -> « ville-d-ete »)."""
+    text = text.translate(_LIGATURES)  # « Cœur » -> « coeur », not « cur »
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     s = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return s[:80].strip("-") or "document"

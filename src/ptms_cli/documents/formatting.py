@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
@@ -25,7 +26,14 @@ def money(value: Decimal | int | None) -> str:
     """« 12 345,67 € » — always two decimals (`frformat.money`)."""
     if value is None:
         return ""
-    return frformat.money(Decimal(value).quantize(CENT))
+    return _money(Decimal(value).quantize(CENT))
+
+
+# A project's tables repeat the same amounts (cells, totals, shares, figures and words): each is
+# formatted once per process. Bounded caches: memory stays flat over a batch of projects.
+@lru_cache(maxsize=4096)
+def _money(cents: Decimal) -> str:
+    return frformat.money(cents)
 
 
 def number(value: int | float | Decimal | None) -> str:
@@ -43,12 +51,21 @@ def percent(value: Decimal | int | float, *, ratio: bool = False) -> str:
 
 def words(n: int) -> str:
     """Cardinal number in French words: 21 -> « vingt et un »."""
-    return num2words(int(n), lang="fr")
+    return _words(int(n))
+
+
+@lru_cache(maxsize=4096)
+def _words(n: int) -> str:
+    return num2words(n, lang="fr")
 
 
 def money_words(value: Decimal | int) -> str:
     """Amount in French words: euros, then centimes if any (« un million d'euros », « un euro »)."""
-    v = Decimal(value).quantize(CENT)
+    return _money_words(Decimal(value).quantize(CENT))
+
+
+@lru_cache(maxsize=4096)
+def _money_words(v: Decimal) -> str:
     if v < 0:
         raise ValueError("montant négatif")
     euros = int(v)

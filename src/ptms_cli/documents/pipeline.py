@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .. import __version__
 from ..model import Project
 from . import catalog
 from .context import build_context, document_date, letter_context
@@ -115,7 +116,8 @@ def build_outputs(project: Project, project_file: Path, *, names: list[str] | No
         except RenderError as exc:
             outcome.errors.append(str(exc))
             continue
-        sources = {"document": job.spec.name, "project": Path(project_file).name, "project_sha256": project_hash,
+        sources = {"document": job.spec.name, "generator": f"ptms {__version__}",
+                   "project": Path(project_file).name, "project_sha256": project_hash,
                    "template": str(template.name), "template_sha256": hashlib.sha256(template.read_bytes()).hexdigest()}
         rendered.append((job.stem, data, sources))
     for stem, data, sources in rendered:

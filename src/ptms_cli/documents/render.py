@@ -18,10 +18,14 @@ import hashlib
 import io
 import re
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from docx import Document
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.part import Part, PartFactory
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
@@ -49,6 +53,7 @@ class Properties:
 _ENV: SandboxedEnvironment | None = None
 _COMPILED: dict[tuple[str, str], Any] = {}
 _SOURCES: dict[tuple[str, str], str] = {}
+_STATS = {"hits": 0, "misses": 0}  # lookups of compiled parts in this process (batch rendering reports them)
 
 
 def environment() -> SandboxedEnvironment:
@@ -62,6 +67,11 @@ def environment() -> SandboxedEnvironment:
 def cache_info() -> int:
     """Number of compiled template parts held by this process."""
     return len(_COMPILED)
+
+
+def cache_stats() -> dict[str, int]:
+    """Compiled-part lookups in this process so far: {"hits", "misses", "size"}."""
+    return {**_STATS, "size": len(_COMPILED)}
 
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -104,6 +114,15 @@ def _part_label(part_key: str) -> str:
     return "corps du document"
 
 
+# Parts that rendering neither reads nor changes: python-docx keeps them as bytes instead of parsing
+# them into XML trees and serialising them again (styles.xml alone is hundreds of kilobytes).
+_UNTOUCHED = frozenset({CT.WML_STYLES, CT.WML_NUMBERING, CT.WML_SETTINGS})
+
+
+def _untouched_as_bytes(content_type: str, reltype: str):
+    return Part if content_type in _UNTOUCHED else None
+
+
 class _Template(DocxTemplate):
     """A DocxTemplate whose Jinja compilation is shared through the per-process cache."""
 
@@ -112,9 +131,20 @@ class _Template(DocxTemplate):
         self._digest = digest
         self._name = name
 
+    def init_docx(self, reload: bool = True) -> None:
+        if not self.docx or (self.is_rendered and reload):
+            previous = PartFactory.part_class_selector
+            PartFactory.part_class_selector = _untouched_as_bytes
+            try:
+                self.docx = Document(self.template_file)
+            finally:
+                PartFactory.part_class_selector = previous
+            self.is_rendered = False
+
     def _compiled(self, key: str, make_source):
         ck = (self._digest, key)
         template = _COMPILED.get(ck)
+        _STATS["hits" if template is not None else "misses"] += 1
         if template is None:
             source = re.sub(r"<w:p([ >])", r"\n<w:p\1", make_source())
             try:
@@ -333,8 +363,52 @@ def package_bytes(document) -> bytes:
     return _zip(collector.entries)
 
 
+ZIP_LEVEL = 6
+_BIG = 32 * 1024  # entries at least this large have their compressed form cached...
+_DEFLATED: "OrderedDict[tuple[str, int, int], bytes]" = OrderedDict()  # ...(name, crc, size) -> deflate stream
+_DEFLATED_MAX = 16  # entries kept (the template's large static parts: styles, themes)
+
+
+class _Precompressed:
+    """Stands for zipfile's compressor: hands over a deflate stream computed earlier for these bytes."""
+
+    def __init__(self, stream: bytes) -> None:
+        self._stream = stream
+
+    def compress(self, data: bytes) -> bytes:
+        stream, self._stream = self._stream, b""
+        return stream
+
+    def flush(self) -> bytes:
+        return b""
+
+
+def _deflate(name: str, data: bytes) -> bytes | None:
+    """The deflate stream of a large entry, from the per-process cache (the same bytes zipfile makes)."""
+    import zlib
+
+    if len(data) < _BIG:
+        return None
+    key = (name, zlib.crc32(data), len(data))
+    stream = _DEFLATED.get(key)
+    if stream is None:
+        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+        stream = compressor.compress(data) + compressor.flush()
+        _DEFLATED[key] = stream
+        if len(_DEFLATED) > _DEFLATED_MAX:
+            _DEFLATED.popitem(last=False)
+    else:
+        _DEFLATED.move_to_end(key)
+    return stream
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
-    """A zip with fixed timestamps, attributes and entry order (content types and package rels first)."""
+    """A zip with fixed timestamps, attributes and entry order (content types and package rels first).
+
+    Large entries a template carries unchanged into every document (styles.xml is hundreds of
+    kilobytes) are compressed once per process: their deflate stream is cached and handed to
+    zipfile, which still computes the CRC and sizes itself. Same bytes as compressing each time.
+    """
     first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
     order = first + sorted(n for n in entries if n not in first)
     out = io.BytesIO()
@@ -344,7 +418,15 @@ def _zip(entries: dict[str, bytes]) -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
-            dst.writestr(info, entries[name], compresslevel=6)
+            data = entries[name]
+            stream = _deflate(name, data)
+            if stream is None:
+                dst.writestr(info, data, compresslevel=ZIP_LEVEL)
+                continue
+            with dst.open(info, "w") as fh:
+                if hasattr(fh, "_compressor"):
+                    fh._compressor = _Precompressed(stream)
+                fh.write(data)
     return out.getvalue()
 
 

@@ -1,0 +1,362 @@
+"""Batch rendering: many projects, one output folder each, in worker processes; or a check of them.
+
+The Python API behind `ptms render` with several projects, `--check`, `--changed-only`,
+`--report`. No display here: `run(tasks, jobs, ...)` returns one `ProjectReport` per task and
+calls `on_done(report)` as each one finishes (the CLI draws its progress and summary from them).
+
+- One task = one project file -> one output folder. A task never raises: whatever goes wrong
+  (invalid project, template error, unwritable folder, a bug) becomes `failed` reasons in French,
+  and the batch goes on with the other projects.
+- `jobs > 1`: a pool of worker processes (pebble), each started once (heavy modules imported once,
+  compiled templates cached for all the projects it renders) and replaced after `MAX_TASKS`
+  projects so memory stays bounded. A worker that dies (killed, out of memory) fails only the
+  project it was rendering; the pool starts another worker and the batch goes on. pebble is used
+  because the standard pools do not allow this: `concurrent.futures.ProcessPoolExecutor` breaks
+  for good (every pending project fails) and `multiprocessing.Pool` waits forever for the lost one.
+- No partial file: every write is atomic (`writing.write_atomic`); when a worker is killed or the
+  batch is interrupted, the temporary files it may have left are removed from its folder.
+- `check=True` writes nothing: each output is rendered in memory and compared byte for byte with
+  the file on disk (outputs are reproducible).
+- `changed_only=True` renders a project only when its manifest does not show it up to date: same
+  project file, same templates, same ptms version, every output present and unedited.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable
+
+MAX_TASKS = 200  # projects rendered by one worker before it is replaced (bounds its memory)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One project to render (or check) into its output folder."""
+
+    file: Path
+    out_dir: Path
+    names: tuple[str, ...] | None = None
+    formats: tuple[str, ...] = ("docx",)
+    templates: Path | None = None
+    force: bool = False
+    check: bool = False
+    changed_only: bool = False
+
+
+@dataclass
+class ProjectReport:
+    """What happened to one project. `status`: rendered, unchanged, skipped, outdated, failed."""
+
+    file: str
+    out_dir: str
+    status: str = "rendered"
+    written: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"document", "reason"}
+    failed: list[dict] = field(default_factory=list)  # {"document" (or ""), "reason"}
+    missing: list[str] = field(default_factory=list)  # --check: outputs absent from disk
+    differs: list[str] = field(default_factory=list)  # --check: outputs that differ from a render now
+    up_to_date_reason: str = ""  # --changed-only: why the project was not rendered again
+    timings: dict[str, float] = field(default_factory=dict)  # seconds: load, render, write, total (wall), cpu
+    cache: dict[str, int] = field(default_factory=dict)  # compiled-template lookups: hits, misses
+    worker: int = 0  # pid of the process that did the work
+    peak_rss_kib: int = 0  # peak resident memory of that process so far (KiB)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _peak_rss_kib() -> int:
+    try:
+        import resource
+
+        return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)  # KiB on Linux
+    except (ImportError, OSError):
+        return 0
+
+
+def _located(finding) -> str:
+    return f"{finding.location()}: {finding.code} {finding.message}"
+
+
+def up_to_date(project, task: Task) -> str | None:
+    """Why `task`'s outputs need rendering again (French), or None when the manifest shows them current.
+
+    Current means: every output the project's progress allows (for the documents and formats asked)
+    is recorded in the folder's manifest, was made from this very project file and these very
+    templates by this ptms version, and is on disk as ptms wrote it.
+    """
+    from .. import __version__
+    from . import catalog
+    from .manifest import Manifest, sha256
+    from .pipeline import project_templates_dir
+
+    manifest = Manifest.load(task.out_dir)
+    if not manifest.files:
+        return "aucun manifeste dans le dossier de sortie"
+    user_dir = task.templates if task.templates is not None else project_templates_dir(project, task.file)
+    project_hash = sha256(Path(task.file).read_bytes())
+    template_hashes: dict[Path, str] = {}
+    plan = catalog.plan(project, list(task.names) if task.names else None)
+    for job in plan.jobs:
+        template, _ = catalog.template_path(job.spec, user_dir)
+        if template not in template_hashes:
+            try:
+                template_hashes[template] = sha256(template.read_bytes())
+            except OSError:
+                return f"modèle « {template} » illisible"
+        for fmt in task.formats:
+            name = f"{job.stem}.{fmt}"
+            entry = manifest.files.get(name)
+            if entry is None:
+                return f"« {name} » n'a pas encore été produit"
+            if entry.get("project_sha256") != project_hash:
+                return "le fichier projet a changé"
+            if entry.get("template_sha256") != template_hashes[template]:
+                return f"le modèle « {template.name} » a changé"
+            if entry.get("generator") != f"ptms {__version__}":
+                return "produit par une autre version de ptms"
+            if manifest.is_protected(name) or not (task.out_dir / name).is_file():
+                return f"« {name} » a été modifié ou supprimé"
+    return None
+
+
+def process(task: Task) -> ProjectReport:
+    """Render (or check) one project. Never raises: problems become `failed` reasons."""
+    from .render import cache_stats
+
+    start, cpu = time.perf_counter(), time.process_time()
+    before = cache_stats()
+    report = ProjectReport(str(task.file), str(task.out_dir), worker=os.getpid())
+    try:
+        _process(task, report)
+    except OSError as exc:
+        from ..writing import WriteError, os_reason
+
+        if isinstance(exc, WriteError):  # names the file, in French
+            reason = str(exc)
+        else:
+            reason = f"accès impossible à « {exc.filename or task.out_dir} » : {os_reason(exc)}"
+        report.failed.append({"document": "", "reason": reason})
+    except Exception as exc:  # a bug must not stop the batch: the project fails, with the reason
+        report.failed.append({"document": "", "reason": f"erreur interne ({type(exc).__name__} : {exc})"})
+    if report.failed:
+        report.status = "failed"
+    after = cache_stats()
+    report.cache = {"hits": after["hits"] - before["hits"], "misses": after["misses"] - before["misses"]}
+    report.timings["total"] = round(time.perf_counter() - start, 4)
+    report.timings["cpu"] = round(time.process_time() - cpu, 4)
+    report.peak_rss_kib = _peak_rss_kib()
+    return report
+
+
+def _process(task: Task, report: ProjectReport) -> None:
+    from ..validation import validate_file
+    from .pipeline import build_outputs, write_outputs
+
+    t0 = time.perf_counter()
+    result = validate_file(task.file)
+    report.timings["load"] = round(time.perf_counter() - t0, 4)
+    if result.project is None or result.errors:
+        errors = [f for f in result.findings if f.severity.value == "error"]
+        for f in errors[:3]:
+            report.failed.append({"document": "", "reason": f"projet invalide : {_located(f)}"})
+        if len(errors) > 3:
+            report.failed.append({"document": "", "reason": f"et {len(errors) - 3} autre(s) erreur(s) "
+                                                            f"(voir « ptms validate {task.file} »)"})
+        return
+    project = result.project
+    if task.changed_only and not task.check:
+        why = up_to_date(project, task)
+        if why is None:
+            report.status = "unchanged"
+            report.up_to_date_reason = "à jour depuis la dernière génération"
+            return
+        report.up_to_date_reason = why
+    t1 = time.perf_counter()
+    formats = task.formats
+    if task.check:  # PDFs from LibreOffice are not identical byte for byte: --check compares the .docx
+        formats = tuple(f for f in formats if f != "pdf") or ("docx",)
+    outcome = build_outputs(project, task.file, names=list(task.names) if task.names else None,
+                            formats=formats, templates=task.templates)
+    report.timings["render"] = round(time.perf_counter() - t1, 4)
+    report.skipped = [{"document": s.spec.title, "reason": s.reason} for s in outcome.skipped]
+    report.failed += [{"document": "", "reason": e} for e in outcome.errors]
+    if task.check:
+        for out in outcome.outputs:
+            path = task.out_dir / out.name
+            if out.name.endswith(".docx") and "pdf" in task.formats:
+                pdf = out.name.removesuffix(".docx") + ".pdf"  # a PDF must be there (not compared)
+                if not (task.out_dir / pdf).is_file():
+                    report.missing.append(pdf)
+            if path.suffix.lstrip(".") not in task.formats:
+                continue
+            if not path.is_file():
+                report.missing.append(out.name)
+            elif path.read_bytes() != out.data:
+                report.differs.append(out.name)
+        if report.missing or report.differs:
+            report.status = "outdated"
+        elif not outcome.outputs:
+            report.status = "skipped"
+        else:
+            report.status = "unchanged"
+        return
+    t2 = time.perf_counter()
+    outcome.out_dir = task.out_dir
+    if outcome.outputs:
+        if task.out_dir.exists() and not task.out_dir.is_dir():
+            report.failed.append({"document": "", "reason": f"« {task.out_dir} » existe et n'est pas un dossier"})
+            return
+        write_outputs(outcome.outputs, outcome, task.force)
+    report.timings["write"] = round(time.perf_counter() - t2, 4)
+    report.written = [p.name for p in outcome.written]
+    report.unchanged = [p.name for p in outcome.unchanged]
+    report.failed += [{"document": p.name, "reason": "modifié à la main depuis sa génération : non écrasé "
+                                                     "(--force pour l'écraser)"} for p in outcome.protected]
+    if not report.failed:
+        if outcome.written:
+            report.status = "rendered"
+        elif outcome.unchanged:
+            report.status = "unchanged"
+        else:
+            report.status = "skipped"
+
+
+# --- worker processes ---------------------------------------------------------------------------
+
+def _init_worker() -> None:
+    """Run once in each worker: heavy imports now, and a clean exit on SIGTERM.
+
+    pebble's workers ignore Ctrl-C (the parent handles it) and exit at once on SIGTERM; here
+    SIGTERM raises instead, so an atomic write in progress removes its temporary file.
+    """
+    import signal
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    from . import pipeline  # noqa: F401  (model, docxtpl, jinja: imported once per worker)
+
+
+def _context():
+    import multiprocessing as mp
+
+    # forkserver: workers are forked from a small single-threaded server that has imported the
+    # rendering modules once (no fork of the threaded parent, no import per worker).
+    if "forkserver" in mp.get_all_start_methods():
+        ctx = mp.get_context("forkserver")
+        ctx.set_forkserver_preload(["ptms_cli.documents.pipeline"])
+        return ctx
+    return mp.get_context("spawn")
+
+
+def _killed(task: Task, code: int | None, pid: int = 0) -> ProjectReport:
+    import signal
+
+    if isinstance(code, int) and code < 0:
+        try:
+            how = f"tué par le signal {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"tué par le signal {-code}"
+    else:
+        how = f"code de sortie {code}"
+    report = ProjectReport(str(task.file), str(task.out_dir), status="failed", worker=pid or 0)
+    report.failed.append({"document": "", "reason": f"le processus de rendu s'est arrêté anormalement ({how}) ; "
+                                                    "aucun fichier partiel n'a été laissé"})
+    return report
+
+
+def run(tasks: list[Task], jobs: int = 1,
+        on_done: Callable[[ProjectReport], None] | None = None) -> list[ProjectReport]:
+    """Process every task; reports in the order of `tasks`. `jobs <= 1`: in this process, no pool.
+
+    Ctrl-C (KeyboardInterrupt) stops the workers, removes their temporary files and propagates.
+    """
+    from ..writing import remove_stale_temps
+
+    reports: list[ProjectReport | None] = [None] * len(tasks)
+    if jobs <= 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            try:
+                reports[i] = process(task)
+            except BaseException:
+                remove_stale_temps(task.out_dir)
+                raise
+            if on_done:
+                on_done(reports[i])
+        return reports  # type: ignore[return-value]
+
+    from concurrent.futures import as_completed
+
+    from pebble import ProcessExpired, ProcessPool
+
+    pool = ProcessPool(max_workers=min(jobs, len(tasks)), max_tasks=MAX_TASKS, initializer=_init_worker,
+                       context=_context())
+    try:
+        futures = {pool.schedule(process, args=(task,)): i for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            i = futures[future]
+            task = tasks[i]
+            try:
+                report = future.result()
+            except ProcessExpired as exc:  # killed outright (SIGKILL, out of memory...)
+                remove_stale_temps(task.out_dir)
+                report = _killed(task, exc.exitcode, exc.pid)
+            except SystemExit as exc:  # sent SIGTERM while rendering: its writes cleaned up, the project fails
+                remove_stale_temps(task.out_dir)
+                code = exc.code if isinstance(exc.code, int) else 0
+                report = _killed(task, 128 - code if code > 128 else code)
+            except Exception as exc:  # the task could not even be sent or received
+                report = ProjectReport(str(task.file), str(task.out_dir), status="failed")
+                report.failed.append({"document": "", "reason": f"erreur du processus de rendu ({type(exc).__name__} : {exc})"})
+            reports[i] = report
+            if on_done:
+                on_done(report)
+    except BaseException:
+        pool.stop()
+        pool.join()
+        for task in tasks:
+            remove_stale_temps(task.out_dir)
+        raise
+    pool.close()
+    pool.join()
+    return reports  # type: ignore[return-value]
+
+
+def output_dirs(files: list[Path], out: Path | None, single: bool) -> list[Path]:
+    """The output folder of each project file.
+
+    `single` (one project named as a plain file): `out` itself, or « <name>-documents » beside the
+    file. Otherwise one folder per project under `out`, named by a safe slug of the file name
+    (« Agglo Val de Marque.yaml » -> « agglo-val-de-marque »); names that would collide take their
+    parent folders too; without `out`, « <name>-documents » beside each file.
+    """
+    from .catalog import slug
+
+    if out is None:
+        return [f.parent / f"{f.stem}-documents" for f in files]
+    if single:
+        return [out]
+    names = [slug(f.stem) for f in files]
+    clashes = {n for n in names if names.count(n) > 1}
+    if clashes:
+        names = [slug("-".join([*f.resolve().parent.parts[-2:], f.stem])) if n in clashes else n
+                 for f, n in zip(files, names)]
+    taken: dict[str, int] = {}
+    unique = []
+    for n in names:
+        taken[n] = taken.get(n, 0) + 1
+        unique.append(n if taken[n] == 1 else f"{n}-{taken[n]}")
+    return [out / n for n in unique]
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
