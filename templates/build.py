@@ -265,8 +265,12 @@ def _widths(t, widths: list[float]) -> None:
 
 
 def table(doc, headers: list[str], cells: list[str], loop: str | None, widths: list[float],
-          *, right: set[int] = frozenset(), total: list[str] | None = None, year_columns: tuple | None = None):
+          *, right: set[int] = frozenset(), total: list[str] | None = None, year_columns: tuple | None = None,
+          size: float = 9):
     """A table with a shaded, repeated header row; `loop` (« x in items ») repeats the data row.
+
+    `widths` (cm, summing to at most the 16.6 cm text width) and `size` (pt) are chosen so that the longest
+    word of each column fits: LibreOffice and Word split a word that is wider than its column.
 
     `year_columns=(index, header_loop, header_cell, row_loop, row_cell, total_loop, total_cell)`
     inserts a column loop (`{%tc %}`) at `index`: one column per year.
@@ -289,7 +293,7 @@ def table(doc, headers: list[str], cells: list[str], loop: str | None, widths: l
     _repeat_header(hdr)
     for c, text in enumerate(headers):
         _shade(hdr.cells[c], HEADER_FILL)
-        _cell_text(hdr.cells[c], text, bold=True)
+        _cell_text(hdr.cells[c], text, bold=True, size=size)
     rows = []
     if loop:
         rows.append(["{%tr for " + loop + " %}"] + [""] * (ncols - 1))
@@ -304,7 +308,7 @@ def table(doc, headers: list[str], cells: list[str], loop: str | None, widths: l
         is_total = total is not None and r == len(rows) - 1
         for c, text in enumerate(values):
             align = WD_ALIGN_PARAGRAPH.RIGHT if c in right else None
-            _cell_text(row.cells[c], text, bold=is_total, align=align)
+            _cell_text(row.cells[c], text, bold=is_total, align=align, size=size)
             if is_total:
                 _shade(row.cells[c], "F2F2F2")
     _widths(t, widths)
@@ -340,11 +344,11 @@ def dossier_mobilisation():
 
     heading(doc, "1. Le territoire")
     para(doc, "**{{ territory.name }}** — {{ territory.kind_label }}{% if territory.department %}, "
-         "département : {{ territory.department }}{% endif %} —{% if territory.communes %} regroupe les communes de "
-         "{{ territory.communes_label }}{% endif %}{% if territory.population %} et compte "
-         "{{ territory.population }} habitants{% endif %}.")
-    para(doc, "{% if period %}Le projet couvre la période du {{ period.start }} au {{ period.end }} "
-         "({{ period.duration }}).{% endif %}{% if lead %} La démarche est portée par **{{ lead.name }}**."
+         "département : {{ territory.department }}{% endif %}.{% if territory.communes|length > 1 %} Communes : "
+         "{{ territory.communes_label }}.{% endif %}{% if territory.population %} Population : "
+         "{{ territory.population }} habitants.{% endif %}")
+    para(doc, "{% if period %}Le projet couvre la période du {{ period.start }} au {{ period.end }}, soit "
+         "{{ period.duration_text }}.{% endif %}{% if lead %} Porteur de la démarche : **{{ lead.name }}**."
          "{% endif %}")
     tag(doc, "{%p if contrat_de_ville %}")
     para(doc, "Le projet s'inscrit dans le volet cohésion sociale du **{{ contrat_de_ville.name }}**"
@@ -378,7 +382,7 @@ def dossier_mobilisation():
                 "{{ labels.partner.status }}", "{{ labels.partner.contact }}", "{{ labels.partner.fields }}"],
           ["**{{ x.name }}**", "{{ x.kind_label }}", "{{ x.roles_label }}", "{{ x.status_label }}",
            "{% if x.contact %}{{ x.contact.text }}{% else %}—{% endif %}", "{{ x.fields_label }}"],
-          "x in partners", [2.8, 2.8, 2.2, 2.4, 3.4, 3.0])
+          "x in partners", [3.2, 2.9, 2.3, 2.3, 3.3, 2.6], size=8.5)
 
     heading(doc, "4. Le diagnostic de la couverture")
     para(doc, "Le diagnostic recense les actions de médiation existantes et les besoins exprimés par les "
@@ -450,33 +454,32 @@ def lettre_intention():
     para(doc, "")
     para(doc, "**Objet : lettre d'intention — {{ project.name }}**", align=WD_ALIGN_PARAGRAPH.LEFT)
     para(doc, "Madame, Monsieur,")
-    para(doc, "{{ partner.name }}{% if partner.representative %}, représenté(e) par {{ partner.representative.name }}, "
-         "{{ partner.representative.title }},{% endif %} fait part de son intention de s'associer au projet "
+    para(doc, "Par la présente, nous vous faisons part de notre intention de nous associer au projet "
          "territorial de médiation sociale « {{ project.name }} » ({{ territory.name }}){% if period %}, pour la période du "
          "{{ period.start }} au {{ period.end }}{% endif %}.")
     para(doc, "Ce projet vise à organiser sur l'ensemble du territoire un service de médiation sociale mutualisé, "
          "cofinancé et copiloté par les partenaires, afin de renforcer la présence humaine, d'apaiser les tensions "
          "et de faciliter l'accès de tous aux services et aux droits.")
-    para(doc, "{{ partner.name }} souhaite y prendre part en qualité de : {{ partner.roles_label|lower }}. "
-         "Ses champs d'intérêt sont : {{ partner.fields_label|lower }}.")
-    para(doc, "Les objectifs communs suivants sont partagés :")
+    para(doc, "Nous souhaitons y prendre part en qualité de : {{ partner.roles_label|lower }}. "
+         "Nos champs d'intérêt sont les suivants : {{ partner.fields_label|lower }}.")
+    para(doc, "Nous partageons les objectifs communs suivants :")
     bullets(doc, "o in objectives", "{{ o.statement }}")
     tag(doc, "{%p if partner.needs %}")
-    para(doc, "Les besoins suivants sont exprimés ; ils seront pris en compte dans le cahier des charges :")
+    para(doc, "Nous exprimons les besoins suivants, qui seront pris en compte dans le cahier des charges :")
     bullets(doc, "n in partner.needs", "{{ n.field_label }} — {{ n.sectors_label }}{% if n.hours_per_week %} "
             "({{ n.hours_per_week }} heures par semaine souhaitées){% endif %}{% if n.description %} : "
             "{{ n.description }}{% endif %}")
     tag(doc, "{%p endif %}")
-    para(doc, "À ce titre, {{ partner.name }} s'engage à participer aux travaux de préparation du projet, à "
+    para(doc, "À ce titre, nous nous engageons à participer aux travaux de préparation du projet, à "
          "désigner un référent, à contribuer à la définition des besoins et du cahier des charges, et à soumettre "
-         "à ses instances de décision sa participation à la convention unique pluripartite.")
+         "à nos instances de décision notre participation à la convention unique pluripartite.")
     para(doc, "La présente lettre exprime une intention de partenariat ; elle ne vaut pas engagement financier, "
          "lequel sera fixé par la convention unique après délibération des instances compétentes.")
     para(doc, "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.")
     para(doc, "")
     para(doc, "Fait à ………………………………, le ………………………………", align=WD_ALIGN_PARAGRAPH.LEFT)
     para(doc, "")
-    para(doc, "Pour {{ partner.name }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    para(doc, "{{ partner.name }}", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "{% if partner.representative %}{{ partner.representative.name }}, {{ partner.representative.title }}"
          "{% else %}Nom, qualité du signataire{% endif %}", align=WD_ALIGN_PARAGRAPH.RIGHT)
     para(doc, "Signature et cachet", "Petit", align=WD_ALIGN_PARAGRAPH.RIGHT, italic=True)
@@ -513,24 +516,24 @@ def cahier_des_charges():
 
     heading(doc, "1. Contexte et objectifs généraux")
     para(doc, "**{{ territory.name }}** — {{ territory.kind_label }}{% if territory.department %}, "
-         "département : {{ territory.department }}{% endif %} —{% if territory.population %} compte {{ territory.population }} "
-         "habitants{% endif %}{% if territory.communes %} répartis entre {{ territory.communes_label }}{% endif %}. "
-         "{% if territory.qpv %}Il comprend {{ territory.qpv|length }} quartier(s) prioritaire(s) de la politique de "
-         "la ville.{% endif %}")
+         "département : {{ territory.department }}{% endif %}.{% if territory.communes|length > 1 %} Communes : "
+         "{{ territory.communes_label }}.{% endif %}{% if territory.population %} Population : "
+         "{{ territory.population }} habitants.{% endif %}"
+         "{% if territory.qpv %} Le territoire compte {{ territory.qpv_count_label }}.{% endif %}")
     para(doc, "Le présent cahier des charges définit le service mutualisé de médiation sociale voulu par les "
          "partenaires du projet territorial{% if contrat_de_ville %}, inscrit dans le {{ contrat_de_ville.name }}"
          "{% endif %}. Il s'appuie notamment sur :")
-    bullets(doc, "r in legal_references", "{{ r }} ;")
+    bullets(doc, "r in legal_references", "{{ r }}{% if loop.last %}.{% else %} ;{% endif %}")
     para(doc, "Les partenaires poursuivent les objectifs généraux suivants :")
     tag(doc, "{%p for o in objectives %}")
-    para(doc, "**Objectif {{ o.number }} – {{ o.statement }}** ({{ o.partners_label }})")
+    para(doc, "**Objectif {{ o.number }} – {{ o.statement }}** Partenaires : {{ o.partners_label }}.")
     tag(doc, "{%p endfor %}")
 
     heading(doc, "2. Formes de médiation et posture des médiateurs")
     para(doc, "Le service mobilise les activités suivantes du référentiel des métiers de la médiation sociale :")
     bullets(doc, "a in service.activities", "{{ a }}")
     tag(doc, "{%p if service.purposes %}")
-    para(doc, "Il a pour raisons d'être :")
+    para(doc, "Ses finalités sont les suivantes :")
     bullets(doc, "x in service.purposes", "{{ x }}")
     tag(doc, "{%p endif %}")
     para(doc, "{{ labels.service.fields }} : {{ service.fields_label }}.")
@@ -540,8 +543,8 @@ def cahier_des_charges():
          "consentement) et la norme AFNOR XP X60-600.{% endif %}")
 
     heading(doc, "3. Territoires et secteurs d'intervention")
-    para(doc, "Le service couvre l'ensemble du territoire ({{ service.hours_per_week }} heures de présence par "
-         "semaine), avec un renforcement dans les secteurs prioritaires.")
+    para(doc, "Le service couvre l'ensemble du territoire, à raison de {{ service.hours_per_week }} heures de "
+         "présence par semaine au total, avec un renforcement dans les secteurs prioritaires.")
     table(doc, ["{{ labels.service_sector.sector }}", "Priorité", "{{ labels.service_sector.hours_per_week }}",
                 "{{ labels.service_sector.fields }}", "{{ labels.service_sector.time_slots }}"],
           ["{{ s.name }}", "{{ s.priority_label }}", "{{ s.hours_per_week }}", "{{ s.fields_label }}",
@@ -563,7 +566,7 @@ def cahier_des_charges():
                 "Période", "{{ labels.post.sectors }}"],
           ["{{ x.title }}", "{{ x.count }}", "{{ x.fte }}", "{{ x.contract_label }}", "{{ x.dates }}",
            "{{ x.sectors_label }}"], "x in service.posts", [3.0, 1.7, 2.2, 3.2, 3.4, 3.1], right={1, 2})
-    para(doc, "Soit {{ service.fte_total }} équivalents temps plein de médiation. Les agents disposent des "
+    para(doc, "L'effectif total représente {{ service.fte_total }} équivalents temps plein. Les agents disposent des "
          "compétences décrites par la norme AFNOR XP X60-600 : écoute et gestion des conflits, connaissance des "
          "institutions et des dispositifs, travail en réseau, rédaction de bilans.")
 
@@ -580,12 +583,12 @@ def cahier_des_charges():
          "France Médiation), ce qui en réduit le coût.")
 
     heading(doc, "6. Moyens humains et matériels, organisation")
-    para(doc, "Le service est porté par **{{ service.operator.name }}**{% if service.legal_form %} "
+    para(doc, "Opérateur du service : **{{ service.operator.name }}**{% if service.legal_form %} "
          "({{ service.legal_form }}){% endif %}.")
-    para(doc, "{{ labels.supervision.description }} : {% if service.supervision.description %}"
-         "{{ service.supervision.description }}{% else %}à préciser{% endif %}"
-         "{% if service.supervision.fte %} ({{ service.supervision.fte }} ETP){% endif %}.")
-    para(doc, "{{ labels.service.resources }} : {% if service.resources %}{{ service.resources }}{% else %}à préciser"
+    para(doc, "{{ labels.supervision.description }}{% if service.supervision.fte %} "
+         "({{ service.supervision.fte }} ETP){% endif %} : {% if service.supervision.description %}"
+         "{{ service.supervision.description }}{% else %}à préciser.{% endif %}")
+    para(doc, "{{ labels.service.resources }} : {% if service.resources %}{{ service.resources }}{% else %}à préciser."
          "{% endif %}")
 
     heading(doc, "7. Gouvernance, coordination et mutualisation")
@@ -601,9 +604,9 @@ def cahier_des_charges():
     tag(doc, "{%p endif %}")
 
     heading(doc, "8. Suivi et évaluation")
-    para(doc, "Le suivi est défini dès le démarrage{% if service.reporting.tool %} : {{ service.reporting.tool }}"
-         "{% endif %}{% if service.reporting.frequency %}, avec des bilans à fréquence "
-         "{{ service.reporting.frequency }}{% endif %}.")
+    para(doc, "Le suivi d'activité est organisé dès le démarrage du service.{% if service.reporting.tool %} "
+         "{{ labels.reporting.tool }} : {{ service.reporting.tool }}{% endif %}{% if service.reporting.frequency %} "
+         "Les bilans d'activité sont établis selon une périodicité {{ service.reporting.frequency }}.{% endif %}")
     para(doc, "L'évaluation porte sur l'utilité sociale du service (référentiel CITER), à trois niveaux — "
          "réalisations, résultats, impacts — et selon cinq registres : cohésion sociale ; innovation et "
          "apprentissage ; tranquillité publique ; contribution économique, y compris les coûts évités ; "
@@ -638,10 +641,9 @@ def convention():
     para(doc, "{{ project.name }}", "Subtitle")
     heading(doc, "Entre les soussignés")
     tag(doc, "{%p for s in signatories %}")
-    para(doc, "**{{ s.name }}**{% if s.address or s.siret %} ({% if s.address %}siège : {{ s.address }}{% endif %}"
-         "{% if s.address and s.siret %} ; {% endif %}{% if s.siret %}SIRET {{ s.siret }}{% endif %}){% endif %}, "
-         "représenté(e) par {{ s.representative.name }}, "
-         "{{ s.representative.title }}{% if s.representative.decision %}, dûment habilité(e) par "
+    para(doc, "**{{ s.name }}**{% if s.address %} — siège : {{ s.address }}{% endif %}"
+         "{% if s.siret %} — SIRET : {{ s.siret }}{% endif %} — représentant : {{ s.representative.name }}, "
+         "{{ s.representative.title }}{% if s.representative.decision %} — habilitation : "
          "{{ s.representative.decision }}{% if s.representative.decision_date %} en date du "
          "{{ s.representative.decision_date }}{% endif %}{% endif %} ;")
     tag(doc, "{%p endfor %}")
@@ -668,23 +670,24 @@ def convention():
 
     article(doc, "Objet")
     para(doc, "La présente convention a pour objet de définir les conditions dans lesquelles les parties créent, "
-         "financent, pilotent et évaluent ensemble le **{{ service.name }}**, porté par {{ service.operator.name }}, "
-         "dans le cadre du projet territorial de médiation sociale. Elle se substitue aux conventions bilatérales "
+         "financent, pilotent et évaluent ensemble le service suivant, dans le cadre du projet territorial de "
+         "médiation sociale : **{{ service.name }}** (opérateur : {{ service.operator.name }}). Elle se substitue aux conventions bilatérales "
          "antérieures portant sur le même objet.")
     article(doc, "Durée")
-    para(doc, "La convention est conclue pour une durée de {{ convention.duration }}, du {{ convention.start }} "
-         "au {{ convention.end }}. Elle prend effet à sa signature par l'ensemble des parties.")
+    para(doc, "La convention est conclue pour une durée de {{ convention.duration }}. Elle entre en vigueur à sa "
+         "signature par l'ensemble des parties et porte sur la période du {{ convention.start }} au "
+         "{{ convention.end }}.")
     article(doc, "Territoire couvert")
-    para(doc, "Le service intervient sur l'ensemble du territoire ({{ territory.name }})"
-         "{% if territory.communes %} ({{ territory.communes_label }}){% endif %}, selon les secteurs et les "
+    para(doc, "Le service intervient sur l'ensemble du territoire du projet ({{ territory.name }}"
+         "{% if territory.communes|length > 1 %} : {{ territory.communes_label }}{% endif %}), selon les secteurs et les "
          "créneaux suivants :")
     table(doc, ["{{ labels.service_sector.sector }}", "Priorité", "{{ labels.service_sector.hours_per_week }}",
                 "{{ labels.service_sector.time_slots }}"],
           ["{{ s.name }}", "{{ s.priority_label }}", "{{ s.hours_per_week }}", "{{ s.time_slots }}"],
           "s in service.sectors", [5.0, 3.4, 2.4, 5.8], right={2})
     article(doc, "Rôle de l'opérateur")
-    para(doc, "{{ service.operator.name }}{% if service.legal_form %} ({{ service.legal_form }}){% endif %} assure "
-         "la mise en œuvre du service : recrutement, encadrement et formation des médiateurs, organisation de la "
+    para(doc, "L'opérateur, {{ service.operator.name }}{% if service.legal_form %} ({{ service.legal_form }})"
+         "{% endif %}, assure la mise en œuvre du service : recrutement, encadrement et formation des médiateurs, organisation de la "
          "présence sur les secteurs, tenue du suivi d'activité, production des bilans et animation du comité "
          "technique. Il met en œuvre le programme d'actions figurant en annexe 1 avec {{ service.fte_total }} "
          "équivalents temps plein.")
@@ -702,17 +705,22 @@ def convention():
          "suivantes :")
     tag(doc, "{%p if funding %}")
     tag(doc, "{%p for c in funding.contributions %}")
-    para(doc, "**{{ c.partner }}** ({{ c.nature_label|lower }}) : {% for y in c.by_year %}{{ y.year }} : "
-         "{{ y.amount }} ({{ y.words }}){% if not loop.last %} ; {% endif %}{% endfor %} ; soit un total de "
-         "{{ c.total }} ({{ c.total_words }}).")
+    para(doc, "**{{ c.partner }}** ({{ c.nature_label|lower }}) : {% for y in c.by_year if not y.zero %}"
+         "{{ y.year }} : {{ y.amount }} ({{ y.words }}){% if not loop.last %} ; {% endif %}{% endfor %} ; soit un "
+         "total de {{ c.total }} ({{ c.total_words }}).")
     tag(doc, "{%p endfor %}")
+    tag(doc, "{%p if funding.resources %}")
+    para(doc, "Le service bénéficie en outre des ressources suivantes :")
+    tag(doc, "{%p endif %}")
     tag(doc, "{%p for r in funding.resources %}")
-    para(doc, "**{{ r.name }}**{% if r.partner %}, versé par {{ r.partner }}{% endif %} : {% for y in r.by_year %}"
-         "{{ y.year }} : {{ y.amount }} ({{ y.words }}){% if not loop.last %} ; {% endif %}{% endfor %}.")
+    para(doc, "**{{ r.name }}**{% if r.partner %} — versement : {{ r.partner }}{% endif %} — "
+         "{% for y in r.by_year if not y.zero %}{{ y.year }} : {{ y.amount }} ({{ y.words }}){% if not loop.last %} ; "
+         "{% endif %}{% endfor %} ; soit un total de {{ r.total }} ({{ r.total_words }}).")
     tag(doc, "{%p endfor %}")
     tag(doc, "{%p endif %}")
     article(doc, "Modalités de versement")
-    para(doc, "Chaque contribution annuelle est versée à {{ service.operator.name }} selon l'échéancier suivant :")
+    para(doc, "Chaque contribution annuelle est versée à l'opérateur, {{ service.operator.name }}, selon "
+         "l'échéancier suivant :")
     table(doc, ["Échéance", "Part de la contribution annuelle"], ["{{ e.label }}", "{{ e.percent }}"],
           "e in convention.payment_schedule", [11.0, 5.6], right={1})
     tag(doc, "{%p if funding.installments %}")
@@ -760,11 +768,12 @@ def convention():
     para(doc, "{% if convention.communication %}{{ convention.communication }}{% else %}Les supports de "
          "communication du service mentionnent le soutien de l'ensemble des parties.{% endif %}")
     article(doc, "Évaluation")
-    para(doc, "L'évaluation de l'utilité sociale du service est co-construite avec les financeurs"
-         "{% if evaluation.lead %} ; {{ labels.evaluation.lead|lower }} : {{ evaluation.lead }}{% endif %}. "
-         "{% if evaluation.method %}{{ evaluation.method }} {% endif %}Elle "
-         "s'appuie sur les indicateurs de l'annexe 3 et donne lieu à un bilan présenté chaque année au comité de "
-         "pilotage, ainsi qu'à une évaluation finale au plus tard six mois avant le terme de la convention.")
+    para(doc, "{% if evaluation.method %}{{ evaluation.method }}{% else %}L'évaluation de l'utilité sociale du "
+         "service est co-construite avec les financeurs ; elle donne lieu à un bilan présenté chaque année au "
+         "comité de pilotage.{% endif %}")
+    para(doc, "{% if evaluation.lead %}{{ labels.evaluation.lead }} : {{ evaluation.lead }}. {% endif %}"
+         "L'évaluation s'appuie sur les indicateurs figurant en annexe 3. Une évaluation finale est réalisée au plus "
+         "tard six mois avant le terme de la convention.")
     article(doc, "Contrôle")
     para(doc, "Chaque partie financeuse peut contrôler, sur pièces et sur place, l'utilisation des fonds versés. "
          "L'opérateur tient à sa disposition tout document comptable ou administratif utile.")
@@ -796,9 +805,9 @@ def convention():
     heading(doc, "Signatures")
     para(doc, "Fait à {% if convention.signing_place %}{{ convention.signing_place }}{% else %}……………………{% endif %}, "
          "le {% if convention.signing_date %}{{ convention.signing_date }}{% else %}……………………{% endif %}, "
-         "en {{ signatories|length }} exemplaires originaux.").paragraph_format.keep_with_next = True
+         "en {{ copies_label }}.").paragraph_format.keep_with_next = True
     signature_table(doc, "s in signatories",
-                    "**Pour {{ s.name }}**\n{{ s.representative.title }}\n{{ s.representative.name }}",
+                    "**{{ s.name }}**\n{{ s.representative.name }}\n{{ s.representative.title }}",
                     "Signature")
 
     annex(doc, "Programme d'actions")
@@ -830,7 +839,7 @@ def convention():
                 "{{ labels.indicator.frequency }}"],
           ["{{ loop.index }}", "{{ i.label }}", "{{ i.register_label }}", "{{ i.level_label }}", "{{ i.baseline }}",
            "{{ i.target }}", "{{ i.source }}", "{{ i.frequency }}"],
-          "i in evaluation.indicators", [0.8, 3.4, 2.5, 2.0, 1.6, 2.0, 2.2, 2.1])
+          "i in evaluation.indicators", [0.8, 3.3, 2.5, 1.9, 1.7, 1.9, 2.1, 2.4], size=8)
     return doc
 
 

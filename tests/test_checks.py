@@ -192,3 +192,28 @@ def test_every_emitted_code_is_documented():
 
     used = set(re.findall(r'"(PTMS-[EW]\d{3})"', source))
     assert used and used <= set(findings.CODES)
+
+
+def test_values_shown_as_written_and_keys_checked(write_project, commune):
+    commune["name"] = None
+    commune["territory"]["kind"] = ["commune"]
+    commune["budget"]["lines"][0]["amounts"]["deux"] = 100
+    commune["budget"]["lines"][1]["amounts"][2027] = 10**30
+    path = write_project(commune)
+    by_path = {f.path: f for f in validate_file(path).findings}
+    assert "valeur vide" in by_path["name"].message
+    assert "pas une liste" in by_path["territory.kind"].message
+    assert "clé « deux » invalide" in by_path["budget.lines[0].amounts.deux"].message
+    assert "999999999.99" in by_path["budget.lines[1].amounts[2027]"].message
+    assert not any("None" in f.message or "[key]" in f.message for f in by_path.values())
+
+
+def test_impossible_date_and_unquoted_hours(tmp_path, commune, write_project):
+    path = write_project(commune)
+    text = path.read_text(encoding="utf-8").replace("start: '14:00'", "start: 14:00").replace(
+        "decision_date: 2025-12-15", "decision_date: 2025-02-30")
+    assert "start: 14:00" in text and "2025-02-30" in text
+    path.write_text(text, encoding="utf-8")
+    result = validate_file(path)
+    assert [f.code for f in result.findings if f.severity.value == "error"] == ["PTMS-E011"]
+    assert "date invalide" in result.findings[0].message and "2025-02-30" in result.findings[0].message

@@ -186,3 +186,10 @@ def test_readme_documents_every_code_and_section():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert all(f"`{code}`" in readme for code in CODES)
     assert all(f"`{key}`" in readme for key in Project.model_fields)
+
+
+def test_status_next_action_asks_to_fix_errors_first(ptms, write_project, commune):
+    commune["funding"]["contributions"].pop()  # the years no longer balance: PTMS-E030
+    path = write_project(commune)
+    out = " ".join(ptms("status", path).out.split())
+    assert "Prochaine action : corriger d'abord les erreurs" in out and "ptms render" not in out.split("Prochaine action")[1]

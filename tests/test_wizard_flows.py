@@ -162,7 +162,7 @@ def test_invalid_answers_are_refused_with_the_validate_message(tmp_path):
     script[at:at] = [E("Fin du projet", "31/12/2028")]
     _, backend, _ = drive("init", tmp_path / "p.yaml", script)
     assert ("Population", "beaucoup", "nombre entier attendu") in backend.rejected
-    assert ("Fin du projet", "31/12/2028", "date attendue au format AAAA-MM-JJ (ex. 2026-01-01)") in backend.rejected
+    assert ("Fin du projet", "31/12/2028", "date invalide : format AAAA-MM-JJ attendu, avec un jour qui existe (ex. 2026-01-01)") in backend.rejected
 
 
 def test_duplicate_identifier_is_refused_as_typed(created):

@@ -9,6 +9,7 @@ errors with a location.
 from __future__ import annotations
 
 import datetime as dt
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -87,18 +88,23 @@ def read_text(path: Path, shown: str) -> str:
         return LoadError(error(code, msg, file=shown, hint=hint, line=line, column=col), unreadable=True)
 
     try:
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             raise fail("c'est un dossier, pas un fichier", "Donnez un fichier .yaml ou utilisez « ptms validate DOSSIER ».")
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise fail(f"fichier trop gros ({size} octets, maximum {MAX_BYTES})", code="PTMS-E006")
-        raw = path.read_bytes()
+        if not stat.S_ISREG(info.st_mode):
+            raise fail("ce n'est pas un fichier ordinaire (périphérique, tube…)", "Donnez un fichier .yaml.")
+        with path.open("rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)  # never more, whatever stat said
+        if len(raw) > MAX_BYTES:
+            raise fail(f"fichier trop gros (plus de {MAX_BYTES} octets)", code="PTMS-E006")
     except FileNotFoundError:
         raise fail("fichier introuvable", "Vérifiez le chemin et le nom du fichier.") from None
     except PermissionError:
         raise fail("lecture interdite (droits insuffisants)") from None
     except OSError as exc:
-        raise fail(f"lecture impossible ({exc.strerror or exc})") from None
+        from .writing import os_reason
+
+        raise fail(f"lecture impossible ({os_reason(exc)})") from None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise fail("fichier encodé en UTF-16", "Enregistrez le fichier en UTF-8.", code="PTMS-E002")
     if b"\x00" in raw:
@@ -236,7 +242,10 @@ class _Builder:
                 return Decimal(text)
             except InvalidOperation:
                 return float(self.constructor.construct_yaml_float(node))
+        if node.tag == _TAG + "int" and ":" in node.value:
+            return node.value  # YAML 1.1 base 60 (`14:00` = 840): an hour is meant, keep the text
         try:
             return self.constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError) as exc:
-            raise self._fail("PTMS-E003", node, f"valeur « {node.value} » illisible ({exc})") from None
+        except (yaml.YAMLError, ValueError):
+            # e.g. 2026-02-30: left as text, the model then says which date format it expects
+            return node.value

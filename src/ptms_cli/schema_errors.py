@@ -79,11 +79,11 @@ _MESSAGES = {
     "float_type": "nombre attendu",
     "decimal_parsing": "montant ou nombre attendu, avec un point décimal (ex. 12000.50)",
     "decimal_type": "montant ou nombre attendu, avec un point décimal (ex. 12000.50)",
-    "string_type": "texte attendu",
+    "string_type": "texte attendu (mettez entre guillemets une valeur comme 16:00, yes ou 2026)",
     "bool_parsing": "oui/non attendu : true ou false",
     "bool_type": "oui/non attendu : true ou false",
-    "date_parsing": "date attendue au format AAAA-MM-JJ (ex. 2026-01-01)",
-    "date_from_datetime_parsing": "date attendue au format AAAA-MM-JJ (ex. 2026-01-01)",
+    "date_parsing": "date invalide : format AAAA-MM-JJ attendu, avec un jour qui existe (ex. 2026-01-01)",
+    "date_from_datetime_parsing": "date invalide : format AAAA-MM-JJ attendu, avec un jour qui existe (ex. 2026-01-01)",
     "date_from_datetime_inexact": "date sans heure attendue (AAAA-MM-JJ)",
     "date_type": "date attendue au format AAAA-MM-JJ (ex. 2026-01-01)",
     "list_type": "liste attendue (éléments précédés de « - »)",
@@ -127,10 +127,26 @@ def _message(err: dict) -> str:
     return err["msg"]
 
 
+def _shown(value: Any) -> str:
+    """A value as the user wrote it in YAML (not its Python form)."""
+    if value is None or value == "":
+        return "vide"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
 def findings_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -> list[Finding]:
     out: list[Finding] = []
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
+        if loc and loc[-1] == "[key]":  # a bad key of a year -> amount map
+            loc = loc[:-1]
+            line, col = loaded.where(loc, key=True)
+            out.append(error("PTMS-E011", f"{path_text(loc[:-1])} : clé « {loc[-1]} » invalide, une année est attendue (ex. 2026)",
+                             file=loaded.file, line=line, column=col, path=path_text(loc),
+                             hint="Les montants s'écrivent par année : {2026: 12000.00, 2027: 12000.00}."))
+            continue
         where = path_text(loc)
         kind = err["type"]
         hint = ""
@@ -155,15 +171,19 @@ def findings_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -
             line, col = loaded.where(loc)
             code = "PTMS-E011"
             value = err.get("input")
-            if kind == "literal_error":
-                msg = f"{where}{_label(root, loc)} : valeur « {value} » non reconnue"
+            if value is None:
+                msg = f"{where}{_label(root, loc)} : valeur vide (la clé est présente sans valeur)"
+            elif isinstance(value, list) and kind in ("literal_error", "string_type"):
+                msg = f"{where}{_label(root, loc)} : une seule valeur est attendue, pas une liste"
+            elif kind == "literal_error":
+                msg = f"{where}{_label(root, loc)} : valeur « {_shown(value)} » non reconnue"
             else:
-                shown = "" if isinstance(value, (dict, list)) else f" (valeur : « {value} »)"
+                shown = "" if isinstance(value, (dict, list)) else f" (valeur : « {_shown(value)} »)"
                 msg = f"{where}{_label(root, loc)} : {_message(err)}{shown}"
             if kind == "literal_error":
                 expected = [e.strip(" '") for e in str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ").split(",")]
                 expected = [e for e in expected if e]
-                close = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.5)
+                close = difflib.get_close_matches(str(value), expected, n=1, cutoff=0.5) if isinstance(value, str) else []
                 if close:
                     msg += f" ; vouliez-vous dire « {close[0]} » ?"
                 hint = "Valeurs possibles : " + ", ".join(expected)

@@ -64,7 +64,9 @@ def project_status(p: Project) -> list[StepStatus]:
     return steps
 
 
-def next_action(steps: list[StepStatus]) -> str:
+def next_action(steps: list[StepStatus], errors: int = 0, file: str = "FICHIER") -> str:
+    if errors:
+        return f"corriger d'abord les erreurs signalées par « ptms validate {file} » : les documents ne sont produits que pour un projet sans erreur."
     for s in steps:
         if not s.complete:
             return f"Étape {s.number} : compléter {s.missing[0]} (« ptms {STEP_COMMANDS[s.number]} »)."

@@ -136,7 +136,9 @@ def plain(node: Any) -> Any:
     if isinstance(node, bool) or node is None:
         return node
     if isinstance(node, float):
-        return Decimal(repr(float(node)))
+        value = Decimal(repr(float(node)))
+        decimals = _decimals(node)
+        return value.quantize(Decimal(1).scaleb(-decimals)) if decimals and value.as_tuple().exponent > -decimals else value
     if isinstance(node, int):
         return int(node)
     if isinstance(node, str):
@@ -146,6 +148,14 @@ def plain(node: Any) -> Any:
     if isinstance(node, dt.date):
         return dt.date(node.year, node.month, node.day)
     return node
+
+
+def _decimals(node: float) -> int:
+    """Digits after the point as written in the file (ruamel.yaml's ScalarFloat keeps them): 42000.00 -> 2."""
+    width, prec = getattr(node, "_width", None), getattr(node, "_prec", None)
+    if getattr(node, "_exp", None) or not isinstance(width, int) or not isinstance(prec, int):
+        return 0
+    return max(width - prec - 1, 0)
 
 
 def _same(old: Any, new: Any) -> bool:

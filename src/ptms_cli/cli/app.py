@@ -150,14 +150,19 @@ def _french_usage(exc) -> str:
         return f"argument obligatoire manquant : {pname}" if pname else "argument obligatoire manquant"
     if isinstance(exc, ce.BadOptionUsage) and "requires an argument" in exc.message:
         return f"l'option « {exc.option_name} » attend une valeur"
+    if isinstance(exc, ce.BadParameter) and exc.param is None and exc.param_hint:
+        return f"valeur invalide pour {exc.param_hint} : {exc.message}"
     if isinstance(exc, ce.BadParameter):
         text = exc.message
         if "is not one of" in text or "is not a valid" in text or "is not in the range" in text:
             text = "valeur « " + text.split("'")[1] + " » non acceptée" if "'" in text else "valeur non acceptée"
         return f"valeur invalide pour {pname} : {text}" if pname else f"valeur invalide : {text}"
     if "No such command" in exc.message:
+        import difflib
+
         name = exc.message.split("'")[1] if "'" in exc.message else ""
-        return f"commande inconnue « {name} »"
+        close = difflib.get_close_matches(name, list(COMMANDS), n=1, cutoff=0.6)
+        return f"commande inconnue « {name} »" + (f" : vouliez-vous dire « {close[0]} » ?" if close else "")
     if "Got unexpected extra argument" in exc.message:
         return "argument en trop : " + exc.message.split("(")[-1].rstrip(")")
     if "Missing command" in exc.message:
@@ -172,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     # pydantic would scan every installed distribution for plugins at start-up; ptms uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from typer._click import exceptions as ce
+
+    from ..writing import WriteError
 
     args = sys.argv[1:] if argv is None else argv
     _register(args)
@@ -189,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     except ce.ClickException as exc:
         print(f"Erreur : {exc.message}", file=sys.stderr)
         code = EXIT_USAGE
+    except WriteError as exc:  # any command that could not write a file: French message, no traceback
+        print(f"Erreur : {exc}.", file=sys.stderr)
+        code = EXIT_FINDINGS
     except (typer.Abort, KeyboardInterrupt):
         print("\nInterrompu : rien n'a été modifié.", file=sys.stderr)
         code = EXIT_INTERRUPTED

@@ -11,13 +11,14 @@ import typer
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, command
 
 
-def load_for_documents(file: Path):
-    """The project of `file`, or exit with its validation errors (1; 2 when unreadable)."""
+def load_for_documents(file: Path, refused: str = "Aucun document produit"):
+    """The project of `file`, or exit with its validation errors (1; 2 when unreadable);
+    `refused` says what the command does not produce."""
     from ..validation import validate_file
     from .output import exit_unless_valid
 
     result = validate_file(file)
-    exit_unless_valid(result, f"Aucun document produit : corrigez ces erreurs (voir « ptms validate {file} »).")
+    exit_unless_valid(result, f"{refused} : corrigez ces erreurs (voir « ptms validate {file} »).")
     return result.project
 
 
@@ -74,7 +75,9 @@ def render_cmd(
         outcome = render_documents(project, file, out_dir, names=docs, formats=formats, templates=templates,
                                    force=force)
     except OSError as exc:
-        print(f"Erreur : écriture impossible dans « {out_dir} » : {exc.strerror or exc}", file=sys.stderr)
+        from ..writing import os_reason
+
+        print(f"Erreur : écriture impossible dans « {out_dir} » : {os_reason(exc)}", file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS) from None
     for path in outcome.written:
         print(f"écrit : {path}")
@@ -105,5 +108,5 @@ def context_cmd(file: Path = typer.Argument(..., metavar="FICHIER", help="Fichie
 
     from ..documents.pipeline import full_context
 
-    project = load_for_documents(file)
+    project = load_for_documents(file, "Contexte des modèles non produit")
     print(json.dumps(full_context(project), ensure_ascii=False, indent=2))

@@ -13,7 +13,7 @@ from .app import EXIT_FINDINGS, EXIT_USAGE, command
 def status(file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML.")) -> None:
     """Afficher l'avancement du projet : étapes faites, ce qui manque, prochaine action.
 
-    Exemple : [bold]ptms status examples/commune-villeneuve.yaml[/bold]
+    Exemple : [bold]ptms status examples/agglo-val-de-marque.yaml[/bold]
     """
     from rich.console import Console
     from rich.markup import escape
@@ -53,4 +53,4 @@ def print_status(console, file, result) -> None:
                       f"détail avec « ptms validate {escape(str(file))} ».")
     else:
         console.print("Validation : [green]aucun problème[/green].")
-    console.print(f"[bold]Prochaine action :[/bold] {escape(next_action(steps))}")
+    console.print(f"[bold]Prochaine action :[/bold] {escape(next_action(steps, result.errors, str(file)))}")

@@ -27,7 +27,7 @@ def validate(
     format: Format = typer.Option(Format.text, "--format", "-f", help="Format : text (lecture), json (machines), github (annotations GitHub Actions)."),
     strict: bool = typer.Option(False, "--strict", help="Les avertissements font aussi échouer la validation."),
     step: Optional[int] = typer.Option(
-        None, "--step", min=1, max=3, help="Exiger que l'étape N (1, 2 ou 3) et les précédentes soient complètes."
+        None, "--step", metavar="N", help="Exiger que l'étape N (1, 2 ou 3) et les précédentes soient complètes."
     ),
 ) -> None:
     """Vérifier des fichiers projet : syntaxe, format, références, financements, complétude.
@@ -40,6 +40,9 @@ def validate(
     """
     from ..validation import validate_file
     from .paths import expand
+
+    if step is not None and step not in (1, 2, 3):
+        raise typer.BadParameter(f"« {step} » : l'étape vaut 1, 2 ou 3", param_hint="--step")
 
     paths, unmatched = expand(files)
     for arg in unmatched:

@@ -15,6 +15,10 @@ ANSWERS = typer.Option(
     help="Fichier YAML de réponses (mêmes clés que le projet) : appliquées sans poser de questions.",
 )
 NO_INPUT = typer.Option(False, "--no-input", help="Ne poser aucune question : échouer en listant les réponses manquantes.")
+FORCE = typer.Option(
+    False, "--force",
+    help="Avec --answers : enregistrer même si les réponses ajoutent des erreurs de validation (sinon refus, rien n'est écrit).",
+)
 FILE = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML.")
 
 
@@ -43,7 +47,8 @@ def init(
     file: Path = typer.Argument(Path("projet-ptms.yaml"), metavar="FICHIER", help="Fichier projet à créer."),
     answers: Optional[Path] = ANSWERS,
     no_input: bool = NO_INPUT,
-    force: bool = typer.Option(False, "--force", help="Reprendre un fichier existant au lieu de refuser."),
+    force: bool = typer.Option(False, "--force", help="Reprendre un fichier existant au lieu de refuser ; avec --answers, enregistrer même si "
+                                                 "les réponses ajoutent des erreurs de validation."),
 ) -> None:
     """Créer un projet : territoire, secteurs, période, contrat de ville, partenaire pilote.
 
@@ -55,27 +60,27 @@ def init(
 
 
 @command("mobilize")
-def mobilize(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT) -> None:
+def mobilize(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE) -> None:
     """Étape 1 : partenaires (carte, statut, besoins), objectifs partagés, acteurs existants.
 
     Exemple : [bold]ptms mobilize projet.yaml[/bold]
     """
-    _run("mobilize", file, answers, no_input)
+    _run("mobilize", file, answers, no_input, force)
 
 
 @command("specify")
-def specify(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT) -> None:
+def specify(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE) -> None:
     """Étape 2 : service (opérateur, activités, secteurs), postes, formation, budget et financement.
 
     Exemple : [bold]ptms specify projet.yaml[/bold]
     """
-    _run("specify", file, answers, no_input)
+    _run("specify", file, answers, no_input, force)
 
 
 @command("convene")
-def convene(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT) -> None:
+def convene(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE) -> None:
     """Étape 3 : gouvernance, indicateurs d'évaluation, termes de la convention, signataires.
 
     Exemple : [bold]ptms convene projet.yaml[/bold]
     """
-    _run("convene", file, answers, no_input)
+    _run("convene", file, answers, no_input, force)

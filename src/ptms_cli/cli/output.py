@@ -53,6 +53,8 @@ def write_or_exit(path, data: bytes, what: str, done: str) -> None:
     try:
         write_atomic(path, data)
     except OSError as exc:
-        print(f"Erreur : impossible d'écrire {what} « {path} » ({exc.strerror or exc}).", file=sys.stderr)
+        from ..writing import os_reason
+
+        print(f"Erreur : impossible d'écrire {what} « {path} » : {os_reason(exc)}.", file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS) from None
     print(done, file=sys.stderr)

@@ -43,6 +43,12 @@ def _clean(value: str | None) -> str:
     return _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
+def _sentence(value: str | None) -> str:
+    """A free text the documents print as a whole sentence: cleaned, ending with a full stop."""
+    text = _clean(value).strip()
+    return text + "." if text and text[-1] not in ".!?…»)" else text
+
+
 def _snake(name: str) -> str:
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
@@ -157,6 +163,8 @@ def _territory(p: Project) -> dict:
         "communes_label": fmt.join([_clean(c) for c in t.communes]),
         "population": fmt.number(t.population),
         "qpv": [{"name": _clean(q.name), "code": q.code or "", "commune": _clean(q.commune)} for q in t.qpv],
+        "qpv_count_label": fmt.count_text(len(t.qpv), "quartier prioritaire", "quartiers prioritaires")
+        + " de la politique de la ville" if t.qpv else "",
         "sectors": [
             {"id": s.id, "name": _clean(s.name), "commune": _clean(s.commune), "qpv": s.qpv, "qpv_label": fmt.yes_no(s.qpv)}
             for s in t.sectors
@@ -174,6 +182,7 @@ def _period(p: Project) -> dict | None:
         "years": years,
         "years_label": f"{years[0]} à {years[-1]}" if len(years) > 1 else str(years[0]),
         "duration": fmt.count_words(len(years), "an"),
+        "duration_text": fmt.count_text(len(years), "an"),
     }
 
 
@@ -218,7 +227,7 @@ def _service(p: Project) -> dict | None:
         ],
         "fte_total": fmt.number(fte_total.normalize()),
         "supervision": {
-            "description": _clean(s.supervision.description) if s.supervision else "",
+            "description": _sentence(s.supervision.description) if s.supervision else "",
             "fte": fmt.number(s.supervision.fte.normalize()) if s.supervision and s.supervision.fte is not None else "",
         },
         "training": [
@@ -230,13 +239,13 @@ def _service(p: Project) -> dict | None:
             for t in s.training
         ],
         "reporting": {
-            "tool": _clean(s.reporting.tool) if s.reporting else "",
+            "tool": _sentence(s.reporting.tool) if s.reporting else "",
             "frequency": referential.label("frequencies", s.reporting.frequency).lower()
             if s.reporting and s.reporting.frequency else "",
         },
-        "charter": _clean(s.charter),
-        "resources": _clean(s.resources),
-        "selection": _clean(s.selection),
+        "charter": _sentence(s.charter),
+        "resources": _sentence(s.resources),
+        "selection": _sentence(s.selection),
     }
 
 
@@ -247,7 +256,8 @@ def _amounts(years: list[int], amounts: dict[int, Decimal]) -> dict:
     return {
         "amounts": [fmt.money(v) for v in cells],
         "amounts_words": [fmt.money_words(v) for v in cells],
-        "by_year": [{"year": y, "amount": fmt.money(v), "words": fmt.money_words(v)} for y, v in zip(years, cells)],
+        "by_year": [{"year": y, "amount": fmt.money(v), "words": fmt.money_words(v), "zero": not v}
+                    for y, v in zip(years, cells)],
         "total": fmt.money(total),
         "total_words": fmt.money_words(total),
         "raw": [str(Decimal(v).quantize(fmt.CENT)) for v in cells],
@@ -368,7 +378,7 @@ def _evaluation(p: Project) -> dict | None:
     numbers = {o.id: i for i, o in enumerate(p.objectives, 1)}
     return {
         "lead": _partner_name(p, e.lead),
-        "method": _clean(e.method),
+        "method": _sentence(e.method),
         "registers": list(referential.REGISTERS.values()),
         "indicators": [
             {
@@ -421,7 +431,7 @@ def _convention(p: Project) -> dict | None:
         } if dp else None,
         "signing_place": _clean(c.signing_place),
         "signing_date": fmt.long_date(c.signing_date),
-        "communication": _clean(c.communication),
+        "communication": _sentence(c.communication),
     }
 
 
@@ -435,7 +445,9 @@ def _coverage(p: Project) -> dict:
     sectors = {x["id"]: x["label"] for x in data["sectors"]}
     data["summary_text"] = {v: coverage.view_summary(matrix, v) for v in coverage.VIEWS}
     data["gaps"] = [f"{fields[c['field']]} — {sectors[c['sector']]}" for c in data["cells"] if c["before"] == "gap"]
-    data["overlaps"] = [f"{fields[c['field']]} — {sectors[c['sector']]} ({fmt.join(c['actors'], last=', ')})"
+    actors = {a.id: _clean(a.name) for a in p.actors}
+    data["overlaps"] = [f"{fields[c['field']]} — {sectors[c['sector']]} : "
+                        f"{fmt.join([actors.get(a, a) for a in c['actors']])}"
                         for c in data["cells"] if c["before"] == "overlap"]
     data["uncovered"] = [f"{fields[u['field']]} — {sectors[u['sector']]} (besoin exprimé par "
                          f"{_partner_name(p, u['partner'])})" for u in data["uncovered_needs"]]
@@ -498,6 +510,7 @@ def build_context(p: Project) -> dict[str, Any]:
         "evaluation": _evaluation(p),
         "convention": _convention(p),
         "signatories": [by_id[i] for i in sign_ids if i in by_id],
+        "copies_label": fmt.count_words(len(sign_ids), "exemplaire original", "exemplaires originaux"),
         "coverage": _coverage(p),
     }
 

@@ -6,8 +6,10 @@ The template stays the one source of truth: Markdown is read back from the rende
 
 from __future__ import annotations
 
+import html
 import io
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -21,6 +23,28 @@ class ExportError(Exception):
 
 
 # --- Markdown ---------------------------------------------------------------------------------
+
+_MD_INLINE = re.compile(r"([\\`*_\[\]|])")
+_MD_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|\d+(?=[.)](\s|$))|=+\s*$|-{3,}\s*$)")
+
+
+def md_escape(text: str) -> str:
+    """User text made inert in Markdown: « & < > » as HTML entities (no raw HTML gets through), and a
+    backslash before « \\ ` * _ [ ] | ». Letters, digits and ordinary punctuation stay as they are, so
+    the file remains readable."""
+    return _MD_INLINE.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def _block_start(line: str) -> str:
+    """Escape what would make a line a heading, a list item or a rule (« # », « - », « 1. », « --- »)."""
+    match = _MD_BLOCK_START.match(line)
+    if not match:
+        return line
+    if match.group(0)[0].isdigit():  # « 1. » -> « 1\. »
+        end = match.end()
+        return line[:end] + "\\" + line[end:]
+    return "\\" + line
+
 
 def _runs_text(paragraph) -> str:
     """Paragraph text with `**bold**` runs and line breaks as Markdown hard breaks."""
@@ -36,19 +60,18 @@ def _runs_text(paragraph) -> str:
                 pieces.append("\n")
             elif child.tag == qn("w:tab"):
                 pieces.append(" ")
-        text = "".join(pieces)
+        text = md_escape("".join(pieces))
         if run.bold and text.strip():
             lead, core, trail = text[: len(text) - len(text.lstrip())], text.strip(), text[len(text.rstrip()):]
             text = f"{lead}**{core}**{trail}"
         out.append(text)
     text = "".join(out).replace("****", "")
-    return "  \n".join(line.rstrip() for line in text.split("\n"))
+    return "  \n".join(_block_start(line.rstrip()) for line in text.split("\n"))
 
 
 def _cell_text(cell) -> str:
-    lines = [p.text for p in cell.paragraphs]
-    text = "<br>".join(x.replace("\n", "<br>") for x in lines if x.strip())
-    return text.replace("|", "\\|")
+    lines = [md_escape(p.text) for p in cell.paragraphs]
+    return "<br>".join(x.replace("\n", "<br>") for x in lines if x.strip())
 
 
 def _style_name(paragraph) -> str:
@@ -79,7 +102,7 @@ def docx_to_markdown(data: bytes) -> str:
                 continue
             if not text:
                 continue
-            plain = p.text.strip()
+            plain = md_escape(p.text.strip())
             if style == "Title":
                 blocks.append(f"# {plain}")
             elif style == "Subtitle":

@@ -71,6 +71,11 @@ def count_words(n: int, unit: str, plural: str | None = None) -> str:
     return f"{words(n)} ({n}) {unit if n <= 1 else (plural or unit + 's')}"
 
 
+def count_text(n: int, unit: str, plural: str | None = None) -> str:
+    """« trois ans », « un quartier » : the count in words only, for running text (not legal clauses)."""
+    return f"{words(n)} {unit if n <= 1 else (plural or unit + 's')}"
+
+
 def long_date(value: dt.date | None) -> str:
     """« 1er janvier 2026 », « 15 mars 2027 »."""
     if value is None:

@@ -268,7 +268,9 @@ def read_template(path: Path) -> tuple[bytes, str]:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise RenderError(f"modèle « {path} » illisible : {exc.strerror or exc}") from None
+        from ..writing import os_reason
+
+        raise RenderError(f"modèle « {path} » illisible : {os_reason(exc)}") from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise RenderError(f"modèle « {path} » : ce n'est pas un document Word (.docx)")
     return data, hashlib.sha256(data).hexdigest()

@@ -36,8 +36,10 @@ def _to_cents(value: Decimal) -> Decimal:
     return value.quantize(CENT)
 
 
-Money = Annotated[Decimal, Field(ge=0), AfterValidator(_to_cents)]
-"""An amount in euros, exact to the cent, never negative."""
+MAX_MONEY = Decimal("999999999.99")
+
+Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY), AfterValidator(_to_cents)]
+"""An amount in euros, exact to the cent, never negative, below a billion."""
 
 Rate = Annotated[Decimal, Field(ge=0, le=1)]
 """A rate between 0 and 1 (0.02 = 2 %)."""

@@ -43,7 +43,7 @@ class Partner(Model):
     )
     address: str | None = F("Adresse du siège", default=None)
     siret: str | None = F("SIRET", default=None, pattern=r"^\d{14}$")
-    population: int | None = F("Population", "Pour une clé de répartition à la population.", default=None, ge=0)
+    population: int | None = F("Population", "Pour une clé de répartition à la population.", default=None, ge=0, le=100_000_000)
     representative: Representative | None = F("Représentant légal", default=None)
     contact: Contact | None = F("Contact professionnel", default=None)
     fields: list[Id] = F("Champs d'intérêt", default_factory=list)

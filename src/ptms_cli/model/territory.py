@@ -23,7 +23,7 @@ class Territory(Model):
     department: str | None = F("Département", "Nom et numéro (ex. « Nord (59) »).", default=None)
     communes: list[Text] = F("Communes concernées", default_factory=list)
     qpv: list[Qpv] = F("Quartiers prioritaires (QPV)", default_factory=list)
-    population: int | None = F("Population", "Nombre d'habitants (facultatif).", default=None, ge=0)
+    population: int | None = F("Population", "Nombre d'habitants (facultatif).", default=None, ge=0, le=100_000_000)
     sectors: list[Sector] = F(
         "Secteurs opérationnels",
         "Découpage du territoire utilisé pour les besoins, les acteurs existants et le service.",

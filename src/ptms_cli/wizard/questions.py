@@ -228,3 +228,26 @@ def slug(text: str) -> str:
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
     return text[:40].rstrip("-") or "x"
+
+
+def natural_key(model: type[BaseModel]) -> str | None:
+    """The YAML key that identifies an item of a list of `model`: its `id`, else its first required
+    single reference field (« partner » of a contribution, « sector » of a service sector…), else None."""
+    fields = model.model_fields
+    if "id" in fields:
+        return fields["id"].alias or "id"
+    for name, field in fields.items():
+        if field.is_required() and (model.__name__, name) in REFERENCES and typing.get_origin(field.annotation) is not list:
+            return field.alias or name
+    return None
+
+
+def submodel(model: type[BaseModel], key: str) -> type[BaseModel] | None:
+    """The model of the value (or of the list items) under YAML key `key` of `model`, if any."""
+    field = next((f for n, f in model.model_fields.items() if (f.alias or n) == key), None)
+    if field is None:
+        return None
+    annotation = _strip_annotated(_strip_optional(field.annotation)[0])
+    if typing.get_origin(annotation) is list:
+        annotation = _strip_annotated(typing.get_args(annotation)[0])
+    return annotation if _is_model(annotation) else None

@@ -56,23 +56,59 @@ def read_answers(path: Path) -> dict:
     return loaded.data
 
 
-def merge_answers(old: Any, new: Any) -> Any:
-    """Answers over current values: mappings merged, lists of items with `id` merged by id."""
+def merge_answers(old: Any, new: Any, model: Any = None) -> Any:
+    """Answers over current values: mappings merged key by key, lists of items merged by their
+    natural key (`questions.natural_key` of the item model: `id`, else `partner`, `sector`…);
+    an answered item updates the item with the same key, a new key is appended, nothing is deleted."""
+    from .questions import natural_key, submodel
+
+    if model is None:
+        from ..model import Project
+
+        model = Project
     if isinstance(old, dict) and isinstance(new, dict):
         out = dict(old)
         for k, v in new.items():
-            out[k] = merge_answers(old.get(k), v)
+            out[k] = merge_answers(old.get(k), v, submodel(model, k) if model is not None and isinstance(k, str) else None)
         return out
-    if isinstance(old, list) and isinstance(new, list) and all(isinstance(x, dict) and "id" in x for x in old + new):
-        out = list(old)
-        index = {x["id"]: i for i, x in enumerate(out)}
-        for item in new:
-            if item["id"] in index:
-                out[index[item["id"]]] = merge_answers(out[index[item["id"]]], item)
-            else:
-                out.append(item)
-        return out
+    key = natural_key(model) if model is not None else None
+    if key and isinstance(old, list) and isinstance(new, list) and all(isinstance(x, dict) and key in x for x in old + new):
+        old_keys, new_keys = [x[key] for x in old], [x[key] for x in new]
+        if len(set(old_keys)) == len(old_keys) and len(set(new_keys)) == len(new_keys):
+            out = list(old)
+            index = {k: i for i, k in enumerate(old_keys)}
+            for item in new:
+                if item[key] in index:
+                    out[index[item[key]]] = merge_answers(out[index[item[key]]], item, model)
+                else:
+                    out.append(item)
+            return out
     return new
+
+
+def owners(key: str) -> list[str]:
+    """The step wizards whose sections include top-level key `key`."""
+    return [name for name, keys in flows.KEYS.items() if name != "init" and key in keys]
+
+
+def check_answer_keys(name: str, path: Path, given: dict, answers: Path) -> None:
+    """A step wizard only takes answers for its own sections: the others belong to another command."""
+    if name == "init":
+        return
+    foreign = [k for k in given if k not in flows.KEYS[name]]
+    if not foreign:
+        return
+    lines = [f"{answers} : clé(s) hors de l'étape {flows.STEP_NUMBER[name]} (« ptms {name} ») : "
+             f"{', '.join(map(str, foreign))}. Rien n'a été écrit."]
+    for k in foreign:
+        elsewhere = owners(str(k)) or (["init"] if str(k) in flows.KEYS["init"] else [])
+        if elsewhere:
+            commands = " ou ".join(f"« ptms {w} {path}{' --force' if w == 'init' else ''} --answers … »" for w in elsewhere)
+            lines.append(f"  - « {k} » : donnez-la avec {commands}")
+        else:
+            lines.append(f"  - « {k} » : éditez-la directement dans « {path} »")
+    lines.append(f"« ptms {name} » accepte : {', '.join(flows.KEYS[name])}.")
+    raise Stop(EXIT_USAGE, "\n".join(lines))
 
 
 def missing_answers(name: str, data: dict) -> tuple[list[str], list[str]]:
@@ -122,6 +158,8 @@ SEEDED = {"init": ("territory", "period"), "specify": ("service",), "convene": (
 def open_target(name: str, path: Path, force: bool) -> yamledit.Document:
     from ..loader import LoadError, load
 
+    if path.is_dir():
+        raise Stop(EXIT_USAGE, f"« {path} » est un dossier : donnez un nom de fichier, ex. {path / 'projet.yaml'}")
     if name == "init":
         if path.exists() and not force:
             raise Stop(EXIT_FAILED, f"le fichier « {path} » existe déjà : « ptms init » ne l'écrase pas. "
@@ -151,8 +189,8 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
         keys = list(flows.KEYS[name])
         if answers is not None:
             given = read_answers(answers)
-            for k, v in given.items():
-                data[k] = merge_answers(data.get(k), v)
+            check_answer_keys(name, path, given, answers)
+            data = merge_answers(data, given)
             keys += [k for k in given if k not in keys]
         if backend_factory is None:
             missing, invalid = missing_answers(name, data)
@@ -169,19 +207,65 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
             if not engine.b.confirm(f"Enregistrer les modifications dans « {path} » ?", default=True):
                 console.print("Rien n'a été modifié.")
                 return EXIT_OK
+        doc = prepare(doc, data, keys)
+        if answers is not None and not force:
+            refuse_new_errors(doc, doc.text())
     except Stop as stop:
         _error_console(console).print(f"[red]Erreur :[/red] {_escape(stop.message)}")
         return stop.code
     except (KeyboardInterrupt, EOFError):  # Ctrl-C (or Ctrl-D) before the single write: the file is untouched
         _error_console(console).print("\nInterrompu : rien n'a été modifié.")
         return EXIT_INTERRUPTED
-    written = save(doc, data, keys, name)
+    try:
+        written = save(doc)
+    except OSError as exc:  # writing.WriteError (read-only file, rights, disk full…) or another OS error
+        _error_console(console).print(f"[red]Erreur :[/red] {_escape(write_error_text(exc, path))}", highlight=False)
+        return EXIT_FAILED
     console.print(f"[green]✔[/green] {_escape(str(path))} {'enregistré' if written else 'inchangé'}.", highlight=False)
     try:
         return after_step(console, path, flows.STEP_NUMBER[name], engine.b if backend_factory else None)
     except KeyboardInterrupt:
         _error_console(console).print("\nInterrompu : le projet est enregistré, aucun document n'a été produit.")
         return EXIT_INTERRUPTED
+
+
+def write_error_text(exc: OSError, path: Path) -> str:
+    """French message of a failed save: `writing.WriteError` has one; another OSError gets its reason."""
+    from ..writing import WriteError, os_reason
+
+    text = str(exc) if isinstance(exc, WriteError) else f"impossible d'écrire « {exc.filename or path} » : {os_reason(exc)}"
+    return f"{text} ; rien n'a été modifié."
+
+
+def error_keys(result) -> list[tuple[str, str, str]]:
+    """The errors of a validation result, without their line numbers (which move when the file changes)."""
+    return [(f.code, f.path, f.message) for f in result.findings if f.severity.value == "error"]
+
+
+def refuse_new_errors(doc: yamledit.Document, text: str) -> None:
+    """Answers must not bring validation errors the file did not have (`text` is the file to be
+    written): refuse (exit 1) unless --force."""
+    import tempfile
+    from collections import Counter
+
+    from ..validation import validate_file
+
+    before = Counter(error_keys(validate_file(doc.path))) if doc.original is not None else Counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        trial = Path(tmp) / doc.path.name
+        trial.write_bytes(text.encode("utf-8"))
+        after = validate_file(trial, shown=str(doc.path))
+    count = Counter(error_keys(after))
+    new = [f for f in after.findings if f.severity.value == "error"
+           and count[(f.code, f.path, f.message)] > before[(f.code, f.path, f.message)]]
+    if not new:
+        return
+    lines = [f"ces réponses ajouteraient {len(new)} erreur(s) de validation à « {doc.path} » ; rien n'a été écrit :"]
+    lines += [f"  - {f.location()}: {f.code} {f.message}" for f in new[:15]]
+    if len(new) > 15:
+        lines.append(f"  … et {len(new) - 15} autre(s).")
+    lines.append("Corrigez le fichier de réponses, ou relancez avec --force pour enregistrer quand même.")
+    raise Stop(EXIT_FAILED, "\n".join(lines))
 
 
 def _error_console(console):
@@ -196,21 +280,28 @@ def _escape(text: str) -> str:
     return escape(text)
 
 
-def save(doc: yamledit.Document, data: dict, keys: list[str], name: str) -> bool:
-    from ..jsonschema_export import project_schema
+def prepare(doc: yamledit.Document, data: dict, keys: list[str]) -> yamledit.Document:
+    """The document to write: `doc` updated in place, or a new one (modeline, header, keys in the model's order)."""
     from ..model import Project
 
     order = [f.alias or n for n, f in Project.model_fields.items()]
     data = {k: data[k] for k in order if k in data} | {k: v for k, v in data.items() if k not in order}
-    if doc.original is None:  # a new file: modeline, header, then the keys in the model's order
-        values = data
+    if doc.original is None:
+        return yamledit.new_document(doc.path, data, HEADER, SCHEMA_FILE)
+    doc.update(data, keys=keys)
+    return doc
+
+
+def save(doc: yamledit.Document) -> bool:
+    """Write the prepared document (and, for a new file, the JSON Schema beside it)."""
+    from ..jsonschema_export import project_schema
+
+    if doc.original is None:
         schema = doc.path.parent / SCHEMA_FILE
         if not schema.exists():
             write_atomic(schema, (json.dumps(project_schema(), ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
-        new = yamledit.new_document(doc.path, values, HEADER, SCHEMA_FILE)
-        new.save()
+        doc.save()
         return True
-    doc.update(data, keys=keys)
     return doc.save()
 
 
@@ -242,8 +333,21 @@ def offer_render(console, path: Path, step: int, result, backend) -> None:
     specs = [d for d in catalog.DOCUMENTS if d.step == step]
     command = f"ptms render {path} " + " ".join(f"--doc {d.name}" for d in specs)
     titles = ", ".join(d.title.lower() for d in specs)
-    ready = result.project is not None and not result.errors and not catalog.plan(result.project, [d.name for d in specs]).skipped
-    if backend is None or not ready:
+    if result.project is None or result.errors:
+        console.print(f"\nLe projet contient des erreurs : corrigez-les (« [bold]ptms validate {_escape(str(path))}[/bold] ») "
+                      f"avant de produire les documents de l'étape {step}.", highlight=False)
+        return
+    from ..checks import missing_for_step
+
+    missing = missing_for_step(result.project, step)
+    skipped = catalog.plan(result.project, [d.name for d in specs]).skipped
+    if missing or skipped:
+        reasons = [what for _, what, _ in missing] + [f"{x.spec.title} : {x.reason}" for x in skipped]
+        console.print(f"\nÉtape {step} incomplète, documents pas encore productibles — il manque : "
+                      f"{_escape('; '.join(dict.fromkeys(reasons)))}. Complétez-la (« ptms status {_escape(str(path))} »).",
+                      highlight=False)
+        return
+    if backend is None:
         console.print(f"\nPour produire les documents de l'étape {step} ({_escape(titles)}) : [bold]{_escape(command)}[/bold]",
                       highlight=False)
         return
