@@ -22,12 +22,13 @@ class Run:
     err: str
 
 
-def run_ptms(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 120) -> Run:
-    """Run `python -m ptms_cli ARGS` in a subprocess (the real entry point, no TTY)."""
+def run_ptms(*args: str, cwd: Path | None = None, input: str | None = None, timeout: float = 120,
+             columns: int = 100) -> Run:
+    """Run `python -m ptms_cli ARGS` in a subprocess (the real entry point, no TTY, `columns` wide)."""
     proc = subprocess.run(
         [sys.executable, "-m", "ptms_cli", *map(str, args)],
         cwd=cwd, input=input, capture_output=True, text=True, timeout=timeout,
-        env={**__import__("os").environ, "NO_COLOR": "1", "COLUMNS": "100"},
+        env={**__import__("os").environ, "NO_COLOR": "1", "COLUMNS": str(columns)},
     )
     return Run(proc.returncode, proc.stdout, proc.stderr)
 

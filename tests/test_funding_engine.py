@@ -198,6 +198,7 @@ def test_impossible_allocation_is_e036(method, shares, fragment):
     plan = plan_of(funded(method, shares))
     problems = [p for p in plan.problems if p.code == "PTMS-E036"]
     assert problems and fragment in problems[0].message
+    assert all(p.hint[:1].isupper() for p in plan.problems if p.hint), [p.hint for p in plan.problems]
 
 
 def test_negative_remainder_under_an_allocation_is_e036_for_that_year():

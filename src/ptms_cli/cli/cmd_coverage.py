@@ -100,6 +100,7 @@ def _chunks(items: list, size: int) -> list[list]:
 
 
 def _table(matrix, views: list[str]) -> None:
+    import re
     import textwrap
 
     from rich import box
@@ -113,13 +114,27 @@ def _table(matrix, views: list[str]) -> None:
 
     console = Console(highlight=False)
     width = console.width
-    label_w = 20 if width >= 80 else 14
-    room = width - label_w - 4  # borders and padding of the label column
+
+    def longest_word(texts) -> int:  # lines break at spaces, or after a hyphen (« Marcq-la-|Rivière »)
+        return max((len(w) for t in texts for w in re.split(r"\s+|(?<=[^\W\d_]-)(?=[^\W\d_])", t)), default=1)
+
+    # Never inside a word: a column is never narrower than the longest word (or hyphen part) it shows.
     n = max(1, len(matrix.sectors))
-    col_w = min(18, room // n - 3)  # each sector column: its text, 2 spaces of padding, 1 border
-    if col_w < 11:  # too many sectors for one table: several tables, a few sectors each
-        col_w = 11
-    per_table = max(1, room // (col_w + 3))
+    cell_words = [line for c in matrix.cells.values() for v in views for line in cell_lines(c, v)]
+    min_w = max(11, longest_word([label for _, label in matrix.sectors] + cell_words))
+    min_label = longest_word(label for _, label in matrix.fields)
+
+    def layout(label_w: int) -> tuple[int, int, int]:
+        room = width - label_w - 4  # borders and padding of the label column
+        col_w = max(min_w, min(18, room // n - 3))  # each sector column: its text, 2 spaces of padding, 1 border
+        return label_w, col_w, max(1, room // (col_w + 3))  # several tables if the sectors do not fit in one
+
+    label_w, col_w, per_table = layout(max(20 if width >= 80 else 14, min_label))
+    for narrower in range(label_w - 1, max(min_label, 12) - 1, -1):  # a narrower label column if it saves a table
+        if per_table >= n:
+            break
+        if layout(narrower)[2] > per_table:
+            label_w, col_w, per_table = layout(narrower)
     console.print(f"[bold]Couverture des besoins — {escape(matrix.project)}[/bold]")
     if not matrix.fields:
         console.print("Aucun besoin, acteur ni service à représenter : renseignez « partners[].needs », "
@@ -130,10 +145,10 @@ def _table(matrix, views: list[str]) -> None:
         console.print(f"[bold]{VIEW_TITLES[view]}[/bold] : {escape(view_summary(matrix, view))}.")
         for sectors in _chunks(matrix.sectors, per_table):
             table = Table(box=box.SQUARE, show_lines=True, padding=(0, 1))
-            table.add_column("Champ \\ secteur", width=label_w, overflow="fold")
-            for _, label in sectors:
-                header = "\n".join(textwrap.wrap(label, col_w)) or label
-                table.add_column(escape(header), width=col_w, overflow="fold", justify="left")
+            table.add_column("Champ \\ secteur", width=label_w)
+            for _, label in sectors:  # wrapped at spaces or after hyphens, never inside a word
+                header = "\n".join(textwrap.wrap(label, col_w, break_long_words=False, break_on_hyphens=True))
+                table.add_column(escape(header or label), width=col_w, justify="left")
             for (f, flabel) in matrix.fields:
                 row = [Text(flabel, style="bold")]
                 for s, _ in sectors:

@@ -43,7 +43,7 @@ def funding(
     project = result.project
     if project.budget is None and project.funding is None:
         print(f"{file}: aucun budget ni plan de financement (« budget », « funding ») : rien à calculer.\n"
-              "    conseil : complétez l'étape 2 (« ptms specify » ou édition du fichier).", file=sys.stderr)
+              "    conseil : Complétez l'étape 2 (« ptms specify » ou édition du fichier).", file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS)
 
     from ..funding import compute_plan
@@ -94,61 +94,75 @@ def _table(project, plan, alerts, output: Path | None) -> None:
         console = Console(highlight=False, record=True, width=140, file=io.StringIO())
     years = [y.year for y in plan.years]
 
-    def matrix(title: str, view: str, label, extra: list[tuple[str, object]] | None = None, total=None) -> Table:
+    def label_column(t: Table, header: str, cells: list[str], footer: str = "") -> None:
+        # words wrap at spaces, never inside a word: the column is at least as wide as its longest word
+        longest = max((len(w) for c in cells + [header] for w in c.split()), default=1)
+        t.add_column(header, footer=footer, min_width=min(longest, LONGEST_WORD), overflow="fold")
+
+    def amount_column(t: Table, header: str, footer: str = "") -> None:
+        # an amount is one unit: never wrapped (rich would break « 45 621,22 € » at its no-break spaces)
+        t.add_column(header, footer=footer, justify="right", no_wrap=True)
+
+    def matrix(title: str, view: str, label, extra: list[tuple[str, object]] | None = None, total=None,
+               inline: list[tuple[str, object]] | None = None) -> Table:
+        """Lines x years; `extra` columns after the label; `inline` facts on a second line of the label."""
         t = Table(title=title, title_justify="left", title_style="bold", show_footer=total is not None)
-        t.add_column("Libellé", footer="Total" if total else "")
-        for name, _ in extra or []:
-            t.add_column(name)
+        lines = rows(plan, view)
+        labels = [label(r.item) + "".join(f"\n{fn(r.item)}" for fn in [f for _, f in inline or []][:1])
+                  + (" — " + " — ".join(fn(r.item) for _, fn in (inline or [])[1:]) if len(inline or []) > 1 else "")
+                  for r in lines]
+        label_column(t, "Libellé", labels, "Total" if total else "")
+        for name, fn in extra or []:
+            label_column(t, name, [fn(r.item) for r in lines])
         for y in plan.years:
-            t.add_column(str(y.year), justify="right", footer=money(total(y)) if total else "")
-        for row in rows(plan, view):
-            cells = [escape(label(row.item))] + [escape(fn(row.item)) for _, fn in extra or []]
+            amount_column(t, str(y.year), money(total(y)) if total else "")
+        for r, text in zip(lines, labels):
+            first, _, second = text.partition("\n")
+            cells = [escape(first) + (f"\n[dim]{escape(second)}[/dim]" if second else "")]
+            cells += [escape(fn(r.item)) for _, fn in extra or []]
             for y in years:
-                if y in row.amounts:
-                    cell = money(row.amounts[y])
-                    if y in row.details:
-                        cell += f"\n[dim]{escape(row.details[y])}[/dim]"
+                if y in r.amounts:
+                    cell = money(r.amounts[y])
+                    if y in r.details:
+                        cell += f"\n[dim]{escape(r.details[y])}[/dim]"
                 else:
                     cell = "[dim]—[/dim]"
                 cells.append(cell)
             t.add_row(*cells)
         return t
 
-    def cat(item) -> str:
-        from ..funding.engine import CATEGORY_LABELS
-
-        return CATEGORY_LABELS.get(item.category, item.category)
-
     console.print(f"[bold]Plan de financement — {escape(project.name)}[/bold]")
     console.print(f"Années {years[0]}-{years[-1]} ; montants en euros." if years else "Aucune année à calculer (« period »).")
     console.print()
-    console.print(matrix("Coûts", "costs", lambda x: x.label, [("Catégorie", cat)], lambda y: y.cost_total))
+    console.print(matrix("Coûts", "costs", lambda x: x.label, [("Catégorie", lambda x: x.category_label)], lambda y: y.cost_total))
     console.print()
-    console.print(matrix("Ressources (hors contributions des partenaires)", "resources", lambda x: x.label,
-                         [("Nature", lambda x: ref.FUNDING_NATURES[x.nature]),
-                          ("Versée par", lambda x: _name(project, x.partner))], lambda y: y.resources_total))
+    console.print(matrix("Ressources (hors contributions des partenaires)", "resources", lambda x: x.label, [],
+                         lambda y: y.resources_total,
+                         inline=[("Nature", lambda x: ref.FUNDING_NATURES[x.nature]),
+                                 ("Versée par", lambda x: f"versée par {_name(project, x.partner)}" if x.partner else "")]))
     console.print()
     method = ref.ALLOCATION_METHODS.get(plan.allocation_method, "") if plan.allocation_method else ""
     title = "Contributions des partenaires" + (f" (reste réparti : {method.lower()})" if method else "")
     console.print(matrix(title, "contributions", lambda x: x.name, [("Nature", lambda x: ref.FUNDING_NATURES[x.nature])],
                          lambda y: y.contributions_total))
     console.print()
-    t = Table(title="Qui paie quoi (ressources et contributions, part du coût)", title_justify="left", title_style="bold")
-    t.add_column("Partenaire")
+    t = Table(title="Qui paie quoi (ressources et contributions ; en dessous, part du coût de l'année)",
+              title_justify="left", title_style="bold")
+    partners = rows(plan, "partners")
+    label_column(t, "Partenaire", [r.item.name for r in partners])
     for y in years:
-        t.add_column(str(y), justify="right")
-        t.add_column("part", justify="right")
-    for row in rows(plan, "partners"):
+        amount_column(t, str(y))
+    for row in partners:
         cells = [escape(row.item.name)]
         for y in years:
-            cells += [money(row.amounts[y]), percent(row.shares[y])] if y in row.amounts else ["[dim]—[/dim]", ""]
+            cells.append(f"{money(row.amounts[y])}\n{percent(row.shares[y])}" if y in row.amounts else "[dim]—[/dim]")
         t.add_row(*cells)
     console.print(t)
     console.print()
     t = Table(title="Équilibre par année", title_justify="left", title_style="bold")
-    t.add_column("")
+    label_column(t, "", [label for label, _ in _BALANCE])
     for y in years:
-        t.add_column(str(y), justify="right")
+        amount_column(t, str(y))
     for label, fn in _BALANCE:
         t.add_row(label, *[money(fn(y)) for y in plan.years])
     t.add_row("Équilibre", *["[green]équilibré[/green]" if y.balance == 0 else "[red]non équilibré[/red]" for y in plan.years])
@@ -157,12 +171,16 @@ def _table(project, plan, alerts, output: Path | None) -> None:
         console.print()
         console.print("[bold]Alertes[/bold]")
         for f in alerts:
-            console.print(f"  [yellow]⚠[/yellow] {escape(f.message)} [dim]({f.code}, ligne {f.line})[/dim]")
+            # wrapped here by textwrap, which never breaks at a no-break space (rich would split « 12 500,80 € »)
+            console.print(_wrap(f"⚠ {f.message} ({f.code}, ligne {f.line})", console.width, "  ", "    "),
+                          soft_wrap=True, markup=False)
             if f.hint:
-                console.print(f"    [dim]{escape(f.hint)}[/dim]")
+                console.print(_wrap(f.hint, console.width, "    "), soft_wrap=True, markup=False, style="dim")
     if output is not None:
         _write(output, console.export_text().encode("utf-8"))
 
+
+LONGEST_WORD = 20  # a label column is never narrower than its longest word, up to this width
 
 _BALANCE = [
     ("Coût total", lambda y: y.cost_total),
@@ -172,6 +190,13 @@ _BALANCE = [
     ("Contributions réparties", lambda y: y.allocated_total),
     ("Solde (coût − financements)", lambda y: y.balance),
 ]
+
+
+def _wrap(text: str, width: int, indent: str, then: str | None = None) -> str:
+    import textwrap
+
+    return textwrap.fill(text, max(20, width - 1), initial_indent=indent, subsequent_indent=then or indent,
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def _name(project, pid: str | None) -> str:
@@ -184,7 +209,7 @@ def _name(project, pid: str | None) -> str:
 # --- machines ----------------------------------------------------------------------------------
 
 CSV_HEADER = ["vue", "annee", "reference", "libelle", "detail", "categorie", "partenaire", "nature",
-              "montant", "fixe", "reparti", "part"]
+              "montant", "fixe", "reparti", "part", "categorie_libelle"]
 
 
 def _csv(plan) -> str:
@@ -196,16 +221,16 @@ def _csv(plan) -> str:
     w.writerow(CSV_HEADER)
     for y in plan.years:
         for c in y.costs:
-            w.writerow(["couts", y.year, c.ref, c.label, c.detail, c.category, "", "", c.amount, "", "", ""])
+            w.writerow(["couts", y.year, c.ref, c.label, c.detail, c.category, "", "", c.amount, "", "", "", c.category_label])
         for r in y.resources:
-            w.writerow(["ressources", y.year, r.ref, r.label, r.detail, r.kind, r.partner or "", r.nature, r.amount, "", "", ""])
+            w.writerow(["ressources", y.year, r.ref, r.label, r.detail, r.kind, r.partner or "", r.nature, r.amount, "", "", "", ""])
         for c in y.contributions:
-            w.writerow(["contributions", y.year, c.partner, c.name, "", "", c.partner, c.nature, c.total, c.fixed, c.allocated, ""])
+            w.writerow(["contributions", y.year, c.partner, c.name, "", "", c.partner, c.nature, c.total, c.fixed, c.allocated, "", ""])
         for p in y.partners:
-            w.writerow(["partenaires", y.year, p.partner or "", p.name, "", "", p.partner or "", "", p.total, "", "", p.share])
+            w.writerow(["partenaires", y.year, p.partner or "", p.name, "", "", p.partner or "", "", p.total, "", "", p.share, ""])
         for key, value in (("cout_total", y.cost_total), ("ressources", y.resources_total), ("reste", y.gap),
                            ("contributions", y.contributions_total), ("solde", y.balance)):
-            w.writerow(["equilibre", y.year, key, "", "", "", "", "", value, "", "", ""])
+            w.writerow(["equilibre", y.year, key, "", "", "", "", "", value, "", "", "", ""])
     return buf.getvalue()
 
 
@@ -229,7 +254,6 @@ def _xlsx(project, plan, alerts) -> bytes:
 
     from .. import referential as ref
     from ..funding import rows
-    from ..funding.engine import CATEGORY_LABELS
 
     euro = '#,##0.00\\ "€"'
     pct = "0.0%"
@@ -279,7 +303,7 @@ def _xlsx(project, plan, alerts) -> bytes:
         for i in range(len(extra)):
             ws.column_dimensions[chr(ord("B") + i)].width = 30
 
-    matrix("Coûts", "costs", lambda x: x.label, [("Catégorie", lambda x: CATEGORY_LABELS.get(x.category, x.category))],
+    matrix("Coûts", "costs", lambda x: x.label, [("Catégorie", lambda x: x.category_label)],
            lambda y: y.cost_total)
     matrix("Ressources", "resources", lambda x: x.label,
            [("Nature", lambda x: ref.FUNDING_NATURES[x.nature]), ("Versée par", lambda x: _name(project, x.partner))],

@@ -7,7 +7,9 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
 - `compute_plan(project) -> FundingPlan`
     `FundingPlan.years`: one `YearPlan` per year of `period` (without a period: the years found in
     the cost lines, resources and contributions), each with
-      - `costs`: `CostLine(label, category, amount, detail, ref)` — French labels, e.g. « Médiateur social
+      - `costs`: `CostLine(label, category, amount, detail, ref, category_label)` — `category` a stable
+        id and `category_label` its French label, one rule for computed and explicit lines
+        (`engine.cost_category`: « équipement » -> `equipement`, « Équipement »); French labels, e.g. « Médiateur social
         (6 × 1 ETP) », detail « 6 mois » for part of a year, `ref` stable across years (post:<id>, budget:<key>,
         line:<n>, overhead);
       - `resources`: `ResourceLine(label, kind, partner, nature, amount, computed, detail, ref)` — `kind` is
@@ -15,8 +17,9 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
         resource's kind (`fipd`, `contrat_de_ville`, …); `partner` is a partner id or None;
       - `contributions`: `ContributionLine(partner, name, nature, fixed, allocated)` (`.total`);
       - `partners`: `PartnerShare(partner, name, resources, contributions, share)` — who pays what
-        (resources attributed to the partner + its contributions; `share` of the year's cost,
-        4 decimals); partner None = resources paid by no named partner;
+        (resources attributed to the partner + its contributions; `share` of the year's cost:
+        the exact ratio rounded once, half up, to 3 decimals — 0.263 for 26,3 % —, the value every
+        output shows: table « 26,3 % », csv/json "0.263", xlsx 0.263 shown « 26,3 % »); partner None = resources paid by no named partner;
       - totals: `cost_total`, `resources_total`, `fixed_total`, `allocated_total`,
         `contributions_total`, `gap` (cost − resources), `balance` (cost − resources − contributions,
         0 when the year balances).

@@ -15,6 +15,7 @@ from functools import lru_cache
 from ..checks import Problem
 from ..model import Project
 from ..model.funding import DatedAmount
+from ..frformat import round_half_up
 from .allocation import AllocationError, largest_remainder
 
 ZERO = Decimal("0.00")
@@ -22,6 +23,7 @@ WEEKS_PER_MONTH = Fraction(52, 12)
 STATE_KINDS = ("ddets", "prefecture")  # who is shown as paying the State aids, in this order
 AID_NATURE = {"adulte_relais": "credits_specifiques", "pec": "droit_commun"}
 DEFAULT_PEC_HOURS = 20
+SHARE_DIGITS = 3  # a partner's share of the year's cost: a ratio to 0.001, i.e. a percentage to 0.1 point
 
 CATEGORY_LABELS = {
     "personnel": "Personnel",
@@ -31,6 +33,35 @@ CATEGORY_LABELS = {
     "locaux": "Locaux",
     "frais_structure": "Frais de structure",
 }
+OTHER_CATEGORY = "autre"
+
+
+def cost_category(text: str | None) -> tuple[str, str]:
+    """(stable id, French label) of a cost category, the same rule for computed and explicit lines.
+
+    The id is the text without accents, in lower case, words joined by « _ » (« équipement » ->
+    `equipement`); an id or label of `CATEGORY_LABELS` gives that category and its label, any other
+    text keeps its own wording with a capital first letter (« communication » -> « Communication »);
+    no category -> (`autre`, « Autre »).
+    """
+    text = " ".join((text or "").split())
+    slug = category_slug(text) or OTHER_CATEGORY
+    for key, label in CATEGORY_LABELS.items():
+        if slug in (key, category_slug(label)):
+            return key, label
+    label = text or OTHER_CATEGORY
+    return slug, label[:1].upper() + label[1:]
+
+
+def category_slug(label: str) -> str:
+    """« Frais de structure » -> `frais_de_structure` (no accents, lower case, words joined by « _ »)."""
+    import re
+    import unicodedata
+
+    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii").lower()
+    return "_".join(re.findall(r"[a-z0-9]+", plain))
+
+
 RESOURCE_LABELS = {
     "adulte_relais": "Aide de l'État adulte-relais",
     "pec": "Aide de l'État PEC (parcours emploi compétences)",
@@ -43,10 +74,11 @@ RESOURCE_LABELS = {
 @dataclass(frozen=True)
 class CostLine:
     label: str
-    category: str  # personnel, encadrement, formation, equipement, locaux, frais_structure, or a line's category
+    category: str  # stable id: personnel, encadrement, formation, equipement, locaux, frais_structure, autre, or a line's own (see `cost_category`)
     amount: Decimal
     detail: str = ""  # e.g. « 6 mois » when a post covers part of the year
     ref: str = ""  # stable across years: post:<id>, budget:<key>, line:<n>, overhead
+    category_label: str = ""  # French label of `category` (« Équipement »)
 
 
 @dataclass(frozen=True)
@@ -80,7 +112,7 @@ class PartnerShare:
     name: str
     resources: Decimal
     contributions: Decimal
-    share: Decimal  # of the year's cost, 4 decimals (0.1235 = 12,35 %)
+    share: Decimal  # of the year's cost: exact ratio rounded once, half up, to 3 decimals (0.263 = 26,3 %)
 
     @property
     def total(self) -> Decimal:
@@ -257,19 +289,22 @@ def year_costs(project: Project, year: int, years: list[int]) -> list[CostLine]:
                 continue
             exact = _dec(t.yearly_cost) * _dec(post.fte) * post.count * Fraction(months, 12) * factor
             out.append(CostLine(f"{post.title} ({post.count} × {_fmt_fte(post.fte)} ETP)", "personnel", to_cents(exact),
-                                f"{months} mois" if months < 12 else "", f"post:{post.id}"))
+                                f"{months} mois" if months < 12 else "", f"post:{post.id}", CATEGORY_LABELS["personnel"]))
     for key, category in (("supervision", "encadrement"), ("training", "formation"),
                           ("equipment", "equipement"), ("premises", "locaux")):
         amount = getattr(b, key)
         if amount:
-            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * factor), ref=f"budget:{key}"))
+            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * factor), ref=f"budget:{key}",
+                                category_label=CATEGORY_LABELS[category]))
     for n, line in enumerate(b.lines):
         if year in line.amounts:
-            out.append(CostLine(line.label, line.category or "autre", line.amounts[year], ref=f"line:{n}"))
+            cat_id, cat_label = cost_category(line.category)
+            out.append(CostLine(line.label, cat_id, line.amounts[year], ref=f"line:{n}", category_label=cat_label))
     if b.overhead_rate:
         direct = sum((c.amount for c in out), ZERO)
         out.append(CostLine(f"Frais de structure ({_fmt_fte(b.overhead_rate * 100)} % des coûts directs)",
-                            "frais_structure", to_cents(_dec(b.overhead_rate) * Fraction(direct)), ref="overhead"))
+                            "frais_structure", to_cents(_dec(b.overhead_rate) * Fraction(direct)), ref="overhead",
+                            category_label=CATEGORY_LABELS["frais_structure"]))
     return out
 
 
@@ -448,7 +483,7 @@ def _partner_shares(project: Project, yp: YearPlan, order: dict[str, int]) -> li
     out = []
     for pid in ids:
         total = res[pid] + con[pid]
-        share = (Decimal(to_cents(Fraction(total) / Fraction(cost) * 100)) / 100).quantize(Decimal("0.0001")) if cost else Decimal("0.0000")
+        share = round_half_up(Fraction(total) / Fraction(cost) if cost else Fraction(0), SHARE_DIGITS)
         out.append(PartnerShare(pid, _partner_label(project, pid), res[pid], con[pid], share))
     return out
 
@@ -533,10 +568,10 @@ def jump_problems(project: Project, plan: FundingPlan) -> list[Problem]:
                 sign = "+" if change > 0 else "−"
                 out.append(Problem(
                     "PTMS-W032",
-                    f"contribution de « {pid} » : {sign}{percent(abs(Decimal(change.numerator) / change.denominator))} "
+                    f"contribution de « {pid} » : {sign}{percent(abs(change))} "
                     f"entre {a.year} et {b.year} (de {_money(prev)} à {_money(cur)})",
                     _contribution_loc(project, pid),
-                    f"Au-delà du seuil de {percent(Decimal(threshold.numerator) / threshold.denominator, 0)} "
+                    f"Au-delà du seuil de {percent(threshold, 0)} "
                     "(« funding.jump_threshold ») : lissez la contribution ou prévenez le partenaire."))
     return out
 
