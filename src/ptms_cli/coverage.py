@@ -342,12 +342,13 @@ def check_coverage(project, step: int | None) -> Iterator[Problem]:
 # --- presentation shared by the terminal table and the picture ---------------------------------
 
 def format_hours(value: Fraction | None) -> str:
-    """French form of a number of hours per week: « 17,5 h » (one decimal at most)."""
-    from babel.numbers import format_decimal
+    """French form of a number of hours per week: « 17,5 h » (one decimal at most, exact half-up rounding)."""
+    from .frformat import number
 
     if value is None:
         return ""
-    return format_decimal(round(float(value), 1), format="#,##0.#", locale="fr_FR") + " h"
+    text = number(value, 1)
+    return (text[:-2] if text.endswith(",0") else text) + " h"
 
 
 def cell_lines(cell: Cell, view: str) -> list[str]:
