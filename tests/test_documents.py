@@ -556,3 +556,17 @@ def test_optional_sections_left_out_still_render(tmp_path, ptms, write_project, 
     dossier = docx_text(tmp_path / "out" / "dossier-mobilisation.docx")
     assert "Aucun acteur de médiation existant n'a été recensé." in dossier and "None" not in dossier
     assert "Le calendrier sera arrêté" in dossier
+
+
+def test_partner_shares_in_the_context_match_ptms_funding():
+    from ptms_cli.documents.context import build_context
+    from ptms_cli.frformat import percent
+    from ptms_cli.funding import compute_plan
+    from ptms_cli.validation import load_project
+
+    project, *_ = load_project(ROOT / "examples" / "agglo-val-de-marque.yaml")
+    plan = compute_plan(project)
+    context = build_context(project)
+    agglo = next(x for x in context["funding"]["partners"] if "agglomération" in str(x))
+    shares = {y.year: s.share for y in plan.years for s in y.partners if s.partner == "agglo"}
+    assert agglo["shares"][-1] == percent(shares[2028]) == "26,3\u00a0%"

@@ -12,11 +12,12 @@ import typing
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from pydantic import BaseModel
 
-from .. import referential
+from .. import frformat, referential
 from ..checks import signatories
 from ..model import Project
 from . import formatting as fmt
@@ -324,8 +325,8 @@ def _funding(p: Project) -> dict | None:
         "contributions": contribution_rows,
         "rows": resource_rows + contribution_rows,
         "partners": [
-            dict(row(x), shares=[fmt.percent(x.amounts.get(y, Decimal(0)) / cost_total[y], ratio=True)
-                                 if cost_total[y] else "—" for y in years])
+            dict(row(x), shares=[frformat.percent(Fraction(x.amounts.get(y, Decimal(0))) / Fraction(cost_total[y]))
+                                 if cost_total[y] else "—" for y in years])  # as `ptms funding` shows them
             for x in partners
         ],
         "total": _amounts(years, total(resources + contributions)),
