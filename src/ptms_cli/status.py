@@ -55,13 +55,8 @@ def _done(p: Project, step: int) -> list[str]:
 
 
 def project_status(p: Project) -> list[StepStatus]:
-    steps = []
-    previous: set[str] = set()
-    for n in (1, 2, 3):
-        missing = [what for at, what, _ in missing_for_step(p, n) if at == n]
-        steps.append(StepStatus(n, STEPS[n], _done(p, n), missing))
-        previous.update(missing)
-    return steps
+    missing = missing_for_step(p, 3)  # every step's gaps, each tagged with its step
+    return [StepStatus(n, STEPS[n], _done(p, n), [what for at, what, _ in missing if at == n]) for n in (1, 2, 3)]
 
 
 def next_action(steps: list[StepStatus], errors: int = 0, file: str = "FICHIER") -> str:
