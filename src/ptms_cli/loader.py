@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.resolver import Resolver
 
 from .findings import Finding, error
 
@@ -137,9 +138,8 @@ def load(path: Path | str, shown: str | None = None) -> Loaded:
 
 
 def parse(text: str, shown: str) -> Loaded:
-    loader_cls = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        root = yaml.compose(text, Loader=loader_cls)
+        root = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or ""
@@ -155,8 +155,7 @@ def parse(text: str, shown: str) -> Loaded:
         raise LoadError(error("PTMS-E007", "le fichier est vide (ou ne contient que des commentaires)", file=shown,
                               line=1, column=1, hint="Créez un projet avec « ptms init FICHIER »."))
     loaded = Loaded(shown, None)
-    builder = _Builder(loaded)
-    data = builder.build(root, ())
+    data = _build(loaded, root)
     if not isinstance(data, dict):
         kind = "une liste" if isinstance(data, list) else "une valeur simple"
         raise LoadError(error("PTMS-E007", f"le document est {kind}, un dictionnaire de clés est attendu",
@@ -166,86 +165,145 @@ def parse(text: str, shown: str) -> Loaded:
     return loaded
 
 
-class _Builder:
-    def __init__(self, loaded: Loaded):
-        self.loaded = loaded
-        self.seen: set[int] = set()
-        self.stack: set[int] = set()
-        self.aliases = 0
-        self.nodes = 0
-        self.constructor = yaml.SafeLoader("")  # only used for scalar conversion (int, bool, timestamp)
+# --- composing: PyYAML's composer (C when available) with a memoised implicit-tag resolver ------
 
-    def _fail(self, code: str, node: yaml.Node, msg: str, hint: str = "") -> LoadError:
-        m = node.start_mark
-        return LoadError(error(code, msg, file=self.loaded.file, line=m.line + 1, column=m.column + 1, hint=hint))
+_RESOLVED: dict[str, str] = {}  # plain scalar text -> its implicit tag (a pure function of the text)
+_RESOLVED_MAX = 20_000  # bound: the table is emptied when it grows past this
 
-    def build(self, node: yaml.Node, loc: Loc) -> Any:
-        self.nodes += 1
-        if id(node) in self.seen:
-            self.aliases += 1
-            if id(node) in self.stack:
-                raise self._fail("PTMS-E006", node, "alias récursif (une ancre se contient elle-même)")
-            if self.aliases > MAX_ALIASES:
-                raise self._fail("PTMS-E006", node, f"trop d'alias (plus de {MAX_ALIASES})",
-                                 "Les alias « * » sont limités pour éviter les fichiers piégés.")
-        if self.nodes > MAX_NODES:
-            raise self._fail("PTMS-E006", node, f"document trop volumineux (plus de {MAX_NODES} valeurs)",
-                             "Les alias imbriqués démultiplient la taille du document.")
-        self.seen.add(id(node))
+
+class _Composer(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The safe composer; the implicit tag of a plain scalar is looked up before PyYAML's regexes.
+
+    PyYAML's `Resolver.resolve` tries up to three regular expressions per plain scalar; its answer
+    depends only on the text (we register no path resolver), so it is remembered per text.
+    """
+
+    def resolve(self, kind, value, implicit, _resolve=Resolver.resolve, _scalar=yaml.ScalarNode):
+        if kind is _scalar and implicit[0]:
+            tag = _RESOLVED.get(value)
+            if tag is None:
+                if len(_RESOLVED) >= _RESOLVED_MAX:
+                    _RESOLVED.clear()
+                tag = _RESOLVED[value] = _resolve(self, kind, value, implicit)
+            return tag
+        return _resolve(self, kind, value, implicit)
+
+    def descend_resolver(self, current_node, current_index):  # no path resolvers: nothing to track
+        return None
+
+    def ascend_resolver(self):
+        return None
+
+
+# --- building: nodes -> plain values, with the location of every key and value -----------------
+
+_STR, _MAP, _SEQ, _MERGE, _INT, _FLOAT = (_TAG + t for t in ("str", "map", "seq", "merge", "int", "float"))
+# What `SafeConstructor.construct_object` would call for the other allowed scalar tags. These
+# constructors only read the node's text, so one shared constructor serves every file.
+_CONSTRUCTORS = {tag: yaml.SafeLoader.yaml_constructors[tag] for tag in _ALLOWED_SCALARS}
+_CONSTRUCTOR = yaml.constructor.SafeConstructor()
+_OTHER_KEYS = (dt.date, Decimal, float, bool)  # keys of these types keep their text
+
+
+def _fail(loaded: Loaded, code: str, node: yaml.Node, msg: str, hint: str = "") -> LoadError:
+    m = node.start_mark
+    return LoadError(error(code, msg, file=loaded.file, line=m.line + 1, column=m.column + 1, hint=hint))
+
+
+def _tag_error(loaded: Loaded, node: yaml.Node) -> LoadError:
+    return _fail(loaded, "PTMS-E005", node, f"étiquette YAML « {node.tag.replace(_TAG, '!!')} » non autorisée",
+                 "Seules les valeurs YAML simples sont acceptées ; rien n'est jamais exécuté.")
+
+
+def _scalar(loaded: Loaded, node: yaml.Node) -> Any:
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if tag not in _ALLOWED_SCALARS:
+        raise _tag_error(loaded, node)
+    if tag == _FLOAT:
+        # Floats become exact decimals: 12000.10 must stay 12000.10, not 12000.0999…
+        text = node.value.replace("_", "")
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return float(_CONSTRUCTOR.construct_yaml_float(node))
+    if tag == _INT and ":" in node.value:
+        return node.value  # YAML 1.1 base 60 (`14:00` = 840): an hour is meant, keep the text
+    try:
+        return _CONSTRUCTORS[tag](_CONSTRUCTOR, node)
+    except (yaml.YAMLError, ValueError):
+        # e.g. 2026-02-30: left as text, the model then says which date format it expects
+        return node.value
+
+
+def _build(loaded: Loaded, root: yaml.Node) -> Any:
+    """The plain value of `root`; fills `loaded.values` and `loaded.keys` (1-based line, column).
+
+    Aliases are counted (an aliased node is met again) and bounded, as is the number of values.
+    One closure walks the tree: this runs for every node of every file validated or rendered.
+    """
+    values, keys = loaded.values, loaded.keys
+    seen: set[int] = set()  # ids of the nodes met so far
+    stack: set[int] = set()  # ids of the collections being built (an alias to one is recursive)
+    nodes = aliases = 0
+    ScalarNode, MappingNode, SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+    def build(node: yaml.Node, loc: Loc) -> Any:
+        nonlocal nodes, aliases
+        nodes += 1
+        nid = id(node)
+        if nid in seen:
+            aliases += 1
+            if nid in stack:
+                raise _fail(loaded, "PTMS-E006", node, "alias récursif (une ancre se contient elle-même)")
+            if aliases > MAX_ALIASES:
+                raise _fail(loaded, "PTMS-E006", node, f"trop d'alias (plus de {MAX_ALIASES})",
+                            "Les alias « * » sont limités pour éviter les fichiers piégés.")
+        if nodes > MAX_NODES:
+            raise _fail(loaded, "PTMS-E006", node, f"document trop volumineux (plus de {MAX_NODES} valeurs)",
+                        "Les alias imbriqués démultiplient la taille du document.")
+        seen.add(nid)
         m = node.start_mark
-        self.loaded.values.setdefault(loc, (m.line + 1, m.column + 1))
-        if isinstance(node, yaml.MappingNode):
-            if node.tag != _TAG + "map":
-                raise self._tag_error(node)
-            self.stack.add(id(node))
+        if loc not in values:
+            values[loc] = (m.line + 1, m.column + 1)
+        kind = node.__class__
+        if kind is ScalarNode:
+            return node.value if node.tag == _STR else _scalar(loaded, node)
+        if kind is MappingNode:
+            if node.tag != _MAP:
+                raise _tag_error(loaded, node)
+            stack.add(nid)
             out: dict = {}
             for knode, vnode in node.value:
-                if knode.tag == _TAG + "merge":
-                    raise self._fail("PTMS-E005", knode, "les fusions « << » ne sont pas prises en charge",
-                                     "Recopiez les clés au lieu de fusionner une ancre.")
-                if not isinstance(knode, yaml.ScalarNode):
-                    raise self._fail("PTMS-E003", knode, "une clé doit être un texte simple")
-                key = self.scalar(knode)
-                if isinstance(key, (dt.date, Decimal, float, bool)) or key is None:
+                if knode.tag == _STR and knode.__class__ is ScalarNode:
                     key = knode.value
+                else:
+                    if knode.tag == _MERGE:
+                        raise _fail(loaded, "PTMS-E005", knode, "les fusions « << » ne sont pas prises en charge",
+                                    "Recopiez les clés au lieu de fusionner une ancre.")
+                    if not isinstance(knode, ScalarNode):
+                        raise _fail(loaded, "PTMS-E003", knode, "une clé doit être un texte simple")
+                    key = _scalar(loaded, knode)
+                    if isinstance(key, _OTHER_KEYS) or key is None:
+                        key = knode.value
+                kloc = loc + (key,)
                 if key in out:
-                    first = self.loaded.keys.get(loc + (key,), (0, 0))
-                    raise self._fail("PTMS-E004", knode, f"clé « {key} » en double (déjà définie ligne {first[0]})",
-                                     "YAML garderait silencieusement la dernière valeur : supprimez ou fusionnez l'une des deux.")
+                    first = keys.get(kloc, (0, 0))
+                    raise _fail(loaded, "PTMS-E004", knode, f"clé « {key} » en double (déjà définie ligne {first[0]})",
+                                "YAML garderait silencieusement la dernière valeur : supprimez ou fusionnez l'une des deux.")
                 km = knode.start_mark
-                self.loaded.keys[loc + (key,)] = (km.line + 1, km.column + 1)
-                out[key] = self.build(vnode, loc + (key,))
-            self.stack.discard(id(node))
+                keys[kloc] = (km.line + 1, km.column + 1)
+                out[key] = build(vnode, kloc)
+            stack.discard(nid)
             return out
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _TAG + "seq":
-                raise self._tag_error(node)
-            self.stack.add(id(node))
-            items = [self.build(item, loc + (i,)) for i, item in enumerate(node.value)]
-            self.stack.discard(id(node))
+        if kind is SequenceNode:
+            if node.tag != _SEQ:
+                raise _tag_error(loaded, node)
+            stack.add(nid)
+            items = [build(item, loc + (i,)) for i, item in enumerate(node.value)]
+            stack.discard(nid)
             return items
-        return self.scalar(node)
+        return _scalar(loaded, node)
 
-    def _tag_error(self, node: yaml.Node) -> LoadError:
-        return self._fail("PTMS-E005", node, f"étiquette YAML « {node.tag.replace(_TAG, '!!')} » non autorisée",
-                          "Seules les valeurs YAML simples sont acceptées ; rien n'est jamais exécuté.")
-
-    def scalar(self, node: yaml.Node) -> Any:
-        if node.tag not in _ALLOWED_SCALARS:
-            raise self._tag_error(node)
-        if node.tag == _TAG + "str":
-            return node.value
-        if node.tag == _TAG + "float":
-            # Floats become exact decimals: 12000.10 must stay 12000.10, not 12000.0999…
-            text = node.value.replace("_", "")
-            try:
-                return Decimal(text)
-            except InvalidOperation:
-                return float(self.constructor.construct_yaml_float(node))
-        if node.tag == _TAG + "int" and ":" in node.value:
-            return node.value  # YAML 1.1 base 60 (`14:00` = 840): an hour is meant, keep the text
-        try:
-            return self.constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError):
-            # e.g. 2026-02-30: left as text, the model then says which date format it expects
-            return node.value
+    return build(root, ())
