@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from . import referential
+from .derived import Derived
 from .model import Project
 
 
@@ -343,18 +344,18 @@ def check_step(p: Project, step: int | None) -> Iterator[Problem]:
                       f"Complétez le projet avec « ptms {STEP_COMMANDS[at]} » ou en éditant le fichier.")
 
 
-def check_funding(p: Project, step: int | None) -> Iterator[Problem]:
+def check_funding(p: Project, step: int | None, derived: Derived | None = None) -> Iterator[Problem]:
     """Balance, allocation and alerts of the funding plan (PTMS-E030, E036, W030, W031, W032)."""
     from .funding import funding_problems
 
-    yield from funding_problems(p, step)
+    yield from funding_problems(p, step, Derived.for_project(p, derived))
 
 
-def check_coverage(p: Project, step: int | None) -> Iterator[Problem]:
+def check_coverage(p: Project, step: int | None, derived: Derived | None = None) -> Iterator[Problem]:
     """PTMS-W050 (needs no planned service sector covers): see `coverage.check_coverage`."""
     from .coverage import check_coverage as run
 
-    yield from run(p, step)
+    yield from run(p, step, Derived.for_project(p, derived))
 
 
 CHECKS: list[Check] = [
@@ -372,8 +373,14 @@ CHECKS: list[Check] = [
 ]
 
 
-def run(p: Project, step: int | None = None) -> list[Problem]:
+_USE_DERIVED = (check_funding, check_coverage)  # they read the plan / matrix of the run's `Derived`
+
+
+def run(p: Project, step: int | None = None, derived: Derived | None = None) -> list[Problem]:
+    """Every check of `CHECKS` on `p`. The funding plan and coverage matrix are computed once, in
+    `derived` (made here unless given: pass one to keep them, see `ptms_cli.derived`)."""
+    derived = Derived.for_project(p, derived)
     out: list[Problem] = []
     for check in CHECKS:
-        out.extend(check(p, step))
+        out.extend(check(p, step, derived) if check in _USE_DERIVED else check(p, step))
     return out

@@ -56,7 +56,7 @@ Stable API (used by the documents)
 ----------------------------------
 - `coverage_matrix(project) -> Matrix`
 - `coverage_as_dict(matrix) -> dict`: JSON-able, shape below (``version`` 1).
-- `coverage_png(project, view="both") -> bytes`: a deterministic PNG picture (byte-identical
+- `coverage_png(project, view="both", matrix=None) -> bytes`: a deterministic PNG picture (byte-identical
   across runs), 16 cm wide, for Word documents. `view` is ``before``, ``after`` or ``both``
   (the two views stacked, « sans » above « avec »).
 - `STATES`: ``{view: {state: French label}}``; `VIEW_TITLES`: ``{view: French title}``.
@@ -315,11 +315,15 @@ def coverage_as_dict(matrix: Matrix) -> dict:
 
 # --- validation --------------------------------------------------------------------------------
 
-def check_coverage(project, step: int | None) -> Iterator[Problem]:
-    """PTMS-W050: a need (field x sector) that no sector of the planned service covers."""
+def check_coverage(project, step: int | None, derived=None) -> Iterator[Problem]:
+    """PTMS-W050: a need (field x sector) that no sector of the planned service covers.
+
+    `derived`: the project's `derived.Derived`, whose matrix is used (computed there if not yet)."""
+    from .derived import Derived
+
     if project.service is None:
         return
-    matrix = coverage_matrix(project)
+    matrix = Derived.for_project(project, derived).coverage
     for u in matrix.uncovered_needs:
         actors = matrix.cell(u.field, u.sector).actors
         field_name = field_label(project, u.field)
@@ -397,9 +401,10 @@ DPI = 200
 WIDTH_IN = 1260 / DPI  # 16 cm (6.3 in, 1260 px): the text width of an A4 page with 2.5 cm margins
 
 
-def coverage_png(project, view: str = "both") -> bytes:
+def coverage_png(project, view: str = "both", matrix: Matrix | None = None) -> bytes:
     """A PNG picture of the coverage matrix (deterministic, 16 cm wide at 200 dpi).
 
+    `matrix`: the project's matrix when already computed (`coverage_matrix(project)`).
     `view`: ``before``, ``after`` or ``both`` (before above after). Same project -> same bytes:
     fixed fonts (DejaVu Sans shipped with matplotlib), fixed size and resolution, no timestamp or
     software name in the PNG metadata.
@@ -407,7 +412,7 @@ def coverage_png(project, view: str = "both") -> bytes:
     if view not in (*VIEWS, "both"):
         raise ValueError(f"vue inconnue : {view}")
     views = list(VIEWS) if view == "both" else [view]
-    return _render(coverage_matrix(project), views)
+    return _render(matrix if matrix is not None else coverage_matrix(project), views)
 
 
 def _render(matrix: Matrix, views: list[str]) -> bytes:

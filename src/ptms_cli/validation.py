@@ -15,6 +15,9 @@ class FileResult:
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
     project: object | None = None  # the Project when the schema is valid
+    # with `project`: its funding plan and coverage matrix as the checks computed them, for the
+    # documents to reuse (`derived.Derived`, bound to `project`)
+    derived: object | None = None
 
     @property
     def errors(self) -> int:
@@ -62,6 +65,9 @@ def validate_file(path: Path | str, step: int | None = None, shown: str | None =
     project, loaded, findings, unreadable = load_project(path, shown)
     result = FileResult(shown, findings, unreadable, project)
     if project is not None:
-        result.findings = locate(checks.run(project, step), loaded)
+        from .derived import Derived
+
+        result.derived = Derived(project)
+        result.findings = locate(checks.run(project, step, result.derived), loaded)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     return result

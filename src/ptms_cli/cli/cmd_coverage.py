@@ -52,13 +52,13 @@ def coverage(
 
     Exemple : [bold]ptms coverage examples/agglo-val-de-marque.yaml --png couverture.png[/bold]
     """
-    from ..coverage import coverage_as_dict, coverage_matrix
+    from ..coverage import coverage_as_dict
     from ..validation import validate_file
 
     result = validate_file(file)
     exit_unless_valid(result, "Corrigez ces erreurs (voir « ptms validate ») avant le diagnostic de couverture.")
     project = result.project
-    matrix = coverage_matrix(project)
+    matrix = result.derived.coverage  # computed once (also used by the checks)
     if format is Format.json:
         import json
 
@@ -69,13 +69,13 @@ def coverage(
     else:
         _table(matrix, ["before", "after"] if view is View.both else [view.value])
     if png is not None:
-        _write_png(project, view.value, png)
+        _write_png(project, view.value, png, matrix)
 
 
-def _write_png(project, view: str, path: Path) -> None:
+def _write_png(project, view: str, path: Path, matrix) -> None:
     from ..coverage import coverage_png
 
-    write_or_exit(path, coverage_png(project, view), "l'image", f"Image écrite : {path}")
+    write_or_exit(path, coverage_png(project, view, matrix=matrix), "l'image", f"Image écrite : {path}")
 
 
 def _csv(matrix) -> None:

@@ -46,9 +46,7 @@ def funding(
               "    conseil : Complétez l'étape 2 (« ptms specify » ou édition du fichier).", file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS)
 
-    from ..funding import compute_plan
-
-    plan = compute_plan(project)
+    plan = result.derived.plan  # computed once, by the checks
     alerts = [f for f in result.findings if f.code.startswith("PTMS-W03")]
     if format is Format.table:
         text = None

@@ -12,14 +12,14 @@ from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, command
 
 
 def load_for_documents(file: Path, refused: str = "Aucun document produit"):
-    """The project of `file`, or exit with its validation errors (1; 2 when unreadable);
-    `refused` says what the command does not produce."""
+    """The validation of `file` (`FileResult`, with its project and what the checks computed), or
+    exit with its validation errors (1; 2 when unreadable); `refused` says what the command does not produce."""
     from ..validation import validate_file
     from .output import exit_unless_valid
 
     result = validate_file(file)
     exit_unless_valid(result, f"{refused} : corrigez ces erreurs (voir « ptms validate {file} »).")
-    return result.project
+    return result
 
 
 def _formats(value: str) -> tuple[str, ...]:
@@ -112,14 +112,15 @@ def _render_one(file: Path, out: Path | None, docs, formats, templates, force) -
     """One project named as a file: written files listed one per line (the original display)."""
     from ..documents.pipeline import render_documents
 
-    project = load_for_documents(file)
+    result = load_for_documents(file)
+    project = result.project
     out_dir = out if out is not None else file.parent / f"{file.stem}-documents"
     if out_dir.exists() and not out_dir.is_dir():
         print(f"Erreur : « {out_dir} » existe et n'est pas un dossier.", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE)
     try:
         outcome = render_documents(project, file, out_dir, names=docs, formats=formats, templates=templates,
-                                   force=force)
+                                   force=force, derived=result.derived)
     except OSError as exc:
         from ..writing import os_reason
 
@@ -154,5 +155,5 @@ def context_cmd(file: Path = typer.Argument(..., metavar="FICHIER", help="Fichie
 
     from ..documents.pipeline import full_context
 
-    project = load_for_documents(file, "Contexte des modèles non produit")
-    print(json.dumps(full_context(project), ensure_ascii=False, indent=2))
+    result = load_for_documents(file, "Contexte des modèles non produit")
+    print(json.dumps(full_context(result.project, result.derived), ensure_ascii=False, indent=2))

@@ -74,8 +74,9 @@ def check_cmd(
         from ..documents.pipeline import full_context
         from .cmd_render import load_for_documents
 
-        the_project = load_for_documents(project)
-        context = full_context(the_project)
+        result = load_for_documents(project)
+        the_project = result.project
+        context = full_context(the_project, result.derived)
     else:
         context = minimal_context()
     files, problems, notes = check_directory(directory, context, the_project)

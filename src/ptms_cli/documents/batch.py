@@ -181,7 +181,7 @@ def _process(task: Task, report: ProjectReport) -> None:
     if task.check:  # PDFs from LibreOffice are not identical byte for byte: --check compares the .docx
         formats = tuple(f for f in formats if f != "pdf") or ("docx",)
     outcome = build_outputs(project, task.file, names=list(task.names) if task.names else None,
-                            formats=formats, templates=task.templates)
+                            formats=formats, templates=task.templates, derived=result.derived)
     report.timings["render"] = round(time.perf_counter() - t1, 4)
     report.skipped = [{"document": s.spec.title, "reason": s.reason} for s in outcome.skipped]
     report.failed += [{"document": "", "reason": e} for e in outcome.errors]

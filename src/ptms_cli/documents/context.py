@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from .. import frformat, referential
 from ..checks import signatories
+from ..derived import Derived
 from ..model import Project
 from . import formatting as fmt
 
@@ -275,11 +276,9 @@ class _Line:
     nature: str = "droit_commun"
 
 
-def _plan_lines(p: Project) -> tuple[bool, list[_Line], list[_Line], list[_Line], list[_Line]]:
-    """(balanced, costs, resources, contributions, partners) of the plan computed by `ptms_cli.funding`."""
+def _plan_lines(plan) -> tuple[bool, list[_Line], list[_Line], list[_Line], list[_Line]]:
+    """(balanced, costs, resources, contributions, partners) of a plan computed by `ptms_cli.funding`."""
     from .. import funding as engine
-
-    plan = engine.compute_plan(p)
 
     def lines(view: str) -> list:
         return engine.rows(plan, view)
@@ -291,12 +290,12 @@ def _plan_lines(p: Project) -> tuple[bool, list[_Line], list[_Line], list[_Line]
     return plan.balanced, costs, resources, contributions, partners
 
 
-def _funding(p: Project) -> dict | None:
+def _funding(p: Project, derived: Derived) -> dict | None:
     """The multi-year funding plan as table rows (lines x years), amounts in figures and in words."""
     if p.funding is None or p.period is None:
         return None
     years = p.period.years
-    balanced, costs, resources, contributions, partners = _plan_lines(p)
+    balanced, costs, resources, contributions, partners = _plan_lines(derived.plan)
     signing = set(signatories(p))
 
     def total(lines: list[_Line]) -> dict[int, Decimal]:
@@ -436,11 +435,11 @@ def _convention(p: Project) -> dict | None:
     }
 
 
-def _coverage(p: Project) -> dict:
+def _coverage(p: Project, derived: Derived) -> dict:
     """The coverage diagnosis (`ptms_cli.coverage`), plus French sentences for the documents."""
     from .. import coverage
 
-    matrix = coverage.coverage_matrix(p)
+    matrix = derived.coverage
     data = coverage.coverage_as_dict(matrix)
     fields = {f["id"]: f["label"] for f in data["fields"]}
     sectors = {x["id"]: x["label"] for x in data["sectors"]}
@@ -462,8 +461,13 @@ def document_date(p: Project) -> date | None:
     return p.period.start if p.period else None
 
 
-def build_context(p: Project) -> dict[str, Any]:
-    """The whole template context of a project (the same for every document)."""
+def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
+    """The whole template context of a project (the same for every document).
+
+    `derived`: the funding plan and coverage matrix of `p` already computed (`FileResult.derived` of
+    its validation); without it they are computed here.
+    """
+    derived = Derived.for_project(p, derived)
     partners = [_partner(p, x) for x in p.partners]
     by_id = {x["id"]: x for x in partners}
     sign_ids = signatories(p)
@@ -503,7 +507,7 @@ def build_context(p: Project) -> dict[str, Any]:
         "activities_all": list(referential.ACTIVITIES.values()),
         "purposes_all": list(referential.PURPOSES.values()),
         "service": _service(p),
-        "funding": _funding(p),
+        "funding": _funding(p, derived),
         "governance": {
             "steering": _committee(p, p.governance.steering_committee),
             "technical": _committee(p, p.governance.technical_committee),
@@ -512,7 +516,7 @@ def build_context(p: Project) -> dict[str, Any]:
         "convention": _convention(p),
         "signatories": [by_id[i] for i in sign_ids if i in by_id],
         "copies_label": fmt.count_words(len(sign_ids), "exemplaire original", "exemplaires originaux"),
-        "coverage": _coverage(p),
+        "coverage": _coverage(p, derived),
     }
 
 

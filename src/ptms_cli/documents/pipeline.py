@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
+from ..derived import Derived
 from ..model import Project
 from . import catalog
 from .context import build_context, document_date, letter_context
@@ -42,11 +43,13 @@ def project_templates_dir(project: Project, project_file: Path) -> Path | None:
     return (Path(project_file).parent / project.templates).resolve()
 
 
-def images_for(project: Project, context: dict) -> dict:
+def images_for(project: Project, context: dict, derived: Derived | None = None) -> dict:
     """The pictures every template may use under `images`: {name: function -> PNG bytes or None}.
 
-    Each is drawn at most once per project, and only if a template uses it.
+    Each is drawn at most once per project, and only if a template uses it. `derived`: as for
+    `build_context` (the coverage matrix already computed).
     """
+    derived = Derived.for_project(project, derived)
     from functools import cache
 
     @cache
@@ -62,16 +65,16 @@ def images_for(project: Project, context: dict) -> dict:
         if not context["coverage"]["cells"]:
             return None
         # step 1: the situation without the project; once the service is specified, both views
-        return coverage.coverage_png(project, "both" if project.service else "before")
+        return coverage.coverage_png(project, "both" if project.service else "before", matrix=derived.coverage)
 
     images = {"contributions": contributions, "coverage": coverage_picture}
     assert set(images) == set(catalog.IMAGES)
     return images
 
 
-def full_context(project: Project) -> dict:
-    """The template context of `project` (what `ptms context` prints)."""
-    return build_context(project)
+def full_context(project: Project, derived: Derived | None = None) -> dict:
+    """The template context of `project` (what `ptms context` prints); `derived`: see `build_context`."""
+    return build_context(project, derived)
 
 
 @dataclass
@@ -84,10 +87,13 @@ class Output:
 
 
 def build_outputs(project: Project, project_file: Path, *, names: list[str] | None = None,
-                  formats: tuple[str, ...] = ("docx",), templates: Path | None = None) -> Outcome:
+                  formats: tuple[str, ...] = ("docx",), templates: Path | None = None,
+                  derived: Derived | None = None) -> Outcome:
     """Render in memory what `project` allows; nothing is written. `Outcome.outputs` holds the files.
 
     `templates`: a user template directory (else the project's `templates:`, else the defaults).
+    `derived`: the funding plan and coverage matrix of `project` from its validation
+    (`FileResult.derived`), so they are not computed again; else computed here.
     """
     outcome = Outcome(Path("."))
     the_plan = catalog.plan(project, names)
@@ -98,8 +104,9 @@ def build_outputs(project: Project, project_file: Path, *, names: list[str] | No
     if user_dir is not None and not Path(user_dir).is_dir():
         outcome.errors.append(f"dossier de modèles introuvable : {user_dir}")
         return outcome
-    context = full_context(project)
-    images = images_for(project, context)
+    derived = Derived.for_project(project, derived)
+    context = full_context(project, derived)
+    images = images_for(project, context, derived)
     try:
         project_hash = sha256(Path(project_file).read_bytes())
     except OSError:
@@ -137,9 +144,10 @@ def build_outputs(project: Project, project_file: Path, *, names: list[str] | No
 
 def render_documents(project: Project, project_file: Path, out_dir: Path, *, names: list[str] | None = None,
                      formats: tuple[str, ...] = ("docx",), templates: Path | None = None,
-                     force: bool = False) -> Outcome:
+                     force: bool = False, derived: Derived | None = None) -> Outcome:
     """Render and write into `out_dir` (atomic writes, manifest; hand-edited files kept unless `force`)."""
-    outcome = build_outputs(project, project_file, names=names, formats=formats, templates=templates)
+    outcome = build_outputs(project, project_file, names=names, formats=formats, templates=templates,
+                            derived=derived)
     outcome.out_dir = Path(out_dir)
     if outcome.outputs:
         write_outputs(outcome.outputs, outcome, force)

@@ -29,7 +29,8 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
 - `rows(plan, view) -> list[Row]`: the lines of a view (`costs`, `resources`, `contributions`,
   `partners`) across years, one row per stable key (`ref`; (partner, nature); partner), with the
   line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
-- `funding_problems(project, step)`: the check registered in `checks.CHECKS`.
+- `funding_problems(project, step, derived=None)`: the check registered in `checks.CHECKS` (the plan
+  of `derived`, a `ptms_cli.derived.Derived`, when given).
 - `largest_remainder(amount, weights)`: exact sharing to the cent (see `allocation`).
 
 Rules
@@ -166,11 +167,15 @@ def plan_as_dict(plan: FundingPlan) -> dict:
     })
 
 
-def funding_problems(project, step: int | None) -> Iterator:
-    """Check for `checks.CHECKS`: the plan's problems; with `--step 3` a shortfall is an error."""
+def funding_problems(project, step: int | None, derived=None) -> Iterator:
+    """Check for `checks.CHECKS`: the plan's problems; with `--step 3` a shortfall is an error.
+
+    `derived`: the project's `derived.Derived`, whose plan is used (computed there if not yet)."""
     from dataclasses import replace
+
+    from ..derived import Derived
 
     if project.budget is None and project.funding is None:
         return
-    for pb in compute_plan(project).problems:
+    for pb in Derived.for_project(project, derived).plan.problems:
         yield replace(pb, code="PTMS-E030") if (step or 0) >= 3 and pb.code == "PTMS-W030" else pb
