@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -65,7 +66,16 @@ def _models(annotation) -> list[type[BaseModel]]:
 
 
 def field_labels() -> dict[str, dict[str, str]]:
-    """{model name in snake case: {field: French title}} for every model reachable from Project."""
+    """{model name in snake case: {field: French title}} for every model reachable from Project.
+
+    A fresh copy each time (it goes into a context); the titles are read from the model classes,
+    which do not change while the process runs, once.
+    """
+    return {model: dict(titles) for model, titles in _field_labels().items()}
+
+
+@cache
+def _field_labels() -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     todo: list[type[BaseModel]] = [Project]
     while todo:

@@ -11,7 +11,6 @@ import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from num2words import num2words
 
@@ -40,6 +39,11 @@ def number(value: int | float | Decimal | None) -> str:
     """« 96 500 », « 0,6 », « 17,5 » (as many decimals as the value has)."""
     if value is None:
         return ""
+    return _number(value, repr(value))  # repr: 1 and 1.0, Decimal("0") and Decimal("-0") are told apart
+
+
+@lru_cache(maxsize=4096)
+def _number(value: int | float | Decimal, key: str) -> str:
     return format_decimal(value, locale=LOCALE).translate(_SPACES)
 
 
@@ -94,11 +98,18 @@ def count_text(n: int, unit: str, plural: str | None = None) -> str:
 
 
 def long_date(value: dt.date | None) -> str:
-    """« 1er janvier 2026 », « 15 mars 2027 »."""
+    """« 1er janvier 2026 », « 15 mars 2027 »: babel's fr_FR « d MMMM y », laid out here with babel's
+    month names (babel's `format_date` costs ~30 µs a date; a test checks both agree)."""
     if value is None:
         return ""
-    text = format_date(value, "d MMMM y", locale=LOCALE)
-    return "1er" + text[1:] if value.day == 1 else text
+    return f"{'1er' if value.day == 1 else value.day} {_month_names()[value.month]} {value.year}"
+
+
+@lru_cache(maxsize=1)
+def _month_names() -> dict[int, str]:
+    from babel.dates import get_month_names
+
+    return dict(get_month_names("wide", "format", locale=LOCALE))
 
 
 def join(items, last: str = " et ") -> str:

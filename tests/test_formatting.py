@@ -1,0 +1,46 @@
+"""Document formatting (`documents.formatting`) agrees with babel's fr_FR output where it lays
+things out itself or remembers them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ptms_cli.documents import formatting as fmt
+
+SPACES = str.maketrans({"\u202f": "\u00a0", "\u2009": "\u00a0"})
+
+
+def babel_long_date(d: date) -> str:
+    text = format_date(d, "d MMMM y", locale="fr_FR")
+    return "1er" + text[1:] if d.day == 1 else text
+
+
+@settings(max_examples=1500)
+@given(st.dates())
+def test_long_date_matches_babel(d):
+    assert fmt.long_date(d) == babel_long_date(d)
+
+
+def test_long_date_of_a_datetime_is_its_date_and_every_month_is_named():
+    assert fmt.long_date(datetime(2026, 8, 1, 23, 59)) == "1er août 2026"
+    assert [fmt.long_date(date(2026, m, 2)).split()[1] for m in range(1, 13)] == [
+        babel_long_date(date(2026, m, 2)).split()[1] for m in range(1, 13)]
+
+
+@settings(max_examples=500)
+@given(st.one_of(st.integers(-10**7, 10**7), st.decimals(min_value=-10**9, max_value=10**9, places=4),
+                 st.floats(-1e6, 1e6, allow_nan=False)))
+def test_number_matches_babel_whatever_was_formatted_before(value):
+    assert fmt.number(value) == format_decimal(value, locale="fr_FR").translate(SPACES)
+
+
+def test_equal_values_of_another_type_or_sign_are_not_confused():
+    seq = [1, 1.0, Decimal("1.0"), Decimal("1"), Decimal("0"), Decimal("-0"), 0.0, -0.0, 0, Decimal("2.50")]
+    for value in seq + seq[::-1]:  # each formatted after the equal values of the other types
+        assert fmt.number(value) == format_decimal(value, locale="fr_FR").translate(SPACES), repr(value)
