@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from fractions import Fraction
+from math import lcm
 
 CENT = Decimal("0.01")
 
@@ -36,10 +37,16 @@ def largest_remainder(amount: Decimal, weights: Mapping[str, Fraction | Decimal 
     if total_weight == 0:
         raise AllocationError("aucun poids positif")
     cents = int(amount * 100)
-    exact = {k: cents * v / total_weight for k, v in w.items()}
-    parts = {k: x.numerator // x.denominator for k, x in exact.items()}
+    # The same ratios as integers (the weights over a common denominator): the exact part of k is
+    # cents * iw[k] / total, its floor and dropped fraction one integer divmod, compared exactly.
+    den = lcm(*(v.denominator for v in w.values()))
+    iw = {k: v.numerator * (den // v.denominator) for k, v in w.items()}
+    total = sum(iw.values())
+    parts, dropped = {}, {}
+    for k, x in iw.items():
+        parts[k], dropped[k] = divmod(cents * x, total)
     left = cents - sum(parts.values())
-    order = sorted(w, key=lambda k: (-(exact[k] - parts[k]), -w[k], k))
+    order = sorted(iw, key=lambda k: (-dropped[k], -iw[k], k))
     for k in order[:left]:
         parts[k] += 1
     return {k: (Decimal(c) / 100).quantize(CENT) for k, c in parts.items()}
