@@ -17,7 +17,7 @@ from pathlib import Path
 from jinja2 import TemplateSyntaxError, meta
 
 from . import catalog
-from .render import RenderError, environment
+from .render import RenderError, environment, patch_xml
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OPEN_CLOSE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -77,8 +77,6 @@ def _split_and_stray(name: str, xml: bytes) -> list[TemplateProblem]:
 
 def check_template(path: Path, known: set[str]) -> list[TemplateProblem]:
     """Problems of one template file; `known`: top-level names the context provides."""
-    from docxtpl import DocxTemplate
-
     name = path.name
     try:
         data = path.read_bytes()
@@ -88,11 +86,10 @@ def check_template(path: Path, known: set[str]) -> list[TemplateProblem]:
     problems: list[TemplateProblem] = []
     for _, xml in parts:
         problems += _split_and_stray(name, xml)
-    helper = DocxTemplate(io.BytesIO(data))
     env = environment()
     used: set[str] = set()
     for part, xml in parts:
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", helper.patch_xml(xml.decode("utf-8")))
+        source = patch_xml(xml.decode("utf-8"))
         try:
             used |= meta.find_undeclared_variables(env.parse(source))
         except TemplateSyntaxError as exc:

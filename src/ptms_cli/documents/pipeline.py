@@ -5,7 +5,6 @@ The Python API behind `ptms render` (and batch rendering): no display here, only
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from . import catalog
 from .context import build_context, document_date, letter_context
 from .export import ExportError, docx_to_markdown, docx_to_pdf
 from .manifest import Manifest, sha256
-from .render import Properties, RenderError, render
+from .render import Properties, RenderError, read_template, render
 
 FORMATS = ("docx", "md", "pdf")
 
@@ -125,7 +124,7 @@ def build_outputs(project: Project, project_file: Path, *, names: list[str] | No
             continue
         sources = {"document": job.spec.name, "generator": f"ptms {__version__}",
                    "project": Path(project_file).name, "project_sha256": project_hash,
-                   "template": str(template.name), "template_sha256": hashlib.sha256(template.read_bytes()).hexdigest()}
+                   "template": str(template.name), "template_sha256": read_template(template)[1]}
         rendered.append((job.stem, data, sources))
     for stem, data, sources in rendered:
         if "docx" in formats:

@@ -1,14 +1,18 @@
-"""Render a .docx template with docxtpl: escaped, strict, sandboxed, cached, reproducible.
+"""Render a .docx template: Jinja (docxtpl's tag syntax) escaped, strict, sandboxed, cached, reproducible.
 
 - Jinja runs in a `SandboxedEnvironment` with autoescape ON and `StrictUndefined`: `&`, `<`, quotes
   in values come out literally; an undefined variable is a `RenderError` naming the template and
   the tag; a template reaching for Python internals fails cleanly.
-- Newlines in values become line breaks (docxtpl's listing resolution, applied to rendered text).
-- Compiled Jinja templates are cached per process, keyed by the template file's SHA-256 and the
-  part (body, each header and footer). A `DocxTemplate` object is never rendered twice: each render
-  builds a new one from the template bytes and only reuses the compiled Jinja code.
+- Template syntax is docxtpl's: its `patch_xml` turns `{%p`, `{%tr`, `{%tc`, `{%r`, `colspan`…
+  into plain Jinja, and its `resolve_listing` turns newlines in values into line breaks.
+- A template is read once per process (`_Package`, keyed by the file's SHA-256): its zip entries,
+  its parts to render (body, headers, footers, footnotes) compiled once. Rendering a document is
+  then: each part's compiled Jinja with the context, the body's tables fixed (docxtpl's rule for
+  column loops, then grid widths re-derived from the cells), pictures added as media parts, core
+  properties set; the other entries are copied as they are, their compressed form computed once.
+  No python-docx object is built per document (that was half the time of a render).
 - Output is reproducible: core properties come from the caller (the project), never the clock;
-  zip entries have a fixed timestamp and order (`normalize_docx`).
+  zip entries have a fixed timestamp and order.
 """
 
 from __future__ import annotations
@@ -16,21 +20,23 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from docx import Document
 from docx.opc.constants import CONTENT_TYPE as CT
-from docx.opc.part import Part, PartFactory
-from docx.shared import Mm
-from docxtpl import DocxTemplate, InlineImage
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import TemplateError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from lxml import etree
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 IMAGE_WIDTH_MM = 160
@@ -51,9 +57,8 @@ class Properties:
 
 
 _ENV: SandboxedEnvironment | None = None
-_COMPILED: dict[tuple[str, str], Any] = {}
-_SOURCES: dict[tuple[str, str], str] = {}
 _STATS = {"hits": 0, "misses": 0}  # lookups of compiled parts in this process (batch rendering reports them)
+_DOCXTPL = DocxTemplate(None)  # only for its text transforms (patch_xml, resolve_listing): never rendered
 
 
 def environment() -> SandboxedEnvironment:
@@ -64,14 +69,19 @@ def environment() -> SandboxedEnvironment:
     return _ENV
 
 
+def patch_xml(xml: str) -> str:
+    """docxtpl's rewriting of a part's XML into Jinja source, one paragraph per line (for messages)."""
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", _DOCXTPL.patch_xml(xml))
+
+
 def cache_info() -> int:
     """Number of compiled template parts held by this process."""
-    return len(_COMPILED)
+    return sum(len(pkg.compiled) for pkg in _PACKAGES.values())
 
 
 def cache_stats() -> dict[str, int]:
     """Compiled-part lookups in this process so far: {"hits", "misses", "size"}."""
-    return {**_STATS, "size": len(_COMPILED)}
+    return {**_STATS, "size": cache_info()}
 
 
 _TAG = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
@@ -107,6 +117,8 @@ def _tag_at(source: str, line: int | None, name: str | None = None) -> str:
 
 
 def _part_label(part_key: str) -> str:
+    if "footnotes" in part_key:
+        return "notes de bas de page"
     if "header" in part_key:
         return "en-tête"
     if "footer" in part_key:
@@ -114,151 +126,276 @@ def _part_label(part_key: str) -> str:
     return "corps du document"
 
 
-# Parts that rendering neither reads nor changes: python-docx keeps them as bytes instead of parsing
-# them into XML trees and serialising them again (styles.xml alone is hundreds of kilobytes).
-_UNTOUCHED = frozenset({CT.WML_STYLES, CT.WML_NUMBERING, CT.WML_SETTINGS})
 
-
-def _untouched_as_bytes(content_type: str, reltype: str):
-    return Part if content_type in _UNTOUCHED else None
-
-
-class _Template(DocxTemplate):
-    """A DocxTemplate whose Jinja compilation is shared through the per-process cache."""
-
-    def __init__(self, data: bytes, digest: str, name: str) -> None:
-        super().__init__(io.BytesIO(data))
-        self._digest = digest
-        self._name = name
-
-    def init_docx(self, reload: bool = True) -> None:
-        if not self.docx or (self.is_rendered and reload):
-            previous = PartFactory.part_class_selector
-            PartFactory.part_class_selector = _untouched_as_bytes
-            try:
-                self.docx = Document(self.template_file)
-            finally:
-                PartFactory.part_class_selector = previous
-            self.is_rendered = False
-
-    def _compiled(self, key: str, make_source):
-        ck = (self._digest, key)
-        template = _COMPILED.get(ck)
-        _STATS["hits" if template is not None else "misses"] += 1
-        if template is None:
-            source = re.sub(r"<w:p([ >])", r"\n<w:p\1", make_source())
-            try:
-                template = environment().from_string(source)
-            except TemplateSyntaxError as exc:
-                raise RenderError(
-                    f"modèle « {self._name} » ({_part_label(key)}) : balise mal formée "
-                    f"« {_tag_at(source, exc.lineno)} » : {exc.message}"
-                ) from None
-            _COMPILED[ck] = template
-            _SOURCES[ck] = source
-        return template, _SOURCES[ck]
-
-    def _render_compiled(self, key: str, make_source, context) -> str:
-        template, source = self._compiled(key, make_source)
-        try:
-            dst_xml = template.render(context)
-        except UndefinedError as exc:
-            name = _undefined_name(exc.message or "")
-            tag = _tag_at(source, _template_line(exc), name)
-            raise RenderError(
-                f"modèle « {self._name} » ({_part_label(key)}) : variable non définie « {name} » "
-                f"dans la balise « {tag} »"
-            ) from None
-        except SecurityError as exc:
-            tag = _tag_at(source, _template_line(exc))
-            raise RenderError(
-                f"modèle « {self._name} » : opération interdite par le bac à sable dans « {tag} » ({exc})"
-            ) from None
-        except TemplateError as exc:
-            tag = _tag_at(source, _template_line(exc))
-            raise RenderError(f"modèle « {self._name} » : erreur dans la balise « {tag} » : {exc}") from None
-        except (TypeError, ValueError, ZeroDivisionError, AttributeError) as exc:
-            tag = _tag_at(source, _template_line(exc))
-            raise RenderError(f"modèle « {self._name} » : erreur dans la balise « {tag} » : {exc}") from None
-        dst_xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", dst_xml)
-        dst_xml = dst_xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-        if any(c in dst_xml for c in "\n\t\a\f"):  # values with line breaks or tabs
-            dst_xml = self.resolve_listing(dst_xml)
-        return dst_xml
-
-    # docxtpl hooks -------------------------------------------------------------------------
-    def build_xml(self, context, jinja_env=None):
-        self.current_rendering_part = self.docx._part
-        return self._render_compiled("body", lambda: self.patch_xml(self.get_xml()), context)
-
-    def build_headers_footers_xml(self, context, uri, jinja_env=None):
-        for rel_key, part in self.get_headers_footers(uri):
-            key = str(part.partname)
-
-            def source(part=part):
-                return self.patch_xml(self.get_part_xml(part))
-
-            self.current_rendering_part = part
-            xml = self._render_compiled(key, source, context)
-            yield rel_key, xml.encode("utf-8")
-
-    def render_xml_part(self, src_xml, part, context, jinja_env=None):  # footnotes
-        self.current_rendering_part = part
-        return self._render_compiled(str(part.partname), lambda: src_xml, context)
-
-    def fix_tables(self, xml):
-        """docxtpl's fix, then column widths re-derived from the cells (column loops change them)."""
-        tree = super().fix_tables(xml)
-        for table in tree.iter(f"{_W}tbl"):
-            _fit_columns(table)
-        return tree
-
-    def render_properties(self, context, jinja_env=None) -> None:
-        """Core properties are set from the project by `render`, never from template tags."""
-
+# --- XML names ----------------------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+_CT_NS = "http://schemas.openxmlformats.org/package/2006/content-types"
+_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+_CORE_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "dcmitype": "http://purl.org/dc/dcmitype/",
+    "xsi": "http://www.w3.org/2001/XMLSchema-instance",
+}
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_BODY_MARK = "ptms-body"
 
 
-def _cell_widths(row) -> list | None:
-    widths = []
-    for tc in row.findall(f"{_W}tc"):
-        pr = tc.find(f"{_W}tcPr")
-        w = pr.find(f"{_W}tcW") if pr is not None else None
-        if pr is None or pr.find(f"{_W}gridSpan") is not None or w is None or w.get(f"{_W}type") != "dxa":
-            return None
-        widths.append(w)
-    return widths
+def _parse(data: bytes | str, *, recover: bool = False):
+    parser = etree.XMLParser(recover=recover, resolve_entities=False, no_network=True, huge_tree=True)
+    root = etree.fromstring(data.encode("utf-8") if isinstance(data, str) else data, parser)
+    if root is None:
+        raise etree.XMLSyntaxError("document vide", None, 0, 0, "")
+    return root
 
 
-def _fit_columns(table) -> None:
-    """Make the grid match the cells' widths, scaled to the table's original total width."""
-    grid = table.find(f"{_W}tblGrid")
-    rows = table.findall(f"{_W}tr")
-    if grid is None or not rows:
-        return
-    cols = grid.findall(f"{_W}gridCol")
-    first = _cell_widths(rows[0])
-    if not first or len(first) != len(cols):
-        return
+def _rels_name(part: str) -> str:
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", name + ".rels")
+
+
+def _target(source_part: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source_part), target))
+
+
+# --- a template, read once per process ----------------------------------------------------------
+
+@dataclass
+class _Part:
+    """A part of the template that holds tags: its entry name, its key in messages, its Jinja source."""
+
+    name: str
+    key: str  # "body", or the part's name (header, footer, footnotes)
+    source: str
+
+
+@dataclass
+class _Package:
+    """What rendering needs of a template file, computed once per process."""
+
+    name: str  # the file's name, for messages
+    digest: str
+    entries: dict[str, bytes]
+    main: str  # the main document part ("word/document.xml")
+    head: bytes  # the main part's serialisation before its body...
+    tail: bytes  # ...and after
+    parts: list[_Part]
+    content_types: bytes
+    core: str | None  # the core-properties part, if the template has one
+    compiled: dict[str, Any] = field(default_factory=dict)  # part key -> compiled Jinja template
+    deflated: dict[str, bytes] = field(default_factory=dict)  # entry -> its deflate stream (entries copied as is)
+
+    def template(self, part: _Part):
+        compiled = self.compiled.get(part.key)
+        _STATS["hits" if compiled is not None else "misses"] += 1
+        if compiled is None:
+            try:
+                compiled = environment().from_string(part.source)
+            except TemplateSyntaxError as exc:
+                raise RenderError(
+                    f"modèle « {self.name} » ({_part_label(part.key)}) : balise mal formée "
+                    f"« {_tag_at(part.source, exc.lineno)} » : {exc.message}"
+                ) from None
+            self.compiled[part.key] = compiled
+        return compiled
+
+
+_PACKAGES: "OrderedDict[str, _Package]" = OrderedDict()
+_PACKAGES_MAX = 16  # templates kept per process (a consultant's set and ours)
+
+
+def _unreadable(name: str, why: str) -> RenderError:
+    return RenderError(f"modèle « {name} » : document Word illisible ({why})")
+
+
+def _read_package(data: bytes, digest: str, name: str) -> _Package:
     try:
-        target = sum(int(float(c.get(f"{_W}w"))) for c in cols)
-        current = sum(int(w.get(f"{_W}w")) for w in first)
-    except (TypeError, ValueError):
-        return
-    if target <= 0 or current <= 0:
-        return
-    new = [int(w.get(f"{_W}w")) for w in first]
-    new[0] += target - current  # the first (label) column absorbs the difference
-    if new[0] < 1400:  # under 2.5 cm: scale every column instead
-        new = [int(int(w.get(f"{_W}w")) * target / current) for w in first]
-    for col, value in zip(cols, new):
-        col.set(f"{_W}w", str(value))
-    for row in rows:
-        cells = _cell_widths(row)
-        if cells and len(cells) == len(new):
-            for w, value in zip(cells, new):
-                w.set(f"{_W}w", str(value))
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            entries = {info.filename: z.read(info) for info in z.infolist() if not info.is_dir()}
+    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
+        raise _unreadable(name, str(exc)) from None
+    try:
+        types = _parse(entries["[Content_Types].xml"])
+        package_rels = _parse(entries["_rels/.rels"])
+    except KeyError as exc:
+        raise _unreadable(name, f"partie {exc} absente") from None
+    except etree.XMLSyntaxError as exc:
+        raise _unreadable(name, f"XML invalide : {exc}") from None
+    overrides = {e.get("PartName", "").lstrip("/"): e.get("ContentType") for e in types.iter(f"{{{_CT_NS}}}Override")}
+    defaults = {(e.get("Extension") or "").lower(): e.get("ContentType") for e in types.iter(f"{{{_CT_NS}}}Default")}
+    rels = {r.get("Type"): _target("", r.get("Target", "")) for r in package_rels.iter(f"{{{_REL_NS}}}Relationship")}
+    main = rels.get(RT.OFFICE_DOCUMENT)
+    if main is None or main not in entries:
+        raise _unreadable(name, "pas de document principal")
+    kind = overrides.get(main) or defaults.get(posixpath.splitext(main)[1].lstrip(".").lower())
+    if kind != CT.WML_DOCUMENT_MAIN:
+        raise _unreadable(name, f"le document principal est de type « {kind} », pas un document .docx")
+    try:
+        root = _parse(entries[main])
+    except etree.XMLSyntaxError as exc:
+        raise _unreadable(name, f"XML invalide dans {main} : {exc}") from None
+    body = root.find(f"{_W}body")
+    if body is None:
+        raise _unreadable(name, f"{main} n'a pas de corps (w:body)")
+    parts = [_Part(main, "body", patch_xml(etree.tostring(body, encoding="unicode")))]
+    mark = etree.Comment(_BODY_MARK)
+    root.replace(body, mark)
+    head, tail = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True).split(
+        f"<!--{_BODY_MARK}-->".encode(), 1)
+    main_rels = _parse(entries[_rels_name(main)]) if _rels_name(main) in entries else None
+    for rel in (main_rels.iter(f"{{{_REL_NS}}}Relationship") if main_rels is not None else ()):
+        if rel.get("Type") in (RT.HEADER, RT.FOOTER, RT.FOOTNOTES) and rel.get("TargetMode") != "External":
+            target = _target(main, rel.get("Target", ""))
+            if target in entries and all(p.name != target for p in parts):
+                try:
+                    xml = etree.tostring(_parse(entries[target]), encoding="unicode")
+                except etree.XMLSyntaxError as exc:
+                    raise _unreadable(name, f"XML invalide dans {target} : {exc}") from None
+                parts.append(_Part(target, target, patch_xml(xml)))
+    core = rels.get(RT.CORE_PROPERTIES)
+    package = _Package(name, digest, entries, main, head, tail, parts, entries["[Content_Types].xml"],
+                       core if core in entries else None)
+    rendered = {p.name for p in parts} | {core}
+    for entry, blob in entries.items():
+        if entry not in rendered:
+            package.deflated[entry] = _deflate(blob)
+    return package
+
+
+def _package(path: Path) -> _Package:
+    data, digest = read_template(path)
+    package = _PACKAGES.get(digest)
+    if package is None:
+        package = _read_package(data, digest, template_name(Path(path)))
+        _PACKAGES[digest] = package
+        if len(_PACKAGES) > _PACKAGES_MAX:
+            _PACKAGES.popitem(last=False)
+    else:
+        _PACKAGES.move_to_end(digest)
+        package.name = template_name(Path(path))
+    return package
+
+
+# --- pictures -----------------------------------------------------------------------------------
+
+def _png_size(png: bytes) -> tuple[int, int, int, int]:
+    """(width px, height px, horizontal dpi, vertical dpi) of a PNG, as python-docx reads them."""
+    if not png.startswith(b"\x89PNG\r\n\x1a\n") or png[12:16] != b"IHDR":
+        raise ValueError("ce n'est pas une image PNG")
+    width, height = struct.unpack(">II", png[16:24])
+    hdpi = vdpi = 72
+    pos = 8
+    while pos + 8 <= len(png):
+        length, kind = struct.unpack(">I4s", png[pos:pos + 8])
+        if kind == b"pHYs" and length == 9:
+            x, y, unit = struct.unpack(">IIB", png[pos + 8:pos + 17])
+            if unit == 1:
+                hdpi, vdpi = (int(round(x * 0.0254)) or 72), (int(round(y * 0.0254)) or 72)
+            break
+        if kind == b"IDAT":
+            break
+        pos += 12 + length
+    if not width or not height:
+        raise ValueError("image PNG vide")
+    return width, height, hdpi, vdpi
+
+
+_PICTURE = (
+    '</w:t></w:r><w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{id}" name="Image {n}"/>'
+    '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+    '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
+    '<pic:nvPicPr><pic:cNvPr id="0" name="{file}"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+    '<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+    '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+    '</wp:inline></w:drawing></w:r><w:r><w:t xml:space="preserve">'
+)
+
+
+class _Picture:
+    """A picture in the context: rendered by a tag as a drawing run (like docxtpl's InlineImage)."""
+
+    def __init__(self, media: "_Media", name: str, png: bytes) -> None:
+        self._media, self._name, self._png = media, name, png
+        w, h, hdpi, vdpi = _png_size(png)
+        self.cx = int(IMAGE_WIDTH_MM * 36000)
+        native_w, native_h = int(w / hdpi * 914400), int(h / vdpi * 914400)
+        self.cy = int(round(native_h * self.cx / native_w))
+
+    def __html__(self) -> str:
+        media, rid = self._media.add(self._png)
+        shape = self._media.next_shape_id()
+        return _PICTURE.format(cx=self.cx, cy=self.cy, id=shape, n=shape - 5000, file=posixpath.basename(media), rid=rid)
+
+    __str__ = __html__
+
+
+class _Media:
+    """The pictures a document adds: media entries, and relationships of the part being rendered."""
+
+    def __init__(self, package: _Package) -> None:
+        self.package = package
+        self.part = package.main  # the part being rendered (set by `render`)
+        self.files: dict[bytes, str] = {}  # PNG bytes -> entry name
+        self.rels: dict[str, dict[str, str]] = {}  # part -> {entry name: rId}
+        self._shape = 5000
+
+    def next_shape_id(self) -> int:
+        self._shape += 1
+        return self._shape
+
+    def add(self, png: bytes) -> tuple[str, str]:
+        entry = self.files.get(png)
+        if entry is None:
+            taken = set(self.package.entries) | set(self.files.values())
+            n = 1
+            while f"word/media/image{n}.png" in taken:
+                n += 1
+            entry = self.files[png] = f"word/media/image{n}.png"
+        part_rels = self.rels.setdefault(self.part, {})
+        if entry not in part_rels:
+            used = set(part_rels.values()) | self._existing_ids(self.part)
+            n = 1
+            while f"rId{n}" in used:
+                n += 1
+            part_rels[entry] = f"rId{n}"
+        return entry, part_rels[entry]
+
+    def _existing_ids(self, part: str) -> set[str]:
+        data = self.package.entries.get(_rels_name(part))
+        if data is None:
+            return set()
+        return {r.get("Id") for r in _parse(data).iter(f"{{{_REL_NS}}}Relationship")}
+
+    def write(self, entries: dict[str, bytes]) -> None:
+        """Add the media entries, their relationships and the PNG content type to `entries`."""
+        if not self.files:
+            return
+        for png, entry in self.files.items():
+            entries[entry] = png
+        for part, rels in self.rels.items():
+            name = _rels_name(part)
+            root = _parse(entries[name]) if name in entries else etree.Element(f"{{{_REL_NS}}}Relationships",
+                                                                                nsmap={None: _REL_NS})
+            for entry, rid in rels.items():
+                etree.SubElement(root, f"{{{_REL_NS}}}Relationship", Id=rid, Type=RT.IMAGE,
+                                 Target=posixpath.relpath(entry, posixpath.dirname(part)))
+            entries[name] = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+        types = _parse(entries["[Content_Types].xml"])
+        if not any((e.get("Extension") or "").lower() == "png" for e in types.iter(f"{{{_CT_NS}}}Default")):
+            types.insert(0, etree.Element(f"{{{_CT_NS}}}Default", Extension="png", ContentType=CT.PNG))
+            entries["[Content_Types].xml"] = etree.tostring(types, encoding="UTF-8", xml_declaration=True,
+                                                            standalone=True)
 
 
 class _Images(dict):
@@ -268,9 +405,9 @@ class _Images(dict):
     called on first use — a letter that shows no chart never pays for drawing one.
     """
 
-    def __init__(self, tpl: DocxTemplate, sources: dict) -> None:
+    def __init__(self, media: _Media, sources: dict) -> None:
         super().__init__()
-        self._tpl = tpl
+        self._media = media
         self._sources = sources
 
     def __getitem__(self, name):
@@ -279,7 +416,7 @@ class _Images(dict):
                 raise KeyError(name)
             png = self._sources[name]
             png = png() if callable(png) else png
-            dict.__setitem__(self, name, InlineImage(self._tpl, io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM)) if png else None)
+            dict.__setitem__(self, name, _Picture(self._media, name, png) if png else None)
         return dict.__getitem__(self, name)
 
     def __contains__(self, name) -> bool:
@@ -289,13 +426,119 @@ class _Images(dict):
         return self._sources.keys()
 
 
+# --- tables -------------------------------------------------------------------------------------
+
+def _cells(row) -> list:
+    """[(tcW element or None, gridSpan)] of a row's cells."""
+    out = []
+    for tc in row.iterchildren(f"{_W}tc"):
+        width, span = None, 1
+        for pr in tc.iterchildren(f"{_W}tcPr"):
+            for child in pr:
+                if child.tag == f"{_W}tcW":
+                    width = child
+                elif child.tag == f"{_W}gridSpan":
+                    try:
+                        span = int(child.get(f"{_W}val"))
+                    except (TypeError, ValueError):
+                        span = 1
+        out.append((width, span))
+    return out
+
+
+def _width(element) -> float | None:
+    try:
+        return float(element.get(f"{_W}w"))
+    except (TypeError, ValueError):
+        return None
+
+
+def fix_tables(tree) -> None:
+    """Make every table's grid match its cells after column loops (`{%tc for %}`) changed them.
+
+    docxtpl's rule first (columns added when a row has more cells than the grid, keeping the
+    table's width; extra columns removed when every row spans fewer), then the grid widths are
+    re-derived from the first row's cell widths, scaled to the table's width, so that Word and
+    LibreOffice draw the same columns.
+    """
+    for table in tree.iter(f"{_W}tbl"):
+        grid = next(table.iterchildren(f"{_W}tblGrid"), None)
+        rows = [_cells(tr) for tr in table.iterchildren(f"{_W}tr")]
+        if grid is None or not rows:
+            continue
+        cols = list(grid.iterchildren(f"{_W}gridCol"))
+        widths = [_width(c) for c in cols]
+        if not cols or None in widths:
+            continue
+        most = max(len(cells) for cells in rows)
+        if most > len(cols):  # docxtpl: add columns, keep the proportions
+            total = sum(widths)
+            old, new = total / len(cols), total / most
+            for c, w in zip(cols, widths):
+                c.set(f"{_W}w", str(int(w * new / old)))
+            for _ in range(most - len(cols)):
+                etree.SubElement(grid, f"{_W}gridCol", {f"{_W}w": str(int(new))})
+            cols = list(grid.iterchildren(f"{_W}gridCol"))
+        spanned = max(sum(span for _, span in cells) for cells in rows)
+        extra = len(cols) - spanned
+        if extra > 0:  # docxtpl: remove extra columns, share their width
+            removed = sum(_width(c) for c in cols[-extra:])
+            for c in cols[-extra:]:
+                grid.remove(c)
+            cols = cols[:-extra]
+            share = int(removed / len(cols)) if cols else 0
+            for c in cols:
+                c.set(f"{_W}w", str(int(_width(c) + share)))
+        _fit_columns(cols, rows)
+
+
+def _fit_columns(cols: list, rows: list) -> None:
+    """Make the grid match the cells' widths, scaled to the table's total width."""
+    first = rows[0]
+    if len(first) != len(cols) or any(w is None or span != 1 or w.get(f"{_W}type") != "dxa" for w, span in first):
+        return
+    try:
+        target = sum(int(float(c.get(f"{_W}w"))) for c in cols)
+        current = [int(w.get(f"{_W}w")) for w, _ in first]
+    except (TypeError, ValueError):
+        return
+    if target <= 0 or sum(current) <= 0:
+        return
+    new = list(current)
+    new[0] += target - sum(current)  # the first (label) column absorbs the difference
+    if new[0] < 1400:  # under 2.5 cm: scale every column instead
+        new = [int(w * target / sum(current)) for w in current]
+    for col, value in zip(cols, new):
+        col.set(f"{_W}w", str(value))
+    for cells in rows:
+        if len(cells) == len(new) and all(w is not None and span == 1 and w.get(f"{_W}type") == "dxa"
+                                          for w, span in cells):
+            for (w, _), value in zip(cells, new):
+                w.set(f"{_W}w", str(value))
+
+
+# --- rendering ----------------------------------------------------------------------------------
+
 def template_name(path: Path) -> str:
     return path.name
 
 
+_DIGESTS: dict[tuple, tuple[bytes, str]] = {}
+
+
 def read_template(path: Path) -> tuple[bytes, str]:
-    """Bytes and SHA-256 of a template file; RenderError (French) when unreadable or not a .docx."""
+    """Bytes and SHA-256 of a template file; RenderError (French) when unreadable or not a .docx.
+
+    Kept per process while the file's size, modification time and inode stay the same.
+    """
+    import os
+
     try:
+        st = os.stat(path)
+        key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        known = _DIGESTS.get(key)
+        if known is not None:
+            return known
         data = Path(path).read_bytes()
     except OSError as exc:
         from ..writing import os_reason
@@ -303,7 +546,87 @@ def read_template(path: Path) -> tuple[bytes, str]:
         raise RenderError(f"modèle « {path} » illisible : {os_reason(exc)}") from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise RenderError(f"modèle « {path} » : ce n'est pas un document Word (.docx)")
-    return data, hashlib.sha256(data).hexdigest()
+    if len(_DIGESTS) > 64:
+        _DIGESTS.clear()
+    _DIGESTS[key] = data, hashlib.sha256(data).hexdigest()
+    return _DIGESTS[key]
+
+
+def _render_part(package: _Package, part: _Part, context) -> str:
+    template = package.template(part)
+    source, name = part.source, package.name
+    try:
+        xml = template.render(context)
+    except UndefinedError as exc:
+        undefined = _undefined_name(exc.message or "")
+        tag = _tag_at(source, _template_line(exc), undefined)
+        raise RenderError(
+            f"modèle « {name} » ({_part_label(part.key)}) : variable non définie « {undefined} » "
+            f"dans la balise « {tag} »"
+        ) from None
+    except SecurityError as exc:
+        tag = _tag_at(source, _template_line(exc))
+        raise RenderError(f"modèle « {name} » : opération interdite par le bac à sable dans « {tag} » ({exc})") from None
+    except TemplateError as exc:
+        tag = _tag_at(source, _template_line(exc))
+        raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {exc}") from None
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError) as exc:
+        tag = _tag_at(source, _template_line(exc))
+        raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {exc}") from None
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the line breaks `patch_xml` added
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    if any(c in xml for c in "\n\t\a\f"):  # values with line breaks or tabs
+        xml = _DOCXTPL.resolve_listing(xml)
+    return xml
+
+
+def _core_properties(package: _Package, props: Properties) -> bytes:
+    """The core-properties part: the template's, with title, author, dates… from `props`."""
+    if package.core is not None:
+        try:
+            root = _parse(package.entries[package.core])
+        except etree.XMLSyntaxError:
+            root = None
+    else:
+        root = None
+    if root is None:
+        root = etree.Element(f"{{{_CORE_NS['cp']}}}coreProperties", nsmap=_CORE_NS)
+    moment = dt.datetime.combine(props.date or dt.date(2000, 1, 1), dt.time(0, 0)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    values = [
+        ("dc", "title", props.title[:255]), ("dc", "subject", props.subject[:255]),
+        ("dc", "creator", props.author[:255]), ("cp", "lastModifiedBy", props.author[:255]),
+        ("dc", "language", "fr-FR"), ("cp", "revision", "1"),
+        ("dc", "description", "Document produit par ptms."),
+        ("dcterms", "created", moment), ("dcterms", "modified", moment), ("cp", "lastPrinted", moment),
+    ]
+    for prefix, local, text in values:
+        tag = f"{{{_CORE_NS[prefix]}}}{local}"
+        element = root.find(tag)
+        if element is None:
+            element = etree.SubElement(root, tag)
+        element.text = _xml_text(text)
+        if prefix == "dcterms":
+            element.set(f"{{{_CORE_NS['xsi']}}}type", "dcterms:W3CDTF")
+    return etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
+
+
+def _xml_text(text: str) -> str:
+    """`text` without the characters XML cannot hold (control characters)."""
+    return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]", "", text)
+
+
+def _add_core_part(entries: dict[str, bytes], name: str) -> None:
+    """Declare a new core-properties part (a template without one) in the package."""
+    rels = _parse(entries["_rels/.rels"])
+    ids = {r.get("Id") for r in rels}
+    n = 1
+    while f"rId{n}" in ids:
+        n += 1
+    etree.SubElement(rels, f"{{{_REL_NS}}}Relationship", Id=f"rId{n}", Type=RT.CORE_PROPERTIES, Target=name)
+    entries["_rels/.rels"] = etree.tostring(rels, encoding="UTF-8", xml_declaration=True, standalone=True)
+    types = _parse(entries["[Content_Types].xml"])
+    etree.SubElement(types, f"{{{_CT_NS}}}Override", PartName=f"/{name}", ContentType=CT.OPC_CORE_PROPERTIES)
+    entries["[Content_Types].xml"] = etree.tostring(types, encoding="UTF-8", xml_declaration=True, standalone=True)
 
 
 def render(template: Path, context: dict, props: Properties, images: dict | None = None) -> bytes:
@@ -311,62 +634,41 @@ def render(template: Path, context: dict, props: Properties, images: dict | None
 
     `images`: {name: PNG bytes | None | function returning them}, available as `images.<name>`.
     """
-    data, digest = read_template(template)
-    tpl = _Template(data, digest, template_name(Path(template)))
-    try:
-        tpl.render_init()
-    except Exception as exc:  # python-docx refuses a damaged package
-        raise RenderError(f"modèle « {template} » : document Word illisible ({exc})") from None
+    package = _package(template)
+    media = _Media(package)
     ctx = dict(context)
-    ctx["images"] = _Images(tpl, images or {})
-    tpl.render(ctx, environment(), autoescape=True)
-    cp = tpl.docx.core_properties
-    cp.title = props.title[:255]
-    cp.author = props.author[:255]
-    cp.subject = props.subject[:255]
-    cp.last_modified_by = props.author[:255]
-    cp.language = "fr-FR"
-    cp.revision = 1
-    cp.comments = "Document produit par ptms."
-    moment = dt.datetime.combine(props.date or dt.date(2000, 1, 1), dt.time(0, 0), tzinfo=dt.timezone.utc)
-    cp.created = moment
-    cp.modified = moment
-    cp.last_printed = moment
-    return package_bytes(tpl.docx)
-
-
-class _Collector:
-    """Stands for python-docx's zip writer: keeps the package's entries in memory."""
-
-    def __init__(self) -> None:
-        self.entries: dict[str, bytes] = {}
-
-    def write(self, pack_uri, blob: bytes) -> None:
-        self.entries[pack_uri.membername] = blob
-
-    def close(self) -> None:
-        pass
-
-
-def package_bytes(document) -> bytes:
-    """Serialise a python-docx document straight into a reproducible zip (compressed once)."""
-    from docx.opc.pkgwriter import PackageWriter
-
-    package = document.part.package
-    parts = list(package.parts)
-    for part in parts:
-        part.before_marshal()
-    collector = _Collector()
-    PackageWriter._write_content_types_stream(collector, parts)
-    PackageWriter._write_pkg_rels(collector, package.rels)
-    PackageWriter._write_parts(collector, parts)
-    return _zip(collector.entries)
+    ctx["images"] = _Images(media, images or {})
+    out: dict[str, bytes] = {}
+    for part in package.parts:
+        media.part = part.name
+        try:
+            xml = _render_part(package, part, ctx)
+        except ValueError as exc:  # a picture that is not a PNG
+            raise RenderError(f"modèle « {package.name} » : image illisible ({exc})") from None
+        try:
+            tree = _parse(xml, recover=part.key == "body")  # docxtpl recovers the body too
+        except etree.XMLSyntaxError as exc:
+            raise RenderError(f"modèle « {package.name} » ({_part_label(part.key)}) : le rendu n'est pas "
+                              f"un XML valide ({exc}) — une balise {{% %}} coupe sans doute un paragraphe") from None
+        if part.key == "body":
+            fix_tables(tree)
+            for n, doc_pr in enumerate(tree.iter(f"{_WP}docPr"), start=1001):  # unique picture ids
+                doc_pr.set("id", str(n))
+            out[part.name] = package.head + etree.tostring(tree, encoding="UTF-8", xml_declaration=False) + package.tail
+        else:
+            out[part.name] = _DECLARATION + etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
+    entries = dict(package.entries)
+    entries.update(out)
+    core = package.core or "docProps/core.xml"
+    if package.core is None:
+        _add_core_part(entries, core)
+    entries[core] = _core_properties(package, props)
+    media.write(entries)
+    unchanged = {n: stream for n, stream in package.deflated.items() if entries[n] is package.entries[n]}
+    return _zip(entries, unchanged, stored=set(media.files.values()))
 
 
 ZIP_LEVEL = 6
-_BIG = 32 * 1024  # entries at least this large have their compressed form cached...
-_DEFLATED: "OrderedDict[tuple[str, int, int], bytes]" = OrderedDict()  # ...(name, crc, size) -> deflate stream
-_DEFLATED_MAX = 16  # entries kept (the template's large static parts: styles, themes)
 
 
 class _Precompressed:
@@ -383,44 +685,32 @@ class _Precompressed:
         return b""
 
 
-def _deflate(name: str, data: bytes) -> bytes | None:
-    """The deflate stream of a large entry, from the per-process cache (the same bytes zipfile makes)."""
-    import zlib
-
-    if len(data) < _BIG:
-        return None
-    key = (name, zlib.crc32(data), len(data))
-    stream = _DEFLATED.get(key)
-    if stream is None:
-        compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
-        stream = compressor.compress(data) + compressor.flush()
-        _DEFLATED[key] = stream
-        if len(_DEFLATED) > _DEFLATED_MAX:
-            _DEFLATED.popitem(last=False)
-    else:
-        _DEFLATED.move_to_end(key)
-    return stream
+def _deflate(data: bytes) -> bytes:
+    compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
+def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, stored: set[str] = frozenset()) -> bytes:
     """A zip with fixed timestamps, attributes and entry order (content types and package rels first).
 
-    Large entries a template carries unchanged into every document (styles.xml is hundreds of
-    kilobytes) are compressed once per process: their deflate stream is cached and handed to
-    zipfile, which still computes the CRC and sizes itself. Same bytes as compressing each time.
+    `deflated`: entries whose deflate stream is already known (a template's entries copied as they
+    are: styles.xml alone is hundreds of kilobytes) — handed to zipfile, which still computes the
+    CRC and sizes itself. Same bytes as compressing each time. `stored`: entries written without
+    compression (pictures: PNG data is compressed already).
     """
+    deflated = deflated or {}
     first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
     order = first + sorted(n for n in entries if n not in first)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as dst:
         for name in order:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
+            info.compress_type = zipfile.ZIP_STORED if name in stored else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             info.create_system = 3
             data = entries[name]
-            stream = _deflate(name, data)
-            if stream is None:
+            stream = deflated.get(name)
+            if stream is None or name in stored:
                 dst.writestr(info, data, compresslevel=ZIP_LEVEL)
                 continue
             with dst.open(info, "w") as fh:

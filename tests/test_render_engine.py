@@ -1,0 +1,241 @@
+"""The rendering engine (documents/render.py) against docxtpl, and the package work it does itself.
+
+ptms reads each template once per process and writes documents without building python-docx
+objects; these tests hold it to what docxtpl produces from the same template and context (text,
+tables, pictures), and check the package parts it writes: pictures, relationships, content types,
+core properties, table grids.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
+from lxml import etree
+
+from conftest import ROOT
+
+from ptms_cli.documents import catalog
+from ptms_cli.documents import render as r
+from ptms_cli.documents.context import build_context, letter_context
+from ptms_cli.documents.pipeline import images_for
+from ptms_cli.validation import validate_file
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+PROPS = r.Properties(title="Convention — Essai & <test>", author="Agglo « Val »", subject="Sujet",
+                     date=date(2027, 3, 1))
+
+
+@pytest.fixture(scope="module")
+def agglo():
+    project = validate_file(ROOT / "examples" / "agglo-val-de-marque.yaml").project
+    context = build_context(project)
+    pictures = {k: f() for k, f in images_for(project, context).items()}
+    return project, context, pictures
+
+
+def texts(data: bytes) -> list[str]:
+    """Every paragraph of a .docx in order — body, table cells, headers, footers — and each table's grid."""
+    doc = Document(io.BytesIO(data))
+    out = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        grid = table._tbl.find(f"{W}tblGrid")
+        out.append(f"[grille de {len(grid.findall(f'{W}gridCol'))} colonnes]")
+        for row in table.rows:
+            out.extend(c.text for c in row.cells)
+    for section in doc.sections:
+        out.extend(p.text for p in section.header.paragraphs)
+        out.extend(p.text for p in section.footer.paragraphs)
+    return out
+
+
+def with_docxtpl(template: Path, context: dict, pictures: dict) -> bytes:
+    """The same render done by docxtpl itself, as its documentation shows."""
+    tpl = DocxTemplate(str(template))
+    ctx = dict(context)
+    ctx["images"] = {k: InlineImage(tpl, io.BytesIO(v), width=Mm(r.IMAGE_WIDTH_MM)) if v else None
+                     for k, v in pictures.items()}
+    tpl.render(ctx, r.environment(), autoescape=True)
+    out = io.BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+def picture_sizes(data: bytes) -> list[tuple[int, int]]:
+    return [(s.width, s.height) for s in Document(io.BytesIO(data)).inline_shapes]
+
+
+@pytest.mark.parametrize("name", ["convention", "cahier-des-charges", "mobilisation", "lettres"])
+def test_documents_say_what_docxtpl_would_say(agglo, name):
+    project, context, pictures = agglo
+    job = next(j for j in catalog.plan(project, [name]).jobs)
+    template = catalog.default_templates() / job.spec.template
+    ctx = letter_context(context, job.partner) if job.partner else context
+    ours = r.render(template, ctx, PROPS, pictures)
+    theirs = with_docxtpl(template, ctx, pictures)
+    assert texts(ours) == texts(theirs)
+    assert picture_sizes(ours) == picture_sizes(theirs)
+    if name in ("cahier-des-charges", "mobilisation"):
+        assert picture_sizes(ours)  # these documents do show pictures
+
+
+def test_pictures_are_parts_of_the_package(agglo):
+    project, context, pictures = agglo
+    data = r.render(catalog.default_templates() / "cahier-des-charges.docx", context, PROPS, pictures)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert z.testzip() is None
+        rels = etree.fromstring(z.read("word/_rels/document.xml.rels"))
+        images = {x.get("Id"): x.get("Target") for x in rels.iter(f"{REL}Relationship") if x.get("Type").endswith("/image")}
+        embedded = re.findall(rb'r:embed="([^"]+)"', z.read("word/document.xml"))
+        assert embedded and {e.decode() for e in embedded} <= set(images)
+        media = {z.read("word/" + t) for t in images.values()}
+        assert media == {v for v in pictures.values() if v}  # each picture once, as drawn
+        for t in images.values():
+            assert z.getinfo("word/" + t).compress_type == zipfile.ZIP_STORED  # PNG is compressed already
+        types = z.read("[Content_Types].xml").decode()
+        assert 'Extension="png"' in types
+        ids = re.findall(rb'<wp:docPr id="(\d+)"', z.read("word/document.xml"))
+        assert len(ids) == len(set(ids)) == len(embedded)
+
+
+def test_a_picture_in_a_header_gets_the_header_s_relationship(tmp_path, agglo):
+    _, context, pictures = agglo
+    doc = Document()
+    doc.add_paragraph("Corps : {{ project.name }}")
+    doc.sections[0].header.paragraphs[0].text = "{{ images.contributions }}"
+    template = tmp_path / "avec-image.docx"
+    doc.save(str(template))
+    data = r.render(template, context, PROPS, pictures)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        header = next(n for n in z.namelist() if re.fullmatch(r"word/header\d*\.xml", n))
+        rels = etree.fromstring(z.read(f"word/_rels/{header.split('/')[1]}.rels"))
+        targets = [x.get("Target") for x in rels.iter(f"{REL}Relationship") if x.get("Type").endswith("/image")]
+        assert len(targets) == 1 and z.read("word/" + targets[0]) == pictures["contributions"]
+        rid = re.search(rb'r:embed="([^"]+)"', z.read(header)).group(1).decode()
+        assert rid in {x.get("Id") for x in rels.iter(f"{REL}Relationship")}
+    reread = Document(io.BytesIO(data))
+    assert context["project"]["name"] in reread.paragraphs[0].text
+    header_part = reread.sections[0].header.part
+    assert any(rel.reltype.endswith("/image") for rel in header_part.rels.values())
+
+
+def test_core_properties_come_from_the_caller(agglo):
+    _, context, _ = agglo
+    data = r.render(catalog.default_templates() / "convention.docx", context, PROPS)
+    cp = Document(io.BytesIO(data)).core_properties
+    assert (cp.title, cp.author, cp.subject, cp.language) == (PROPS.title, PROPS.author, PROPS.subject, "fr-FR")
+    assert cp.created.date() == cp.modified.date() == PROPS.date
+    assert cp.revision == 1
+
+
+def test_a_template_without_core_properties_gets_them(tmp_path, agglo):
+    _, context, _ = agglo
+    src = tmp_path / "source.docx"
+    Document().save(str(src))
+    template = tmp_path / "sans-proprietes.docx"
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(template, "w") as zout:
+        for item in zin.infolist():
+            data = zin.read(item)
+            if item.filename == "docProps/core.xml":
+                continue
+            if item.filename == "_rels/.rels":
+                data = re.sub(rb'<Relationship [^>]*core-properties[^>]*/>', b"", data)
+            if item.filename == "[Content_Types].xml":
+                data = re.sub(rb'<Override [^>]*core-properties[^>]*/>', b"", data)
+            zout.writestr(item, data)
+    with zipfile.ZipFile(template) as z:
+        assert "docProps/core.xml" not in z.namelist()
+    data = r.render(template, context, PROPS)
+    assert Document(io.BytesIO(data)).core_properties.title == PROPS.title
+
+
+def _table_template(path: Path, loop: str) -> Path:
+    """A template with a table: a label column, then one column per item of `loop` (docxtpl's `{%tc`)."""
+    doc = Document()
+    table = doc.add_table(rows=2, cols=4)
+    labels = [["Ligne", f"{{%tc for x in {loop} %}}", "{{ x }}", "{%tc endfor %}"],
+              ["Total", f"{{%tc for x in {loop} %}}", "{{ x * 2 }}", "{%tc endfor %}"]]
+    for row, values in zip(table.rows, labels):
+        for cell, value in zip(row.cells, values):
+            cell.text = value
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("count", [1, 2, 6])
+def test_column_loops_leave_a_grid_that_matches_the_cells(tmp_path, count):
+    template = _table_template(tmp_path / "tableau.docx", "items")
+    with zipfile.ZipFile(template) as z:
+        before = etree.fromstring(z.read("word/document.xml")).find(f".//{W}tblGrid")
+    total = sum(int(c.get(f"{W}w")) for c in before)
+    data = r.render(template, {"items": list(range(1, count + 1))}, PROPS)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        table = etree.fromstring(z.read("word/document.xml")).find(f".//{W}tbl")
+    grid = [int(c.get(f"{W}w")) for c in table.find(f"{W}tblGrid")]
+    assert len(grid) == 1 + count
+    assert total - len(grid) <= sum(grid) <= total  # the table keeps its width (integer division)
+    for row in table.findall(f"{W}tr"):
+        cells = row.findall(f"{W}tc")
+        assert len(cells) == len(grid)
+        widths = [int(c.find(f"{W}tcPr/{W}tcW").get(f"{W}w")) for c in cells]
+        assert widths == grid  # Word (cell widths) and LibreOffice (grid) draw the same columns
+    cells = ["Ligne", *map(str, range(1, count + 1)), "Total", *(str(2 * i) for i in range(1, count + 1))]
+    assert texts(data)[:1 + len(cells)] == [f"[grille de {count + 1} colonnes]", *cells]
+
+
+def test_a_template_changed_on_disk_is_read_again(tmp_path):
+    template = tmp_path / "modele.docx"
+    doc = Document()
+    doc.add_paragraph("Première version : {{ value }}")
+    doc.save(str(template))
+    first = r.render(template, {"value": "A"}, PROPS)
+    doc = Document()
+    doc.add_paragraph("Seconde version : {{ value }}")
+    doc.save(str(template))
+    second = r.render(template, {"value": "A"}, PROPS)
+    assert texts(first)[0] == "Première version : A"
+    assert texts(second)[0] == "Seconde version : A"
+
+
+def _rewrite(src: Path, dst: Path, change) -> Path:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        for item in zin.infolist():
+            data = change(item.filename, zin.read(item))
+            if data is not None:
+                zout.writestr(item, data)
+    return dst
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("dotx", "pas un document .docx"),
+    ("no-content-types", "[Content_Types].xml"),
+    ("broken-body", "XML invalide dans word/document.xml"),
+    ("no-body", "pas de corps"),
+])
+def test_damaged_templates_give_a_french_error(tmp_path, case, expected):
+    src = tmp_path / "source.docx"
+    Document().save(str(src))
+
+    def change(name: str, data: bytes):
+        if case == "dotx" and name == "[Content_Types].xml":
+            return data.replace(b"document.main+xml", b"template.main+xml")
+        if case == "no-content-types" and name == "[Content_Types].xml":
+            return None
+        if case == "broken-body" and name == "word/document.xml":
+            return data.replace(b"</w:body>", b"")
+        if case == "no-body" and name == "word/document.xml":
+            return re.sub(rb"<w:body>.*</w:body>", b"", data, flags=re.S)
+        return data
+
+    template = _rewrite(src, tmp_path / f"{case}.docx", change)
+    with pytest.raises(r.RenderError) as exc:
+        r.render(template, {}, PROPS)
+    assert expected in str(exc.value) and "modèle « " in str(exc.value)
