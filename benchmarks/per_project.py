@@ -7,7 +7,8 @@ Measures, in this process, over the intercommunal example (`examples/agglo-val-d
   - `build_context(project)`: median ms (the context the templates get), without and with the
     funding plan and coverage matrix handed over by validation (`derived`) when this version has it;
   - `batch.process(Task(copy, out, names=("convention",)))` over --copies copies of the example
-    (differing only by `name:`): median and mean ms per project, after one warm-up project.
+    (differing only by `name:`): median wall and CPU ms per project (and of its validation), after
+    one warm-up project.
 
 To compare two versions in the same session, run it once per source tree, e.g.
 
@@ -72,15 +73,18 @@ def main() -> None:
         make_copies(args.copies + 1, folder)
         files = sorted(folder.glob("*.yaml"))
         batch.process(batch.Task(files[0], out / files[0].stem, names=("convention",)))  # warm-up
-        times = []
+        times, cpu, load = [], [], []
         for f in files[1:]:
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             report = batch.process(batch.Task(f, out / f.stem, names=("convention",)))
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
+            load.append(report.timings["load"])
             if report.status != "rendered":
                 sys.exit(f"{f}: {report.status} {report.failed}")
         print(f"batch.process (median)  {statistics.median(times) * 1000:7.2f} ms / projet "
-              f"(moyenne {statistics.mean(times) * 1000:.2f} ms, {len(times)} projets)")
+              f"(CPU {statistics.median(cpu) * 1000:.2f} ms, dont validation {statistics.median(load) * 1000:.2f} ms ; "
+              f"moyenne {statistics.mean(times) * 1000:.2f} ms, {len(times)} projets)")
 
 
 if __name__ == "__main__":
