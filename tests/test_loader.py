@@ -151,3 +151,16 @@ def test_size_cap(tmp_path):
 
 def test_control_character():
     assert fail("name: a\x07b\n").finding.code == "PTMS-E003"
+
+
+def test_implicit_types_do_not_depend_on_what_was_read_before():
+    # plain scalars' tags are remembered per text: quoting must still give text, and long plain
+    # scalars (not remembered) must still be typed
+    text = "a: 2026\nb: '2026'\nc: yes\nd: \"yes\"\ne: 2026-01-01\nf: '2026-01-01'\ng: " + "9" * 80 + "\nh: ~\n"
+    for _ in range(2):
+        data = parse(text, "p.yaml").data
+        assert data["a"] == 2026 and isinstance(data["a"], int)
+        assert data["b"] == "2026" and data["d"] == "yes" and data["f"] == "2026-01-01"
+        assert data["c"] is True and str(data["e"]) == "2026-01-01" and not isinstance(data["e"], str)
+        assert data["g"] == int("9" * 80) and data["h"] is None
+    assert parse("2026: a\n'2026': b\n", "p.yaml").data == {2026: "a", "2026": "b"}

@@ -168,18 +168,20 @@ def parse(text: str, shown: str) -> Loaded:
 # --- composing: PyYAML's composer (C when available) with a memoised implicit-tag resolver ------
 
 _RESOLVED: dict[str, str] = {}  # plain scalar text -> its implicit tag (a pure function of the text)
-_RESOLVED_MAX = 20_000  # bound: the table is emptied when it grows past this
+_RESOLVED_MAX = 20_000  # bound: the table is emptied when it grows past this...
+_RESOLVED_LEN = 64  # ...and only short texts are kept (ids, keys, numbers, dates: what repeats)
 
 
 class _Composer(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     """The safe composer; the implicit tag of a plain scalar is looked up before PyYAML's regexes.
 
     PyYAML's `Resolver.resolve` tries up to three regular expressions per plain scalar; its answer
-    depends only on the text (we register no path resolver), so it is remembered per text.
+    depends only on the text (we register no path resolver), so it is remembered per short text
+    (memory stays bounded over a batch of any number of files).
     """
 
     def resolve(self, kind, value, implicit, _resolve=Resolver.resolve, _scalar=yaml.ScalarNode):
-        if kind is _scalar and implicit[0]:
+        if kind is _scalar and implicit[0] and len(value) <= _RESOLVED_LEN:
             tag = _RESOLVED.get(value)
             if tag is None:
                 if len(_RESOLVED) >= _RESOLVED_MAX:
