@@ -19,6 +19,7 @@ and the naive loop's own peak. CPU time is steadier than wall time on a busy mac
     python benchmarks/render_batch.py                 # quick: N = 10
     python benchmarks/render_batch.py --n 10,100,500  # the issue's sizes
     python benchmarks/render_batch.py --n 100 --doc all
+    python benchmarks/render_batch.py --n 100,500 --repeat 3   # medians of 3 rounds (a busy machine varies ±10 %)
 """
 
 from __future__ import annotations
@@ -156,37 +157,55 @@ def fr(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}".replace(".", ",")
 
 
-def bench(n: int, doc: str, work: Path) -> None:
+def median(values):
+    import statistics
+
+    return statistics.median(values)
+
+
+def bench(n: int, doc: str, work: Path, repeat: int) -> None:
     projects = work / f"projets-{n}"
     make_copies(n, projects)
-    a = run_ptms(projects, work / f"a-{n}", 1, doc, work / f"a-{n}.json")
-    b = variant("naive", str(n), doc, str(work / f"b-{n}"))
-    first = next(p for p in sorted((work / f"a-{n}").iterdir()) if p.is_dir())
+    rounds = []  # (a, b, d) of each round: the runs of a round follow each other, rounds repeat the lot
+    for k in range(repeat):
+        a = run_ptms(projects, work / f"a-{n}-{k}", 1, doc, work / f"a-{n}-{k}.json")
+        d = run_ptms(projects, work / f"d-{n}-{k}", 2, doc, work / f"d-{n}-{k}.json")
+        b = variant("naive", str(n), doc, str(work / f"b-{n}-{k}"))
+        rounds.append((a, b, d))
+    first = next(p for p in sorted((work / f"a-{n}-0").iterdir()) if p.is_dir())
     c = variant("floor", str(n), str(first), str(work / f"c-{n}"))
-    d = run_ptms(projects, work / f"d-{n}", 2, doc, work / f"d-{n}.json")
-    assert a["docs"] == b["docs"] == c["docs"] == d["docs"], (a["docs"], b["docs"], c["docs"], d["docs"])
-    docs = a["docs"]
+    docs = rounds[0][0]["docs"]
+    assert all(a["docs"] == b["docs"] == d["docs"] == docs for a, b, d in rounds) and c["docs"] == docs
+
+    def med(i: int, key: str) -> float:
+        return median(r[i][key] for r in rounds)
 
     def row(name, wall, cpu, extra=""):
         print(f"  {name:<38} {docs / wall:8.1f} doc/s  {1000 * wall / docs:7.1f} ms/doc (mur)  "
               f"{1000 * cpu / docs:7.1f} ms/doc (CPU)  {extra}")
 
-    print(f"\nN = {n} projets, {docs} documents ({'tous' if doc == 'all' else doc})")
-    row("(a) ptms -j 1 (pipeline complet)", a["wall"], a["cpu_main"],
+    a, b, d = rounds[-1]
+    print(f"\nN = {n} projets, {docs} documents ({'tous' if doc == 'all' else doc})"
+          + (f" — médianes de {repeat} tours" if repeat > 1 else ""))
+    row("(a) ptms -j 1 (pipeline complet)", med(0, "wall"), med(0, "cpu_main"),
         f"RSS {fr(a['rss_early_mib'], 0)} Mio au 1er dixième, {fr(a['rss_end_mib'], 0)} Mio à la fin ; "
         f"cache {a['cache_hits']} succès / {a['cache_misses']} compilations")
-    row("(b) boucle docxtpl naïve", b["wall"], b["cpu"], f"RSS {fr(b['rss_mib'], 0)} Mio")
-    row("(a') moteur ptms, même boucle que (b)", b["engine_wall"], b["engine_cpu"])
+    row("(b) boucle docxtpl naïve", med(1, "wall"), med(1, "cpu"), f"RSS {fr(b['rss_mib'], 0)} Mio")
+    row("(a') moteur ptms, même boucle que (b)", med(1, "engine_wall"), med(1, "engine_cpu"))
     row("(c) plancher : écrire les fichiers", c["wall"], c["cpu"])
-    row("(d) ptms -j 2", d["wall"], d["cpu_main"] + d["cpu_work"],
+    row("(d) ptms -j 2", med(2, "wall"), median(r[2]["cpu_main"] + r[2]["cpu_work"] for r in rounds),
         f"RSS par processus {fr(d['rss_early_mib'], 0)} → {fr(d['rss_end_mib'], 0)} Mio")
-    print(f"  (b)/(a) : {fr(b['wall'] / a['wall'], 2)}x plus rapide (mur), "
-          f"{fr(b['cpu'] / a['cpu_main'], 2)}x (CPU) — objectif ≥ 3x")
-    print(f"  (b)/(a') : {fr(b['wall'] / b['engine_wall'], 2)}x plus rapide (mur), "
-          f"{fr(b['cpu'] / b['engine_cpu'], 2)}x (CPU) — le rendu seul, à contexte égal")
-    print(f"  (a)/(c) : {fr(a['wall'] / c['wall'], 1)}x le plancher d'écriture")
-    print(f"  -j 2 / -j 1 : {fr(a['wall'] / d['wall'], 2)}x (mur) — objectif ≥ 1,7x sur 2 cœurs "
-          f"(CPU des rendus : {fr(a['cpu_work'], 1)} s en -j 1, {fr(d['cpu_work'], 1)} s en -j 2)")
+    speed = [r[1]["wall"] / r[0]["wall"] for r in rounds]
+    speed_cpu = [r[1]["cpu"] / r[0]["cpu_main"] for r in rounds]
+    engine = [r[1]["wall"] / r[1]["engine_wall"] for r in rounds]
+    jobs = [r[0]["wall"] / r[2]["wall"] for r in rounds]
+    each = (lambda xs: f" (tours : {', '.join(fr(x, 2) for x in xs)})") if repeat > 1 else (lambda xs: "")
+    print(f"  (b)/(a) : {fr(median(speed), 2)}x plus rapide (mur), {fr(median(speed_cpu), 2)}x (CPU) — "
+          f"objectif ≥ 3x{each(speed)}")
+    print(f"  (b)/(a') : {fr(median(engine), 2)}x plus rapide (mur) — le rendu seul, à contexte égal")
+    print(f"  (a)/(c) : {fr(med(0, 'wall') / c['wall'], 1)}x le plancher d'écriture")
+    print(f"  -j 2 / -j 1 : {fr(median(jobs), 2)}x (mur) — objectif ≥ 1,7x sur 2 cœurs{each(jobs)} "
+          f"(CPU des rendus : {fr(med(0, 'cpu_work'), 1)} s en -j 1, {fr(med(2, 'cpu_work'), 1)} s en -j 2)")
 
 
 def main() -> None:
@@ -201,11 +220,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", default="10", help="tailles de lot séparées par des virgules (défaut : 10)")
     parser.add_argument("--doc", default="convention", help="document à produire, ou « all » (défaut : convention)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="tours (a, d, b) par taille ; médianes et rapports par tour (défaut : 1)")
     args = parser.parse_args()
     print(f"Machine : {os.cpu_count()} cœurs, charge {', '.join(fr(x, 2) for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="ptms-bench-") as tmp:
         for n in (int(x) for x in args.n.split(",")):
-            bench(n, args.doc, Path(tmp))
+            bench(n, args.doc, Path(tmp), max(1, args.repeat))
 
 
 if __name__ == "__main__":

@@ -129,6 +129,24 @@ def test_a_bad_project_does_not_stop_the_others(tmp_path):
     assert str(good1) in [p["file"] for p in report["projects"]] and str(good2) in [p["file"] for p in report["projects"]]
 
 
+def test_a_long_batch_lists_only_the_projects_to_examine(tmp_path):
+    from ptms_cli.cli.render_display import TABLE_ALL
+
+    folder = tmp_path / "p"
+    for i in range(TABLE_ALL + 1):
+        copy_project(STEP1, folder / f"bon-{i:02d}.yaml")
+    (folder / "casse.yaml").write_text("name: [\n", encoding="utf-8")
+    run = run_ptms("render", folder, "-o", tmp_path / "out", "-j", "2", "--doc", "lettres",
+                   "--report", tmp_path / "r.json", timeout=300)
+    assert run.code == 1, run.err
+    table = run.out[:run.out.index("Motifs")]
+    assert "projets à examiner" in table and "casse" in table and "bon-" not in table
+    assert f"{TABLE_ALL + 1} autre(s) projet(s) sans problème" in run.out
+    assert f"{TABLE_ALL + 1} produits, 1 en échec" in run.out
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert len(report["projects"]) == TABLE_ALL + 2  # every project is in the report
+
+
 def test_report_json_shape(tmp_path):
     a = copy_project(AGGLO, tmp_path / "agglo.yaml")
     s = copy_project(STEP1, tmp_path / "etape1.yaml")

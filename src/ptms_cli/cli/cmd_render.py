@@ -23,7 +23,7 @@ def load_for_documents(file: Path, refused: str = "Aucun document produit"):
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from ..documents.pipeline import FORMATS
+    from ..documents.catalog import FORMATS
 
     wanted = tuple(dict.fromkeys(x.strip().lower() for x in value.split(",") if x.strip()))
     bad = [x for x in wanted if x not in FORMATS]
@@ -67,6 +67,10 @@ def render_cmd(
 
     Exemples : [bold]ptms render examples/agglo-val-de-marque.yaml -o documents --format docx,md,pdf[/bold] ; [bold]ptms render projets/ -o documents -j 2 --report rapport.json[/bold] ; en CI : [bold]ptms render projets/ -o documents --check[/bold]
     """
+    if jobs != 1 and not (len(files) == 1 and Path(files[0]).is_file()):
+        from ..documents.batch import start_workers
+
+        start_workers()  # the worker server imports the rendering modules while this process goes on
     from ..documents import catalog
     from .paths import expand
 

@@ -118,6 +118,10 @@ CLOSING = {  # the closing line's words, singular and plural
 }
 
 
+TABLE_ALL = 30  # up to this many projects, the summary table lists them all
+ATTENTION = ("failed", "outdated", "skipped")  # statuses listed in the table of a longer batch
+
+
 def _summary(reports, check: bool, elapsed: float) -> None:
     from rich.console import Console
     from rich.table import Table
@@ -129,20 +133,28 @@ def _summary(reports, check: bool, elapsed: float) -> None:
                 print(f"manquant : {Path(r.out_dir) / name}")
             for name in r.differs:
                 print(f"différent : {Path(r.out_dir) / name}")
-    table = Table(title="Vérification des documents" if check else "Rendu des documents", title_justify="left")
-    table.add_column("Projet", overflow="fold")
-    table.add_column("Dossier de sortie", overflow="fold")
-    table.add_column("État", no_wrap=True)
-    heads = ["Manquants", "Différents"] if check else ["Écrits", "Inchangés"]
-    for head in heads + ["Ignorés", "Échecs"]:
-        table.add_column(head, justify="right", no_wrap=True)
-    style = {"failed": "red", "outdated": "yellow", "rendered": "green"}
-    for r in reports:
-        figures = [len(r.missing), len(r.differs)] if check else [len(r.written), len(r.unchanged)]
-        table.add_row(Path(r.file).name, r.out_dir, f"[{style.get(r.status, 'default')}]{STATUS[r.status]}[/]",
-                      *map(str, figures), str(len(r.skipped)), str(len(r.failed)))
-    out.print(table)
-    details = [(r, _details(r)) for r in reports]
+    # a long batch lists only the projects that need attention (every project is in --report)
+    rows = reports if len(reports) <= TABLE_ALL else [r for r in reports if r.status in ATTENTION]
+    if rows:
+        title = "Vérification des documents" if check else "Rendu des documents"
+        table = Table(title=title if rows is reports else f"{title} — projets à examiner", title_justify="left")
+        table.add_column("Projet", overflow="fold")
+        table.add_column("Dossier de sortie", overflow="fold")
+        table.add_column("État", no_wrap=True)
+        heads = ["Manquants", "Différents"] if check else ["Écrits", "Inchangés"]
+        for head in heads + ["Ignorés", "Échecs"]:
+            table.add_column(head, justify="right", no_wrap=True)
+        style = {"failed": "red", "outdated": "yellow", "rendered": "green"}
+        for r in rows:
+            figures = [len(r.missing), len(r.differs)] if check else [len(r.written), len(r.unchanged)]
+            table.add_row(Path(r.file).name, r.out_dir, f"[{style.get(r.status, 'default')}]{STATUS[r.status]}[/]",
+                          *map(str, figures), str(len(r.skipped)), str(len(r.failed)))
+        out.print(table)
+    if len(rows) < len(reports):
+        others = len(reports) - len(rows)
+        out.print(f"{others} autre(s) projet(s) sans problème (produits ou à jour) ; le détail de chaque projet "
+                  "est dans le rapport JSON (option --report).", soft_wrap=True)
+    details = [(r, _details(r)) for r in rows]
     details = [(r, d) for r, d in details if d]
     if details:
         out.print("Motifs :")

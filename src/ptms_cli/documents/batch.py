@@ -29,7 +29,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
-MAX_TASKS = 200  # projects rendered by one worker before it is replaced (bounds its memory)
+MAX_TASKS = 500  # projects rendered by one worker before it is replaced (bounds its memory; every cache is bounded too)
 
 
 @dataclass(frozen=True)
@@ -243,6 +243,12 @@ def _init_worker() -> None:
     from . import pipeline  # noqa: F401  (model, docxtpl, jinja: imported once per worker)
 
 
+# What a worker needs, imported once by the worker server before it forks any worker: a worker
+# (first or replacing one after MAX_TASKS projects) starts with everything imported.
+_PRELOAD = ["ptms_cli.documents.batch", "ptms_cli.documents.pipeline", "ptms_cli.validation", "ptms_cli.checks",
+            "ptms_cli.schema_errors", "ptms_cli.funding", "ptms_cli.coverage", "ptms_cli.writing"]
+
+
 def _context():
     import multiprocessing as mp
 
@@ -250,9 +256,18 @@ def _context():
     # rendering modules once (no fork of the threaded parent, no import per worker).
     if "forkserver" in mp.get_all_start_methods():
         ctx = mp.get_context("forkserver")
-        ctx.set_forkserver_preload(["ptms_cli.documents.pipeline"])
+        ctx.set_forkserver_preload(_PRELOAD)
         return ctx
     return mp.get_context("spawn")
+
+
+def start_workers() -> None:
+    """Start the worker server now (it imports the rendering modules in the background), so that
+    the workers of `run(..., jobs > 1)` can start as soon as the pool asks for them."""
+    if _context().get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
 
 
 def _killed(task: Task, code: int | None, pid: int = 0) -> ProjectReport:

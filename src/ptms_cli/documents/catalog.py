@@ -32,6 +32,7 @@ DOCUMENTS: list[DocSpec] = [
     DocSpec("convention", "convention.docx", 3, "Convention unique pluripartite"),
 ]
 BY_NAME = {d.name: d for d in DOCUMENTS}
+FORMATS = ("docx", "md", "pdf")  # what `ptms render --format` writes
 IMAGES = ("contributions", "coverage")  # names under `images` in every template
 
 

@@ -17,7 +17,7 @@ from .export import ExportError, docx_to_markdown, docx_to_pdf
 from .manifest import Manifest, sha256
 from .render import Properties, RenderError, read_template, render
 
-FORMATS = ("docx", "md", "pdf")
+FORMATS = catalog.FORMATS
 
 
 @dataclass
