@@ -239,3 +239,81 @@ def test_damaged_templates_give_a_french_error(tmp_path, case, expected):
     with pytest.raises(r.RenderError) as exc:
         r.render(template, {}, PROPS)
     assert expected in str(exc.value) and "modèle « " in str(exc.value)
+
+
+def _one_paragraph(path: Path, text: str) -> Path:
+    doc = Document()
+    doc.add_paragraph(text)
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("tag", [
+    "{{ '{0}{1}'.format(1) }}",  # IndexError
+    "{{ '%(a)s' % {} }}",  # KeyError
+    "{{ 1.5 ** 100000 }}",  # OverflowError
+    "{{ 7 ** 1000000000 }}",  # would compute for ever
+    "{{ 'a' * 10000000000 }}",  # would exhaust memory
+    "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",  # RecursionError
+])
+def test_a_tag_that_fails_in_python_is_a_render_error(tmp_path, tag):
+    template = _one_paragraph(tmp_path / "modele.docx", f"Valeur : {tag}")
+    with pytest.raises(r.RenderError) as exc:
+        r.render(template, {}, PROPS)
+    assert "modèle « modele.docx »" in str(exc.value)
+
+
+def test_reasonable_arithmetic_still_works(tmp_path):
+    template = _one_paragraph(tmp_path / "calcul.docx", "{{ 2 ** 10 }} {{ 'ab' * 3 }} {{ 1.5 * 4 }} {{ items * 2 }}")
+    assert texts(r.render(template, {"items": [1]}, PROPS))[0] == "1024 ababab 6.0 [1, 1]"
+
+
+@pytest.mark.parametrize("entry", ["word/_rels/document.xml.rels", "word/_rels/header1.xml.rels"])
+def test_a_damaged_relationship_part_is_a_render_error(tmp_path, agglo, entry):
+    _, context, pictures = agglo
+    doc = Document()
+    doc.add_paragraph("{{ project.name }}")
+    doc.sections[0].header.paragraphs[0].text = "{{ images.contributions }}"
+    src = tmp_path / "source.docx"
+    doc.save(str(src))
+    template = _rewrite(src, tmp_path / "rels.docx", lambda name, data: None if name == entry else data)
+    with zipfile.ZipFile(template, "a") as z:
+        z.writestr(entry, b"<Relationships")  # damaged (python-docx writes no header .rels: added here)
+    with pytest.raises(r.RenderError) as exc:
+        r.render(template, context, PROPS, pictures)
+    assert "modèle « rels.docx » : document Word illisible" in str(exc.value)
+
+
+def test_a_column_loop_in_a_table_without_width_renders(tmp_path):
+    template = _table_template(tmp_path / "tableau.docx", "items")
+    zero = _rewrite(template, tmp_path / "sans-largeur.docx",
+                    lambda name, data: re.sub(rb'(<w:gridCol w:w=")\d+', rb"\g<1>0", data) if name == "word/document.xml" else data)
+    data = r.render(zero, {"items": [1, 2, 3, 4, 5]}, PROPS)
+    assert texts(data)[1:7] == ["Ligne", "1", "2", "3", "4", "5"]
+
+
+def test_a_core_part_declared_but_not_related_is_declared_once(tmp_path, agglo):
+    _, context, _ = agglo
+    src = tmp_path / "source.docx"
+    Document().save(str(src))
+    template = _rewrite(src, tmp_path / "core.docx", lambda name, data: re.sub(
+        rb'<Relationship [^>]*core-properties[^>]*/>', b"", data) if name == "_rels/.rels" else data)
+    data = r.render(template, context, PROPS)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        types = z.read("[Content_Types].xml").decode()
+        rels = z.read("_rels/.rels").decode()
+    assert types.lower().count('partname="/docprops/core.xml"') == 1
+    assert rels.count("core-properties") == 1
+    assert Document(io.BytesIO(data)).core_properties.title == PROPS.title
+
+
+def test_one_damaged_template_fails_only_its_document(tmp_path, ptms):
+    templates = tmp_path / "modeles"
+    assert ptms("templates", "export", templates).code == 0
+    _rewrite(catalog.default_templates() / "convention.docx", templates / "convention.docx",
+             lambda name, data: b"<garbage" if name == "word/_rels/document.xml.rels" else data)
+    out = tmp_path / "out"
+    run = ptms("render", ROOT / "examples" / "agglo-val-de-marque.yaml", "-o", out, "--templates", templates)
+    assert run.code == 1 and "Traceback" not in run.err + run.out
+    assert "modèle « convention.docx » : document Word illisible" in run.err + run.out
+    assert (out / "cahier-des-charges.docx").is_file() and not (out / "convention.docx").exists()

@@ -61,11 +61,29 @@ _STATS = {"hits": 0, "misses": 0}  # lookups of compiled parts in this process (
 _DOCXTPL = DocxTemplate(None)  # only for its text transforms (patch_xml, resolve_listing): never rendered
 
 
+_BIG = 1_000_000  # largest exponent or repetition count a template may ask for
+
+
+class _Sandbox(SandboxedEnvironment):
+    """Jinja's sandbox, where `**` and `*` cannot ask for astronomically large results."""
+
+    intercepted_binops = frozenset({"**", "*"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000 \
+                and isinstance(left, (int, float)) and abs(left) > 1:
+            raise SecurityError(f"puissance trop grande ({left} ** {right})")
+        if operator == "*" and any(isinstance(a, (str, list, tuple)) for a in (left, right)) \
+                and any(isinstance(b, int) and b > _BIG for b in (left, right)):
+            raise SecurityError("répétition trop grande")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment() -> SandboxedEnvironment:
     """The per-process Jinja environment (sandboxed, autoescape, strict undefined)."""
     global _ENV
     if _ENV is None:
-        _ENV = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+        _ENV = _Sandbox(autoescape=True, undefined=StrictUndefined)
     return _ENV
 
 
@@ -185,6 +203,7 @@ class _Package:
     head: bytes  # the main part's serialisation before its body...
     tail: bytes  # ...and after
     parts: list[_Part]
+    rel_ids: dict[str, set[str]]  # rendered part -> the relationship ids its .rels already uses
     content_types: bytes
     core: str | None  # the core-properties part, if the template has one
     compiled: dict[str, Any] = field(default_factory=dict)  # part key -> compiled Jinja template
@@ -257,8 +276,13 @@ def _read_package(data: bytes, digest: str, name: str) -> _Package:
                 except etree.XMLSyntaxError as exc:
                     raise _unreadable(name, f"XML invalide dans {target} : {exc}") from None
                 parts.append(_Part(target, target, patch_xml(xml)))
+    rel_ids = {}
+    for part in parts:
+        part_rels = entries.get(_rels_name(part.name))
+        rel_ids[part.name] = ({r.get("Id") for r in _parse(part_rels).iter(f"{{{_REL_NS}}}Relationship")}
+                              if part_rels is not None else set())
     core = rels.get(RT.CORE_PROPERTIES)
-    package = _Package(name, digest, entries, main, head, tail, parts, entries["[Content_Types].xml"],
+    package = _Package(name, digest, entries, main, head, tail, parts, rel_ids, entries["[Content_Types].xml"],
                        core if core in entries else None)
     rendered = {p.name for p in parts} | {core}
     for entry, blob in entries.items():
@@ -271,7 +295,11 @@ def _package(path: Path) -> _Package:
     data, digest = read_template(path)
     package = _PACKAGES.get(digest)
     if package is None:
-        package = _read_package(data, digest, template_name(Path(path)))
+        name = template_name(Path(path))
+        try:
+            package = _read_package(data, digest, name)
+        except etree.XMLSyntaxError as exc:
+            raise _unreadable(name, f"XML invalide : {exc}") from None
         _PACKAGES[digest] = package
         if len(_PACKAGES) > _PACKAGES_MAX:
             _PACKAGES.popitem(last=False)
@@ -357,25 +385,19 @@ class _Media:
     def add(self, png: bytes) -> tuple[str, str]:
         entry = self.files.get(png)
         if entry is None:
-            taken = set(self.package.entries) | set(self.files.values())
+            taken = {n.lower() for n in self.package.entries} | set(self.files.values())
             n = 1
             while f"word/media/image{n}.png" in taken:
                 n += 1
             entry = self.files[png] = f"word/media/image{n}.png"
         part_rels = self.rels.setdefault(self.part, {})
         if entry not in part_rels:
-            used = set(part_rels.values()) | self._existing_ids(self.part)
+            used = set(part_rels.values()) | self.package.rel_ids.get(self.part, set())
             n = 1
             while f"rId{n}" in used:
                 n += 1
             part_rels[entry] = f"rId{n}"
         return entry, part_rels[entry]
-
-    def _existing_ids(self, part: str) -> set[str]:
-        data = self.package.entries.get(_rels_name(part))
-        if data is None:
-            return set()
-        return {r.get("Id") for r in _parse(data).iter(f"{{{_REL_NS}}}Relationship")}
 
     def write(self, entries: dict[str, bytes]) -> None:
         """Add the media entries, their relationships and the PNG content type to `entries`."""
@@ -471,7 +493,7 @@ def fix_tables(tree) -> None:
         if not cols or None in widths:
             continue
         most = max(len(cells) for cells in rows)
-        if most > len(cols):  # docxtpl: add columns, keep the proportions
+        if most > len(cols) and sum(widths) > 0:  # docxtpl: add columns, keep the proportions
             total = sum(widths)
             old, new = total / len(cols), total / most
             for c, w in zip(cols, widths):
@@ -570,7 +592,7 @@ def _render_part(package: _Package, part: _Part, context) -> str:
     except TemplateError as exc:
         tag = _tag_at(source, _template_line(exc))
         raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {exc}") from None
-    except (TypeError, ValueError, ZeroDivisionError, AttributeError) as exc:
+    except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError, RecursionError, MemoryError) as exc:
         tag = _tag_at(source, _template_line(exc))
         raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {exc}") from None
     xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the line breaks `patch_xml` added
@@ -625,7 +647,12 @@ def _add_core_part(entries: dict[str, bytes], name: str) -> None:
     etree.SubElement(rels, f"{{{_REL_NS}}}Relationship", Id=f"rId{n}", Type=RT.CORE_PROPERTIES, Target=name)
     entries["_rels/.rels"] = etree.tostring(rels, encoding="UTF-8", xml_declaration=True, standalone=True)
     types = _parse(entries["[Content_Types].xml"])
-    etree.SubElement(types, f"{{{_CT_NS}}}Override", PartName=f"/{name}", ContentType=CT.OPC_CORE_PROPERTIES)
+    for override in types.iter(f"{{{_CT_NS}}}Override"):
+        if (override.get("PartName") or "").lower() == f"/{name}".lower():
+            override.set("ContentType", CT.OPC_CORE_PROPERTIES)
+            break
+    else:
+        etree.SubElement(types, f"{{{_CT_NS}}}Override", PartName=f"/{name}", ContentType=CT.OPC_CORE_PROPERTIES)
     entries["[Content_Types].xml"] = etree.tostring(types, encoding="UTF-8", xml_declaration=True, standalone=True)
 
 
