@@ -10,7 +10,9 @@ document) — and compares, in the same run, each in a fresh process:
   (b) a naive docxtpl loop: per document a new `DocxTemplate`, `render`, `save` — same template,
       same context (built once with ptms's context builder), autoescape on, no cache;
   (c) the floor: writing the already-rendered bytes of (a) N times (`write_atomic`, as ptms does);
-  (d) `ptms render DIR -o OUT -j 2` against (a).
+  (d) `ptms render DIR -o OUT -j 2` against (a);
+  (e) the machine's ceiling for (d): two independent `ptms render -j 1`, on half of the projects
+      each, run at the same time (two cores with no pool at all).
 
 Prints documents per second (wall), CPU seconds, ratios, and peak memory (RSS): ptms's worker
 RSS after the first tenth of the projects and at the end (flat memory means these stay close),
@@ -19,7 +21,7 @@ and the naive loop's own peak. CPU time is steadier than wall time on a busy mac
     python benchmarks/render_batch.py                 # quick: N = 10
     python benchmarks/render_batch.py --n 10,100,500  # the issue's sizes
     python benchmarks/render_batch.py --n 100 --doc all
-    python benchmarks/render_batch.py --n 100,500 --repeat 3   # medians of 3 rounds (a busy machine varies ±10 %)
+    python benchmarks/render_batch.py --n 100,500 --repeat 3   # medians of 3 rounds of (a, d, e, b)
 """
 
 from __future__ import annotations
@@ -76,6 +78,20 @@ def run_ptms(projects: Path, out: Path, jobs: int, doc: str, report: Path) -> di
         "cache_misses": sum(p["cache"]["misses"] for p in projects_),
         "cache_hits": sum(p["cache"]["hits"] for p in projects_),
     }
+
+
+def run_halves(halves: list[Path], out: Path, doc: str) -> float:
+    """Wall time of two independent `ptms render -j 1`, one per half of the projects, run together:
+    what two cores give this work with no pool at all (the ceiling for -j 2 on this machine)."""
+    docs = [] if doc == "all" else ["--doc", doc]
+    t0 = time.perf_counter()
+    procs = [subprocess.Popen([sys.executable, "-m", "ptms_cli", "render", str(h), "-o", str(out / h.name), "-j", "1",
+                               *docs], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for h in halves]
+    for proc in procs:
+        _, err = proc.communicate()
+        if proc.returncode != 0:
+            sys.exit(f"ptms render a échoué ({proc.returncode}) :\n{err.decode()[-3000:]}")
+    return time.perf_counter() - t0
 
 
 # --- the naive loop and the floor, each run in a fresh process (see --variant) -----------------
@@ -166,16 +182,22 @@ def median(values):
 def bench(n: int, doc: str, work: Path, repeat: int) -> None:
     projects = work / f"projets-{n}"
     make_copies(n, projects)
+    halves = [work / f"moitie-{n}-1", work / f"moitie-{n}-2"]
+    for half in halves:
+        half.mkdir()
+    for i, f in enumerate(sorted(projects.iterdir())):
+        (halves[i % 2] / f.name).write_bytes(f.read_bytes())
     rounds = []  # (a, b, d) of each round: the runs of a round follow each other, rounds repeat the lot
     for k in range(repeat):
         a = run_ptms(projects, work / f"a-{n}-{k}", 1, doc, work / f"a-{n}-{k}.json")
         d = run_ptms(projects, work / f"d-{n}-{k}", 2, doc, work / f"d-{n}-{k}.json")
+        e = run_halves(halves, work / f"e-{n}-{k}", doc)
         b = variant("naive", str(n), doc, str(work / f"b-{n}-{k}"))
-        rounds.append((a, b, d))
+        rounds.append((a, b, d, e))
     first = next(p for p in sorted((work / f"a-{n}-0").iterdir()) if p.is_dir())
     c = variant("floor", str(n), str(first), str(work / f"c-{n}"))
     docs = rounds[0][0]["docs"]
-    assert all(a["docs"] == b["docs"] == d["docs"] == docs for a, b, d in rounds) and c["docs"] == docs
+    assert all(a["docs"] == b["docs"] == d["docs"] == docs for a, b, d, _ in rounds) and c["docs"] == docs
 
     def med(i: int, key: str) -> float:
         return median(r[i][key] for r in rounds)
@@ -184,7 +206,7 @@ def bench(n: int, doc: str, work: Path, repeat: int) -> None:
         print(f"  {name:<38} {docs / wall:8.1f} doc/s  {1000 * wall / docs:7.1f} ms/doc (mur)  "
               f"{1000 * cpu / docs:7.1f} ms/doc (CPU)  {extra}")
 
-    a, b, d = rounds[-1]
+    a, b, d, _ = rounds[-1]
     print(f"\nN = {n} projets, {docs} documents ({'tous' if doc == 'all' else doc})"
           + (f" — médianes de {repeat} tours" if repeat > 1 else ""))
     row("(a) ptms -j 1 (pipeline complet)", med(0, "wall"), med(0, "cpu_main"),
@@ -199,6 +221,7 @@ def bench(n: int, doc: str, work: Path, repeat: int) -> None:
     speed_cpu = [r[1]["cpu"] / r[0]["cpu_main"] for r in rounds]
     engine = [r[1]["wall"] / r[1]["engine_wall"] for r in rounds]
     jobs = [r[0]["wall"] / r[2]["wall"] for r in rounds]
+    ceiling = [r[0]["wall"] / r[3] for r in rounds]
     each = (lambda xs: f" (tours : {', '.join(fr(x, 2) for x in xs)})") if repeat > 1 else (lambda xs: "")
     print(f"  (b)/(a) : {fr(median(speed), 2)}x plus rapide (mur), {fr(median(speed_cpu), 2)}x (CPU) — "
           f"objectif ≥ 3x{each(speed)}")
@@ -206,6 +229,8 @@ def bench(n: int, doc: str, work: Path, repeat: int) -> None:
     print(f"  (a)/(c) : {fr(med(0, 'wall') / c['wall'], 1)}x le plancher d'écriture")
     print(f"  -j 2 / -j 1 : {fr(median(jobs), 2)}x (mur) — objectif ≥ 1,7x sur 2 cœurs{each(jobs)} "
           f"(CPU des rendus : {fr(med(0, 'cpu_work'), 1)} s en -j 1, {fr(med(2, 'cpu_work'), 1)} s en -j 2)")
+    print(f"  (e) plafond de la machine, deux -j 1 indépendants sur une moitié chacun : {fr(median(ceiling), 2)}x "
+          f"(mur){each(ceiling)} — -j 2 en atteint {fr(100 * median(j / c for j, c in zip(jobs, ceiling)), 0)} %")
 
 
 def main() -> None:
@@ -221,7 +246,7 @@ def main() -> None:
     parser.add_argument("--n", default="10", help="tailles de lot séparées par des virgules (défaut : 10)")
     parser.add_argument("--doc", default="convention", help="document à produire, ou « all » (défaut : convention)")
     parser.add_argument("--repeat", type=int, default=1,
-                        help="tours (a, d, b) par taille ; médianes et rapports par tour (défaut : 1)")
+                        help="tours (a, d, e, b) par taille ; médianes et rapports par tour (défaut : 1)")
     args = parser.parse_args()
     print(f"Machine : {os.cpu_count()} cœurs, charge {', '.join(fr(x, 2) for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory(prefix="ptms-bench-") as tmp:
