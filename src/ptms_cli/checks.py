@@ -25,7 +25,9 @@ class Problem:
     key: bool = False  # point at the key rather than the value
 
 
-Check = Callable[[Project, "int | None"], Iterable[Problem]]
+# A check: (project, step asked by --step or None, what is computed once per run: funding plan and
+# coverage matrix, see `ptms_cli.derived`) -> problems.
+Check = Callable[[Project, "int | None", Derived], Iterable[Problem]]
 
 
 def _suggest(value: str, choices: Iterable[str]) -> str:
@@ -33,7 +35,7 @@ def _suggest(value: str, choices: Iterable[str]) -> str:
     return f" : vouliez-vous dire « {close[0]} » ?" if close else ""
 
 
-def check_unique_ids(p: Project, step: int | None) -> Iterator[Problem]:
+def check_unique_ids(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     groups: list[tuple[str, tuple, list]] = [
         ("partenaire", ("partners",), p.partners),
         ("objectif", ("objectives",), p.objectives),
@@ -112,7 +114,7 @@ def _references(p: Project) -> Iterator[tuple[str, str, tuple, str | None]]:
             yield "partner", "point de contact", ("convention", "data_protection", "contact_point"), dp.contact_point
 
 
-def check_references(p: Project, step: int | None) -> Iterator[Problem]:
+def check_references(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     targets = {
         "partner": ({x.id for x in p.partners}, "partners", "partenaire"),
         "sector": ({x.id for x in p.territory.sectors}, "territory.sectors", "secteur"),
@@ -152,7 +154,7 @@ def _field_refs(p: Project) -> Iterator[tuple[tuple, str]]:
                 yield ("service", "sectors", i, "fields", j), f
 
 
-def check_fields(p: Project, step: int | None) -> Iterator[Problem]:
+def check_fields(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     known = set(referential.FIELDS) | set(p.custom_fields)
     for loc, f in _field_refs(p):
         if f not in known:
@@ -179,7 +181,7 @@ def _years_used(p: Project) -> Iterator[tuple[tuple, int]]:
                 yield ("service", "training", i, "year"), t.year
 
 
-def check_years(p: Project, step: int | None) -> Iterator[Problem]:
+def check_years(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     if p.period is None or not p.period.years:
         return
     years = p.period.years
@@ -189,7 +191,7 @@ def check_years(p: Project, step: int | None) -> Iterator[Problem]:
                           "Corrigez l'année ou la période (« period »).", key=loc[-2] == "amounts")
 
 
-def check_dates(p: Project, step: int | None) -> Iterator[Problem]:
+def check_dates(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     if p.period and p.period.end <= p.period.start:
         yield Problem("PTMS-E034", "la fin du projet précède son début", ("period", "end"))
     cdv = p.contrat_de_ville
@@ -233,7 +235,7 @@ def signatories(p: Project) -> list[str]:
     return [x.id for x in p.partners if "signatory" in x.roles]
 
 
-def check_signatures(p: Project, step: int | None) -> Iterator[Problem]:
+def check_signatures(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     if p.convention is None and (step or 0) < 3:
         return
     signing = set(signatories(p))
@@ -248,7 +250,7 @@ def check_signatures(p: Project, step: int | None) -> Iterator[Problem]:
                           ("convention", "payment_schedule"))
 
 
-def check_indicators(p: Project, step: int | None) -> Iterator[Problem]:
+def check_indicators(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     if p.evaluation is None:
         return
     measured = {i.objective for i in p.evaluation.indicators}
@@ -258,7 +260,7 @@ def check_indicators(p: Project, step: int | None) -> Iterator[Problem]:
                           "Ajoutez un indicateur dans « evaluation.indicators » avec « objective: " + o.id + " ».")
 
 
-def check_representatives(p: Project, step: int | None) -> Iterator[Problem]:
+def check_representatives(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     signing = set(signatories(p))
     for i, partner in enumerate(p.partners):
         if partner.id in signing and partner.status == "committed" and partner.representative is None:
@@ -336,7 +338,7 @@ def missing_for_step(p: Project, step: int) -> list[tuple[int, str, tuple]]:
     return out
 
 
-def check_step(p: Project, step: int | None) -> Iterator[Problem]:
+def check_step(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     if not step:
         return
     for at, what, loc in missing_for_step(p, step):
@@ -344,18 +346,18 @@ def check_step(p: Project, step: int | None) -> Iterator[Problem]:
                       f"Complétez le projet avec « ptms {STEP_COMMANDS[at]} » ou en éditant le fichier.")
 
 
-def check_funding(p: Project, step: int | None, derived: Derived | None = None) -> Iterator[Problem]:
+def check_funding(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     """Balance, allocation and alerts of the funding plan (PTMS-E030, E036, W030, W031, W032)."""
     from .funding import funding_problems
 
-    yield from funding_problems(p, step, Derived.for_project(p, derived))
+    yield from funding_problems(p, step, d)
 
 
-def check_coverage(p: Project, step: int | None, derived: Derived | None = None) -> Iterator[Problem]:
+def check_coverage(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     """PTMS-W050 (needs no planned service sector covers): see `coverage.check_coverage`."""
     from .coverage import check_coverage as run
 
-    yield from run(p, step, Derived.for_project(p, derived))
+    yield from run(p, step, d)
 
 
 CHECKS: list[Check] = [
@@ -373,14 +375,11 @@ CHECKS: list[Check] = [
 ]
 
 
-_USE_DERIVED = (check_funding, check_coverage)  # they read the plan / matrix of the run's `Derived`
-
-
 def run(p: Project, step: int | None = None, derived: Derived | None = None) -> list[Problem]:
     """Every check of `CHECKS` on `p`. The funding plan and coverage matrix are computed once, in
     `derived` (made here unless given: pass one to keep them, see `ptms_cli.derived`)."""
     derived = Derived.for_project(p, derived)
     out: list[Problem] = []
     for check in CHECKS:
-        out.extend(check(p, step, derived) if check in _USE_DERIVED else check(p, step))
+        out.extend(check(p, step, derived))
     return out

@@ -93,6 +93,7 @@ def up_to_date(project, task: Task) -> str | None:
     from . import catalog
     from .manifest import Manifest, sha256
     from .pipeline import project_templates_dir
+    from .render import RenderError, read_template
 
     manifest = Manifest.load(task.out_dir)
     if not manifest.files:
@@ -105,8 +106,8 @@ def up_to_date(project, task: Task) -> str | None:
         template, _ = catalog.template_path(job.spec, user_dir)
         if template not in template_hashes:
             try:
-                template_hashes[template] = sha256(template.read_bytes())
-            except OSError:
+                template_hashes[template] = read_template(template)[1]  # the digest the render recorded
+            except RenderError:
                 return f"modèle « {template} » illisible"
         for fmt in task.formats:
             name = f"{job.stem}.{fmt}"

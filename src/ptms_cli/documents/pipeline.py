@@ -17,9 +17,6 @@ from .export import ExportError, docx_to_markdown, docx_to_pdf
 from .manifest import Manifest, sha256
 from .render import Properties, RenderError, read_template, render
 
-FORMATS = catalog.FORMATS
-
-
 @dataclass
 class Outcome:
     out_dir: Path

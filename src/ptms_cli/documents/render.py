@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import posixpath
 import re
 import struct
@@ -353,8 +354,8 @@ _PICTURE = (
 class _Picture:
     """A picture in the context: rendered by a tag as a drawing run (like docxtpl's InlineImage)."""
 
-    def __init__(self, media: "_Media", name: str, png: bytes) -> None:
-        self._media, self._name, self._png = media, name, png
+    def __init__(self, media: "_Media", png: bytes) -> None:
+        self._media, self._png = media, png
         w, h, hdpi, vdpi = _png_size(png)
         self.cx = int(IMAGE_WIDTH_MM * 36000)
         native_w, native_h = int(w / hdpi * 914400), int(h / vdpi * 914400)
@@ -438,7 +439,7 @@ class _Images(dict):
                 raise KeyError(name)
             png = self._sources[name]
             png = png() if callable(png) else png
-            dict.__setitem__(self, name, _Picture(self._media, name, png) if png else None)
+            dict.__setitem__(self, name, _Picture(self._media, png) if png else None)
         return dict.__getitem__(self, name)
 
     def __contains__(self, name) -> bool:
@@ -553,8 +554,6 @@ def read_template(path: Path) -> tuple[bytes, str]:
 
     Kept per process while the file's size, modification time and inode stay the same.
     """
-    import os
-
     try:
         st = os.stat(path)
         key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
