@@ -106,13 +106,18 @@ def test_pictures_are_parts_of_the_package(agglo):
         assert len(ids) == len(set(ids)) == len(embedded)
 
 
-def test_a_picture_in_a_header_gets_the_header_s_relationship(tmp_path, agglo):
-    _, context, pictures = agglo
+def _chart_in_header(path: Path) -> Path:
+    """A template: the project's name in the body, the contributions chart in the header."""
     doc = Document()
     doc.add_paragraph("Corps : {{ project.name }}")
     doc.sections[0].header.paragraphs[0].text = "{{ images.contributions }}"
-    template = tmp_path / "avec-image.docx"
-    doc.save(str(template))
+    doc.save(str(path))
+    return path
+
+
+def test_a_picture_in_a_header_gets_the_header_s_relationship(tmp_path, agglo):
+    _, context, pictures = agglo
+    template = _chart_in_header(tmp_path / "avec-image.docx")
     data = r.render(template, context, PROPS, pictures)
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         header = next(n for n in z.namelist() if re.fullmatch(r"word/header\d*\.xml", n))
@@ -271,11 +276,7 @@ def test_reasonable_arithmetic_still_works(tmp_path):
 @pytest.mark.parametrize("entry", ["word/_rels/document.xml.rels", "word/_rels/header1.xml.rels"])
 def test_a_damaged_relationship_part_is_a_render_error(tmp_path, agglo, entry):
     _, context, pictures = agglo
-    doc = Document()
-    doc.add_paragraph("{{ project.name }}")
-    doc.sections[0].header.paragraphs[0].text = "{{ images.contributions }}"
-    src = tmp_path / "source.docx"
-    doc.save(str(src))
+    src = _chart_in_header(tmp_path / "source.docx")
     template = _rewrite(src, tmp_path / "rels.docx", lambda name, data: None if name == entry else data)
     with zipfile.ZipFile(template, "a") as z:
         z.writestr(entry, b"<Relationships")  # damaged (python-docx writes no header .rels: added here)
