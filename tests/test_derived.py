@@ -10,6 +10,7 @@ import pytest
 
 from conftest import EXAMPLES
 from ptms_cli import coverage, funding
+from ptms_cli.checks.funding import plan_problems
 from ptms_cli.derived import Derived
 from ptms_cli.documents import batch
 from ptms_cli.documents.context import build_context
@@ -81,7 +82,7 @@ def test_invalid_funding_still_gives_its_errors_and_blocks_the_documents(tmp_pat
     path = write_project(intercommunal)
     result = validate_file(path)
     assert "PTMS-E036" in {f.code for f in result.findings if f.severity.value == "error"}
-    assert any(pb.code == "PTMS-E036" for pb in result.derived.plan.problems)
+    assert any(pb.code == "PTMS-E036" for pb in plan_problems(result.derived.plan))
     report = batch.process(batch.Task(path, tmp_path / "out", names=("convention",)))
     assert report.status == "failed"
     assert any("PTMS-E036" in f["reason"] for f in report.failed)

@@ -84,7 +84,6 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import referential
-from .checks import Problem
 
 VIEWS = ("before", "after")
 VIEW_TITLES = {"before": "Sans projet territorial", "after": "Avec projet territorial"}
@@ -311,36 +310,6 @@ def coverage_as_dict(matrix: Matrix) -> dict:
         ],
         "summary": {v: matrix.summary(v) for v in VIEWS},
     }
-
-
-# --- validation --------------------------------------------------------------------------------
-
-def check_coverage(project, step: int | None, derived=None) -> Iterator[Problem]:
-    """PTMS-W050: a need (field x sector) that no sector of the planned service covers.
-
-    `derived`: the project's `derived.Derived`, whose matrix is used (computed there if not yet)."""
-    from .derived import Derived
-
-    if project.service is None:
-        return
-    matrix = Derived.for_project(project, derived).coverage
-    for u in matrix.uncovered_needs:
-        actors = matrix.cell(u.field, u.sector).actors
-        field_name = field_label(project, u.field)
-        sector_name = dict(matrix.sectors).get(u.sector, u.sector)
-        planned = [sec for sec in project.service.sectors if sec.sector == u.sector]
-        if not planned:
-            hint = f"Ajoutez le secteur « {u.sector} » (avec le champ « {u.field} ») à « service.sectors »"
-        elif any(sec.fields for sec in planned):
-            hint = f"Ajoutez « {u.field} » aux champs (« fields ») du secteur « {u.sector} » dans « service.sectors »"
-        else:
-            hint = f"Ajoutez « {u.field} » aux champs du service (« service.fields »)"
-        if actors:
-            hint += f", ou inscrivez dans le cahier des charges le rôle de l'acteur existant ({', '.join(actors)})"
-        yield Problem("PTMS-W050",
-                      f"besoin non couvert par le service : « {field_name} » à « {sector_name} » "
-                      f"(exprimé par « {u.partner} »)",
-                      ("partners", u.partner_index, "needs", u.need_index), hint + ".")
 
 
 # --- presentation shared by the terminal table and the picture ---------------------------------

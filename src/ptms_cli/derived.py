@@ -2,7 +2,7 @@
 
 `Derived(project)` holds the funding plan (`funding.compute_plan`) and the coverage matrix
 (`coverage.coverage_matrix`) of ONE project object, each computed at most once, when first asked.
-`checks.run` makes one (or takes the caller's), the checks of the plan and of the coverage read it,
+`checks.run` makes one (or takes the caller's), the rules of the plan and of the coverage read it,
 `validation.validate_file` hands it on in `FileResult.derived`, and the documents
 (`documents.context.build_context`, `documents.pipeline.build_outputs`) take it instead of computing
 the plan and the matrix again.
@@ -15,6 +15,8 @@ plan cannot slip into a document.
 from __future__ import annotations
 
 from functools import cached_property
+
+from . import coverage, funding
 
 
 class Derived:
@@ -31,15 +33,11 @@ class Derived:
         return derived
 
     @cached_property
-    def plan(self):
-        """The funding plan (`funding.FundingPlan`) of the project."""
-        from .funding import compute_plan
-
-        return compute_plan(self.project)
+    def plan(self) -> funding.FundingPlan:
+        """The funding plan of the project (with its facts; `checks.funding` words them)."""
+        return funding.compute_plan(self.project)
 
     @cached_property
-    def coverage(self):
-        """The coverage matrix (`coverage.Matrix`) of the project."""
-        from .coverage import coverage_matrix
-
-        return coverage_matrix(self.project)
+    def coverage(self) -> coverage.Matrix:
+        """The coverage matrix of the project."""
+        return coverage.coverage_matrix(self.project)

@@ -1,4 +1,9 @@
-"""Findings: what the checks report, located in the project file."""
+"""Findings: what the checks report, located in the project file.
+
+The bottom of the package: it imports nothing from `ptms_cli`. A rule (`checks/`) yields `Problem`s
+(code, French message, path in the project); `validation.locate` turns each into a `Finding`
+(file:line:column, severity from the code).
+"""
 
 from __future__ import annotations
 
@@ -42,6 +47,17 @@ CODES: dict[str, str] = {
     "PTMS-W042": "Signataire engagé sans représentant",
     "PTMS-W050": "Besoin non couvert par le service",
 }
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What a rule reports, before it is located in the file: `loc` is the path in the project."""
+
+    code: str
+    message: str
+    loc: tuple = ()
+    hint: str = ""
+    key: bool = False  # point at the key rather than the value
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .checks import STEP_COMMANDS, STEPS, missing_for_step
+from .checks.completeness import missing_for_step
 from .model import Project
+from .steps import STEP_COMMANDS, STEPS
 
 
 @dataclass

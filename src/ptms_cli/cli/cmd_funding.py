@@ -235,9 +235,10 @@ def _csv(plan) -> str:
 def _json(project, plan, alerts, shown: str) -> str:
     import json
 
+    from ..checks.funding import plan_problems
     from ..funding import plan_as_dict
 
-    doc = {"version": 1, "file": shown, "project": project.name, "plan": plan_as_dict(plan),
+    doc = {"version": 1, "file": shown, "project": project.name, "plan": plan_as_dict(plan, plan_problems(plan)),
            "findings": [f.to_dict() for f in alerts]}
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 

@@ -19,7 +19,6 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import frformat, referential
-from ..checks import signatories
 from ..derived import Derived
 from ..model import Project
 from . import formatting as fmt
@@ -306,7 +305,7 @@ def _funding(p: Project, derived: Derived) -> dict | None:
         return None
     years = p.period.years
     balanced, costs, resources, contributions, partners = _plan_lines(derived.plan)
-    signing = set(signatories(p))
+    signing = set(p.signatories())
 
     def total(lines: list[_Line]) -> dict[int, Decimal]:
         return {y: sum((x.amounts.get(y, Decimal(0)) for x in lines), Decimal(0)) for y in years}
@@ -480,7 +479,7 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
     derived = Derived.for_project(p, derived)
     partners = [_partner(p, x) for x in p.partners]
     by_id = {x["id"]: x for x in partners}
-    sign_ids = signatories(p)
+    sign_ids = p.signatories()
     objectives = [
         {"number": i, "id": o.id, "statement": _clean(o.statement),
          "partners_label": fmt.join([_partner_name(p, x) for x in o.partners], last=", ") or "tous les partenaires",

@@ -23,14 +23,15 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
       - totals: `cost_total`, `resources_total`, `fixed_total`, `allocated_total`,
         `contributions_total`, `gap` (cost − resources), `balance` (cost − resources − contributions,
         0 when the year balances).
-    `FundingPlan.problems`: `checks.Problem`s (codes PTMS-E030, E036, W030, W031, W032), located in
-    the YAML; `allocation_method`, `state_partner` (who is shown paying the State aids), `balanced`.
-- `plan_as_dict(plan) -> dict`: the same, JSON-able, every amount an exact decimal string ("12345.67").
+    Facts, each located in the YAML (`loc`): `FundingPlan.allocation_issues` (why the allocation key
+    cannot share), `imbalances` (years whose funding differs from the cost, without a key),
+    `ending_aids` (subsidised posts ending before the project), `jumps` (contributions changing
+    too much); the rules of `checks.funding` word them as findings (`plan_problems(plan)`, codes
+    PTMS-E030, E036, W030, W031, W032); `allocation_method`, `state_partner` (who is shown paying the State aids), `balanced`.
+- `plan_as_dict(plan, problems) -> dict`: the same, JSON-able, every amount an exact decimal string ("12345.67").
 - `rows(plan, view) -> list[Row]`: the lines of a view (`costs`, `resources`, `contributions`,
   `partners`) across years, one row per stable key (`ref`; (partner, nature); partner), with the
   line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
-- `funding_problems(project, step, derived=None)`: the check registered in `checks.CHECKS` (the plan
-  of `derived`, a `ptms_cli.derived.Derived`, when given).
 - `largest_remainder(amount, weights)`: exact sharing to the cent (see `allocation`).
 
 Rules
@@ -64,27 +65,31 @@ rounding, parts adding up exactly to the cent. Weights: `percentages` (the `weig
 100); `equal`; `population` (each partner's `population`); `hours` (hours per week of
 `service.sectors` in the sectors the partner buys — its share's `sectors`, else the sectors of its
 `needs` — a sector bought by several partners being split equally between them).
-Problems: PTMS-E036 impossible allocation (no partner, duplicate, missing weight, percentages not
+Facts, worded by `checks.funding`: PTMS-E036 impossible allocation (no partner, duplicate, missing weight, percentages not
 summing to 100, population unknown, no hour bought, remainder negative in a year); without an
 allocation key, a year short of funding is PTMS-W030 while the project is being drafted and PTMS-E030
 once it has a `convention` (or with `--step 3`), a year over-funded is PTMS-E030; PTMS-W031 subsidised
-posts ending before the project ends (amount: see `end_of_aid_problems`); PTMS-W032 a partner's
+posts ending before the project ends (amount: see `engine.ending_aids`); PTMS-W032 a partner's
 contribution (fixed + allocated) changing by more than `funding.jump_threshold` from one year to the next.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
 from .allocation import AllocationError, largest_remainder
 from .engine import (
+    AllocationIssue,
+    ContributionJump,
     ContributionLine,
     CostLine,
+    EndingAid,
     FundingPlan,
     PartnerShare,
     ResourceLine,
+    YearImbalance,
     YearPlan,
     compute_plan,
     months_in_year,
@@ -92,8 +97,8 @@ from .engine import (
 )
 
 __all__ = [
-    "AllocationError", "ContributionLine", "CostLine", "FundingPlan", "PartnerShare", "ResourceLine", "YearPlan",
-    "Row", "compute_plan", "funding_problems", "rows", "largest_remainder", "months_in_year", "plan_as_dict", "to_cents",
+    "AllocationError", "AllocationIssue", "ContributionJump", "EndingAid", "YearImbalance", "ContributionLine", "CostLine", "FundingPlan", "PartnerShare", "ResourceLine", "YearPlan",
+    "Row", "compute_plan", "rows", "largest_remainder", "months_in_year", "plan_as_dict", "to_cents",
 ]
 
 
@@ -140,8 +145,9 @@ def rows(plan: FundingPlan, view: str) -> list[Row]:
     return list(out.values())
 
 
-def plan_as_dict(plan: FundingPlan) -> dict:
-    """The plan as plain JSON-able data (amounts as exact decimal strings)."""
+def plan_as_dict(plan: FundingPlan, problems: Iterable = ()) -> dict:
+    """The plan as plain JSON-able data (amounts as exact decimal strings), with its findings
+    (`checks.funding.plan_problems(plan)`, given by the caller: the engine does not word them)."""
     years = []
     for y in plan.years:
         years.append({
@@ -163,19 +169,5 @@ def plan_as_dict(plan: FundingPlan) -> dict:
         "allocation_method": plan.allocation_method,
         "state_partner": plan.state_partner,
         "balanced": plan.balanced,
-        "problems": [{"code": p.code, "message": p.message, "path": list(p.loc), "hint": p.hint} for p in plan.problems],
+        "problems": [{"code": p.code, "message": p.message, "path": list(p.loc), "hint": p.hint} for p in problems],
     })
-
-
-def funding_problems(project, step: int | None, derived=None) -> Iterator:
-    """Check for `checks.CHECKS`: the plan's problems; with `--step 3` a shortfall is an error.
-
-    `derived`: the project's `derived.Derived`, whose plan is used (computed there if not yet)."""
-    from dataclasses import replace
-
-    from ..derived import Derived
-
-    if project.budget is None and project.funding is None:
-        return
-    for pb in Derived.for_project(project, derived).plan.problems:
-        yield replace(pb, code="PTMS-E030") if (step or 0) >= 3 and pb.code == "PTMS-W030" else pb

@@ -12,7 +12,6 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-from ..checks import Problem
 from ..model import Project
 from ..model.funding import DatedAmount
 from ..frformat import round_half_up
@@ -158,12 +157,68 @@ class YearPlan:
         return self.gap - self.contributions_total
 
 
+# --- facts: what the plan finds wrong or notable; the rules of `checks.funding` word them --------
+
+
+@dataclass(frozen=True)
+class AllocationIssue:
+    """Why `funding.allocation` cannot share the remainder (a year's, when `year` is set)."""
+
+    kind: str  # no_partner, duplicate, missing_weight, percent_total, no_population, no_hours, no_weight,
+    #           negative_remainder, impossible
+    loc: tuple
+    partner: str | None = None
+    year: int | None = None
+    amount: Decimal | None = None  # percent_total: the total of the weights; negative_remainder: the excess
+    detail: str = ""  # impossible: the allocation error
+
+
+@dataclass(frozen=True)
+class YearImbalance:
+    """Without an allocation key: a year whose resources and contributions differ from its cost."""
+
+    year: int
+    balance: Decimal  # > 0: short of funding; < 0: over-funded
+    cost: Decimal
+    funded: Decimal
+    signed: bool  # the project has a `convention`
+    loc: tuple
+
+
+@dataclass(frozen=True)
+class EndingAid:
+    """Subsidised posts of one contract whose aid ends in `year`, before the project does."""
+
+    year: int
+    contract: str  # adulte_relais or pec
+    count: int  # number of posts
+    amount: Decimal  # the aid of a full year of these posts, at the amounts in force on their end date
+    loc: tuple
+
+
+@dataclass(frozen=True)
+class ContributionJump:
+    """A partner's contribution changing by more than `funding.jump_threshold` from a year to the next."""
+
+    partner: str
+    year_from: int
+    year_to: int
+    before: Decimal
+    after: Decimal
+    change: Fraction  # (after - before) / before
+    threshold: Fraction
+    loc: tuple
+
+
 @dataclass
 class FundingPlan:
     years: list[YearPlan]
     allocation_method: str | None
     state_partner: str | None
-    problems: list[Problem] = field(default_factory=list)
+    allocation_issues: list[AllocationIssue] = field(default_factory=list)
+    imbalances: list[YearImbalance] = field(default_factory=list)
+    ending_aids: list[EndingAid] = field(default_factory=list)
+    jumps: list[ContributionJump] = field(default_factory=list)
 
     def year(self, y: int) -> YearPlan:
         return next(x for x in self.years if x.year == y)
@@ -230,7 +285,8 @@ def in_force(table: tuple[tuple[date, Decimal], ...], on: date) -> Decimal:
     return value
 
 
-def _fmt_fte(x: Decimal) -> str:
+def fte_text(x: Decimal) -> str:
+    """« 0,5 », « 12,5 »: a decimal as written, French comma, no trailing zeros."""
     return format(x.normalize(), "f").replace(".", ",")
 
 
@@ -288,7 +344,7 @@ def year_costs(project: Project, year: int, years: list[int]) -> list[CostLine]:
             if t is None or months == 0:
                 continue
             exact = _dec(t.yearly_cost) * _dec(post.fte) * post.count * Fraction(months, 12) * factor
-            out.append(CostLine(f"{post.title} ({post.count} × {_fmt_fte(post.fte)} ETP)", "personnel", to_cents(exact),
+            out.append(CostLine(f"{post.title} ({post.count} × {fte_text(post.fte)} ETP)", "personnel", to_cents(exact),
                                 f"{months} mois" if months < 12 else "", f"post:{post.id}", CATEGORY_LABELS["personnel"]))
     for key, category in (("supervision", "encadrement"), ("training", "formation"),
                           ("equipment", "equipement"), ("premises", "locaux")):
@@ -302,7 +358,7 @@ def year_costs(project: Project, year: int, years: list[int]) -> list[CostLine]:
             out.append(CostLine(line.label, cat_id, line.amounts[year], ref=f"line:{n}", category_label=cat_label))
     if b.overhead_rate:
         direct = sum((c.amount for c in out), ZERO)
-        out.append(CostLine(f"Frais de structure ({_fmt_fte(b.overhead_rate * 100)} % des coûts directs)",
+        out.append(CostLine(f"Frais de structure ({fte_text(b.overhead_rate * 100)} % des coûts directs)",
                             "frais_structure", to_cents(_dec(b.overhead_rate) * Fraction(direct)), ref="overhead",
                             category_label=CATEGORY_LABELS["frais_structure"]))
     return out
@@ -351,35 +407,31 @@ def year_resources(project: Project, year: int) -> list[ResourceLine]:
 # --- contributions and allocation --------------------------------------------------------------
 
 
-def allocation_weights(project: Project) -> tuple[dict[str, Fraction], list[Problem]]:
-    """Weight of each partner of `funding.allocation`, or problems (PTMS-E036) if impossible."""
+def allocation_weights(project: Project) -> tuple[dict[str, Fraction], list[AllocationIssue]]:
+    """Weight of each partner of `funding.allocation`, or why it is impossible."""
     alloc = project.funding.allocation if project.funding else None
     if alloc is None:
         return {}, []
     base = ("funding", "allocation")
-    problems: list[Problem] = []
+    issues: list[AllocationIssue] = []
     if not alloc.partners:
-        return {}, [Problem("PTMS-E036", "la clé de répartition ne désigne aucun partenaire", base + ("partners",),
-                            "Listez dans « funding.allocation.partners » les partenaires qui se partagent le reste.")]
+        return {}, [AllocationIssue("no_partner", base + ("partners",))]
     seen: set[str] = set()
     for i, share in enumerate(alloc.partners):
         if share.partner in seen:
-            problems.append(Problem("PTMS-E036", f"partenaire « {share.partner} » en double dans la clé de répartition",
-                                    base + ("partners", i, "partner"), "Chaque partenaire figure une seule fois."))
+            issues.append(AllocationIssue("duplicate", base + ("partners", i, "partner"), share.partner))
         seen.add(share.partner)
     weights: dict[str, Fraction] = {}
     method = alloc.method
     if method == "percentages":
         for i, share in enumerate(alloc.partners):
             if share.weight is None:
-                problems.append(Problem("PTMS-E036", f"partenaire « {share.partner} » : pourcentage manquant",
-                                        base + ("partners", i), "Avec la clé « percentages », chaque partenaire a un « weight »."))
+                issues.append(AllocationIssue("missing_weight", base + ("partners", i), share.partner))
             else:
                 weights[share.partner] = _dec(share.weight)
         total = sum((s.weight for s in alloc.partners if s.weight is not None), Decimal(0))
-        if not problems and total != 100:
-            problems.append(Problem("PTMS-E036", f"les pourcentages de la clé de répartition totalisent {_fmt_fte(total)} % au lieu de 100 %",
-                                    base + ("partners",), "Corrigez les « weight » pour que leur somme fasse 100."))
+        if not issues and total != 100:
+            issues.append(AllocationIssue("percent_total", base + ("partners",), amount=total))
     elif method == "equal":
         weights = {s.partner: Fraction(1) for s in alloc.partners}
     elif method == "population":
@@ -389,8 +441,7 @@ def allocation_weights(project: Project) -> tuple[dict[str, Fraction], list[Prob
                 continue  # reported by the reference check (PTMS-E021)
             if not partner.population:
                 j = project.partners.index(partner)
-                problems.append(Problem("PTMS-E036", f"partenaire « {share.partner} » : population inconnue pour la clé « population »",
-                                        ("partners", j), "Renseignez « population » pour ce partenaire."))
+                issues.append(AllocationIssue("no_population", ("partners", j), share.partner))
             else:
                 weights[share.partner] = Fraction(partner.population)
     elif method == "hours":
@@ -409,13 +460,11 @@ def allocation_weights(project: Project) -> tuple[dict[str, Fraction], list[Prob
         for i, share in enumerate(alloc.partners):
             w = sum((hours.get(s, Fraction(0)) / buyers[s] for s in bought[share.partner]), Fraction(0))
             if w == 0:
-                problems.append(Problem("PTMS-E036", f"partenaire « {share.partner} » : aucune heure de service achetée dans ses secteurs",
-                                        base + ("partners", i),
-                                        "Indiquez ses « sectors » (secteurs du service), ou des besoins avec des secteurs couverts par le service."))
+                issues.append(AllocationIssue("no_hours", base + ("partners", i), share.partner))
             weights[share.partner] = w
-    if not problems and sum(weights.values(), Fraction(0)) == 0:
-        problems.append(Problem("PTMS-E036", "la clé de répartition n'a aucun poids positif", base + ("method",)))
-    return ({} if problems else weights), problems
+    if not issues and sum(weights.values(), Fraction(0)) == 0:
+        issues.append(AllocationIssue("no_weight", base + ("method",)))
+    return ({} if issues else weights), issues
 
 
 def _fixed(project: Project, year: int) -> dict[tuple[str, str], Decimal]:
@@ -434,8 +483,8 @@ def compute_plan(project: Project) -> FundingPlan:
     """The multi-year funding plan of a project, with its problems (see the package docstring)."""
     years = plan_years(project)
     alloc = project.funding.allocation if project.funding else None
-    weights, problems = allocation_weights(project)
-    plan = FundingPlan([], alloc.method if alloc else None, state_partner(project), problems)
+    weights, issues = allocation_weights(project)
+    plan = FundingPlan([], alloc.method if alloc else None, state_partner(project), issues)
     order = {p.id: i for i, p in enumerate(project.partners)}
     for year in years:
         yp = YearPlan(year, year_costs(project, year, years), year_resources(project, year))
@@ -444,16 +493,14 @@ def compute_plan(project: Project) -> FundingPlan:
         allocated: dict[str, Decimal] = {}
         if alloc is not None and weights:
             if remainder < 0:
-                plan.problems.append(Problem(
-                    "PTMS-E036",
-                    f"en {year}, les ressources et contributions fixes dépassent le coût de {_money(-remainder)} : "
-                    "rien à répartir", ("funding", "allocation"),
-                    "Réduisez des contributions fixes ou des ressources de cette année, ou complétez le budget."))
+                plan.allocation_issues.append(AllocationIssue("negative_remainder", ("funding", "allocation"),
+                                                              year=year, amount=-remainder))
             else:
                 try:
                     allocated = largest_remainder(remainder, weights)
                 except AllocationError as exc:  # pragma: no cover - weights were checked above
-                    plan.problems.append(Problem("PTMS-E036", f"en {year}, répartition impossible : {exc}", ("funding", "allocation")))
+                    plan.allocation_issues.append(AllocationIssue("impossible", ("funding", "allocation"), year=year,
+                                                                  detail=str(exc)))
         keys = list(fixed)
         if allocated:
             keys += [(pid, alloc.nature) for pid in allocated if (pid, alloc.nature) not in fixed]
@@ -465,9 +512,9 @@ def compute_plan(project: Project) -> FundingPlan:
         yp.partners = _partner_shares(project, yp, order)
         plan.years.append(yp)
         if alloc is None and project.budget is not None:  # with a key, PTMS-E036 says what went wrong
-            plan.problems.extend(_balance_problems(project, yp))
-    plan.problems.extend(end_of_aid_problems(project))
-    plan.problems.extend(jump_problems(project, plan))
+            plan.imbalances.extend(_imbalance(project, yp))
+    plan.ending_aids.extend(ending_aids(project))
+    plan.jumps.extend(contribution_jumps(project, plan))
     return plan
 
 
@@ -488,25 +535,13 @@ def _partner_shares(project: Project, yp: YearPlan, order: dict[str, int]) -> li
     return out
 
 
-def _money(amount: Decimal) -> str:
-    from ..frformat import money
-
-    return money(amount)
-
-
-def _balance_problems(project: Project, yp: YearPlan) -> list[Problem]:
-    """Without an allocation key: a shortfall is W030 (E030 once the project has a convention), an excess E030."""
-    if yp.balance > 0:
-        return [Problem("PTMS-E030" if project.convention else "PTMS-W030", f"en {yp.year}, reste à financer : {_money(yp.balance)} "
-                        f"(coût {_money(yp.cost_total)}, financements {_money(yp.resources_total + yp.contributions_total)})",
-                        ("funding",) if project.funding else ("budget",),
-                        "Ajoutez des contributions (« funding.contributions ») ou une clé de répartition du reste "
-                        "(« funding.allocation »).", key=True)]
-    if yp.balance < 0:
-        return [Problem("PTMS-E030", f"en {yp.year}, les financements dépassent le coût de {_money(-yp.balance)} "
-                        f"(coût {_money(yp.cost_total)}, financements {_money(yp.resources_total + yp.contributions_total)})",
-                        ("funding",), "Chaque année, ressources et contributions doivent égaler exactement le coût.", key=True)]
-    return []
+def _imbalance(project: Project, yp: YearPlan) -> list[YearImbalance]:
+    """Without an allocation key: the year, if its resources and contributions differ from its cost."""
+    if yp.balance == 0:
+        return []
+    loc = ("funding",) if project.funding or yp.balance < 0 else ("budget",)
+    return [YearImbalance(yp.year, yp.balance, yp.cost_total, yp.resources_total + yp.contributions_total,
+                          project.convention is not None, loc)]
 
 
 def full_year_aid(project: Project, post, on: date) -> Fraction:
@@ -519,8 +554,8 @@ def full_year_aid(project: Project, post, on: date) -> Fraction:
     return Fraction(0)
 
 
-def end_of_aid_problems(project: Project) -> list[Problem]:
-    """PTMS-W031: subsidised posts (adultes-relais, PEC) whose aid ends before the project does.
+def ending_aids(project: Project) -> list[EndingAid]:
+    """Subsidised posts (adultes-relais, PEC) whose aid ends before the project does, per end year and contract.
 
     Amount « à couvrir »: the aid these posts bring over a full year at the amounts in force on their
     end date, i.e. the yearly resource that goes missing from the year after (count x FTE x yearly aid
@@ -538,18 +573,12 @@ def end_of_aid_problems(project: Project) -> list[Problem]:
         amount = to_cents(sum((full_year_aid(project, p, p.end) for p in posts), Fraction(0)))
         if amount == 0:
             continue
-        n = sum(p.count for p in posts)
-        noun = ("poste adulte-relais", "postes adultes-relais") if contract == "adulte_relais" else ("poste PEC", "postes PEC")
-        what = f"d'un {noun[0]}" if n == 1 else f"de {n} {noun[1]}"
-        out.append(Problem("PTMS-W031", f"en {year}, fin {what} : {_money(amount)} à couvrir",
-                           ("service", "posts", idx[0], "end"),
-                           "Montant : l'aide d'une année pleine de ces postes, qui manquera dès l'année suivante. "
-                           "Prévoyez le renouvellement de la convention, la pérennisation des postes ou d'autres financements."))
+        out.append(EndingAid(year, contract, sum(p.count for p in posts), amount, ("service", "posts", idx[0], "end")))
     return out
 
 
-def jump_problems(project: Project, plan: FundingPlan) -> list[Problem]:
-    """PTMS-W032: a partner's contribution changes by more than `funding.jump_threshold` in a year."""
+def contribution_jumps(project: Project, plan: FundingPlan) -> list[ContributionJump]:
+    """A partner's contribution changing by more than `funding.jump_threshold` from one year to the next."""
     if not project.funding:
         return []
     threshold = Fraction(_dec(project.funding.jump_threshold))
@@ -562,17 +591,8 @@ def jump_problems(project: Project, plan: FundingPlan) -> list[Problem]:
         for a, b in zip(plan.years, plan.years[1:]):
             prev, cur = by_year.get(a.year, ZERO), by_year.get(b.year, ZERO)
             if prev > 0 and abs(Fraction(cur - prev)) / Fraction(prev) > threshold:
-                change = Fraction(cur - prev) / Fraction(prev)
-                from ..frformat import percent
-
-                sign = "+" if change > 0 else "−"
-                out.append(Problem(
-                    "PTMS-W032",
-                    f"contribution de « {pid} » : {sign}{percent(abs(change))} "
-                    f"entre {a.year} et {b.year} (de {_money(prev)} à {_money(cur)})",
-                    _contribution_loc(project, pid),
-                    f"Au-delà du seuil de {percent(threshold, 0)} "
-                    "(« funding.jump_threshold ») : lissez la contribution ou prévenez le partenaire."))
+                out.append(ContributionJump(pid, a.year, b.year, prev, cur, Fraction(cur - prev) / Fraction(prev),
+                                            threshold, _contribution_loc(project, pid)))
     return out
 
 

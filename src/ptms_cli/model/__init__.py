@@ -52,5 +52,11 @@ class Project(Model):
     def partner(self, partner_id: str) -> Partner | None:
         return next((p for p in self.partners if p.id == partner_id), None)
 
+    def signatories(self) -> list[str]:
+        """Ids of the partners who sign the convention (`convention.signatories`, else the role « signatory »)."""
+        if self.convention and self.convention.signatories:
+            return list(self.convention.signatories)
+        return [x.id for x in self.partners if "signatory" in x.roles]
+
 
 __all__ = ["Project", "SCHEMA_VERSION"]

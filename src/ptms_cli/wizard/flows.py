@@ -23,7 +23,7 @@ PARTNER_FIELDS = ["name", "id", "kind", "roles", "status", "representative", "co
 
 
 def step_title(n: int) -> str:
-    from ..checks import STEPS
+    from ..steps import STEPS
 
     return f"Étape {n} — {STEPS[n]}"
 
@@ -165,7 +165,6 @@ def show_balance(e: Engine) -> None:
 
 
 def convene(e: Engine) -> None:
-    from .. import checks
     from ..indicators import suggest
     from ..model.convention import Convention
     from ..model.evaluation import Evaluation, Indicator
@@ -238,8 +237,8 @@ def convene(e: Engine) -> None:
         return
     from ..model.partners import Partner, Representative
 
-    e.say("Signataires : " + (", ".join(checks.signatories(project)) or "(aucun)"))
-    for pid in checks.signatories(project):  # each signatory needs its legal representative
+    e.say("Signataires : " + (", ".join(project.signatories()) or "(aucun)"))
+    for pid in project.signatories():  # each signatory needs its legal representative
         partner = next((p for p in d.get("partners") or [] if p.get("id") == pid), None)
         if partner is not None and not partner.get("representative"):
             e.heading(f"{Partner.model_fields['representative'].title} — {partner.get('name', pid)}")

@@ -1,0 +1,33 @@
+"""The convention: every funder signs, the payment schedule adds up, signatories have a representative
+(PTMS-E033, E035, W042)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from ..derived import Derived
+from ..findings import Problem
+from ..model import Project
+
+
+def signatures(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
+    if p.convention is None and (step or 0) < 3:
+        return
+    signing = set(p.signatories())
+    for i, partner in enumerate(p.partners):
+        if "funder" in partner.roles and partner.id not in signing and partner.status != "declined":
+            yield Problem("PTMS-E033", f"le financeur « {partner.id} » ne signe pas la convention", ("partners", i, "roles"),
+                          "Tout financeur est partie à la convention : ajoutez le rôle « signatory ».")
+    if p.convention and p.convention.payment_schedule:
+        total = sum(x.percent for x in p.convention.payment_schedule)
+        if total != 100:
+            yield Problem("PTMS-E035", f"l'échéancier de versement totalise {total} % au lieu de 100 %",
+                          ("convention", "payment_schedule"))
+
+
+def representatives(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
+    signing = set(p.signatories())
+    for i, partner in enumerate(p.partners):
+        if partner.id in signing and partner.status == "committed" and partner.representative is None:
+            yield Problem("PTMS-W042", f"le signataire engagé « {partner.id} » n'a pas de représentant légal",
+                          ("partners", i), "Renseignez « representative » (nom, qualité, décision) avant la convention.")

@@ -1,0 +1,89 @@
+"""Funding: the facts of the funding plan as findings (PTMS-E030, E036, W030, W031, W032).
+
+The engine (`ptms_cli.funding`) computes the plan and its facts (`allocation_issues`,
+`imbalances`, `ending_aids`, `jumps`); `plan_problems` words them, in that order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+from ..derived import Derived
+from ..findings import Problem
+from ..frformat import money, percent
+from ..funding.engine import AllocationIssue, ContributionJump, EndingAid, FundingPlan, YearImbalance, fte_text
+from ..model import Project
+
+_ALLOCATION = {  # kind -> (message, hint); {partner}, {year}, {amount}, {detail} filled in
+    "no_partner": ("la clé de répartition ne désigne aucun partenaire",
+                   "Listez dans « funding.allocation.partners » les partenaires qui se partagent le reste."),
+    "duplicate": ("partenaire « {partner} » en double dans la clé de répartition", "Chaque partenaire figure une seule fois."),
+    "missing_weight": ("partenaire « {partner} » : pourcentage manquant",
+                       "Avec la clé « percentages », chaque partenaire a un « weight »."),
+    "percent_total": ("les pourcentages de la clé de répartition totalisent {amount} % au lieu de 100 %",
+                      "Corrigez les « weight » pour que leur somme fasse 100."),
+    "no_population": ("partenaire « {partner} » : population inconnue pour la clé « population »",
+                      "Renseignez « population » pour ce partenaire."),
+    "no_hours": ("partenaire « {partner} » : aucune heure de service achetée dans ses secteurs",
+                 "Indiquez ses « sectors » (secteurs du service), ou des besoins avec des secteurs couverts par le service."),
+    "no_weight": ("la clé de répartition n'a aucun poids positif", ""),
+    "negative_remainder": ("en {year}, les ressources et contributions fixes dépassent le coût de {amount} : rien à répartir",
+                           "Réduisez des contributions fixes ou des ressources de cette année, ou complétez le budget."),
+    "impossible": ("en {year}, répartition impossible : {detail}", ""),
+}
+
+
+def allocation_problem(issue: AllocationIssue) -> Problem:
+    """PTMS-E036: the allocation key cannot share the remainder."""
+    message, hint = _ALLOCATION[issue.kind]
+    amount = ""
+    if issue.amount is not None:
+        amount = fte_text(issue.amount) if issue.kind == "percent_total" else money(issue.amount)
+    return Problem("PTMS-E036", message.format(partner=issue.partner, year=issue.year, amount=amount, detail=issue.detail),
+                   issue.loc, hint)
+
+
+def imbalance_problem(x: YearImbalance) -> Problem:
+    """Without an allocation key: a shortfall is W030 (E030 once the project has a convention), an excess E030."""
+    amounts = f"(coût {money(x.cost)}, financements {money(x.funded)})"
+    if x.balance > 0:
+        return Problem("PTMS-E030" if x.signed else "PTMS-W030", f"en {x.year}, reste à financer : {money(x.balance)} {amounts}",
+                       x.loc, "Ajoutez des contributions (« funding.contributions ») ou une clé de répartition du reste "
+                       "(« funding.allocation »).", key=True)
+    return Problem("PTMS-E030", f"en {x.year}, les financements dépassent le coût de {money(-x.balance)} {amounts}",
+                   x.loc, "Chaque année, ressources et contributions doivent égaler exactement le coût.", key=True)
+
+
+def ending_aid_problem(x: EndingAid) -> Problem:
+    """PTMS-W031: subsidised posts whose aid ends before the project does (amount: `funding.engine.ending_aids`)."""
+    noun = ("poste adulte-relais", "postes adultes-relais") if x.contract == "adulte_relais" else ("poste PEC", "postes PEC")
+    what = f"d'un {noun[0]}" if x.count == 1 else f"de {x.count} {noun[1]}"
+    return Problem("PTMS-W031", f"en {x.year}, fin {what} : {money(x.amount)} à couvrir", x.loc,
+                   "Montant : l'aide d'une année pleine de ces postes, qui manquera dès l'année suivante. "
+                   "Prévoyez le renouvellement de la convention, la pérennisation des postes ou d'autres financements.")
+
+
+def jump_problem(x: ContributionJump) -> Problem:
+    """PTMS-W032: a partner's contribution changes by more than `funding.jump_threshold` in a year."""
+    sign = "+" if x.change > 0 else "−"
+    return Problem("PTMS-W032",
+                   f"contribution de « {x.partner} » : {sign}{percent(abs(x.change))} "
+                   f"entre {x.year_from} et {x.year_to} (de {money(x.before)} à {money(x.after)})",
+                   x.loc,
+                   f"Au-delà du seuil de {percent(x.threshold, 0)} "
+                   "(« funding.jump_threshold ») : lissez la contribution ou prévenez le partenaire.")
+
+
+def plan_problems(plan: FundingPlan) -> list[Problem]:
+    """Every finding of the plan, in the order `ptms funding` shows them."""
+    return ([allocation_problem(x) for x in plan.allocation_issues] + [imbalance_problem(x) for x in plan.imbalances]
+            + [ending_aid_problem(x) for x in plan.ending_aids] + [jump_problem(x) for x in plan.jumps])
+
+
+def funding(project: Project, step: int | None, d: Derived) -> Iterator[Problem]:
+    """The plan's problems; with `--step 3` a shortfall is an error."""
+    if project.budget is None and project.funding is None:
+        return
+    for pb in plan_problems(d.plan):
+        yield replace(pb, code="PTMS-E030") if (step or 0) >= 3 and pb.code == "PTMS-W030" else pb
