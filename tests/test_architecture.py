@@ -136,3 +136,17 @@ def test_each_rule_declares_the_codes_its_module_emits():
     for module, codes in declared.items():
         source = (ROOT / Path(*module.split(".")[1:])).with_suffix(".py").read_text(encoding="utf-8")
         assert set(re.findall(r'"(PTMS-[EW]\d{3})"', source)) == codes, module
+
+
+def test_steps_are_defined_once_and_cover_the_project():
+    from ptms_cli import status, steps
+    from ptms_cli.checks import completeness
+    from ptms_cli.model import Project
+    from ptms_cli.wizard import flows
+
+    keys = {f.alias or name for name, f in Project.model_fields.items()}
+    sections = {k for s in steps.ALL for k in s.sections}
+    assert sections | set(steps.SETTINGS) == keys and not sections & set(steps.SETTINGS)
+    assert set(completeness.NEEDS) == set(steps.NUMBERS) == set(steps.STEPS)
+    assert flows.KEYS == {s.command: list(s.sections) for s in steps.ALL}
+    assert status.STEPS is steps.STEPS and flows.STEPS is steps.STEPS

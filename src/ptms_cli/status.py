@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from .checks.completeness import missing_for_step
 from .model import Project
-from .steps import STEP_COMMANDS, STEPS
+from .steps import NUMBERS, STEP_COMMANDS, STEPS
 
 
 @dataclass
@@ -56,8 +56,8 @@ def _done(p: Project, step: int) -> list[str]:
 
 
 def project_status(p: Project) -> list[StepStatus]:
-    missing = missing_for_step(p, 3)  # every step's gaps, each tagged with its step
-    return [StepStatus(n, STEPS[n], _done(p, n), [what for at, what, _ in missing if at == n]) for n in (1, 2, 3)]
+    missing = missing_for_step(p, NUMBERS[-1])  # every step's gaps, each tagged with its step
+    return [StepStatus(n, STEPS[n], _done(p, n), [what for at, what, _ in missing if at == n]) for n in NUMBERS]
 
 
 def next_action(steps: list[StepStatus], errors: int = 0, file: str = "FICHIER") -> str:

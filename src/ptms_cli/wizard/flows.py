@@ -6,25 +6,20 @@ Each flow edits `engine.data` (the plain project) section by section; nothing is
 from __future__ import annotations
 
 from .. import referential
+from ..steps import ALL as STEP_LIST
+from ..steps import STEPS
 from .engine import Engine, describe
 from .questions import question
 
-# Top-level keys each wizard may change (also the keys accepted in --answers).
-KEYS: dict[str, list[str]] = {
-    "init": ["schema_version", "name", "territory", "period", "contrat_de_ville", "lead_partner", "partners"],
-    "mobilize": ["partners", "objectives", "actors", "calendar", "custom_fields"],
-    "specify": ["service", "budget", "parameters", "funding"],
-    "convene": ["governance", "evaluation", "convention", "partners"],
-}
-STEP_NUMBER = {"init": 0, "mobilize": 1, "specify": 2, "convene": 3}
+# Top-level keys each wizard may change (also the keys accepted in --answers): the step's sections.
+KEYS: dict[str, list[str]] = {s.command: list(s.sections) for s in STEP_LIST}
+STEP_NUMBER = {s.command: s.number for s in STEP_LIST}
 
 # Fields asked for a partner in step 1 (the others stay editable in the file).
 PARTNER_FIELDS = ["name", "id", "kind", "roles", "status", "representative", "contact", "fields", "needs", "notes"]
 
 
 def step_title(n: int) -> str:
-    from ..steps import STEPS
-
     return f"Étape {n} — {STEPS[n]}"
 
 
