@@ -20,19 +20,19 @@ def project_schema() -> dict[str, Any]:
             "sociale, son financement pluriannuel, sa gouvernance et la convention unique."
         ),
     }
-    _year_keys(schema)
+    _year_keys(schema, Project)
     return schema
 
 
-def _year_keys(node: Any) -> None:
-    """Year-keyed maps (YearAmounts) accept only 4-digit year keys."""
-    if isinstance(node, dict):
-        if node.get("type") == "object" and "additionalProperties" in node and "properties" not in node:
-            title = str(node.get("title", ""))
-            if "année" in title.lower():
-                node["propertyNames"] = {"pattern": "^[0-9]{4}$"}
-        for value in node.values():
-            _year_keys(value)
-    elif isinstance(node, list):
-        for value in node:
-            _year_keys(value)
+def _year_keys(schema: dict[str, Any], model: Any) -> None:
+    """Maps marked `YearKeyed` on the model (`YearAmounts`) accept only 4-digit year keys.
+
+    Added after pydantic has written (and sorted) the schema, so that the key comes last."""
+    from .model.base import YearKeyed
+    from .model.refs import model_classes
+
+    for m in model_classes(model):
+        node = schema if m is model else schema["$defs"][m.__name__]
+        for name, field in m.model_fields.items():
+            if any(isinstance(x, YearKeyed) for x in field.metadata):
+                node["properties"][field.alias or name]["propertyNames"] = {"pattern": "^[0-9]{4}$"}

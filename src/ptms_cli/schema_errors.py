@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from .findings import Finding, error
 from .loader import Loaded
+from .model.base import PATTERN_MESSAGES
 
 
 def path_text(loc: tuple) -> str:
@@ -110,16 +111,7 @@ def _message(err: dict) -> str:
     if kind == "string_too_long":
         return f"texte trop long (maximum {ctx.get('max_length')} caractères)"
     if kind == "string_pattern_mismatch":
-        pattern = str(ctx.get("pattern", ""))
-        if "a-z0-9" in pattern:
-            return "identifiant invalide : minuscules sans accent, chiffres, « - » ou « _ » (ex. « ville-nord »)"
-        if "@" in pattern:
-            return "adresse de courriel invalide"
-        if ":" in pattern:
-            return "heure attendue au format HH:MM (ex. 16:00)"
-        if "d{14}" in pattern:
-            return "SIRET invalide : 14 chiffres"
-        return "format invalide"
+        return PATTERN_MESSAGES.get(str(ctx.get("pattern", "")), "format invalide")
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     if kind == "literal_error":

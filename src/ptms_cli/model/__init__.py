@@ -1,9 +1,10 @@
 """The typed project: one YAML file = one territory's project across the three steps."""
 
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from .base import F, Id, Model, Text
+from .refs import Ref
 from .convention import Convention
 from .evaluation import Evaluation
 from .funding import Budget, Funding, Parameters
@@ -25,7 +26,7 @@ class Project(Model):
     territory: Territory = F("Territoire")
     period: Period | None = F("Période du projet", default=None)
     contrat_de_ville: ContratDeVille | None = F("Contrat de ville", default=None)
-    lead_partner: Id | None = F("Partenaire pilote", "Identifiant du partenaire qui porte la démarche.", default=None)
+    lead_partner: Annotated[Id | None, Ref("partners", "partenaire pilote")] = F("Partenaire pilote", "Identifiant du partenaire qui porte la démarche.", default=None)
     templates: str | None = F(
         "Dossier de modèles Word",
         "Chemin, relatif au fichier projet, d'un dossier de modèles personnalisés (voir « ptms templates export »).",

@@ -44,16 +44,35 @@ Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY), AfterValidator(_to_cents)]
 Rate = Annotated[Decimal, Field(ge=0, le=1)]
 """A rate between 0 and 1 (0.02 = 2 %)."""
 
+# Every pattern of the model, with the French message shown when a value does not match it
+# (`schema_errors` looks the pattern up here; a pattern without a message gives « format invalide »).
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+TIME_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+SIRET_PATTERN = r"^\d{14}$"
+PATTERN_MESSAGES: dict[str, str] = {
+    ID_PATTERN: "identifiant invalide : minuscules sans accent, chiffres, « - » ou « _ » (ex. « ville-nord »)",
+    TIME_PATTERN: "heure attendue au format HH:MM (ex. 16:00)",
+    EMAIL_PATTERN: "adresse de courriel invalide",
+    SIRET_PATTERN: "SIRET invalide : 14 chiffres",
+}
+
 Id = Annotated[
     str,
-    StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64),
+    StringConstraints(pattern=ID_PATTERN, max_length=64),
     Field(description="Identifiant court : minuscules, chiffres, « - » ou « _ » (ex. « ville-nord »)."),
 ]
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
 Year = Annotated[int, Field(ge=2000, le=2100)]
-YearAmounts = dict[Year, Money]
-Time = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class YearKeyed:
+    """Marker of a map keyed by year: its JSON Schema accepts only 4-digit keys (`jsonschema_export`)."""
+
+
+YearAmounts = Annotated[dict[Year, Money], YearKeyed()]
+Time = Annotated[str, StringConstraints(pattern=TIME_PATTERN)]
 
 
 def choice(vocabulary: str) -> Any:

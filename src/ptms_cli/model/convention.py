@@ -6,6 +6,7 @@ from typing import Annotated
 from pydantic import Field
 
 from .base import F, Id, Model, Text, choice
+from .refs import Ref
 
 
 class Installment(Model):
@@ -14,13 +15,13 @@ class Installment(Model):
 
 
 class DataRole(Model):
-    partner: Id = F("Partenaire")
+    partner: Annotated[Id, Ref("partners")] = F("Partenaire")
     role: choice("data_roles") = F("Rôle RGPD")
 
 
 class DataProtection(Model):
     roles: list[DataRole] = F("Rôles au sens du RGPD", default_factory=list)
-    contact_point: Id | None = F("Point de contact unique", "Partenaire interlocuteur des personnes.", default=None)
+    contact_point: Annotated[Id | None, Ref("partners", "point de contact")] = F("Point de contact unique", "Partenaire interlocuteur des personnes.", default=None)
 
 
 class Convention(Model):
@@ -34,7 +35,7 @@ class Convention(Model):
     termination_notice_months: int = F("Préavis de résiliation (mois)", default=3, ge=0, le=24)
     court: Text | None = F("Tribunal compétent", "Ex. « Tribunal administratif de Lille ».", default=None)
     data_protection: DataProtection | None = F("Protection des données", default=None)
-    signatories: list[Id] = F(
+    signatories: Annotated[list[Id], Ref("partners", "signataire")] = F(
         "Signataires", "Vide : tous les partenaires qui ont le rôle « signatory ».", default_factory=list
     )
     signing_place: str | None = F("Lieu de signature", default=None)

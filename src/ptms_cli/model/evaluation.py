@@ -1,11 +1,14 @@
 
+from typing import Annotated
+
 from .base import F, Id, Model, Text, choice
+from .refs import Ref
 
 
 class Indicator(Model):
     id: Id = F("Identifiant de l'indicateur")
     label: Text = F("Intitulé de l'indicateur", "Ex. « Nombre d'interventions ».")
-    objective: Id | None = F("Objectif évalué", "Identifiant d'un objectif partagé.", default=None)
+    objective: Annotated[Id | None, Ref("objectives")] = F("Objectif évalué", "Identifiant d'un objectif partagé.", default=None)
     # `register` would shadow a class attribute: the YAML key is kept through an alias.
     register_: choice("registers") = F(
         "Registre d'utilité sociale",
@@ -21,7 +24,7 @@ class Indicator(Model):
 
 
 class Evaluation(Model):
-    lead: Id | None = F("Pilote de l'évaluation", "Identifiant du partenaire (en général l'opérateur).", default=None)
+    lead: Annotated[Id | None, Ref("partners", "pilote de l'évaluation")] = F("Pilote de l'évaluation", "Identifiant du partenaire (en général l'opérateur).", default=None)
     method: str | None = F(
         "Démarche", "Évaluation de l'utilité sociale co-construite avec les financeurs (référentiel CITER).",
         default=None,

@@ -7,7 +7,10 @@ The funding engine (`ptms_cli.funding`) computes the yearly plan from these para
 from datetime import date
 from decimal import Decimal
 
+from typing import Annotated
+
 from .base import F, Id, Model, Money, Rate, Text, YearAmounts, choice
+from .refs import Ref
 
 
 class PostType(Model):
@@ -58,23 +61,23 @@ class Resource(Model):
     id: Id = F("Identifiant de la ressource")
     kind: choice("resource_kinds") = F("Type de ressource", "FIPD, crédits du contrat de ville, mécénat ou autre ressource.")
     label: Text = F("Libellé")
-    partner: Id | None = F("Partenaire qui verse", default=None)
+    partner: Annotated[Id | None, Ref("partners")] = F("Partenaire qui verse", default=None)
     nature: choice("funding_natures") = F("Nature des crédits", default="credits_specifiques")
     amounts: YearAmounts = F("Montants par année", default_factory=dict)
 
 
 class Contribution(Model):
-    partner: Id = F("Partenaire contributeur")
+    partner: Annotated[Id, Ref("partners")] = F("Partenaire contributeur")
     nature: choice("funding_natures") = F("Nature des crédits", default="droit_commun")
     amounts: YearAmounts = F("Montants fixes par année", default_factory=dict)
 
 
 class AllocationShare(Model):
-    partner: Id = F("Partenaire")
+    partner: Annotated[Id, Ref("partners")] = F("Partenaire")
     weight: Money | None = F(
         "Poids", "Pourcentage (clé « percentages ») ; ignoré pour les autres clés.", default=None
     )
-    sectors: list[Id] = F(
+    sectors: Annotated[list[Id], Ref("sectors")] = F(
         "Secteurs achetés (clé « hours »)",
         "Secteurs du service dont le partenaire achète les heures ; vide : les secteurs de ses besoins.",
         default_factory=list,

@@ -2,7 +2,10 @@
 import datetime as dt
 from datetime import date
 
-from .base import F, Id, Model, Text, choice
+from typing import Annotated
+
+from .base import EMAIL_PATTERN, SIRET_PATTERN, F, Id, Model, Text, choice
+from .refs import Ref
 
 
 class Representative(Model):
@@ -18,14 +21,14 @@ class Contact(Model):
     name: str | None = F("Nom du contact", default=None)
     function: str | None = F("Fonction", default=None)
     email: str | None = F(
-        "Courriel professionnel", default=None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+        "Courriel professionnel", default=None, pattern=EMAIL_PATTERN
     )
     phone: str | None = F("Téléphone professionnel", default=None)
 
 
 class Need(Model):
-    field: Id = F("Champ d'intervention", "Identifiant d'un champ (référentiel ou champ ajouté).")
-    sectors: list[Id] = F("Secteurs concernés", "Identifiants des secteurs du territoire.", default_factory=list)
+    field: Annotated[Id, Ref("fields")] = F("Champ d'intervention", "Identifiant d'un champ (référentiel ou champ ajouté).")
+    sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs concernés", "Identifiants des secteurs du territoire.", default_factory=list)
     description: str | None = F("Description du besoin", default=None)
     hours_per_week: float | None = F("Heures par semaine souhaitées", default=None, ge=0, le=168)
 
@@ -42,11 +45,11 @@ class Partner(Model):
         "Statut de mobilisation", "Où en est la mobilisation : identifié, contacté, intéressé, engagé ou a décliné.", default="identified"
     )
     address: str | None = F("Adresse du siège", default=None)
-    siret: str | None = F("SIRET", default=None, pattern=r"^\d{14}$")
+    siret: str | None = F("SIRET", default=None, pattern=SIRET_PATTERN)
     population: int | None = F("Population", "Pour une clé de répartition à la population.", default=None, ge=0, le=100_000_000)
     representative: Representative | None = F("Représentant légal", default=None)
     contact: Contact | None = F("Contact professionnel", default=None)
-    fields: list[Id] = F("Champs d'intérêt", default_factory=list)
+    fields: Annotated[list[Id], Ref("fields")] = F("Champs d'intérêt", default_factory=list)
     needs: list[Need] = F("Besoins exprimés", default_factory=list)
     notes: str | None = F("Notes", default=None)
 
@@ -54,16 +57,16 @@ class Partner(Model):
 class Objective(Model):
     id: Id = F("Identifiant de l'objectif")
     statement: Text = F("Énoncé de l'objectif partagé")
-    partners: list[Id] = F("Partenaires concernés", default_factory=list)
-    fields: list[Id] = F("Champs d'intervention", default_factory=list)
+    partners: Annotated[list[Id], Ref("partners")] = F("Partenaires concernés", default_factory=list)
+    fields: Annotated[list[Id], Ref("fields")] = F("Champs d'intervention", default_factory=list)
 
 
 class Actor(Model):
     id: Id = F("Identifiant de l'acteur")
     name: Text = F("Nom de l'acteur de médiation existant")
-    partner: Id | None = F("Partenaire employeur", "Identifiant du partenaire, s'il en est un.", default=None)
-    fields: list[Id] = F("Champs couverts", default_factory=list)
-    sectors: list[Id] = F("Secteurs couverts", default_factory=list)
+    partner: Annotated[Id | None, Ref("partners", "partenaire employeur")] = F("Partenaire employeur", "Identifiant du partenaire, s'il en est un.", default=None)
+    fields: Annotated[list[Id], Ref("fields")] = F("Champs couverts", default_factory=list)
+    sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs couverts", default_factory=list)
     hours_per_week: float | None = F("Heures par semaine", default=None, ge=0, le=10000)
     time_slots: str | None = F("Horaires", "Ex. « du lundi au vendredi, 16 h – 20 h ».", default=None)
 

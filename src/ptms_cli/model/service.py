@@ -6,6 +6,7 @@ from pydantic import Field
 from typing import Annotated
 
 from .base import F, Id, Model, Rate, Text, Time, choice
+from .refs import Ref
 
 
 class TimeSlot(Model):
@@ -15,9 +16,9 @@ class TimeSlot(Model):
 
 
 class ServiceSector(Model):
-    sector: Id = F("Secteur", "Identifiant d'un secteur du territoire.")
+    sector: Annotated[Id, Ref("sectors")] = F("Secteur", "Identifiant d'un secteur du territoire.")
     hours_per_week: float = F("Heures de présence par semaine", ge=0, le=10000)
-    fields: list[Id] = F("Champs couverts dans ce secteur", "Vide : tous les champs du service.", default_factory=list)
+    fields: Annotated[list[Id], Ref("fields")] = F("Champs couverts dans ce secteur", "Vide : tous les champs du service.", default_factory=list)
     time_slots: list[TimeSlot] = F("Créneaux", default_factory=list)
     priority: bool = F("Secteur prioritaire (renforcement)", default=False)
 
@@ -25,7 +26,7 @@ class ServiceSector(Model):
 class Post(Model):
     id: Id = F("Identifiant du poste")
     title: Text = F("Intitulé du poste", "Ex. « Médiateur social ».")
-    post_type: Id | None = F("Type de poste (coût)", "Identifiant d'un type de poste du budget.", default=None)
+    post_type: Annotated[Id | None, Ref("post_types")] = F("Type de poste (coût)", "Identifiant d'un type de poste du budget.", default=None)
     fte: Annotated[Decimal, Field(gt=0, le=1)] = F("Équivalent temps plein (ETP)", "Entre 0 et 1.", default=Decimal(1))
     count: int = F("Nombre de postes identiques", default=1, ge=1, le=500)
     contract: choice("contract_types") = F("Type de contrat", default="cdi")
@@ -33,7 +34,7 @@ class Post(Model):
     end: date | None = F("Fin", "Fin du poste ou de la convention d'aide (adulte-relais : 3 ans).", default=None)
     aid_rate: Rate | None = F("Taux d'aide PEC", "Entre 0,30 et 0,60 du SMIC sur 20 h/semaine.", default=None)
     aid_hours_per_week: int | None = F("Heures aidées par semaine (PEC)", default=None, ge=1, le=35)
-    sectors: list[Id] = F("Secteurs d'affectation", default_factory=list)
+    sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs d'affectation", default_factory=list)
 
 
 class Supervision(Model):
@@ -58,11 +59,11 @@ class Reporting(Model):
 
 class Service(Model):
     name: Text = F("Nom du service", "Ex. « Service intercommunal de médiation sociale ».")
-    operator: Id = F("Opérateur", "Identifiant du partenaire qui porte le service.")
+    operator: Annotated[Id, Ref("partners", "opérateur", checked=False)] = F("Opérateur", "Identifiant du partenaire qui porte le service.")
     legal_form: str | None = F("Forme de portage", "Ex. « régie municipale », « association », « GIP ».", default=None)
     purposes: list[choice("purposes")] = F("Raisons d'être de la médiation", default_factory=list)
     activities: list[choice("activities")] = F("Activités (référentiel des 9 activités)", default_factory=list)
-    fields: list[Id] = F("Champs d'intervention", default_factory=list)
+    fields: Annotated[list[Id], Ref("fields")] = F("Champs d'intervention", default_factory=list)
     sectors: list[ServiceSector] = F("Secteurs couverts", default_factory=list)
     posts: list[Post] = F("Postes", default_factory=list)
     supervision: Supervision | None = F("Encadrement", default=None)

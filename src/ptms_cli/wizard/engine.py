@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import referential
+from ..model.refs import TARGETS
 from .backend import Backend
 from .questions import NONE_LABEL, Question, parse_text, question, show, slug
 
@@ -69,19 +70,14 @@ class Engine:
 
     # --- what an identifier can point to --------------------------------------------------------
     def targets(self, reference: str) -> list[tuple[str, str]]:
+        """(id, French label) of what a reference of kind `reference` can point to (`model.refs.TARGETS`)."""
         d = self.data
-        if reference == "fields":
+        where, _ = TARGETS[reference]
+        if where is None:  # fields of intervention: the referential's, then the project's own
             return list(referential.FIELDS.items()) + list((d.get("custom_fields") or {}).items())
-        if reference == "partners":
-            items = d.get("partners") or []
-        elif reference == "sectors":
-            items = (d.get("territory") or {}).get("sectors") or []
-        elif reference == "objectives":
-            items = d.get("objectives") or []
-        elif reference == "post_types":
-            items = (d.get("budget") or {}).get("post_types") or []
-        else:  # pragma: no cover - REFERENCES only names the lists above
-            items = []
+        items: Any = d
+        for key in where:
+            items = (items.get(key) if isinstance(items, dict) else None) or ([] if key == where[-1] else {})
         return [(x["id"], f"{x['id']} — {x.get('name') or x.get('label') or x.get('statement') or ''}".rstrip(" —"))
                 for x in items if isinstance(x, dict) and x.get("id")]
 

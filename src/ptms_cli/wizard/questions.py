@@ -22,38 +22,13 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from pydantic_core import PydanticUndefined
 
 from .. import referential
+from ..model import Project
+from ..model.refs import ref_of, reference_map
 from ..schema_errors import _message
 
-# What an identifier field refers to (the same references `checks.check_references` verifies):
-# (model class name, field name) -> list of the project it points into.
-REFERENCES: dict[tuple[str, str], str] = {
-    ("Project", "lead_partner"): "partners",
-    ("Partner", "fields"): "fields",
-    ("Need", "field"): "fields",
-    ("Need", "sectors"): "sectors",
-    ("Objective", "partners"): "partners",
-    ("Objective", "fields"): "fields",
-    ("Actor", "partner"): "partners",
-    ("Actor", "fields"): "fields",
-    ("Actor", "sectors"): "sectors",
-    ("Service", "operator"): "partners",
-    ("Service", "fields"): "fields",
-    ("ServiceSector", "sector"): "sectors",
-    ("ServiceSector", "fields"): "fields",
-    ("Post", "post_type"): "post_types",
-    ("Post", "sectors"): "sectors",
-    ("Resource", "partner"): "partners",
-    ("Contribution", "partner"): "partners",
-    ("AllocationShare", "partner"): "partners",
-    ("AllocationShare", "sectors"): "sectors",
-    ("Committee", "members"): "partners",
-    ("Committee", "chair"): "partners",
-    ("Evaluation", "lead"): "partners",
-    ("Indicator", "objective"): "objectives",
-    ("Convention", "signatories"): "partners",
-    ("DataRole", "partner"): "partners",
-    ("DataProtection", "contact_point"): "partners",
-}
+# What an identifier field refers to, derived from the `Ref` markers of the model (`model.refs`):
+# (model class name, field name) -> kind of target (partners, sectors, objectives, post_types, fields).
+REFERENCES: dict[tuple[str, str], str] = {k: ref.kind for k, ref in reference_map(Project).items()}
 
 NONE_LABEL = "(aucun)"
 
@@ -143,7 +118,8 @@ def question(model: type[BaseModel], name: str) -> Question:
     q = Question(model, name, field.alias or name, field.title or name, field.description, "text",
                  optional or field.default is not PydanticUndefined or field.default_factory is not None,
                  default, annotation=annotation)
-    q.reference = REFERENCES.get((model.__name__, name))
+    ref = ref_of(field)
+    q.reference = ref.kind if ref else None
     if typing.get_origin(base) is Literal:
         q.kind, q.vocabulary = "select", vocabulary_of(base)
         if q.vocabulary is None:  # a fixed literal (schema_version): not a question
@@ -237,7 +213,7 @@ def natural_key(model: type[BaseModel]) -> str | None:
     if "id" in fields:
         return fields["id"].alias or "id"
     for name, field in fields.items():
-        if field.is_required() and (model.__name__, name) in REFERENCES and typing.get_origin(field.annotation) is not list:
+        if field.is_required() and ref_of(field) and typing.get_origin(field.annotation) is not list:
             return field.alias or name
     return None
 
