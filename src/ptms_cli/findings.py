@@ -7,7 +7,7 @@ The bottom of the package: it imports nothing from `ptms_cli`. A rule (`checks/`
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from enum import Enum
 
 
@@ -70,7 +70,6 @@ class Finding:
     column: int = 0
     hint: str = ""
     path: str = ""
-    extra: dict = field(default_factory=dict, compare=False)
 
     def location(self) -> str:
         if self.line:
@@ -80,7 +79,6 @@ class Finding:
     def to_dict(self) -> dict:
         d = asdict(self)
         d["severity"] = self.severity.value
-        d.pop("extra")
         return d
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-SCHEMA_ID = "https://ptms.example/schema/ptms-project-v1.json"
+from .model import SCHEMA_VERSION
+
+SCHEMA_ID = f"https://ptms.example/schema/ptms-project-v{SCHEMA_VERSION}.json"
 
 
 def project_schema() -> dict[str, Any]:

@@ -30,7 +30,6 @@ ALL: tuple[Step, ...] = (
 
 SETTINGS = ("templates",)  # top-level keys that belong to no step (edited in the file)
 
-STEP_BY_COMMAND = {s.command: s for s in ALL}
 NUMBERS = tuple(s.number for s in ALL if s.number)  # (1, 2, 3): the steps of the approach
 STEPS = {s.number: s.title for s in ALL if s.number}  # step number -> French title
 STEP_COMMANDS = {s.number: s.command for s in ALL if s.number}  # step number -> wizard command

@@ -13,7 +13,7 @@ from .partners import Actor, Milestone, Objective, Partner
 from .service import Service
 from .territory import ContratDeVille, Period, Territory
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 1  # the one definition of the format version (the model, the wizards, the JSON Schema)
 
 
 class Project(Model):
@@ -21,7 +21,7 @@ class Project(Model):
 
     model_config = Model.model_config | {"title": "Projet territorial de médiation sociale (ptms)"}
 
-    schema_version: Literal[1] = F("Version du format", "Toujours 1 pour cette version de ptms.")
+    schema_version: Literal[SCHEMA_VERSION] = F("Version du format", "Toujours 1 pour cette version de ptms.")
     name: Text = F("Nom du projet", "Ex. « Projet territorial de médiation sociale de Villeneuve ».")
     territory: Territory = F("Territoire")
     period: Period | None = F("Période du projet", default=None)

@@ -6,6 +6,7 @@ Each flow edits `engine.data` (the plain project) section by section; nothing is
 from __future__ import annotations
 
 from .. import referential
+from ..model import SCHEMA_VERSION
 from ..steps import ALL as STEP_LIST
 from ..steps import STEPS
 from .engine import Engine, describe
@@ -35,7 +36,7 @@ def init(e: Engine) -> None:
 
     Project, Partner = _models()
     d = e.data
-    d["schema_version"] = 1
+    d["schema_version"] = SCHEMA_VERSION
     e.required.add("Territory.sectors")
     e.heading("Nouveau projet territorial de médiation sociale")
     e.heading(question(Project, "territory").title)

@@ -144,10 +144,6 @@ def question(model: type[BaseModel], name: str) -> Question:
     return q
 
 
-def questions(model: type[BaseModel], names: list[str] | None = None) -> list[Question]:
-    return [question(model, n) for n in (names or list(model.model_fields))]
-
-
 # --- text answers -----------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"^[+-]?[\d\s\u202f\u00a0]*[.,]?\d*$")
