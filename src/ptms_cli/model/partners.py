@@ -1,8 +1,5 @@
 
-import datetime as dt
-from datetime import date
-
-from .base import F, Id, Model, Text, choice
+from .base import Date, F, Id, Model, Text, choice
 
 
 class Representative(Model):
@@ -11,7 +8,7 @@ class Representative(Model):
     decision: str | None = F(
         "Décision autorisant la signature", "Ex. « délibération n° 2026-045 du conseil municipal ».", default=None
     )
-    decision_date: date | None = F("Date de la décision", default=None)
+    decision_date: Date | None = F("Date de la décision", default=None)
 
 
 class Contact(Model):
@@ -69,5 +66,5 @@ class Actor(Model):
 
 
 class Milestone(Model):
-    date: dt.date = F("Date")
+    date: Date = F("Date")
     label: Text = F("Étape", "Ex. « Réunion de lancement des partenaires ».")
