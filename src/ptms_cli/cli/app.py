@@ -205,6 +205,13 @@ def main(argv: list[str] | None = None) -> int:
     except WriteError as exc:  # any command that could not write a file: French message, no traceback
         print(f"Erreur : {clean(exc)}.", file=sys.stderr)
         code = EXIT_FINDINGS
+    except OSError as exc:  # a file operation the system refused (name too long…), not caught closer
+        from ..reporters import file_name
+        from ..writing import os_reason
+
+        where = f" sur « {file_name(str(exc.filename))} »" if exc.filename else ""
+        print(f"Erreur : opération impossible{where} : {clean(os_reason(exc))}.", file=sys.stderr)
+        code = EXIT_FINDINGS
     except (typer.Abort, KeyboardInterrupt):
         print("\nInterrompu : rien n'a été modifié.", file=sys.stderr)
         code = EXIT_INTERRUPTED
