@@ -178,7 +178,7 @@ class GithubReporter(Reporter):
 class JsonReporter(Reporter):
     name = "json"
 
-    def document(self, results: list, unmatched: Iterable[str] = (), usage_error: str | None = None) -> dict:
+    def document(self, results: list, unmatched: Iterable[str] = (), error: str | None = None) -> dict:
         doc = {
             "version": 1,
             "files": [
@@ -201,12 +201,12 @@ class JsonReporter(Reporter):
                 "strict": self.strict,
             },
         }
-        if usage_error is not None:  # the command line could not be used: nothing was checked
-            doc["usage_error"] = usage_error
+        if error is not None:  # the command could not do its work (usage error…): why, in French
+            doc["error"] = error
         return doc
 
-    def report(self, results: list, unmatched: Iterable[str] = (), usage_error: str | None = None) -> None:
-        self.write(dumps(self.document(results, unmatched, usage_error)))
+    def report(self, results: list, unmatched: Iterable[str] = (), error: str | None = None) -> None:
+        self.write(dumps(self.document(results, unmatched, error)))
 
 
 def dumps(doc) -> str:

@@ -197,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
         if MACHINE_OUTPUT["json"]:
             from ..reporters import JsonReporter
 
-            JsonReporter().report([], usage_error=message)
+            JsonReporter().report([], error=message)
         code = EXIT_USAGE
     except ce.ClickException as exc:
         print(f"Erreur : {clean(exc.message)}", file=sys.stderr)

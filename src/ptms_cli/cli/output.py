@@ -8,6 +8,13 @@ from ..exitcodes import EXIT_FINDINGS, EXIT_USAGE
 from ..reporters import clean, file_name, paint, use_color  # noqa: F401  (re-exported for the commands)
 
 
+def markup(text: object) -> str:
+    """User text for a rich console: controls made visible (`clean`), rich markup escaped."""
+    from rich.markup import escape
+
+    return escape(clean(text))
+
+
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n <= 1 else (many or one + 's')}"
 
