@@ -150,7 +150,10 @@ def test_size_cap(tmp_path):
 
 
 def test_control_character():
-    assert fail("name: a\x07b\n").finding.code == "PTMS-E003"
+    f = fail("name: a\x07b\n").finding
+    assert f.code == "PTMS-E003" and (f.line, f.column) == (1, 8)
+    assert f.message == "caractère de contrôle interdit dans un fichier YAML (U+0007)"  # not PyYAML's English
+    assert (fail("a: 1\nb: \x1b\n").finding.line, fail("a: 1\nb: \x1b\n").finding.column) == (2, 4)
 
 
 def test_implicit_types_do_not_depend_on_what_was_read_before():

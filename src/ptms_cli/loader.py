@@ -149,13 +149,20 @@ def parse(text: str, shown: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or ""
         fr = next((f for e, f in _PROBLEMS if e in problem or e in (exc.context or "")), None)
-        msg = fr or f"syntaxe YAML invalide ({problem})"
+        msg = fr or "syntaxe YAML invalide à cet endroit"  # never PyYAML's English text
         raise LoadError(
             error("PTMS-E003", msg, file=shown, line=mark.line + 1 if mark else 0, column=mark.column + 1 if mark else 0,
                   hint="Vérifiez l'indentation (espaces, pas de tabulation) et les guillemets autour de cette position.")
         ) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise LoadError(error("PTMS-E003", f"syntaxe YAML invalide ({exc})", file=shown)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (BEL, ESC…): located by its offset
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise LoadError(error("PTMS-E003", f"caractère de contrôle interdit dans un fichier YAML (U+{char:04X})",
+                              file=shown, line=line, column=col,
+                              hint="Supprimez ce caractère invisible, ou écrivez-le entre guillemets doubles (ex. « \\t »).")) from None
+    except yaml.YAMLError:  # pragma: no cover - unmarked errors are rare
+        raise LoadError(error("PTMS-E003", "syntaxe YAML invalide", file=shown, line=1, column=1)) from None
     if root is None:
         raise LoadError(error("PTMS-E007", "le fichier est vide (ou ne contient que des commentaires)", file=shown,
                               line=1, column=1, hint="Créez un projet avec « ptms init FICHIER »."))
