@@ -179,6 +179,12 @@ def test_year_keys_spelled_differently_are_one_key(second):
     assert "« 2026 »" in f.message  # the first spelling is named too
 
 
+def test_a_huge_duplicate_key_is_cut_in_the_message():
+    key = "k" * 5000
+    f = fail(f"{key}: 1\n{key}: 2\n").finding
+    assert f.code == "PTMS-E004" and len(f.message) < 400 and "k" * 199 + "…" in f.message
+
+
 def test_year_keys_in_flow_mapping():
     err = fail("amounts: {2026: 30000.00, '2026': 0.00}\n")
     assert err.finding.code == "PTMS-E004" and (err.finding.line, err.finding.column) == (1, 27)

@@ -20,6 +20,7 @@ import yaml
 from yaml.resolver import Resolver
 
 from .findings import Finding, error
+from .reporters import shown
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 100
@@ -345,9 +346,9 @@ def _build(loaded: Loaded, root: yaml.Node) -> Any:
                 norm = _normal_key(key)
                 if norm in first_of:
                     was, line, col = first_of[norm]
-                    same = "" if was == written else f", écrite « {was} » : les deux désignent la même clé"
+                    same = "" if was == written else f", écrite « {shown(was)} » : les deux désignent la même clé"
                     raise _fail(loaded, "PTMS-E004", knode,
-                                f"clé « {written} » en double : déjà définie ligne {line}, colonne {col}"
+                                f"clé « {shown(written)} » en double : déjà définie ligne {line}, colonne {col}"
                                 f" ({loaded.file}:{line}:{col}){same}",
                                 "YAML garderait silencieusement la dernière valeur : supprimez ou fusionnez l'une des deux.")
                 first_of[norm] = (written, km.line + 1, km.column + 1)

@@ -25,6 +25,7 @@ from typing import IO, Iterable
 from .findings import Finding, Severity
 
 MAX_SHOWN = 200  # characters of a user's value echoed in a message (the whole value is in the file)
+MAX_MESSAGE = 2000  # a whole message or hint in the text and github formats (a safety net over MAX_SHOWN)
 
 # C0 and C1 controls, DEL, Unicode line/paragraph separators, bidirectional marks and overrides
 # (and lone surrogates: the undecodable bytes of a file name)
@@ -133,9 +134,9 @@ class TextReporter(Reporter):
 
     def finding(self, f: Finding) -> None:
         sev = self._paint("erreur", "red") if f.severity is Severity.ERROR else self._paint("avertissement", "yellow")
-        self.write(f"{location(f)}: {sev} {f.code} {clean(f.message)}")
+        self.write(f"{location(f)}: {sev} {f.code} {shown(f.message, MAX_MESSAGE)}")
         if f.hint:
-            self.write(self._paint(f"    conseil : {clean(f.hint)}", "dim"))
+            self.write(self._paint(f"    conseil : {shown(f.hint, MAX_MESSAGE)}", "dim"))
 
     def report(self, results: list, unmatched: Iterable[str] = ()) -> None:
         for r in results:
@@ -170,7 +171,7 @@ class GithubReporter(Reporter):
                 if f.line:
                     props += f",line={f.line},col={f.column}"
                 props += f",title={_gh(f.code, True)}"
-                message = f.message + (f" — conseil : {f.hint}" if f.hint else "")
+                message = shorten(f.message, MAX_MESSAGE) + (f" — conseil : {shorten(f.hint, MAX_MESSAGE)}" if f.hint else "")
                 self.write(f"::{level} {props}::{_gh(message)}")
         self.write(summary(results, self.strict))
 
