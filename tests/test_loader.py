@@ -46,7 +46,7 @@ def test_tab_indentation():
 def test_duplicate_key_is_an_error_naming_both_lines():
     err = fail("name: a\nterritory: {}\nname: b\n")
     assert err.finding.code == "PTMS-E004"
-    assert "« name » en double" in err.finding.message and "ligne 1" in err.finding.message
+    assert "« name » en double" in err.finding.message and "ligne 1, colonne 1 (p.yaml:1:1)" in err.finding.message
     assert err.finding.line == 3
 
 
@@ -150,7 +150,10 @@ def test_size_cap(tmp_path):
 
 
 def test_control_character():
-    assert fail("name: a\x07b\n").finding.code == "PTMS-E003"
+    f = fail("name: a\x07b\n").finding
+    assert f.code == "PTMS-E003" and (f.line, f.column) == (1, 8)
+    assert f.message == "caractère de contrôle interdit dans un fichier YAML (U+0007)"  # not PyYAML's English
+    assert (fail("a: 1\nb: \x1b\n").finding.line, fail("a: 1\nb: \x1b\n").finding.column) == (2, 4)
 
 
 def test_implicit_types_do_not_depend_on_what_was_read_before():
@@ -163,4 +166,41 @@ def test_implicit_types_do_not_depend_on_what_was_read_before():
         assert data["b"] == "2026" and data["d"] == "yes" and data["f"] == "2026-01-01"
         assert data["c"] is True and str(data["e"]) == "2026-01-01" and not isinstance(data["e"], str)
         assert data["g"] == int("9" * 80) and data["h"] is None
-    assert parse("2026: a\n'2026': b\n", "p.yaml").data == {2026: "a", "2026": "b"}
+    assert parse("2026: a\n'2026b': b\n", "p.yaml").data == {2026: "a", "2026b": "b"}
+
+
+@pytest.mark.parametrize("second", ["'2026'", '"2026"', "2026.0", "2026.00", "0x7EA", "+2026"])
+def test_year_keys_spelled_differently_are_one_key(second):
+    # the model reads all of them as the year 2026: YAML would keep both and the model the last one
+    err = fail(f"amounts:\n  2026: 30000.00\n  {second}: 0.00\n")
+    f = err.finding
+    assert f.code == "PTMS-E004" and (f.line, f.column) == (3, 3)
+    assert f"« {second} » en double" in f.message and "ligne 2, colonne 3 (p.yaml:2:3)" in f.message
+    assert "« 2026 »" in f.message  # the first spelling is named too
+
+
+def test_a_huge_duplicate_key_is_cut_in_the_message():
+    key = "k" * 5000
+    f = fail(f"? {key}\n: 1\n? {key}\n: 2\n").finding  # explicit keys: a plain key stops at 1024
+    assert f.code == "PTMS-E004" and len(f.message) < 400 and "k" * 199 + "…" in f.message
+
+
+def test_year_keys_in_flow_mapping():
+    err = fail("amounts: {2026: 30000.00, '2026': 0.00}\n")
+    assert err.finding.code == "PTMS-E004" and (err.finding.line, err.finding.column) == (1, 27)
+    assert "(p.yaml:1:11)" in err.finding.message
+
+
+@pytest.mark.parametrize("text", ["a: [" * 150 + "]" * 150, "a:\n" + "".join("  " * i + "- \n" for i in range(1, 150)),
+                                  "{a: " * 600 + "1" + "}" * 600])
+def test_deep_nesting_is_a_located_error(text):
+    err = fail(text + "\n")
+    assert err.finding.code in ("PTMS-E006", "PTMS-E003") and err.finding.line >= 1
+    assert "profonde" in err.finding.message
+
+
+@pytest.mark.parametrize("value", ["0x" + "f" * 5000, "9" * 200, "1.0e-999999999", "1.5e+400"])
+def test_absurd_numbers_are_refused_before_conversion(value):
+    err = fail(f"territory:\n  population: {value}\n")
+    assert err.finding.code == "PTMS-E011" and (err.finding.line, err.finding.column) == (2, 15)
+    assert value[:20] not in err.finding.message or len(value) < 100

@@ -19,6 +19,7 @@ class Severity(str, Enum):
 # Every code the tool can emit, with its short French title. One place: the README's table and
 # `ptms validate --format json` consumers rely on codes being stable.
 CODES: dict[str, str] = {
+    "PTMS-E000": "Erreur interne de ptms",
     "PTMS-E001": "Fichier illisible",
     "PTMS-E002": "Encodage non UTF-8 ou fichier binaire",
     "PTMS-E003": "Syntaxe YAML invalide",

@@ -9,6 +9,7 @@ errors with a location.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -19,10 +20,14 @@ import yaml
 from yaml.resolver import Resolver
 
 from .findings import Finding, error
+from .reporters import shown
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ALIASES = 100
 MAX_NODES = 200_000
+MAX_DEPTH = 100  # nested lists/mappings: a project is about 6 levels deep; Python's recursion ends near 500
+MAX_NUMBER_CHARS = 100  # a number written with more characters is not a ptms value (amounts have 12 digits)
+MAX_EXPONENT = 50  # 1e-999999999 is refused before it becomes a Decimal that exact arithmetic would expand
 
 Loc = tuple  # path of keys and indexes from the document root
 
@@ -51,6 +56,7 @@ _PROBLEMS = [
     ("while scanning an alias", "alias invalide"),
     ("while scanning an anchor", "ancre invalide"),
     ("found unexpected ':'", "« : » inattendu"),
+    ("exceeded maximum nesting depth", f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de clés)"),
 ]
 
 
@@ -144,13 +150,20 @@ def parse(text: str, shown: str) -> Loaded:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or ""
         fr = next((f for e, f in _PROBLEMS if e in problem or e in (exc.context or "")), None)
-        msg = fr or f"syntaxe YAML invalide ({problem})"
+        msg = fr or "syntaxe YAML invalide à cet endroit"  # never PyYAML's English text
         raise LoadError(
             error("PTMS-E003", msg, file=shown, line=mark.line + 1 if mark else 0, column=mark.column + 1 if mark else 0,
                   hint="Vérifiez l'indentation (espaces, pas de tabulation) et les guillemets autour de cette position.")
         ) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - unmarked errors are rare
-        raise LoadError(error("PTMS-E003", f"syntaxe YAML invalide ({exc})", file=shown)) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (BEL, ESC…): located by its offset
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+        raise LoadError(error("PTMS-E003", f"caractère de contrôle interdit dans un fichier YAML (U+{char:04X})",
+                              file=shown, line=line, column=col,
+                              hint="Supprimez ce caractère invisible, ou écrivez-le entre guillemets doubles (ex. « \\t »).")) from None
+    except yaml.YAMLError:  # pragma: no cover - unmarked errors are rare
+        raise LoadError(error("PTMS-E003", "syntaxe YAML invalide", file=shown, line=1, column=1)) from None
     if root is None:
         raise LoadError(error("PTMS-E007", "le fichier est vide (ou ne contient que des commentaires)", file=shown,
                               line=1, column=1, hint="Créez un projet avec « ptms init FICHIER »."))
@@ -217,12 +230,30 @@ def _tag_error(loaded: Loaded, node: yaml.Node) -> LoadError:
                  "Seules les valeurs YAML simples sont acceptées ; rien n'est jamais exécuté.")
 
 
+_EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
+
+
+def _number_bounds(loaded: Loaded, node: yaml.Node) -> None:
+    """Refuse numbers no project needs before converting them: a 5 000-digit hexadecimal, or an
+    exponent that exact (Fraction) arithmetic would expand into a billion digits."""
+    text = node.value
+    if len(text) > MAX_NUMBER_CHARS:
+        raise _fail(loaded, "PTMS-E011", node, f"nombre trop long (plus de {MAX_NUMBER_CHARS} caractères)",
+                    "Écrivez le nombre en chiffres, sans exposant (ex. 12000.50), ou entre guillemets si c'est un texte.")
+    exponent = _EXPONENT.search(text)
+    if exponent and abs(int(exponent.group(1))) > MAX_EXPONENT:
+        raise _fail(loaded, "PTMS-E011", node, f"nombre hors limites : « {text} » (exposant au-delà de {MAX_EXPONENT})",
+                    "Écrivez le nombre en chiffres, sans exposant (ex. 0.02 pour 2 %).")
+
+
 def _scalar(loaded: Loaded, node: yaml.Node) -> Any:
     tag = node.tag
     if tag == _STR:
         return node.value
     if tag not in _ALLOWED_SCALARS:
         raise _tag_error(loaded, node)
+    if tag == _FLOAT or tag == _INT:
+        _number_bounds(loaded, node)
     if tag == _FLOAT:
         # Floats become exact decimals: 12000.10 must stay 12000.10, not 12000.0999…
         text = node.value.replace("_", "")
@@ -237,6 +268,22 @@ def _scalar(loaded: Loaded, node: yaml.Node) -> Any:
     except (yaml.YAMLError, ValueError):
         # e.g. 2026-02-30: left as text, the model then says which date format it expects
         return node.value
+
+
+_WHOLE_NUMBER = re.compile(r"[-+]?[0-9][0-9_]{0,11}(\.0*)?")
+
+
+def _normal_key(key: Any) -> Any:
+    """The key as the model reads it: `2026`, `'2026'` and `2026.0` are one year (one key)."""
+    if isinstance(key, str) and _WHOLE_NUMBER.fullmatch(key):
+        return int(key.split(".")[0].replace("_", ""))
+    return key
+
+
+def _written(knode: yaml.Node) -> str:
+    """A key as written in the file, quotes included (`'2026'` is not `2026` to the eye)."""
+    quote = knode.style if knode.style in ("'", '"') else ""
+    return f"{quote}{knode.value}{quote}"
 
 
 def _build(loaded: Loaded, root: yaml.Node) -> Any:
@@ -254,6 +301,9 @@ def _build(loaded: Loaded, root: yaml.Node) -> Any:
     def build(node: yaml.Node, loc: Loc) -> Any:
         nonlocal nodes, aliases
         nodes += 1
+        if len(loc) > MAX_DEPTH:
+            raise _fail(loaded, "PTMS-E006", node, f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux de listes ou de clés)",
+                        "Un projet ptms a une dizaine de niveaux au plus : vérifiez les crochets et l'indentation.")
         nid = id(node)
         if nid in seen:
             aliases += 1
@@ -277,6 +327,7 @@ def _build(loaded: Loaded, root: yaml.Node) -> Any:
                 raise _tag_error(loaded, node)
             stack.add(nid)
             out: dict = {}
+            first_of: dict = {}  # normalised key -> (key as written, line, column)
             for knode, vnode in node.value:
                 if knode.tag == _STR and knode.__class__ is ScalarNode:
                     key = knode.value
@@ -290,11 +341,17 @@ def _build(loaded: Loaded, root: yaml.Node) -> Any:
                     if isinstance(key, _OTHER_KEYS) or key is None:
                         key = knode.value
                 kloc = loc + (key,)
-                if key in out:
-                    first = keys.get(kloc, (0, 0))
-                    raise _fail(loaded, "PTMS-E004", knode, f"clé « {key} » en double (déjà définie ligne {first[0]})",
-                                "YAML garderait silencieusement la dernière valeur : supprimez ou fusionnez l'une des deux.")
                 km = knode.start_mark
+                written = _written(knode)
+                norm = _normal_key(key)
+                if norm in first_of:
+                    was, line, col = first_of[norm]
+                    same = "" if was == written else f", écrite « {shown(was)} » : les deux désignent la même clé"
+                    raise _fail(loaded, "PTMS-E004", knode,
+                                f"clé « {shown(written)} » en double : déjà définie ligne {line}, colonne {col}"
+                                f" ({loaded.file}:{line}:{col}){same}",
+                                "YAML garderait silencieusement la dernière valeur : supprimez ou fusionnez l'une des deux.")
+                first_of[norm] = (written, km.line + 1, km.column + 1)
                 keys[kloc] = (km.line + 1, km.column + 1)
                 out[key] = build(vnode, kloc)
             stack.discard(nid)

@@ -76,6 +76,7 @@ _MESSAGES = {
     "int_parsing": "nombre entier attendu",
     "int_type": "nombre entier attendu",
     "int_from_float": "nombre entier attendu (sans décimales)",
+    "int_parsing_size": "nombre entier trop long",
     "float_parsing": "nombre attendu",
     "float_type": "nombre attendu",
     "decimal_parsing": "montant ou nombre attendu, avec un point décimal (ex. 12000.50)",
@@ -116,16 +117,18 @@ def _message(err: dict) -> str:
         return str(ctx.get("error", err["msg"]))
     if kind == "literal_error":
         return "valeur non reconnue"
-    return err["msg"]
+    return "valeur invalide"  # never pydantic's English text
 
 
 def _shown(value: Any) -> str:
-    """A value as the user wrote it in YAML (not its Python form)."""
+    """A value as the user wrote it in YAML (not its Python form), cut to `MAX_SHOWN` characters."""
+    from .reporters import shown
+
     if value is None or value == "":
         return "vide"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return shown(value)
 
 
 def findings_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -> list[Finding]:

@@ -1,7 +1,7 @@
-"""The `ptms` application: French help, French usage errors, fixed exit codes.
+"""The `ptms` application: French help, French usage errors, fixed exit codes (`exitcodes`).
 
-Exit codes: 0 success; 1 findings (or a failed operation); 2 usage error or unreadable input;
-130 interrupted (Ctrl-C).
+Every failure ends here as a French message and an exit code, never a traceback: a bug of ptms is
+reported as an internal error (exit 2; with `--format json`, a JSON document with PTMS-E000).
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ import typer
 from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+from ..exitcodes import EXIT_CODES, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE  # noqa: F401
+from ..reporters import clean
 
 
 class _French:
@@ -79,7 +79,7 @@ app = typer.Typer(
         "mobiliser les partenaires, écrire le cahier des charges et son plan de financement, "
         "rédiger la convention unique."
     ),
-    epilog="Codes de sortie : 0 succès ; 1 problèmes trouvés ; 2 usage incorrect ou fichier illisible ; 130 interrompu.",
+    epilog="Codes de sortie : " + " ; ".join(f"{code} {text}" for code, text in EXIT_CODES.items()) + ".",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode="rich",
@@ -95,7 +95,7 @@ def command(name: str, **kw):
 def _version(value: bool) -> None:
     if value:
         print(f"ptms {__version__}")
-        raise typer.Exit(0)
+        raise typer.Exit(EXIT_OK)
 
 
 @app.callback()
@@ -181,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     from ..writing import WriteError
 
     args = sys.argv[1:] if argv is None else argv
+    MACHINE_OUTPUT["json"] = _wants_json(args)
     _register(args)
     cli = typer.main.get_command(app)
     if not args or any(a in ("-h", "--help") for a in args):
@@ -191,18 +192,72 @@ def main(argv: list[str] | None = None) -> int:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `ptms` alone: the help was shown
             return _finish(EXIT_OK, argv)
         where = exc.ctx.command_path if exc.ctx else "ptms"
-        print(f"Erreur : {_french_usage(exc)}\nAide : « {where} --help ».", file=sys.stderr)
+        message = _french_usage(exc)
+        print(f"Erreur : {clean(message)}\nAide : « {where} --help ».", file=sys.stderr)
+        if MACHINE_OUTPUT["json"]:
+            from ..reporters import JsonReporter
+
+            JsonReporter().report([], error=message)
         code = EXIT_USAGE
     except ce.ClickException as exc:
-        print(f"Erreur : {exc.message}", file=sys.stderr)
+        print(f"Erreur : {clean(exc.message)}", file=sys.stderr)
         code = EXIT_USAGE
     except WriteError as exc:  # any command that could not write a file: French message, no traceback
-        print(f"Erreur : {exc}.", file=sys.stderr)
+        print(f"Erreur : {clean(exc)}.", file=sys.stderr)
+        code = EXIT_FINDINGS
+    except OSError as exc:  # a file operation the system refused (name too long…), not caught closer
+        from ..reporters import file_name
+        from ..writing import os_reason
+
+        where = f" sur « {file_name(str(exc.filename))} »" if exc.filename else ""
+        print(f"Erreur : opération impossible{where} : {clean(os_reason(exc))}.", file=sys.stderr)
         code = EXIT_FINDINGS
     except (typer.Abort, KeyboardInterrupt):
         print("\nInterrompu : rien n'a été modifié.", file=sys.stderr)
         code = EXIT_INTERRUPTED
+    except Exception as exc:  # a bug of ptms: French message (JSON if asked), exit 2, never a traceback
+        code = internal_error(exc)
     return _finish(code if isinstance(code, int) else EXIT_OK, argv)
+
+
+# Whether stdout is JSON (`--format json`): a usage or internal error then still writes JSON there.
+MACHINE_OUTPUT = {"json": False}
+
+
+def _wants_json(args: list[str]) -> bool:
+    pairs = zip(args, args[1:])
+    return any(a in ("--format=json", "-fjson") for a in args) or any(
+        a in ("--format", "-f") and b == "json" for a, b in pairs)
+
+
+def internal_finding(exc: BaseException, file: str = ""):
+    """A bug of ptms as the PTMS-E000 finding, told on stderr in French (the traceback only with
+    PTMS_DEBUG=1)."""
+    import os
+
+    from ..findings import error
+
+    finding = error("PTMS-E000", "erreur interne de ptms : la commande n'a pas pu aboutir", file=file,
+                    hint="C'est un défaut de ptms, pas forcément de votre fichier : signalez-le avec la commande lancée, "
+                         "la version (« ptms --version ») et si possible le fichier.")
+    if os.environ.get("PTMS_DEBUG"):
+        import traceback
+
+        traceback.print_exception(exc, file=sys.stderr)
+    print(f"Erreur : {finding.message}.\n    conseil : {finding.hint}", file=sys.stderr)
+    return finding
+
+
+def internal_error(exc: BaseException) -> int:
+    """Report a bug of ptms (`internal_finding`), as JSON on stdout too when the command writes
+    JSON; returns the exit code."""
+    finding = internal_finding(exc)
+    if MACHINE_OUTPUT["json"]:
+        from ..reporters import JsonReporter
+        from ..validation import FileResult
+
+        JsonReporter(stream=sys.stdout).report([FileResult("", [finding], unreadable=True)])
+    return EXIT_INTERNAL
 
 
 def _finish(code: int, argv: list[str] | None) -> int:

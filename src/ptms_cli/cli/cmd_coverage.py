@@ -56,7 +56,8 @@ def coverage(
     from ..validation import validate_file
 
     result = validate_file(file)
-    exit_unless_valid(result, "Corrigez ces erreurs (voir « ptms validate ») avant le diagnostic de couverture.")
+    exit_unless_valid(result, "Corrigez ces erreurs (voir « ptms validate ») avant le diagnostic de couverture.",
+                      machine=format is Format.json)
     project = result.project
     matrix = result.derived.coverage  # computed once (also used by the checks)
     if format is Format.json:
@@ -105,12 +106,14 @@ def _table(matrix, views: list[str]) -> None:
 
     from rich import box
     from rich.console import Console
-    from rich.markup import escape
+    from rich.markup import escape as rich_escape
     from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
     from ..coverage import STATES, VIEW_TITLES, cell_lines, view_summary
+    from ..reporters import clean
+    from .output import markup as escape  # user text: no control character, no markup
 
     console = Console(highlight=False)
     width = console.width
@@ -147,16 +150,17 @@ def _table(matrix, views: list[str]) -> None:
             table = Table(box=box.SQUARE, show_lines=True, padding=(0, 1))
             table.add_column("Champ \\ secteur", width=label_w)
             for _, label in sectors:  # wrapped at spaces or after hyphens, never inside a word
+                label = clean(label)
                 header = "\n".join(textwrap.wrap(label, col_w, break_long_words=False, break_on_hyphens=True))
-                table.add_column(escape(header or label), width=col_w, justify="left")
+                table.add_column(rich_escape(header or label), width=col_w, justify="left")  # cleaned above
             for (f, flabel) in matrix.fields:
-                row = [Text(flabel, style="bold")]
+                row = [Text(clean(flabel), style="bold")]
                 for s, _ in sectors:
                     c = matrix.cell(f, s)
                     symbol, style = SYMBOLS[view][c.state(view)]
                     lines = cell_lines(c, view)
                     text = Text(f"{symbol} ", style=style)
-                    text.append("\n".join(lines) if lines else "")
+                    text.append("\n".join(map(clean, lines)) if lines else "")
                     row.append(text)
                 table.add_row(*row)
             console.print(table)

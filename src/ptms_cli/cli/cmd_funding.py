@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from .app import EXIT_FINDINGS, EXIT_USAGE, command
-from .output import exit_unless_valid, write_or_exit
+from .output import clean, exit_unless_valid, file_name, write_or_exit
 
 
 class Format(str, Enum):
@@ -39,11 +39,16 @@ def funding(
               "Aide : « ptms funding --help ».", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE)
     result = validate_file(file)
-    exit_unless_valid(result, "Plan de financement non calculé : corrigez ces erreurs (voir « ptms validate »).")
+    exit_unless_valid(result, "Plan de financement non calculé : corrigez ces erreurs (voir « ptms validate »).",
+                      machine=format is Format.json)
     project = result.project
     if project.budget is None and project.funding is None:
-        print(f"{file}: aucun budget ni plan de financement (« budget », « funding ») : rien à calculer.\n"
+        print(f"{file_name(str(file))}: aucun budget ni plan de financement (« budget », « funding ») : rien à calculer.\n"
               "    conseil : Complétez l'étape 2 (« ptms specify » ou édition du fichier).", file=sys.stderr)
+        if format is Format.json:  # stdout is JSON whatever happens
+            from ..reporters import JsonReporter
+
+            JsonReporter().report([result], error="aucun budget ni plan de financement : rien à calculer")
         raise typer.Exit(EXIT_FINDINGS)
 
     plan = result.derived.plan  # computed once, by the checks
@@ -64,8 +69,10 @@ def funding(
         else:
             _write(output, text.encode("utf-8"))
     if format is not Format.table and format is not Format.json:
+        from ..reporters import TextReporter
+
         for f in alerts:
-            print(f"{f.location()}: avertissement {f.code} {f.message}", file=sys.stderr)
+            TextReporter(stream=sys.stderr, color=False).finding(f)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -77,11 +84,11 @@ def _write(path: Path, data: bytes) -> None:
 
 def _table(project, plan, alerts, output: Path | None) -> None:
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
 
     from .. import referential as ref
     from ..frformat import money, percent
+    from .output import markup as escape  # user text: no control character, no markup
     from ..funding import rows
 
     if output is None:
@@ -170,10 +177,10 @@ def _table(project, plan, alerts, output: Path | None) -> None:
         console.print("[bold]Alertes[/bold]")
         for f in alerts:
             # wrapped here by textwrap, which never breaks at a no-break space (rich would split « 12 500,80 € »)
-            console.print(_wrap(f"⚠ {f.message} ({f.code}, ligne {f.line})", console.width, "  ", "    "),
+            console.print(_wrap(f"⚠ {clean(f.message)} ({f.code}, ligne {f.line})", console.width, "  ", "    "),
                           soft_wrap=True, markup=False)
             if f.hint:
-                console.print(_wrap(f.hint, console.width, "    "), soft_wrap=True, markup=False, style="dim")
+                console.print(_wrap(clean(f.hint), console.width, "    "), soft_wrap=True, markup=False, style="dim")
     if output is not None:
         _write(output, console.export_text().encode("utf-8"))
 

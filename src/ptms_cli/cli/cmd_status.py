@@ -6,7 +6,8 @@ from pathlib import Path
 
 import typer
 
-from .app import EXIT_FINDINGS, EXIT_USAGE, command
+from ..exitcodes import EXIT_FINDINGS, EXIT_USAGE
+from .app import command
 
 
 @command("status")
@@ -15,16 +16,17 @@ def status(file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier pro
 
     Exemple : [bold]ptms status examples/agglo-val-de-marque.yaml[/bold]
     """
-    from rich.console import Console
-    from rich.markup import escape
+    import sys
 
+    from rich.console import Console
+
+    from ..reporters import TextReporter
     from ..validation import validate_file
 
     console = Console(highlight=False)
     result = validate_file(file)
     if result.project is None:
-        for f in result.findings:
-            console.print(f"[red]{escape(f.location())}: {f.code} {escape(f.message)}[/red]")
+        TextReporter(stream=sys.stdout).errors(result)
         console.print("Corrigez ces erreurs (voir « ptms validate ») avant de consulter l'avancement.")
         raise typer.Exit(EXIT_USAGE if result.unreadable else EXIT_FINDINGS)
     print_status(console, file, result)
@@ -32,7 +34,7 @@ def status(file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier pro
 
 def print_status(console, file, result) -> None:
     """The checklist of a validated file (`validation.FileResult` with a project); used by the wizards."""
-    from rich.markup import escape
+    from .output import markup as escape  # user text: no control character, no markup
 
     from ..status import next_action, project_status
 

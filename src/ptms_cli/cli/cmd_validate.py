@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from enum import Enum
 from typing import Optional
 
 import typer
 
-from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, command
-from .output import paint, plural, use_color
+from ..exitcodes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from .app import command
 
 
 class Format(str, Enum):
@@ -34,11 +33,11 @@ def validate(
 
     Chaque problème est localisé (fichier:ligne:colonne), avec un code stable (PTMS-E…, PTMS-W…), un message et un conseil. Les résultats vont sur la sortie standard, avec un bilan à la fin.
 
-    Codes de sortie : 0 valide ; 1 problèmes trouvés ; 2 usage incorrect ou fichier illisible.
+    Codes de sortie : 0 valide ; 1 problèmes trouvés ; 2 usage incorrect, fichier illisible ou erreur interne.
 
     Exemple : [bold]ptms validate examples/ --format github --strict[/bold]
     """
-    from ..validation import validate_file
+    from ..reporters import REPORTER_BY_NAME, clean
     from .paths import expand
 
     if step is not None and step not in (1, 2, 3):
@@ -46,80 +45,23 @@ def validate(
 
     paths, unmatched = expand(files)
     for arg in unmatched:
-        print(f"Erreur : « {arg} » ne correspond à aucun fichier .yaml ou .yml", file=sys.stderr)
-    results = [validate_file(p, step=step) for p in paths]
+        print(f"Erreur : « {clean(arg)} » ne correspond à aucun fichier .yaml ou .yml", file=sys.stderr)
+    results = [_validate(p, step) for p in paths]
     unreadable = bool(unmatched) or any(r.unreadable for r in results)
     failed = [r for r in results if r.errors or (strict and r.warnings)]
-    {"text": _text, "json": _json, "github": _github}[format.value](results, strict, unmatched)
+    REPORTER_BY_NAME[format.value](strict=strict).report(results, unmatched)
     code = EXIT_USAGE if unreadable else (EXIT_FINDINGS if failed else EXIT_OK)
     raise typer.Exit(code)
 
 
-def _summary(results, strict: bool) -> str:
-    errors = sum(r.errors for r in results)
-    warnings = sum(r.warnings for r in results)
-    bad = sum(1 for r in results if r.errors or (strict and r.warnings))
-    text = f"{plural(len(results), 'fichier vérifié', 'fichiers vérifiés')} : "
-    text += f"{plural(len(results) - bad, 'valide', 'valides')}, {plural(bad, 'en échec', 'en échec')} "
-    text += f"({plural(errors, 'erreur')}, {plural(warnings, 'avertissement')})."
-    return text
+def _validate(path, step):
+    """One file's result; a bug of ptms on this file is its PTMS-E000 finding (exit 2), the others
+    are still checked and reported."""
+    from ..validation import FileResult, validate_file
 
+    try:
+        return validate_file(path, step=step)
+    except Exception as exc:
+        from .app import internal_finding
 
-def _text(results, strict: bool, unmatched) -> None:
-    color = use_color()
-    for r in results:
-        for f in r.findings:
-            sev = paint("erreur", "red", color) if f.severity.value == "error" else paint("avertissement", "yellow", color)
-            print(f"{f.location()}: {sev} {f.code} {f.message}")
-            if f.hint:
-                print(paint(f"    conseil : {f.hint}", "dim", color))
-        if not r.findings:
-            print(f"{r.file}: {paint('valide', 'green', color)}")
-    print(_summary(results, strict))
-
-
-def _json(results, strict: bool, unmatched) -> None:
-    doc = {
-        "version": 1,
-        "files": [
-            {
-                "file": r.file,
-                "valid": not (r.errors or (strict and r.warnings)),
-                "unreadable": r.unreadable,
-                "errors": r.errors,
-                "warnings": r.warnings,
-                "findings": [f.to_dict() for f in r.findings],
-            }
-            for r in results
-        ],
-        "unmatched": list(unmatched),
-        "summary": {
-            "files": len(results),
-            "failed": sum(1 for r in results if r.errors or (strict and r.warnings)),
-            "errors": sum(r.errors for r in results),
-            "warnings": sum(r.warnings for r in results),
-            "strict": strict,
-        },
-    }
-    json.dump(doc, sys.stdout, ensure_ascii=False, indent=2)
-    print()
-
-
-def _gh_escape(text: str, prop: bool = False) -> str:
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-    if prop:
-        text = text.replace(":", "%3A").replace(",", "%2C")
-    return text
-
-
-def _github(results, strict: bool, unmatched) -> None:
-    for r in results:
-        for f in r.findings:
-            level = "error" if f.severity.value == "error" or strict else "warning"
-            props = f"file={_gh_escape(f.file, True)}"
-            if f.line:
-                props += f",line={f.line},col={f.column}"
-            props += f",title={_gh_escape(f.code, True)}"
-            message = f.message + (f" — conseil : {f.hint}" if f.hint else "")
-            print(f"::{level} {props}::{_gh_escape(message)}")
-    print(_summary(results, strict))
+        return FileResult(str(path), [internal_finding(exc, str(path))], unreadable=True)

@@ -2,43 +2,38 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
-
-def use_color(stream=None) -> bool:
-    stream = stream or sys.stdout
-    if os.environ.get("NO_COLOR"):
-        return False
-    if os.environ.get("FORCE_COLOR"):
-        return True
-    return hasattr(stream, "isatty") and stream.isatty()
+from ..exitcodes import EXIT_FINDINGS, EXIT_USAGE
+from ..reporters import clean, file_name, paint, use_color  # noqa: F401  (re-exported for the commands)
 
 
-def paint(text: str, style: str, enabled: bool) -> str:
-    codes = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "dim": "2", "cyan": "36"}
-    return f"\033[{codes[style]}m{text}\033[0m" if enabled else text
+def markup(text: object) -> str:
+    """User text for a rich console: controls made visible (`clean`), rich markup escaped."""
+    from rich.markup import escape
+
+    return escape(clean(text))
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n} {one if n <= 1 else (many or one + 's')}"
 
 
-def exit_unless_valid(result, then: str) -> None:
+def exit_unless_valid(result, then: str, machine: bool = False) -> None:
     """Stop a command on a project with errors: print them (located, French) on stderr, then `then`,
-    and exit 1 (2 if the file is unreadable). `result` is a `validation.FileResult`."""
+    and exit 1 (2 if the file is unreadable). `result` is a `validation.FileResult`. With `machine`
+    (a `--format json` command), stdout also gets the findings as `ptms validate --format json`
+    writes them, so that it is JSON whatever happens."""
     import typer
 
-    from .app import EXIT_FINDINGS, EXIT_USAGE
+    from ..reporters import JsonReporter, TextReporter
 
     if result.project is not None and not result.errors:
         return
-    for f in result.findings:
-        if f.severity.value == "error":
-            print(f"{f.location()}: erreur {f.code} {f.message}", file=sys.stderr)
-            if f.hint:
-                print(f"    conseil : {f.hint}", file=sys.stderr)
+    TextReporter(stream=sys.stderr).errors(result)
     print(then, file=sys.stderr)
+    if machine:
+        JsonReporter().report([result])
     raise typer.Exit(EXIT_USAGE if result.unreadable else EXIT_FINDINGS)
 
 
@@ -48,13 +43,12 @@ def write_or_exit(path, data: bytes, what: str, done: str) -> None:
     import typer
 
     from ..writing import write_atomic
-    from .app import EXIT_FINDINGS
 
     try:
         write_atomic(path, data)
     except OSError as exc:
         from ..writing import os_reason
 
-        print(f"Erreur : impossible d'écrire {what} « {path} » : {os_reason(exc)}.", file=sys.stderr)
+        print(f"Erreur : impossible d'écrire {what} « {file_name(str(path))} » : {os_reason(exc)}.", file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS) from None
-    print(done, file=sys.stderr)
+    print(clean(done), file=sys.stderr)

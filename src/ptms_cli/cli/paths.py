@@ -14,12 +14,13 @@ def expand(args: list[str]) -> tuple[list[Path], list[str]]:
     unmatched: list[str] = []
     for arg in args:
         path = Path(arg)
-        if path.is_dir():
+        kind = _kind(path)
+        if kind == "dir":
             found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
             if not found:
                 unmatched.append(arg)
             files.extend(found)
-        elif path.exists() or not glob.has_magic(arg):
+        elif kind == "exists" or not glob.has_magic(arg):
             files.append(path)  # a missing plain path is reported by the loader, with its name
         else:
             found = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
@@ -29,3 +30,12 @@ def expand(args: list[str]) -> tuple[list[Path], list[str]]:
     seen: set[Path] = set()
     unique = [f for f in files if not (f in seen or seen.add(f))]
     return unique, unmatched
+
+
+def _kind(path: Path) -> str:
+    """« dir », « exists » or « absent »; a name the system refuses (too long…) counts as absent:
+    the loader then says why, in French, with the file's name."""
+    try:
+        return "dir" if path.is_dir() else "exists" if path.exists() else "absent"
+    except OSError:
+        return "absent"

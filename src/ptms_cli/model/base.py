@@ -5,6 +5,7 @@ the French help text. The wizard, the JSON Schema and the documents all read the
 """
 
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -41,8 +42,43 @@ MAX_MONEY = Decimal("999999999.99")
 Money = Annotated[Decimal, Field(ge=0, le=MAX_MONEY), AfterValidator(_to_cents)]
 """An amount in euros, exact to the cent, never negative, below a billion."""
 
-Rate = Annotated[Decimal, Field(ge=0, le=1)]
-"""A rate between 0 and 1 (0.02 = 2 %)."""
+# Every number is bounded: the funding engine computes exactly (fractions), so an unbounded value
+# (`1e-999999999`, a year -99999999) would make it work for hours, or yield absurd amounts.
+MAX_DECIMALS = 6  # a rate, an FTE or a percentage needs no more (0.000001 = one millionth)
+
+
+def _decimals(value: Decimal) -> Decimal:
+    # read the digits (`normalize()` would round 1e-999999999 to 0 and let it through)
+    sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int) or exponent >= -MAX_DECIMALS:
+        return value
+    if not any(digits):
+        return Decimal(0)  # 0E-999999999
+    shown = "".join(map(str, digits))
+    if exponent + len(shown) - len(shown.rstrip("0")) < -MAX_DECIMALS:
+        raise ValueError(f"au plus {MAX_DECIMALS} décimales")
+    return value
+
+
+Ratio = AfterValidator(_decimals)
+"""Marker of a rate, FTE or percentage: at most `MAX_DECIMALS` decimals."""
+
+Rate = Annotated[Decimal, Field(ge=0, le=1), Ratio]
+"""A rate between 0 and 1 (0.02 = 2 %), at most six decimals."""
+
+# The years a project can concern: territorial projects planned today. Wider, a typo (`base_year: 1`,
+# `end: 9999-12-31`) would pass and make the plan absurd (1.5e22 € per post) or endless.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def _in_window(value: date) -> date:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"date hors des années {FIRST_YEAR} à {LAST_YEAR} que ptms accepte")
+    return value
+
+
+Date = Annotated[date, AfterValidator(_in_window)]
+"""A date of years `FIRST_YEAR`..`LAST_YEAR`."""
 
 # Every pattern of the model, with the French message shown when a value does not match it
 # (`schema_errors` looks the pattern up here; a pattern without a message gives « format invalide »).
@@ -64,7 +100,7 @@ Id = Annotated[
 ]
 
 Text = Annotated[str, StringConstraints(min_length=1, max_length=20000)]
-Year = Annotated[int, Field(ge=2000, le=2100)]
+Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
 class YearKeyed:

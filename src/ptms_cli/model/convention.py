@@ -1,17 +1,16 @@
 
-from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import Field
 
-from .base import F, Id, Model, Text, choice
+from .base import Date, F, Id, Model, Ratio, Text, choice
 from .refs import Ref
 
 
 class Installment(Model):
     label: Text = F("Échéance", "Ex. « à la signature », « avant le 30 juin ».")
-    percent: Annotated[Decimal, Field(gt=0, le=100)] = F("Part de la contribution annuelle (%)")
+    percent: Annotated[Decimal, Field(gt=0, le=100), Ratio] = F("Part de la contribution annuelle (%)")
 
 
 class DataRole(Model):
@@ -26,7 +25,7 @@ class DataProtection(Model):
 
 class Convention(Model):
     title: Text = F("Intitulé de la convention", default="Convention pluripartite de médiation sociale")
-    start: date | None = F("Prise d'effet", "Par défaut, le début du projet.", default=None)
+    start: Date | None = F("Prise d'effet", "Par défaut, le début du projet.", default=None)
     duration_years: int | None = F("Durée (années)", default=None, ge=1, le=10)
     payment_schedule: list[Installment] = F("Échéancier de versement", default_factory=list)
     reports_due_months: int = F(
@@ -39,5 +38,5 @@ class Convention(Model):
         "Signataires", "Vide : tous les partenaires qui ont le rôle « signatory ».", default_factory=list
     )
     signing_place: str | None = F("Lieu de signature", default=None)
-    signing_date: date | None = F("Date de signature", default=None)
+    signing_date: Date | None = F("Date de signature", default=None)
     communication: str | None = F("Communication", "Mention des partenaires, logos…", default=None)

@@ -4,13 +4,16 @@ The funding engine (`ptms_cli.funding`) computes the yearly plan from these para
 """
 
 
-from datetime import date
 from decimal import Decimal
 
+from pydantic import Field
 from typing import Annotated
 
-from .base import F, Id, Model, Money, Rate, Text, YearAmounts, choice
+from .base import Date, F, Id, Model, Money, Rate, Ratio, Text, Year, YearAmounts, choice
 from .refs import Ref
+
+MAX_INDEXATION = Decimal("0.2")  # 20 % a year: beyond, a typo (and costs that explode over the period)
+IndexationRate = Annotated[Decimal, Field(ge=0, le=MAX_INDEXATION), Ratio]
 
 
 class PostType(Model):
@@ -28,8 +31,10 @@ class CostLine(Model):
 
 
 class Budget(Model):
-    base_year: int | None = F("Année de référence des coûts", "Par défaut, la première année du projet.", default=None)
-    indexation_rate: Rate = F("Taux d'indexation annuel", "Ex. 0.02 pour 2 % par an.", default=Decimal(0))
+    base_year: Year | None = F("Année de référence des coûts", "Par défaut, la première année du projet.", default=None)
+    indexation_rate: IndexationRate = F(
+        "Taux d'indexation annuel", "Ex. 0.02 pour 2 % par an (au plus 0.2).", default=Decimal(0)
+    )
     post_types: list[PostType] = F("Types de postes", default_factory=list)
     supervision: Money | None = F("Encadrement (par an)", default=None)
     training: Money | None = F("Formation (par an)", default=None)
@@ -40,7 +45,7 @@ class Budget(Model):
 
 
 class DatedAmount(Model):
-    since: date = F("Applicable à partir du")
+    since: Date = F("Applicable à partir du")
     amount: Money = F("Montant")
 
 

@@ -1,10 +1,8 @@
 
-import datetime as dt
-from datetime import date
 
 from typing import Annotated
 
-from .base import EMAIL_PATTERN, SIRET_PATTERN, F, Id, Model, Text, choice
+from .base import EMAIL_PATTERN, SIRET_PATTERN, Date, F, Id, Model, Text, choice
 from .refs import Ref
 
 
@@ -14,7 +12,7 @@ class Representative(Model):
     decision: str | None = F(
         "Décision autorisant la signature", "Ex. « délibération n° 2026-045 du conseil municipal ».", default=None
     )
-    decision_date: date | None = F("Date de la décision", default=None)
+    decision_date: Date | None = F("Date de la décision", default=None)
 
 
 class Contact(Model):
@@ -72,5 +70,5 @@ class Actor(Model):
 
 
 class Milestone(Model):
-    date: dt.date = F("Date")
+    date: Date = F("Date")
     label: Text = F("Étape", "Ex. « Réunion de lancement des partenaires ».")

@@ -1,11 +1,10 @@
 
-from datetime import date
 from decimal import Decimal
 
 from pydantic import Field
 from typing import Annotated
 
-from .base import F, Id, Model, Rate, Text, Time, choice
+from .base import Date, F, Id, Model, Rate, Ratio, Text, Time, Year, choice
 from .refs import Ref
 
 
@@ -27,11 +26,11 @@ class Post(Model):
     id: Id = F("Identifiant du poste")
     title: Text = F("Intitulé du poste", "Ex. « Médiateur social ».")
     post_type: Annotated[Id | None, Ref("post_types")] = F("Type de poste (coût)", "Identifiant d'un type de poste du budget.", default=None)
-    fte: Annotated[Decimal, Field(gt=0, le=1)] = F("Équivalent temps plein (ETP)", "Entre 0 et 1.", default=Decimal(1))
+    fte: Annotated[Decimal, Field(gt=0, le=1), Ratio] = F("Équivalent temps plein (ETP)", "Entre 0 et 1.", default=Decimal(1))
     count: int = F("Nombre de postes identiques", default=1, ge=1, le=500)
     contract: choice("contract_types") = F("Type de contrat", default="cdi")
-    start: date | None = F("Début", "Début du poste ou de la convention d'aide.", default=None)
-    end: date | None = F("Fin", "Fin du poste ou de la convention d'aide (adulte-relais : 3 ans).", default=None)
+    start: Date | None = F("Début", "Début du poste ou de la convention d'aide.", default=None)
+    end: Date | None = F("Fin", "Fin du poste ou de la convention d'aide (adulte-relais : 3 ans).", default=None)
     aid_rate: Rate | None = F("Taux d'aide PEC", "Entre 0,30 et 0,60 du SMIC sur 20 h/semaine.", default=None)
     aid_hours_per_week: int | None = F("Heures aidées par semaine (PEC)", default=None, ge=1, le=35)
     sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs d'affectation", default_factory=list)
@@ -39,7 +38,7 @@ class Post(Model):
 
 class Supervision(Model):
     description: str | None = F("Encadrement", "Qui encadre les médiateurs, comment.", default=None)
-    fte: Annotated[Decimal, Field(ge=0, le=100)] | None = F("ETP d'encadrement", default=None)
+    fte: Annotated[Decimal, Field(ge=0, le=100), Ratio] | None = F("ETP d'encadrement", default=None)
 
 
 class Training(Model):
@@ -47,7 +46,7 @@ class Training(Model):
     provider: str | None = F("Organisme", "Ex. CNFPT, AFPA, CNAM, France Médiation.", default=None)
     certification: str | None = F("Certification visée", "Ex. « Technicien médiateur social » (niveau 4).", default=None)
     hours: int | None = F("Durée (heures)", default=None, ge=0, le=5000)
-    year: int | None = F("Année", default=None, ge=2000, le=2100)
+    year: Year | None = F("Année", default=None)
     audience: str | None = F("Public", default=None)
     pooled: bool = F("Mutualisée entre structures", default=False)
 

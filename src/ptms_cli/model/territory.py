@@ -1,7 +1,5 @@
 
-from datetime import date
-
-from .base import F, Id, Model, Text, choice
+from .base import Date, F, Id, Model, Text, Year, choice
 
 
 class Qpv(Model):
@@ -34,13 +32,13 @@ class Territory(Model):
 class ContratDeVille(Model):
     name: Text = F("Intitulé du contrat de ville", "Ex. « Contrat de ville Engagements Quartiers 2030 ».")
     reference: str | None = F("Référence", "Date ou numéro de signature.", default=None)
-    start_year: int | None = F("Première année", default=None, ge=2000, le=2100)
-    end_year: int | None = F("Dernière année", default=None, ge=2000, le=2100)
+    start_year: Year | None = F("Première année", default=None)
+    end_year: Year | None = F("Dernière année", default=None)
 
 
 class Period(Model):
-    start: date = F("Début du projet", "Date ISO, ex. 2026-01-01.")
-    end: date = F("Fin du projet", "Date ISO, ex. 2028-12-31.")
+    start: Date = F("Début du projet", "Date ISO, ex. 2026-01-01.")
+    end: Date = F("Fin du projet", "Date ISO, ex. 2028-12-31.")
 
     @property
     def years(self) -> list[int]:

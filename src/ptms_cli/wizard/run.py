@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from .. import yamledit
+from ..exitcodes import EXIT_FINDINGS as EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE  # noqa: F401
 from ..writing import write_atomic
 from . import flows
 from .engine import Engine
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 SCHEMA_FILE = "ptms.schema.json"
 HEADER = [
     "Projet territorial de médiation sociale, créé avec « ptms init ».",

@@ -1,0 +1,224 @@
+"""How findings reach people and machines: one reporter per output format, picked by name.
+
+As check-jsonschema's `REPORTER_BY_NAME`: `text` (people, the default; also used on stderr when a
+command stops on an invalid project), `json` (machines) and `github` (GitHub Actions annotations).
+Each one escapes for its medium:
+
+- text: control characters (newline, ESC, BEL, C1, Unicode line and direction marks) are shown as
+  visible escapes (`\\n`, `\\x1b`…), so a value can neither move the cursor, ring, recolour the
+  terminal nor start a line of its own (`::error`, `::add-mask::` executed by GitHub Actions);
+- github: the same, then GitHub's own escaping of workflow-command data and properties;
+- json: `json.dumps` (always valid JSON, whatever the text).
+
+Values echoed in messages are cut to `MAX_SHOWN` characters (`shown`). No heavy import here: this
+module is loaded by `ptms validate` on every run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+from typing import IO, Iterable
+
+from .findings import Finding, Severity
+
+MAX_SHOWN = 200  # characters of a user's value echoed in a message (the whole value is in the file)
+MAX_MESSAGE = 2000  # a whole message or hint in the text and github formats (a safety net over MAX_SHOWN)
+
+# C0 and C1 controls, DEL, Unicode line/paragraph separators, bidirectional marks and overrides
+# (and lone surrogates: the undecodable bytes of a file name)
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def use_color(stream=None) -> bool:
+    stream = stream or sys.stdout
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def paint(text: str, style: str, enabled: bool) -> str:
+    codes = {"red": "31", "yellow": "33", "green": "32", "bold": "1", "dim": "2", "cyan": "36"}
+    return f"\033[{codes[style]}m{text}\033[0m" if enabled else text
+
+
+def _visible(match: re.Match) -> str:
+    ch = match.group()
+    return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def clean(text: object) -> str:
+    """`text` with every control character made visible: one line, nothing the terminal acts on."""
+    return _CONTROL.sub(_visible, str(text))
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """At most `limit` characters, « … » marking a cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def shown(value: object, limit: int = MAX_SHOWN) -> str:
+    """A user's value as echoed in a message: cut, then made visible (one line, no control)."""
+    return clean(shorten(str(value), limit))
+
+
+def file_name(name: str) -> str:
+    """A file name for a human-readable line: controls made visible, and never the start of a
+    workflow command (`::…` or `##[…`) when it begins a line."""
+    name = clean(name)
+    return "./" + name if name.startswith((":", "#")) else name
+
+
+def location(f: Finding) -> str:
+    return f"{file_name(f.file)}:{f.line}:{f.column}" if f.line else file_name(f.file)
+
+
+# --- the reporters ------------------------------------------------------------------------------
+
+
+def _failed(result, strict: bool) -> bool:
+    return bool(result.errors or (strict and result.warnings))
+
+
+def summary(results, strict: bool) -> str:
+    def plural(n: int, one: str, many: str | None = None) -> str:
+        return f"{n} {one if n <= 1 else (many or one + 's')}"
+
+    errors = sum(r.errors for r in results)
+    warnings = sum(r.warnings for r in results)
+    bad = sum(1 for r in results if _failed(r, strict))
+    text = f"{plural(len(results), 'fichier vérifié', 'fichiers vérifiés')} : "
+    text += f"{plural(len(results) - bad, 'valide', 'valides')}, {plural(bad, 'en échec', 'en échec')} "
+    text += f"({plural(errors, 'erreur')}, {plural(warnings, 'avertissement')})."
+    return text
+
+
+class Reporter:
+    """Writes the findings of validated files (`validation.FileResult`) to `stream`."""
+
+    name = ""
+
+    def __init__(self, stream: IO[str] | None = None, strict: bool = False, color: bool | None = None):
+        self.stream = stream if stream is not None else sys.stdout
+        self.strict = strict
+        self.color = use_color(self.stream) if color is None else color
+
+    def write(self, line: str = "") -> None:
+        self.stream.write(line + "\n")
+
+    def report(self, results: list, unmatched: Iterable[str] = ()) -> None:
+        """Every finding of every file, then a summary."""
+        raise NotImplementedError
+
+    def errors(self, result) -> None:
+        """Only the errors of one file (a command stopping on an invalid project), no summary."""
+        self.report([_only_errors(result)])
+
+
+def _only_errors(result):
+    import dataclasses
+
+    return dataclasses.replace(result, findings=[f for f in result.findings if f.severity is Severity.ERROR])
+
+
+class TextReporter(Reporter):
+    name = "text"
+
+    def _paint(self, text: str, style: str) -> str:
+        return paint(text, style, self.color)
+
+    def finding(self, f: Finding) -> None:
+        sev = self._paint("erreur", "red") if f.severity is Severity.ERROR else self._paint("avertissement", "yellow")
+        self.write(f"{location(f)}: {sev} {f.code} {shown(f.message, MAX_MESSAGE)}")
+        if f.hint:
+            self.write(self._paint(f"    conseil : {shown(f.hint, MAX_MESSAGE)}", "dim"))
+
+    def report(self, results: list, unmatched: Iterable[str] = ()) -> None:
+        for r in results:
+            for f in r.findings:
+                self.finding(f)
+            if not r.findings:
+                self.write(f"{file_name(r.file)}: {self._paint('valide', 'green')}")
+        self.write(summary(results, self.strict))
+
+    def errors(self, result) -> None:
+        for f in result.findings:
+            if f.severity is Severity.ERROR:
+                self.finding(f)
+
+
+def _gh(text: str, prop: bool = False) -> str:
+    """GitHub workflow-command escaping (after `clean`, so no raw newline is left anyway)."""
+    text = clean(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    if prop:
+        text = text.replace(":", "%3A").replace(",", "%2C")
+    return text
+
+
+class GithubReporter(Reporter):
+    name = "github"
+
+    def report(self, results: list, unmatched: Iterable[str] = ()) -> None:
+        for r in results:
+            for f in r.findings:
+                level = "error" if f.severity is Severity.ERROR or self.strict else "warning"
+                props = f"file={_gh(f.file, True)}"
+                if f.line:
+                    props += f",line={f.line},col={f.column}"
+                props += f",title={_gh(f.code, True)}"
+                message = shorten(f.message, MAX_MESSAGE) + (f" — conseil : {shorten(f.hint, MAX_MESSAGE)}" if f.hint else "")
+                self.write(f"::{level} {props}::{_gh(message)}")
+        self.write(summary(results, self.strict))
+
+
+class JsonReporter(Reporter):
+    name = "json"
+
+    def document(self, results: list, unmatched: Iterable[str] = (), error: str | None = None) -> dict:
+        doc = {
+            "version": 1,
+            "files": [
+                {
+                    "file": r.file,
+                    "valid": not _failed(r, self.strict),
+                    "unreadable": r.unreadable,
+                    "errors": r.errors,
+                    "warnings": r.warnings,
+                    "findings": [f.to_dict() for f in r.findings],
+                }
+                for r in results
+            ],
+            "unmatched": list(unmatched),
+            "summary": {
+                "files": len(results),
+                "failed": sum(1 for r in results if _failed(r, self.strict)),
+                "errors": sum(r.errors for r in results),
+                "warnings": sum(r.warnings for r in results),
+                "strict": self.strict,
+            },
+        }
+        if error is not None:  # the command could not do its work (usage error…): why, in French
+            doc["error"] = error
+        return doc
+
+    def report(self, results: list, unmatched: Iterable[str] = (), error: str | None = None) -> None:
+        self.write(dumps(self.document(results, unmatched, error)))
+
+
+def dumps(doc) -> str:
+    """Indented JSON, non-ASCII kept; a lone surrogate (undecodable byte of a file name) stays a
+    `\\udcXX` escape, so the text can always be written out as UTF-8."""
+    text = json.dumps(doc, ensure_ascii=False, indent=2)
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+REPORTER_BY_NAME: dict[str, type[Reporter]] = {r.name: r for r in (TextReporter, JsonReporter, GithubReporter)}
+
+
+def reporter(name: str, **kw) -> Reporter:
+    return REPORTER_BY_NAME[name](**kw)
