@@ -51,7 +51,7 @@ def write_or_exit(path, data: bytes, what: str, done: str) -> None:
     from .app import EXIT_FINDINGS
 
     try:
-        write_atomic(path, data)
+        write_atomic(path, data, follow_links=True)  # a path the user named (-o)
     except OSError as exc:
         from ..writing import os_reason
 

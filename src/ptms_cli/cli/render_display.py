@@ -99,7 +99,8 @@ def show_batch(tasks, jobs: int, report_path: Path | None) -> int:
         from ..writing import write_atomic
 
         try:
-            write_atomic(report_path, (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            write_atomic(report_path, (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+                         follow_links=True)  # the path the user named
         except OSError as exc:
             from ..writing import os_reason
 

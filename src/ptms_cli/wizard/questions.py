@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import types
 import typing
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -23,6 +22,7 @@ from pydantic_core import PydanticUndefined
 
 from .. import referential
 from ..schema_errors import _message
+from ..slug import slug  # noqa: F401  (the wizard engine takes it from here)
 
 # What an identifier field refers to (the same references `checks.check_references` verifies):
 # (model class name, field name) -> list of the project it points into.
@@ -221,13 +221,6 @@ def show(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def slug(text: str) -> str:
-    """A default identifier from a name: « Ville de Marcq » -> « ville-de-marcq »."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:40].rstrip("-") or "x"
 
 
 def natural_key(model: type[BaseModel]) -> str | None:
