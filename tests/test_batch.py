@@ -427,7 +427,7 @@ def test_a_killed_worker_fails_only_its_project_and_leaves_no_partial_file(tmp_p
         os.close(fd)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, out + err
-    assert "Traceback" not in out + err
+    assert "Traceback" not in out + err and "leaked" not in err  # no multiprocessing warning reaches users
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     status = {Path(p["file"]).name: p for p in report["projects"]}
     assert status["bloque.yaml"]["status"] == "failed"

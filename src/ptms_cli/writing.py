@@ -16,7 +16,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import secrets
 import stat
 from pathlib import Path
 
@@ -116,8 +115,7 @@ def write_atomic(path: Path | str, data: bytes, *, follow_links: bool = False) -
 
 def temp_name(path: Path) -> Path:
     """A temporary name beside `path` that says it is ptms's and which process made it (see `_TEMP`)."""
-    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-    rand = "".join(secrets.choice(alphabet) for _ in range(8))
+    rand = os.urandom(4).hex()  # 8 characters (no `secrets` import: writing.py is imported at start-up)
     return path.parent / f".{path.name}.ptms-{os.getpid()}-{rand}.tmp"
 
 

@@ -5,6 +5,7 @@ The Python API behind `ptms render` (and batch rendering): no display here, only
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 from dataclasses import dataclass, field
@@ -188,6 +189,13 @@ def write_outputs(chunks: Iterable[list[Output]], outcome: Outcome, force: bool,
     from ..writing import WriteError, check_target, write_atomic
 
     out_dir = outcome.out_dir
+    chunks = iter(chunks)
+    first = next(chunks, None)  # renders the first documents (and makes the plan)
+    if first is None and not prune:  # nothing to write: no folder created, orphans only reported
+        if outcome.documents and out_dir.is_dir():
+            find_orphans(Manifest.load(out_dir), outcome)
+        return
+    chunks = itertools.chain([first] if first else [], chunks)
     with Folder(out_dir, own_dir=own_dir, on_wait=on_wait) as folder:
         manifest = folder.manifest
         for chunk in chunks:
