@@ -222,21 +222,23 @@ def test_a_read_only_manifest_is_refused_before_any_document_is_written(tmp_path
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="/dev/full absent")
 def test_a_full_disk_keeps_the_written_documents_recognised(tmp_path):
     """A full disk is simulated with RLIMIT_FSIZE (EFBIG once a file would pass the limit)."""
-    p = project(tmp_path / "p.yaml", extra=30)
+    p = project(tmp_path / "p.yaml", extra=300)
     out = tmp_path / "out"
     assert run_ptms("render", p, "-o", out, *LETTERS).code == 0
     p.write_text(p.read_text(encoding="utf-8").replace("Commune ajoutée", "Commune ajoutée bis"), encoding="utf-8")
-    size = (out / ".ptms-manifest.json").stat().st_size
+    size = max(f.stat().st_size for f in out.glob("*.docx")) + 4096
+    assert size < (out / ".ptms-manifest.json").stat().st_size
 
     def limit():
         import resource
 
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
-        resource.setrlimit(resource.RLIMIT_FSIZE, (size - 100, size - 100))  # letters fit, the manifest does not
+        resource.setrlimit(resource.RLIMIT_FSIZE, (size, size))  # the letters fit, the manifest does not
 
     proc = subprocess.run([sys.executable, "-m", "ptms_cli", "render", str(p), "-o", str(out), *LETTERS],
                           capture_output=True, text=True, preexec_fn=limit, timeout=300)
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
+    assert "fichier trop grand" in proc.stderr  # in French
     again = run_ptms("render", p, "-o", out, *LETTERS)
     assert again.code == 0 and "modifié" not in again.err, again.err
 

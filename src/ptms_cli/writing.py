@@ -30,6 +30,7 @@ _REASONS = {
     errno.EROFS: "système de fichiers en lecture seule",
     errno.ENOSPC: "disque plein",
     errno.EDQUOT: "quota disque dépassé",
+    errno.EFBIG: "fichier trop grand (limite de taille du système)",
     errno.ENAMETOOLONG: "nom de fichier trop long",
     errno.EEXIST: "le fichier existe déjà",
     errno.EXDEV: "déplacement impossible entre deux systèmes de fichiers",
