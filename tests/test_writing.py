@@ -62,7 +62,7 @@ def test_schema_onto_a_fifo_is_refused_and_dash_is_stdout(ptms, tmp_path):
 
 
 def test_dead_temps_only_ptms_own_of_dead_processes(tmp_path):
-    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=False)
     dead = int(proc.stdout)
     mine = tmp_path / f".a.docx.ptms-{dead}-abcdefgh.tmp"
     alive = tmp_path / f".b.docx.ptms-{os.getpid()}-abcdefgh.tmp"

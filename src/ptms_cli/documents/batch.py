@@ -325,10 +325,7 @@ def run(tasks: list[Task], jobs: int = 1,
     reports: list[ProjectReport | None] = [None] * len(tasks)
     if jobs <= 1 or len(tasks) <= 1:
         for i, task in enumerate(tasks):
-            try:
-                reports[i] = process(task)
-            except BaseException:  # Ctrl-C: the write in progress removed its own temporary file
-                raise
+            reports[i] = process(task)  # Ctrl-C: the write in progress removes its own temporary file
             if on_done:
                 on_done(reports[i])
         return reports  # type: ignore[return-value]

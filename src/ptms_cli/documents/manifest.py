@@ -23,11 +23,17 @@ import hashlib
 import json
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
-from ..writing import WriteError, check_target, os_reason, remove_dead_temps, write_atomic
+from ..writing import (
+    WriteError,
+    check_target,
+    os_reason,
+    remove_dead_temps,
+    write_atomic,
+)
 
 NAME = ".ptms-manifest.json"
 JOURNAL = ".ptms-manifest.journal"
@@ -68,7 +74,7 @@ class Manifest:
     files: dict[str, dict] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, directory: Path) -> "Manifest":
+    def load(cls, directory: Path) -> Manifest:
         """The manifest of `directory` (empty if none or unreadable), with the journal of an
         interrupted render replayed (see the module)."""
         directory = Path(directory)
@@ -147,7 +153,7 @@ class Folder:
         self._journal_fd: int | None = None
         self.manifest: Manifest | None = None
 
-    def __enter__(self) -> "Folder":
+    def __enter__(self) -> Folder:
         d = self.directory
         try:
             if self.own_dir and os.path.islink(d):
