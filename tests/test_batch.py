@@ -67,7 +67,7 @@ def test_files_directories_and_globs_give_one_folder_per_project(tmp_path):
                    "-o", tmp_path / "out", "-j", "1", *FAST, "--report", tmp_path / "r.json")
     assert run.code == 0, run.err
     folders = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert folders == ["b", "c", "d", "ville-d-ete"]
+    assert folders == ["c", "d", "sous-b", "ville-d-ete"]  # « dossier/sous/b.yml »: its path under « dossier »
     for folder in folders:
         assert (tmp_path / "out" / folder / "dossier-mobilisation.docx").is_file()
         assert (tmp_path / "out" / folder / ".ptms-manifest.json").is_file()
@@ -88,15 +88,33 @@ def test_glob_or_directory_matching_nothing_is_a_usage_error(tmp_path):
 def test_output_folders_are_safe_and_distinct(tmp_path):
     files = [tmp_path / "a" / "projet.yaml", tmp_path / "b" / "projet.yaml", tmp_path / "Projet Spécial!.yaml",
              tmp_path / "Cœur d'Ostrevent.yaml"]
-    dirs = batch.output_dirs(files, tmp_path / "out", single=False)
-    assert len(set(dirs)) == 4
+    dirs = batch.output_dirs(files, tmp_path / "out", single=False, roots=[tmp_path] * 4)
+    assert [d.name for d in dirs] == ["a-projet", "b-projet", "projet-special", "coeur-d-ostrevent"]
     assert all(d.parent == tmp_path / "out" for d in dirs)
-    assert dirs[2].name == "projet-special"
-    assert dirs[3].name == "coeur-d-ostrevent"  # a ligature is spelled out, not dropped
     assert all(c.isascii() and (c.isalnum() or c == "-") for d in dirs for c in d.name)
     # a single project named as a file keeps the original layout: -o is the folder itself
     assert batch.output_dirs(files[:1], tmp_path / "out", single=True) == [tmp_path / "out"]
     assert batch.output_dirs(files[:1], None, single=False) == [tmp_path / "a" / "projet-documents"]
+    # two files named directly that would share a folder: an error naming both, never a silent « -2 »
+    with pytest.raises(batch.FolderClash) as info:
+        batch.output_dirs(files[:2], tmp_path / "out", single=False)
+    assert str(files[0]) in str(info.value) and str(files[1]) in str(info.value)
+
+
+def test_a_project_folder_does_not_depend_on_its_siblings(tmp_path):
+    """Removing one project file must not move another project into the removed one's folder."""
+    for sub in ("nord", "sud"):
+        copy_project(STEP1, tmp_path / "projets" / sub / "projet.yaml", sub.title())
+    copy_project(STEP1, tmp_path / "projets" / "projet.yaml", "Racine")
+    run = run_ptms("render", tmp_path / "projets", "-o", tmp_path / "out", "-j", "1", *FAST)
+    assert run.code == 0, run.err
+    before = {p.name: (p / ".ptms-manifest.json").read_text() for p in (tmp_path / "out").iterdir()}
+    assert sorted(before) == ["nord-projet", "projet", "sud-projet"]
+    (tmp_path / "projets" / "sud" / "projet.yaml").unlink()
+    run = run_ptms("render", tmp_path / "projets", "-o", tmp_path / "out", "-j", "1", *FAST)
+    assert run.code == 0, run.err
+    assert "2 à jour" in run.out  # both remaining projects found their own folder, unchanged
+    assert {p.name: (p / ".ptms-manifest.json").read_text() for p in (tmp_path / "out").iterdir()} == before
 
 
 # --- failures, summary, report ----------------------------------------------------------------
@@ -358,52 +376,58 @@ def _holder_of(path: Path, pids: list[int]) -> int | None:
 
 
 def _start_blocked_batch(tmp_path, *extra):
-    """A batch whose project « bloque » has a named pipe for its manifest: the worker that reads it
-    (before writing anything) waits for us. Returns (process, the pipe's write end, the pipe's path).
-    """
+    """A batch whose project « bloque » has its output folder locked by us (as another render
+    would): the worker that renders it waits for the lock before writing anything. Returns (process,
+    the lock's descriptor — closing it releases the lock —, the lock file's path)."""
+    import fcntl
+
     projects = tmp_path / "projets"
     for i in range(3):
         copy_project(STEP1, projects / f"bon-{i}.yaml", f"Bon {i}")
     copy_project(STEP1, projects / "bloque.yaml", "Bloqué")
     (tmp_path / "out" / "bloque").mkdir(parents=True, exist_ok=True)
-    fifo = tmp_path / "out" / "bloque" / ".ptms-manifest.json"
-    os.mkfifo(fifo)
+    lock = tmp_path / "out" / "bloque" / ".ptms-lock"
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX)
     proc = subprocess.Popen(
         [sys.executable, "-m", "ptms_cli", "render", str(projects), "-o", str(tmp_path / "out"),
          *FAST, "--report", str(tmp_path / "r.json"), *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
+    return proc, fd, lock
+
+
+def _waiting_worker(proc, lock: Path) -> int:
     deadline = time.monotonic() + 60
-    while True:  # open the write end as soon as a worker has opened the pipe for reading
-        try:
-            fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
-            break
-        except OSError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                proc.kill()
-                pytest.fail("no worker opened the manifest: " + proc.communicate()[1])
-            time.sleep(0.05)
-    return proc, fd, fifo
+    worker = None
+    while worker is None and time.monotonic() < deadline and proc.poll() is None:
+        worker = _holder_of(lock, _descendants(proc.pid))
+        time.sleep(0.02)
+    assert worker is not None and worker != proc.pid, "no worker waited for the locked folder"
+    return worker
+
+
+def _dead_pid() -> int:
+    return int(subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                              text=True).stdout)
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
 def test_a_killed_worker_fails_only_its_project_and_leaves_no_partial_file(tmp_path, sig):
-    stale = tmp_path / "out" / "bloque" / ".dossier-mobilisation.docx.ab12CD34.tmp"
-    stale.parent.mkdir(parents=True)
-    stale.write_bytes(b"PK\x03\x04 half a zip")  # what a worker killed in mid-write leaves
-    proc, fd, fifo = _start_blocked_batch(tmp_path, "-j", "2")
+    folder = tmp_path / "out" / "bloque"
+    folder.mkdir(parents=True)
+    stale = folder / f".dossier-mobilisation.docx.ptms-{_dead_pid()}-ab12cd34.tmp"
+    stale.write_bytes(b"PK\x03\x04 half a zip")  # what a ptms process killed in mid-write leaves
+    lookalike = folder / ".brouillon.ABCDEFGH.tmp"  # a user's file that merely looks like a temporary file
+    lookalike.write_text("mon brouillon")
+    proc, fd, lock = _start_blocked_batch(tmp_path, "-j", "2")
     try:
-        worker = None
-        deadline = time.monotonic() + 30
-        while worker is None and time.monotonic() < deadline:
-            worker = _holder_of(fifo, _descendants(proc.pid))
-            time.sleep(0.02)
-        assert worker is not None and worker != proc.pid
+        worker = _waiting_worker(proc, lock)
         os.kill(worker, sig)
     finally:
         os.close(fd)
     out, err = proc.communicate(timeout=120)
     assert proc.returncode == 1, out + err
-    assert "Traceback" not in out + err
+    assert "Traceback" not in out + err and "leaked" not in err  # no multiprocessing warning reaches users
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     status = {Path(p["file"]).name: p for p in report["projects"]}
     assert status["bloque.yaml"]["status"] == "failed"
@@ -413,21 +437,29 @@ def test_a_killed_worker_fails_only_its_project_and_leaves_no_partial_file(tmp_p
     for i in range(3):
         assert status[f"bon-{i}.yaml"]["status"] == "rendered"
     assert "bloque.yaml" in out and sig.name in out
-    assert temp_files(tmp_path / "out") == []
     for docx in (tmp_path / "out").rglob("*.docx"):
         assert zipfile.ZipFile(io.BytesIO(docx.read_bytes())).testzip() is None
+    # the next render of the folder removes what the dead ptms process left, and only that
+    again = run_ptms("render", tmp_path / "projets", "-o", tmp_path / "out", "-j", "1", *FAST)
+    assert again.code == 0, again.err
+    assert temp_files(tmp_path / "out") == [lookalike] and lookalike.read_text() == "mon brouillon"
 
 
 def test_ctrl_c_stops_the_batch_cleanly(tmp_path):
-    proc, fd, fifo = _start_blocked_batch(tmp_path, "-j", "2")
+    lookalikes = [tmp_path / "out" / d / ".brouillon.ABCDEFGH.tmp" for d in ("bloque", "bon-0")]
+    for p in lookalikes:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text("mon brouillon")
+    proc, fd, lock = _start_blocked_batch(tmp_path, "-j", "2")
     try:
+        _waiting_worker(proc, lock)
         proc.send_signal(signal.SIGINT)
         out, err = proc.communicate(timeout=60)
     finally:
         os.close(fd)
     assert proc.returncode == 130, out + err
-    assert "Interrompu" in err and "Traceback" not in err
-    assert temp_files(tmp_path) == []
+    assert "Interrompu" in err and "Traceback" not in err and "leaked" not in err
+    assert sorted(temp_files(tmp_path)) == sorted(lookalikes)  # only this run's temporary files are removed
     for docx in (tmp_path / "out").rglob("*.docx"):
         assert zipfile.ZipFile(io.BytesIO(docx.read_bytes())).testzip() is None
     assert _descendants(proc.pid) == []

@@ -144,7 +144,7 @@ def test_a_read_only_project_file_is_a_french_error_and_stays_untouched(tmp_path
 @pytest.mark.parametrize("failure", [writing.WriteError("cm3.yaml", "disque plein"),
                                      PermissionError(13, "Permission denied", "cm3.yaml")])
 def test_a_failed_write_is_a_french_error_not_a_traceback(tmp_path, beaulieu, monkeypatch, capsys, failure):
-    def refuse(path, data):
+    def refuse(path, data, **kwargs):
         raise failure
 
     monkeypatch.setattr(yamledit, "write_atomic", refuse)

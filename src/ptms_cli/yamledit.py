@@ -87,7 +87,7 @@ class Document:
         """Write atomically if something changed; returns True when the file was written."""
         if not self.changed():
             return False
-        write_atomic(self.path, self.text().encode("utf-8"))
+        write_atomic(self.path, self.text().encode("utf-8"), follow_links=True)  # the file the user named
         self.original = self.text()
         return True
 

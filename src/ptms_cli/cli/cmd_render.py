@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, command
+from .app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, command
 
 
 def load_for_documents(file: Path, refused: str = "Aucun document produit"):
@@ -50,7 +50,7 @@ def render_cmd(
         None, "--templates", "-t", metavar="DOSSIER",
         help="Dossier de modèles personnalisés (sinon « templates: » du projet, sinon les modèles fournis)."),
     force: bool = typer.Option(False, "--force", help="Écraser aussi les fichiers modifiés à la main depuis la dernière génération."),
-    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, metavar="N",
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", metavar="N",
                                        help="Processus de rendu en parallèle (défaut : nombre de cœurs ; 1 : sans processus séparé)."),
     check: bool = typer.Option(False, "--check",
                                help="Ne rien écrire : échouer (code 1) si un document manque ou diffère de ce que produirait un rendu maintenant (pour la CI)."),
@@ -58,6 +58,8 @@ def render_cmd(
                                       help="Ne régénérer que les projets dont le fichier ou les modèles ont changé depuis le manifeste."),
     report: Optional[Path] = typer.Option(None, "--report", metavar="FICHIER",
                                           help="Écrire un rapport JSON (par projet : documents écrits, ignorés, en échec, motifs, durées)."),
+    prune: bool = typer.Option(False, "--prune",
+                               help="Supprimer les documents orphelins : produits par ptms mais que le projet ne produit plus (lettre d'un partenaire retiré…), s'ils n'ont pas été modifiés à la main."),
 ) -> None:
     """Produire les documents que l'avancement du projet permet, et dire ce qui est ignoré et pourquoi.
 
@@ -67,12 +69,14 @@ def render_cmd(
 
     Exemples : [bold]ptms render examples/agglo-val-de-marque.yaml -o documents --format docx,md,pdf[/bold] ; [bold]ptms render projets/ -o documents -j 2 --report rapport.json[/bold] ; en CI : [bold]ptms render projets/ -o documents --check[/bold]
     """
+    if jobs is not None and jobs < 1:
+        raise typer.BadParameter(f"« {jobs} » : le nombre de processus doit être au moins 1", param_hint="--jobs")
     if jobs != 1 and not (len(files) == 1 and Path(files[0]).is_file()):
         from ..documents.batch import start_workers
 
         start_workers()  # the worker server imports the rendering modules while this process goes on
     from ..documents import catalog
-    from .paths import expand
+    from .paths import expand_with_roots
 
     formats = _formats(format)
     unknown = [d for d in docs or [] if d not in catalog.BY_NAME]
@@ -85,13 +89,17 @@ def render_cmd(
     if check and changed_only:
         raise typer.BadParameter("--check et --changed-only ne vont pas ensemble (--check compare tout).",
                                  param_hint="--changed-only")
+    if check and prune:
+        raise typer.BadParameter("--check n'écrit ni ne supprime rien : il signale les orphelins ; "
+                                 "--prune les supprime lors d'un rendu.", param_hint="--prune")
     if out is not None and out.exists() and not out.is_dir():
         print(f"Erreur : « {out} » existe et n'est pas un dossier.", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE)
     single = len(files) == 1 and not Path(files[0]).is_dir() and not _has_magic(files[0])
     if single and not (check or changed_only or report):
-        _render_one(Path(files[0]), out, docs, formats, templates, force)
-    paths, unmatched = expand(files)
+        _render_one(Path(files[0]), out, docs, formats, templates, force, prune)
+    found, unmatched = expand_with_roots(files)
+    paths = [f for f, _ in found]
     for arg in unmatched:
         print(f"Erreur : « {arg} » ne correspond à aucun fichier .yaml ou .yml", file=sys.stderr)
     if unmatched or not paths:
@@ -99,9 +107,14 @@ def render_cmd(
     from ..documents import batch
     from .render_display import show_batch
 
-    dirs = batch.output_dirs(paths, out, single)
-    tasks = [batch.Task(p, d, tuple(docs) if docs else None, formats, templates, force, check, changed_only)
-             for p, d in zip(paths, dirs)]
+    try:
+        dirs = batch.output_dirs(paths, out, single, [r for _, r in found])
+    except batch.FolderClash as exc:
+        print(f"Erreur : {exc}.", file=sys.stderr)
+        raise typer.Exit(EXIT_USAGE) from None
+    own = not (single and out is not None)  # a folder the user named may be a link; ptms's own may not
+    tasks = [batch.Task(p, d, tuple(docs) if docs else None, formats, templates, force, check, changed_only,
+                        prune, own) for p, d in zip(paths, dirs)]
     code = show_batch(tasks, jobs or batch.default_jobs(), report)
     raise typer.Exit(code)
 
@@ -112,9 +125,10 @@ def _has_magic(arg: str) -> bool:
     return glob.has_magic(arg)
 
 
-def _render_one(file: Path, out: Path | None, docs, formats, templates, force) -> None:
+def _render_one(file: Path, out: Path | None, docs, formats, templates, force, prune) -> None:
     """One project named as a file: written files listed one per line (the original display)."""
     from ..documents.pipeline import render_documents
+    from ..writing import WriteError
 
     result = load_for_documents(file)
     project = result.project
@@ -124,7 +138,15 @@ def _render_one(file: Path, out: Path | None, docs, formats, templates, force) -
         raise typer.Exit(EXIT_USAGE)
     try:
         outcome = render_documents(project, file, out_dir, names=docs, formats=formats, templates=templates,
-                                   force=force, derived=result.derived)
+                                   force=force, derived=result.derived, prune=prune, own_dir=out is None,
+                                   on_wait=lambda message: print(message, file=sys.stderr, flush=True))
+    except KeyboardInterrupt:
+        print("\nInterrompu : les documents déjà écrits sont complets et inscrits au manifeste, les autres "
+              "n'ont pas été modifiés (aucun fichier partiel) ; relancez la commande pour finir.", file=sys.stderr)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except WriteError as exc:
+        print(f"Erreur : {exc}.", file=sys.stderr)
+        raise typer.Exit(EXIT_FINDINGS) from None
     except OSError as exc:
         from ..writing import os_reason
 
@@ -134,11 +156,17 @@ def _render_one(file: Path, out: Path | None, docs, formats, templates, force) -
         print(f"écrit : {path}")
     for path in outcome.unchanged:
         print(f"inchangé : {path}")
+    for path in outcome.pruned:
+        print(f"supprimé (orphelin) : {path}")
+    for path in outcome.orphans:
+        if path not in outcome.pruned and path not in outcome.protected:
+            print(f"orphelin : {path} — plus produit par le projet (--prune pour le supprimer)")
     for skip in outcome.skipped:
         print(f"ignoré : {skip.spec.title} — {skip.reason}")
     for path in outcome.protected:
-        print(f"Erreur : « {path} » a été modifié depuis sa génération : il n'est pas écrasé "
-              "(relancez avec --force pour l'écraser).", file=sys.stderr)
+        print(f"Erreur : « {path} » a été modifié depuis sa génération : il n'est pas "
+              + ("supprimé." if path in outcome.orphans else "écrasé (relancez avec --force pour l'écraser)."),
+              file=sys.stderr)
     for message in outcome.errors:
         print(f"Erreur : {message}", file=sys.stderr)
     done = len(outcome.written) + len(outcome.unchanged)

@@ -14,7 +14,7 @@ from .app import command
 
 @command("schema")
 def schema(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Écrire le schéma dans ce fichier au lieu de l'afficher."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Écrire le schéma dans ce fichier au lieu de l'afficher (« - » : la sortie standard). Un lien symbolique est suivi ; un périphérique ou un tube nommé est refusé."),
 ) -> None:
     """Afficher le schéma JSON du fichier projet (titres et aides en français).
 
@@ -27,8 +27,8 @@ def schema(
     from ..writing import write_atomic
 
     text = json.dumps(project_schema(), ensure_ascii=False, indent=2) + "\n"
-    if output is None:
+    if output is None or str(output) == "-":
         sys.stdout.write(text)
     else:
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, text.encode("utf-8"), follow_links=True)  # the user named it; « - »: stdout
         print(f"Schéma écrit dans {output}", file=sys.stderr)

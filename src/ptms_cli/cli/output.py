@@ -45,7 +45,7 @@ def write_or_exit(path, data: bytes, what: str, done: str) -> None:
     from ..writing import write_atomic
 
     try:
-        write_atomic(path, data)
+        write_atomic(path, data, follow_links=True)  # a path the user named (-o)
     except OSError as exc:
         from ..writing import os_reason
 

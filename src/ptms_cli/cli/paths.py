@@ -10,7 +10,14 @@ SUFFIXES = (".yaml", ".yml")
 
 def expand(args: list[str]) -> tuple[list[Path], list[str]]:
     """Return (files, arguments that matched nothing). Order is kept, duplicates dropped."""
-    files: list[Path] = []
+    found, unmatched = expand_with_roots(args)
+    return [f for f, _ in found], unmatched
+
+
+def expand_with_roots(args: list[str]) -> tuple[list[tuple[Path, Path | None]], list[str]]:
+    """As `expand`, each file with the folder argument it was found in (None: named by a file or a
+    pattern), so that a batch can name its output folder from the file's path under that folder."""
+    files: list[tuple[Path, Path | None]] = []
     unmatched: list[str] = []
     for arg in args:
         path = Path(arg)
@@ -19,16 +26,16 @@ def expand(args: list[str]) -> tuple[list[Path], list[str]]:
             found = sorted(p for p in path.rglob("*") if p.suffix in SUFFIXES and p.is_file())
             if not found:
                 unmatched.append(arg)
-            files.extend(found)
+            files.extend((f, path) for f in found)
         elif kind == "exists" or not glob.has_magic(arg):
-            files.append(path)  # a missing plain path is reported by the loader, with its name
+            files.append((path, None))  # a missing plain path is reported by the loader, with its name
         else:
             found = sorted(Path(p) for p in glob.glob(arg, recursive=True) if Path(p).is_file())
             if not found:
                 unmatched.append(arg)
-            files.extend(found)
+            files.extend((f, None) for f in found)
     seen: set[Path] = set()
-    unique = [f for f in files if not (f in seen or seen.add(f))]
+    unique = [(f, r) for f, r in files if not (f in seen or seen.add(f))]
     return unique, unmatched
 
 

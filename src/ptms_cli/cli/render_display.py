@@ -28,6 +28,8 @@ def _details(r) -> str:
     if r.status == "rendered" and r.up_to_date_reason:  # --changed-only: why it was rendered again
         lines.append(f"régénéré : {r.up_to_date_reason}")
     lines += [f"ignoré : {s['document']} — {s['reason']}" for s in r.skipped]
+    if not r.missing and not r.differs:  # --check lists them on their own lines
+        lines += [f"orphelin : {name} — plus produit par le projet (--prune pour le supprimer)" for name in r.orphans]
     return "\n".join(lines)
 
 
@@ -39,6 +41,10 @@ def _line(i: int, n: int, r) -> str:
         counts.append(f"{len(r.unchanged)} inchangé(s)")
     if r.missing or r.differs:
         counts.append(f"{len(r.missing)} manquant(s), {len(r.differs)} différent(s)")
+    if r.orphans:
+        counts.append(f"{len(r.orphans)} orphelin(s)")
+    if r.pruned:
+        counts.append(f"{len(r.pruned)} orphelin(s) supprimé(s)")
     if r.failed:
         counts.append(f"{len(r.failed)} erreur(s)")
     return f"[{i}/{n}] {STATUS[r.status]} : {r.file}" + (f" ({', '.join(counts)})" if counts else "")
@@ -99,7 +105,8 @@ def show_batch(tasks, jobs: int, report_path: Path | None) -> int:
         from ..writing import write_atomic
 
         try:
-            write_atomic(report_path, (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+            write_atomic(report_path, (json.dumps(body, ensure_ascii=False, indent=2) + "\n").encode("utf-8"),
+                         follow_links=True)  # the path the user named
         except OSError as exc:
             from ..writing import os_reason
 
@@ -133,6 +140,9 @@ def _summary(reports, check: bool, elapsed: float) -> None:
                 print(f"manquant : {Path(r.out_dir) / name}")
             for name in r.differs:
                 print(f"différent : {Path(r.out_dir) / name}")
+            for name in r.orphans:
+                print(f"orphelin : {Path(r.out_dir) / name} — plus produit par le projet (« ptms render --prune » "
+                      "le supprime)")
     # a long batch lists only the projects that need attention (every project is in --report)
     rows = reports if len(reports) <= TABLE_ALL else [r for r in reports if r.status in ATTENTION]
     if rows:

@@ -14,7 +14,8 @@ calls `on_done(report)` as each one finishes (the CLI draws its progress and sum
   because the standard pools do not allow this: `concurrent.futures.ProcessPoolExecutor` breaks
   for good (every pending project fails) and `multiprocessing.Pool` waits forever for the lost one.
 - No partial file: every write is atomic (`writing.write_atomic`); when a worker is killed or the
-  batch is interrupted, the temporary files it may have left are removed from its folder.
+  batch is interrupted, the temporary files it may have left are removed from its folder (only
+  ptms's, by process id), and the manifest journal lets the next render recognise what it wrote.
 - `check=True` writes nothing: each output is rendered in memory and compared byte for byte with
   the file on disk (outputs are reproducible).
 - `changed_only=True` renders a project only when its manifest does not show it up to date: same
@@ -44,6 +45,8 @@ class Task:
     force: bool = False
     check: bool = False
     changed_only: bool = False
+    prune: bool = False  # remove the orphans (files ptms wrote that the project no longer produces)
+    own_dir: bool = True  # ptms named `out_dir` (it must not be a symbolic link); False: the user's `-o`
 
 
 @dataclass
@@ -59,6 +62,8 @@ class ProjectReport:
     failed: list[dict] = field(default_factory=list)  # {"document" (or ""), "reason"}
     missing: list[str] = field(default_factory=list)  # --check: outputs absent from disk
     differs: list[str] = field(default_factory=list)  # --check: outputs that differ from a render now
+    orphans: list[str] = field(default_factory=list)  # files ptms wrote that the project no longer produces
+    pruned: list[str] = field(default_factory=list)  # orphans removed (--prune)
     up_to_date_reason: str = ""  # --changed-only: why the project was not rendered again
     timings: dict[str, float] = field(default_factory=dict)  # seconds: load, render, write, total (wall), cpu
     cache: dict[str, int] = field(default_factory=dict)  # compiled-template lookups: hits, misses
@@ -156,7 +161,7 @@ def process(task: Task) -> ProjectReport:
 
 def _process(task: Task, report: ProjectReport) -> None:
     from ..validation import validate_file
-    from .pipeline import build_outputs, write_outputs
+    from .pipeline import Outcome, iter_outputs, write_outputs
 
     t0 = time.perf_counter()
     result = validate_file(task.file)
@@ -181,13 +186,45 @@ def _process(task: Task, report: ProjectReport) -> None:
     formats = task.formats
     if task.check:  # PDFs from LibreOffice are not identical byte for byte: --check compares the .docx
         formats = tuple(f for f in formats if f != "pdf") or ("docx",)
-    outcome = build_outputs(project, task.file, names=list(task.names) if task.names else None,
-                            formats=formats, templates=task.templates, derived=result.derived)
-    report.timings["render"] = round(time.perf_counter() - t1, 4)
+    outcome = Outcome(task.out_dir)
+    chunks = iter_outputs(project, task.file, outcome, names=list(task.names) if task.names else None,
+                          formats=formats, templates=task.templates, derived=result.derived)
+    if task.check:
+        _check(task, report, outcome, chunks)
+        report.timings["render"] = round(time.perf_counter() - t1, 4)
+        return
+    if task.out_dir.exists() and not task.out_dir.is_dir():
+        report.failed.append({"document": "", "reason": f"« {task.out_dir} » existe et n'est pas un dossier"})
+        return
+    write_outputs(chunks, outcome, task.force, prune=task.prune, own_dir=task.own_dir)
+    report.timings["write"] = round(outcome.write_seconds, 4)
+    report.timings["render"] = round(time.perf_counter() - t1 - outcome.write_seconds, 4)
     report.skipped = [{"document": s.spec.title, "reason": s.reason} for s in outcome.skipped]
     report.failed += [{"document": "", "reason": e} for e in outcome.errors]
-    if task.check:
-        for out in outcome.outputs:
+    report.written = [p.name for p in outcome.written]
+    report.unchanged = [p.name for p in outcome.unchanged]
+    report.pruned = [p.name for p in outcome.pruned]
+    report.orphans = [p.name for p in outcome.orphans if p not in outcome.pruned]
+    report.failed += [{"document": p.name, "reason": "modifié à la main depuis sa génération : non écrasé "
+                                                     "(--force pour l'écraser)"} for p in outcome.protected]
+    if not report.failed:
+        if outcome.written or outcome.pruned:
+            report.status = "rendered"
+        elif outcome.unchanged:
+            report.status = "unchanged"
+        else:
+            report.status = "skipped"
+
+
+def _check(task: Task, report: ProjectReport, outcome, chunks) -> None:
+    """--check: compare each output with the file on disk, byte for byte; list the orphans. Writes nothing."""
+    from .manifest import Manifest, _read_regular
+    from .pipeline import find_orphans
+
+    produced = False
+    for chunk in chunks:
+        for out in chunk:
+            produced = True
             path = task.out_dir / out.name
             if out.name.endswith(".docx") and "pdf" in task.formats:
                 pdf = out.name.removesuffix(".docx") + ".pdf"  # a PDF must be there (not compared)
@@ -195,36 +232,25 @@ def _process(task: Task, report: ProjectReport) -> None:
                     report.missing.append(pdf)
             if path.suffix.lstrip(".") not in task.formats:
                 continue
-            if not path.is_file():
+            data = _read_regular(path)
+            if data is None:
                 report.missing.append(out.name)
-            elif path.read_bytes() != out.data:
+            elif data != out.data:
                 report.differs.append(out.name)
-        if report.missing or report.differs:
-            report.status = "outdated"
-        elif not outcome.outputs:
-            report.status = "skipped"
-        else:
-            report.status = "unchanged"
+    report.skipped = [{"document": s.spec.title, "reason": s.reason} for s in outcome.skipped]
+    report.failed += [{"document": "", "reason": e} for e in outcome.errors]
+    outcome.formats = task.formats
+    outcome.planned = [f"{n.rsplit('.', 1)[0]}.{fmt}" for n in outcome.planned for fmt in task.formats]
+    find_orphans(Manifest.load(task.out_dir), outcome)
+    report.orphans = [p.name for p in outcome.orphans]
+    if report.failed:
         return
-    t2 = time.perf_counter()
-    outcome.out_dir = task.out_dir
-    if outcome.outputs:
-        if task.out_dir.exists() and not task.out_dir.is_dir():
-            report.failed.append({"document": "", "reason": f"« {task.out_dir} » existe et n'est pas un dossier"})
-            return
-        write_outputs(outcome.outputs, outcome, task.force)
-    report.timings["write"] = round(time.perf_counter() - t2, 4)
-    report.written = [p.name for p in outcome.written]
-    report.unchanged = [p.name for p in outcome.unchanged]
-    report.failed += [{"document": p.name, "reason": "modifié à la main depuis sa génération : non écrasé "
-                                                     "(--force pour l'écraser)"} for p in outcome.protected]
-    if not report.failed:
-        if outcome.written:
-            report.status = "rendered"
-        elif outcome.unchanged:
-            report.status = "unchanged"
-        else:
-            report.status = "skipped"
+    if report.missing or report.differs or report.orphans:
+        report.status = "outdated"
+    elif not produced:
+        report.status = "skipped"
+    else:
+        report.status = "unchanged"
 
 
 # --- worker processes ---------------------------------------------------------------------------
@@ -283,7 +309,8 @@ def _killed(task: Task, code: int | None, pid: int = 0) -> ProjectReport:
         how = f"code de sortie {code}"
     report = ProjectReport(str(task.file), str(task.out_dir), status="failed", worker=pid or 0)
     report.failed.append({"document": "", "reason": f"le processus de rendu s'est arrêté anormalement ({how}) ; "
-                                                    "aucun fichier partiel n'a été laissé"})
+                                                    "aucun fichier partiel n'a été laissé et les documents déjà écrits sont reconnus "
+                                                    "au prochain rendu (journal du manifeste)"})
     return report
 
 
@@ -293,16 +320,12 @@ def run(tasks: list[Task], jobs: int = 1,
 
     Ctrl-C (KeyboardInterrupt) stops the workers, removes their temporary files and propagates.
     """
-    from ..writing import remove_stale_temps
+    from ..writing import remove_dead_temps
 
     reports: list[ProjectReport | None] = [None] * len(tasks)
     if jobs <= 1 or len(tasks) <= 1:
         for i, task in enumerate(tasks):
-            try:
-                reports[i] = process(task)
-            except BaseException:
-                remove_stale_temps(task.out_dir)
-                raise
+            reports[i] = process(task)  # Ctrl-C: the write in progress removes its own temporary file
             if on_done:
                 on_done(reports[i])
         return reports  # type: ignore[return-value]
@@ -321,10 +344,9 @@ def run(tasks: list[Task], jobs: int = 1,
             try:
                 report = future.result()
             except ProcessExpired as exc:  # killed outright (SIGKILL, out of memory...)
-                remove_stale_temps(task.out_dir)
+                remove_dead_temps(task.out_dir, {exc.pid})
                 report = _killed(task, exc.exitcode, exc.pid)
             except SystemExit as exc:  # sent SIGTERM while rendering: its writes cleaned up, the project fails
-                remove_stale_temps(task.out_dir)
                 code = exc.code if isinstance(exc.code, int) else 0
                 report = _killed(task, 128 - code if code > 128 else code)
             except Exception as exc:  # the task could not even be sent or received
@@ -336,39 +358,49 @@ def run(tasks: list[Task], jobs: int = 1,
     except BaseException:
         pool.stop()
         pool.join()
-        for task in tasks:
-            remove_stale_temps(task.out_dir)
+        for task in tasks:  # workers stopped: what a worker stopped outright may have left (only ptms's)
+            remove_dead_temps(task.out_dir)
         raise
     pool.close()
     pool.join()
     return reports  # type: ignore[return-value]
 
 
-def output_dirs(files: list[Path], out: Path | None, single: bool) -> list[Path]:
-    """The output folder of each project file.
+def output_dirs(files: list[Path], out: Path | None, single: bool,
+                roots: list[Path | None] | None = None) -> list[Path]:
+    """The output folder of each project file: a function of that project alone (and of how the
+    command line named it), never of which other files exist.
 
     `single` (one project named as a plain file): `out` itself, or « <name>-documents » beside the
-    file. Otherwise one folder per project under `out`, named by a safe slug of the file name
-    (« Agglo Val de Marque.yaml » -> « agglo-val-de-marque »); names that would collide take their
-    parent folders too; without `out`, « <name>-documents » beside each file.
+    file. Otherwise, under `out`, one folder named by a safe slug of the file's path relative to
+    the folder argument it was found in (`roots[i]`; « projets/Agglo Val de Marque.yaml » ->
+    « agglo-val-de-marque », « projets/nord/projet.yaml » -> « nord-projet »), or of its name for
+    a file named directly; without `out`, « <name>-documents » beside each file. Two projects that
+    would share a folder raise `FolderClash` (French message naming both).
     """
-    from .catalog import slug
+    from ..slug import slug
 
     if out is None:
-        return [f.parent / f"{f.stem}-documents" for f in files]
-    if single:
+        dirs = [f.parent / f"{f.stem}-documents" for f in files]
+    elif single:
         return [out]
-    names = [slug(f.stem) for f in files]
-    clashes = {n for n in names if names.count(n) > 1}
-    if clashes:
-        names = [slug("-".join([*f.resolve().parent.parts[-2:], f.stem])) if n in clashes else n
-                 for f, n in zip(files, names)]
-    taken: dict[str, int] = {}
-    unique = []
-    for n in names:
-        taken[n] = taken.get(n, 0) + 1
-        unique.append(n if taken[n] == 1 else f"{n}-{taken[n]}")
-    return [out / n for n in unique]
+    else:
+        roots = roots or [None] * len(files)
+        dirs = []
+        for f, root in zip(files, roots):
+            parts = list(f.relative_to(root).parent.parts) if root is not None else []
+            dirs.append(out / slug("-".join([*parts, f.stem]), max_len=80, fallback="projet"))
+    seen: dict[str, Path] = {}
+    for f, d in zip(files, dirs):
+        other = seen.setdefault(str(d).casefold(), f)
+        if other != f:
+            raise FolderClash(f"« {other} » et « {f} » iraient dans le même dossier de sortie « {d} » : "
+                              "renommez l'un des deux fichiers ou rendez-les séparément")
+    return dirs
+
+
+class FolderClash(ValueError):
+    """Two projects of one batch would share an output folder."""
 
 
 def default_jobs() -> int:

@@ -6,14 +6,13 @@ not). `plan(project)` says what the project's progress allows and why the rest i
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from ..checks import STEPS, missing_for_step
 from ..model import Project
+from ..slug import slug  # noqa: F401  (file and folder names: see batch.output_dirs)
 
 
 @dataclass(frozen=True)
@@ -39,17 +38,6 @@ IMAGES = ("contributions", "coverage")  # names under `images` in every template
 def default_templates() -> Path:
     """The directory of the templates shipped inside the package."""
     return Path(str(resources.files("ptms_cli") / "templates"))
-
-
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss"})
-
-
-def slug(text: str) -> str:
-    """A safe file-name slug: ASCII lowercase letters, digits and hyphens (« Ville d'Été » -> « ville-d-ete »)."""
-    text = text.translate(_LIGATURES)  # « Cœur » -> « coeur », not « cur »
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    s = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return s[:80].strip("-") or "document"
 
 
 @dataclass
@@ -88,12 +76,28 @@ def plan(project: Project, names: list[str] | None = None) -> Plan:
             partners = [x for x in project.partners if x.status != "declined"]
             if not partners:
                 out.skipped.append(Skip(spec, "aucun partenaire à solliciter"))
-            for x in partners:
-                out.jobs.append(Job(spec, f"{slug(spec.template.removesuffix('.docx'))}-{slug(x.id)}",
+            for x in partners:  # an id is already a safe file name (`model.base.Id`), and unique
+                out.jobs.append(Job(spec, f"{spec.template.removesuffix('.docx')}-{x.id}",
                                     f"{spec.title} — {x.name}", x.id))
         else:
-            out.jobs.append(Job(spec, slug(spec.template.removesuffix(".docx")), spec.title))
+            out.jobs.append(Job(spec, spec.template.removesuffix(".docx"), spec.title))
+    _distinct(out.jobs)
     return out
+
+
+class PlanError(ValueError):
+    """Two documents of one render would share a file name (French message)."""
+
+
+def _distinct(jobs: list[Job]) -> None:
+    """The one place that guarantees two outputs of one run never share a path (also on a file
+    system that ignores case): each document has its own stem, and formats differ by extension."""
+    seen: dict[str, Job] = {}
+    for job in jobs:
+        other = seen.setdefault(job.stem.casefold(), job)
+        if other is not job:
+            raise PlanError(f"« {other.title} » et « {job.title} » auraient le même nom de fichier "
+                            f"« {job.stem} » : donnez-leur des identifiants distincts")
 
 
 def template_path(spec: DocSpec, user_dir: Path | None) -> tuple[Path, bool]:

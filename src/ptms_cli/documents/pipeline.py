@@ -5,6 +5,10 @@ The Python API behind `ptms render` (and batch rendering): no display here, only
 
 from __future__ import annotations
 
+import itertools
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,8 +18,11 @@ from ..model import Project
 from . import catalog
 from .context import build_context, document_date, letter_context
 from .export import ExportError, docx_to_markdown, docx_to_pdf
-from .manifest import Manifest, sha256
+from .manifest import Folder, Manifest, is_regular, sha256
 from .render import Properties, RenderError, read_template, render
+
+CHUNK = 100  # documents rendered, then journaled and written, at a time: memory stays flat with their number
+
 
 @dataclass
 class Outcome:
@@ -25,7 +32,12 @@ class Outcome:
     protected: list[Path] = field(default_factory=list)  # hand-edited: not overwritten
     skipped: list[catalog.Skip] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    outputs: list["Output"] = field(default_factory=list)  # what was rendered (in memory)
+    planned: list[str] = field(default_factory=list)  # every file name the plan allows (documents x formats)
+    documents: tuple[str, ...] = ()  # the documents asked (`--doc`), all by default
+    formats: tuple[str, ...] = ("docx",)
+    orphans: list[Path] = field(default_factory=list)  # ptms's files no longer produced (removed partner...)
+    pruned: list[Path] = field(default_factory=list)  # orphans removed (--prune)
+    write_seconds: float = 0.0  # of the time in `write_outputs`, what writing took (rendering is interleaved)
 
     @property
     def failed(self) -> bool:
@@ -82,24 +94,31 @@ class Output:
     sources: dict
 
 
-def build_outputs(project: Project, project_file: Path, *, names: list[str] | None = None,
-                  formats: tuple[str, ...] = ("docx",), templates: Path | None = None,
-                  derived: Derived | None = None) -> Outcome:
-    """Render in memory what `project` allows; nothing is written. `Outcome.outputs` holds the files.
+def iter_outputs(project: Project, project_file: Path, outcome: Outcome, *, names: list[str] | None = None,
+                 formats: tuple[str, ...] = ("docx",), templates: Path | None = None,
+                 derived: Derived | None = None) -> Iterator[list[Output]]:
+    """Render what `project` allows, `CHUNK` documents at a time (each in every format asked);
+    nothing is written. Fills `outcome.skipped`, `.errors`, `.planned`.
 
     `templates`: a user template directory (else the project's `templates:`, else the defaults).
     `derived`: the funding plan and coverage matrix of `project` from its validation
     (`FileResult.derived`), so they are not computed again; else computed here.
     """
-    outcome = Outcome(Path("."))
-    the_plan = catalog.plan(project, names)
+    outcome.formats = formats
+    try:
+        the_plan = catalog.plan(project, names)
+    except catalog.PlanError as exc:
+        outcome.errors.append(str(exc))
+        return  # no plan: no orphan either (`documents` stays empty)
+    outcome.documents = tuple(names) if names else tuple(d.name for d in catalog.DOCUMENTS)
     outcome.skipped = the_plan.skipped
+    outcome.planned = [f"{job.stem}.{fmt}" for job in the_plan.jobs for fmt in formats]
     if not the_plan.jobs:
-        return outcome
+        return
     user_dir = templates if templates is not None else project_templates_dir(project, project_file)
     if user_dir is not None and not Path(user_dir).is_dir():
         outcome.errors.append(f"dossier de modèles introuvable : {user_dir}")
-        return outcome
+        return
     derived = Derived.for_project(project, derived)
     context = full_context(project, derived)
     images = images_for(project, context, derived)
@@ -108,67 +127,119 @@ def build_outputs(project: Project, project_file: Path, *, names: list[str] | No
     except OSError:
         project_hash = ""
     author = context["lead"]["name"] if context.get("lead") else context["territory"]["name"]
-    rendered: list[tuple[str, bytes, dict]] = []
-    for job in the_plan.jobs:
-        template, _ = catalog.template_path(job.spec, user_dir)
-        ctx = letter_context(context, job.partner) if job.partner else context
-        props = Properties(title=f"{job.title} — {project.name}", author=author, subject=project.name,
-                           date=document_date(project))
-        try:
-            data = render(template, ctx, props, images)
-        except RenderError as exc:
-            outcome.errors.append(str(exc))
-            continue
-        sources = {"document": job.spec.name, "generator": f"ptms {__version__}",
-                   "project": Path(project_file).name, "project_sha256": project_hash,
-                   "template": str(template.name), "template_sha256": read_template(template)[1]}
-        rendered.append((job.stem, data, sources))
-    for stem, data, sources in rendered:
-        if "docx" in formats:
-            outcome.outputs.append(Output(f"{stem}.docx", data, sources))
-        if "md" in formats:
-            outcome.outputs.append(Output(f"{stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
-    if "pdf" in formats and rendered:
-        try:
-            pdfs = docx_to_pdf({stem: data for stem, data, _ in rendered})
-        except ExportError as exc:
-            outcome.errors.append(str(exc))
-        else:
-            outcome.outputs.extend(Output(f"{stem}.pdf", pdfs[stem], sources) for stem, _, sources in rendered)
-    return outcome
+    for start in range(0, len(the_plan.jobs), CHUNK):
+        rendered: list[tuple[str, bytes, dict]] = []
+        for job in the_plan.jobs[start:start + CHUNK]:
+            template, _ = catalog.template_path(job.spec, user_dir)
+            ctx = letter_context(context, job.partner) if job.partner else context
+            props = Properties(title=f"{job.title} — {project.name}", author=author, subject=project.name,
+                               date=document_date(project))
+            try:
+                data = render(template, ctx, props, images)
+            except RenderError as exc:
+                outcome.errors.append(str(exc))
+                continue
+            sources = {"document": job.spec.name, "generator": f"ptms {__version__}",
+                       "project": Path(project_file).name, "project_sha256": project_hash,
+                       "template": str(template.name), "template_sha256": read_template(template)[1]}
+            rendered.append((job.stem, data, sources))
+        chunk: list[Output] = []
+        for stem, data, sources in rendered:
+            if "docx" in formats:
+                chunk.append(Output(f"{stem}.docx", data, sources))
+            if "md" in formats:
+                chunk.append(Output(f"{stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
+        if "pdf" in formats and rendered:
+            try:
+                pdfs = docx_to_pdf({stem: data for stem, data, _ in rendered})
+            except ExportError as exc:
+                outcome.errors.append(str(exc))
+            else:
+                chunk.extend(Output(f"{stem}.pdf", pdfs[stem], sources) for stem, _, sources in rendered)
+        del rendered
+        if chunk:
+            yield chunk
 
 
 def render_documents(project: Project, project_file: Path, out_dir: Path, *, names: list[str] | None = None,
                      formats: tuple[str, ...] = ("docx",), templates: Path | None = None,
-                     force: bool = False, derived: Derived | None = None) -> Outcome:
-    """Render and write into `out_dir` (atomic writes, manifest; hand-edited files kept unless `force`)."""
-    outcome = build_outputs(project, project_file, names=names, formats=formats, templates=templates,
-                            derived=derived)
-    outcome.out_dir = Path(out_dir)
-    if outcome.outputs:
-        write_outputs(outcome.outputs, outcome, force)
+                     force: bool = False, derived: Derived | None = None, prune: bool = False,
+                     own_dir: bool = False, on_wait: Callable[[str], None] | None = None) -> Outcome:
+    """Render and write into `out_dir` as documents come (atomic writes, journaled manifest, folder
+    locked; hand-edited files kept unless `force`). `prune`: remove the orphans (see `write_outputs`).
+    `own_dir`, `on_wait`: see `manifest.Folder`."""
+    outcome = Outcome(Path(out_dir))
+    chunks = iter_outputs(project, project_file, outcome, names=names, formats=formats, templates=templates,
+                          derived=derived)
+    write_outputs(chunks, outcome, force, prune=prune, own_dir=own_dir, on_wait=on_wait)
     return outcome
 
 
-def write_outputs(outputs: list[Output], outcome: Outcome, force: bool) -> None:
-    """Write `outputs` into `outcome.out_dir` (atomically) and update its manifest.
+def write_outputs(chunks: Iterable[list[Output]], outcome: Outcome, force: bool, *, prune: bool = False,
+                  own_dir: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
+    """Write the outputs of `chunks` into `outcome.out_dir` as they come, and keep its manifest.
 
-    A file changed since ptms wrote it (or not written by ptms) is kept unless `force`: it goes to
-    `outcome.protected`. Unchanged files are not rewritten (`outcome.unchanged`).
+    The folder is locked; each chunk's new entries are journaled before its files are replaced
+    (`manifest.Folder`). A file changed since ptms wrote it (or not written by ptms) is kept unless
+    `force`: it goes to `outcome.protected`; a symbolic link is never written through (an error).
+    Unchanged files are not rewritten (`outcome.unchanged`). Afterwards the files ptms wrote there
+    earlier for the documents and formats asked but that the plan no longer has are
+    `outcome.orphans`; `prune` removes those still as ptms wrote them (`outcome.pruned`).
     """
-    from ..writing import write_atomic
+    from ..writing import WriteError, check_target, write_atomic
 
-    manifest = Manifest.load(outcome.out_dir)
-    for out in outputs:
-        name, data, sources = out.name, out.data, out.sources
-        path = outcome.out_dir / name
-        if not force and manifest.is_protected(name):
-            outcome.protected.append(path)
-            continue
-        if path.is_file() and path.read_bytes() == data:
-            outcome.unchanged.append(path)
-        else:
-            write_atomic(path, data)
-            outcome.written.append(path)
-        manifest.record(name, data, **sources)
-    manifest.save()
+    out_dir = outcome.out_dir
+    chunks = iter(chunks)
+    first = next(chunks, None)  # renders the first documents (and makes the plan)
+    if first is None and not prune:  # nothing to write: no folder created, orphans only reported
+        if outcome.documents and out_dir.is_dir():
+            find_orphans(Manifest.load(out_dir), outcome)
+        return
+    chunks = itertools.chain([first] if first else [], chunks)
+    with Folder(out_dir, own_dir=own_dir, on_wait=on_wait) as folder:
+        manifest = folder.manifest
+        for chunk in chunks:
+            t0 = time.perf_counter()
+            todo: list[Output] = []
+            for out in chunk:
+                path = out_dir / out.name
+                try:
+                    check_target(path)  # a link, pipe or folder planted here is never written through
+                except WriteError as exc:
+                    outcome.errors.append(str(exc))
+                    continue
+                if not force and manifest.is_protected(out.name):
+                    outcome.protected.append(path)
+                elif is_regular(path) and path.read_bytes() == out.data:
+                    outcome.unchanged.append(path)
+                    manifest.record(out.name, out.data, **out.sources)
+                else:
+                    todo.append(out)
+            folder.journal([(out.name, manifest.entry(out.name, out.data, **out.sources)) for out in todo])
+            for out in todo:
+                path = out_dir / out.name
+                write_atomic(path, out.data)
+                outcome.written.append(path)
+                manifest.record(out.name, out.data, **out.sources)
+            outcome.write_seconds += time.perf_counter() - t0
+        find_orphans(manifest, outcome)
+        if prune:
+            for path in outcome.orphans:
+                if manifest.is_protected(path.name):
+                    outcome.protected.append(path)
+                    continue
+                try:
+                    os.unlink(path)
+                except FileNotFoundError:
+                    pass
+                manifest.files.pop(path.name, None)
+                outcome.pruned.append(path)
+
+
+def find_orphans(manifest: Manifest, outcome: Outcome) -> None:
+    """Files of `manifest` for the documents and formats of `outcome` that its plan no longer has
+    and that are still on disk (the letter of a removed partner...): `outcome.orphans`."""
+    planned = set(outcome.planned)
+    outcome.orphans = [manifest.directory / name for name, entry in sorted(manifest.files.items())
+                       if name not in planned and entry.get("document") in outcome.documents
+                       and name.rsplit(".", 1)[-1] in outcome.formats and is_regular(manifest.directory / name)]

@@ -54,11 +54,9 @@ def cost_category(text: str | None) -> tuple[str, str]:
 
 def category_slug(label: str) -> str:
     """« Frais de structure » -> `frais_de_structure` (no accents, lower case, words joined by « _ »)."""
-    import re
-    import unicodedata
+    from ..slug import slug
 
-    plain = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode("ascii").lower()
-    return "_".join(re.findall(r"[a-z0-9]+", plain))
+    return slug(label, sep="_", max_len=None, fallback="")
 
 
 RESOURCE_LABELS = {

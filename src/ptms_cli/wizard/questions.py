@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import types
 import typing
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -25,6 +24,7 @@ from .. import referential
 from ..model import Project
 from ..model.refs import ref_of, reference_map
 from ..schema_errors import _message
+from ..slug import slug  # noqa: F401  (the wizard engine takes it from here)
 
 # What an identifier field refers to, derived from the `Ref` markers of the model (`model.refs`):
 # (model class name, field name) -> kind of target (partners, sectors, objectives, post_types, fields).
@@ -193,13 +193,6 @@ def show(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
-
-
-def slug(text: str) -> str:
-    """A default identifier from a name: « Ville de Marcq » -> « ville-de-marcq »."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    text = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-    return text[:40].rstrip("-") or "x"
 
 
 def natural_key(model: type[BaseModel]) -> str | None:
