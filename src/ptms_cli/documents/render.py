@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -29,14 +30,15 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes, pass_context
 from jinja2.exceptions import TemplateError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 from lxml import etree
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -62,35 +64,175 @@ _STATS = {"hits": 0, "misses": 0}  # lookups of compiled parts in this process (
 _DOCXTPL = DocxTemplate(None)  # only for its text transforms (patch_xml, resolve_listing): never rendered
 
 
-_BIG = 1_000_000  # largest exponent or repetition count a template may ask for
+# --- bounded template work ----------------------------------------------------------------------
+# A template is user input: it may not hang a batch, exhaust memory or change the data other
+# documents see. Every document gets a budget (loop iterations and calls, reset by `render`);
+# strings and lists a tag builds are capped; big numbers are refused before they are computed;
+# the sandbox is the immutable one (no `dict.update`, `list.append`… on the context).
+
+MAX_SIZE = 2_000_000  # longest string or list a tag may build (characters or items)
+MAX_OUTPUT = 50_000_000  # characters a part's rendering may produce
+MAX_BITS = 100_000  # largest integer a tag may compute (bits: about 30 000 digits)
+MAX_STEPS = 2_000_000  # loop iterations and calls per document
+_BUDGET = [MAX_STEPS]
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, where `**` and `*` cannot ask for astronomically large results."""
+def _spend(n: int = 1) -> None:
+    _BUDGET[0] -= n
+    if _BUDGET[0] < 0:
+        raise SecurityError(f"trop d'opérations pour un document (plus de {MAX_STEPS:,} tours de boucle "
+                            "ou appels)".replace(",", " "))
 
-    intercepted_binops = frozenset({"**", "*"})
+
+def _too_big(value) -> bool:
+    return isinstance(value, (str, bytes, list, tuple, dict, set)) and len(value) > MAX_SIZE
+
+
+def _check_size(value):
+    if _too_big(value):
+        raise SecurityError(f"valeur trop grande ({len(value):,} éléments ; au plus {MAX_SIZE:,})".replace(",", " "))
+    return value
+
+
+def _huge_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE
+
+
+@pass_context
+def _steps(_context, iterable):
+    """Wraps the iterable of every `{% for %}`: each iteration spends the document's budget."""
+    for item in iterable:
+        _spend()
+        yield item
+
+
+@pass_context
+def _sized(_context, value):
+    """Wraps every `~` concatenation: the result may not exceed MAX_SIZE."""
+    return _check_size(value)
+
+
+def _range(*args):
+    rng = range(*args)
+    if len(rng) > MAX_SIZE:
+        raise SecurityError(f"range trop grand ({len(rng):,} nombres ; au plus {MAX_SIZE:,})".replace(",", " "))
+    _spend(len(rng))
+    return rng
+
+
+_FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\d{7,})|\{[^{}]*?:[^{}]*?(\d{7,})")
+
+
+def _bounded_filter(name: str, function):
+    """A built-in filter whose numeric arguments (widths, counts) and result are capped."""
+    offset = 2 if getattr(function, "jinja_pass_arg", None) is not None else 1
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        _spend()
+        if any(_huge_int(a) for a in args[offset:]) or any(_huge_int(v) for v in kwargs.values()):
+            raise SecurityError(f"argument trop grand pour le filtre « {name} »")
+        if name == "replace" and len(args) >= offset + 2:
+            text, old, new = args[offset - 1], args[offset], args[offset + 1]
+            if isinstance(text, str) and isinstance(old, str) and isinstance(new, str) \
+                    and len(text) + (len(text) + 1) * max(len(new) - len(old), 0) > MAX_SIZE:
+                raise SecurityError("remplacement trop grand")
+        if name == "format" and isinstance(args[offset - 1], str) and _FORMAT_WIDTH.search(args[offset - 1]):
+            raise SecurityError("largeur trop grande dans le format")
+        return _check_size(function(*args, **kwargs))
+
+    return wrapper
+
+
+class _Bounded(NodeTransformer):
+    """Wraps loops' iterables and `~` concatenations in the budget filters above."""
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        node.iter = nodes.Filter(node.iter, "_ptms_steps", [], [], None, None, lineno=node.lineno)
+        return node
+
+    def visit_Concat(self, node):
+        self.generic_visit(node)
+        return nodes.Filter(node, "_ptms_sized", [], [], None, None, lineno=node.lineno)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with the bounds above on operators, calls, loops and filters."""
+
+    intercepted_binops = frozenset({"**", "*", "+", "%", "//"})
+
+    def _parse(self, source, name, filename):
+        return _Bounded().visit(super()._parse(source, name, filename))
 
     def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000 \
-                and isinstance(left, (int, float)) and abs(left) > 1:
-            raise SecurityError(f"puissance trop grande ({left} ** {right})")
-        if operator == "*" and any(isinstance(a, (str, list, tuple)) for a in (left, right)) \
-                and any(isinstance(b, int) and b > _BIG for b in (left, right)):
-            raise SecurityError("répétition trop grande")
-        return super().call_binop(context, operator, left, right)
+        _spend()
+        ints = isinstance(left, int) and isinstance(right, int)
+        if operator == "**" and ints and right > 0 and abs(left) > 1 and left.bit_length() * right > MAX_BITS:
+            raise SecurityError("puissance trop grande")
+        if operator == "*":
+            if ints and left.bit_length() + right.bit_length() > MAX_BITS:
+                raise SecurityError("nombre trop grand")
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * max(n, 0) > MAX_SIZE:
+                    raise SecurityError("répétition trop grande")
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
+                and len(left) + len(right) > MAX_SIZE:
+            raise SecurityError("valeur trop grande")
+        if operator == "%" and isinstance(left, str):
+            values = right if isinstance(right, tuple) else (right,)
+            if _FORMAT_WIDTH.search(left) or any(_huge_int(v) for v in values):
+                raise SecurityError("largeur trop grande dans le format")
+        return _check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+        _spend()
+        if getattr(__obj, "__self__", None).__class__ is str:
+            name = getattr(__obj, "__name__", "")
+            if name in ("format", "format_map") and _FORMAT_WIDTH.search(__obj.__self__):
+                raise SecurityError("largeur trop grande dans le format")
+            if any(_huge_int(a) for a in args) or any(_huge_int(v) for v in kwargs.values()):
+                raise SecurityError(f"argument trop grand pour « {name} »")
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
 
 
 def environment() -> SandboxedEnvironment:
-    """The per-process Jinja environment (sandboxed, autoescape, strict undefined)."""
+    """The per-process Jinja environment (sandboxed, immutable, bounded, autoescape, strict undefined)."""
     global _ENV
     if _ENV is None:
-        _ENV = _Sandbox(autoescape=True, undefined=StrictUndefined)
+        env = _Sandbox(autoescape=True, undefined=StrictUndefined)
+        env.filters = {name: _bounded_filter(name, f) for name, f in env.filters.items()}
+        env.filters["_ptms_steps"] = _steps
+        env.filters["_ptms_sized"] = _sized
+        env.globals["range"] = _range
+        _ENV = env
     return _ENV
 
 
+_IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.S)
+_ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _unescape(m: re.Match) -> str:
+    name = m.group(1)
+    if name in _ENTITIES:
+        return _ENTITIES[name]
+    try:
+        return chr(int(name[2:], 16) if name.startswith("#x") else int(name[1:]))
+    except (ValueError, OverflowError):
+        return m.group(0)
+
+
 def patch_xml(xml: str) -> str:
-    """docxtpl's rewriting of a part's XML into Jinja source, one paragraph per line (for messages)."""
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", _DOCXTPL.patch_xml(xml))
+    """docxtpl's rewriting of a part's XML into Jinja source, one paragraph per line (for messages).
+
+    Inside `{{ … }}` and `{% … %}`, XML entities are unescaped: Word stores a typed `&` as `&amp;`,
+    and `{{ "R&D" }}` must print « R&D » (autoescape escapes the output once, as for any value).
+    """
+    source = _DOCXTPL.patch_xml(xml)
+    source = _IN_TAG.sub(lambda m: _ENTITY.sub(_unescape, m.group(0)) if "&" in m.group(0) else m.group(0), source)
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
 
 
 def cache_info() -> int:
@@ -146,6 +288,91 @@ def _part_label(part_key: str) -> str:
 
 
 
+# --- Jinja blocks against the XML structure -----------------------------------------------------
+
+_BLOCK_OPEN = {"if", "for", "macro", "call", "filter", "with", "block", "autoescape", "raw", "trans"}
+_BLOCK_MIDDLE = {"elif", "else", "pluralize"}
+_NEST_TOKEN = re.compile(
+    r"\{%-?\s*(\w+)(.*?)-?%\}|\{#.*?#\}|<(/?)([A-Za-z_][\w:.-]*)((?:\s[^>]*?)?)(/?)>", re.S)
+_WHERE = {"w:tc": "une cellule de tableau", "w:tr": "une ligne de tableau", "w:tbl": "un tableau",
+          "w:p": "un paragraphe", "w:r": "un morceau de texte", "w:t": "un morceau de texte",
+          "w:hyperlink": "un lien", "w:sdt": "un contrôle de contenu", "w:sdtContent": "un contrôle de contenu",
+          "w:txbxContent": "une zone de texte"}
+
+
+def _describe(stack: list, depth: int) -> str:
+    """The element of `stack` where two tags part (the first one they do not share), in French."""
+    tags = [tag for tag, _ in stack[depth:]]
+    for tag in ("w:tc", "w:tr", "w:tbl", "w:p"):
+        if tag in tags:
+            return _WHERE[tag]
+    tag = stack[depth][0] if depth < len(stack) else ""
+    return _WHERE.get(tag, f"l'élément <{tag}>") if tag else "le corps du document"
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _paragraph(source: str, pos: int) -> str:
+    start = source.rfind("\n", 0, pos) + 1
+    end = source.find("\n", pos)
+    text = _text(source[start:end if end >= 0 else len(source)])
+    return re.sub(r"\s+", " ", text).strip()[:60]
+
+
+def nesting_problem(source: str) -> str | None:
+    """Why the Jinja blocks of a part's source cross its XML elements (French), or None.
+
+    A block must open and close at the same XML nesting (the same kinds of elements around it:
+    from one run or paragraph to the next is fine, what lies between is then balanced);
+    `{% if %}` in a table cell and `{% endif %}` after the table would move the rest of the
+    document into the cell, or give XML that does not parse. docxtpl's `{%p`, `{%tr`, `{%tc` tags act on whole paragraphs, rows,
+    cells: the source has them already moved out (`patch_xml`).
+    """
+    xml: list = []  # open XML elements: (tag, position)
+    blocks: list = []  # open Jinja blocks: (tag text, xml stack copy, position)
+    raw = False
+    for m in _NEST_TOKEN.finditer(source):
+        word, name = m.group(1), m.group(4)
+        if word is not None:
+            text = m.group(0)
+            if raw and word != "endraw":
+                continue
+            opening = word in _BLOCK_OPEN or (word == "set" and "=" not in m.group(2))
+            if word in ("raw",):
+                raw = True
+            if word == "endraw":
+                raw = False
+            if opening:
+                blocks.append((text, list(xml), m.start()))
+            elif (word in _BLOCK_MIDDLE or word.startswith("end")) and blocks:
+                opened, stack, pos = blocks[-1]
+                if [tag for tag, _ in stack] != [tag for tag, _ in xml]:  # what lies between is unbalanced
+                    depth = 0
+                    while depth < min(len(stack), len(xml)) and stack[depth][0] == xml[depth][0]:
+                        depth += 1
+                    inside = _describe(stack, depth)
+                    return (f"la balise « {_squeeze(opened)} » ouverte dans {inside} (près de "
+                            f"« {_paragraph(source, pos)} ») est fermée par « {_squeeze(text)} » "
+                            f"hors de cet élément (près de « {_paragraph(source, m.start())} ») : ouvrez et fermez "
+                            f"le bloc dans le même élément, ou utilisez {{%p …%}}, {{%tr …%}}, {{%tc …%}} pour "
+                            f"des paragraphes, lignes ou cellules entiers")
+                if word.startswith("end"):
+                    blocks.pop()
+        elif name is not None and not raw:
+            if m.group(6):  # <x/>
+                continue
+            if m.group(3):  # </x>
+                if xml and xml[-1][0] == name:
+                    xml.pop()
+                else:
+                    return f"élément XML <{name}> fermé sans avoir été ouvert (près de « {_paragraph(source, m.start())} »)"
+            else:
+                xml.append((name, m.start()))
+    return None
+
+
 # --- XML names ----------------------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -163,11 +390,14 @@ _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _BODY_MARK = "ptms-body"
 
 
-def _parse(data: bytes | str, *, recover: bool = False):
-    parser = etree.XMLParser(recover=recover, resolve_entities=False, no_network=True, huge_tree=True)
+def _parse(data: bytes | str):
+    """A part's XML, strictly: a syntax error is never repaired, a DTD (<!DOCTYPE>) is refused."""
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True)
     root = etree.fromstring(data.encode("utf-8") if isinstance(data, str) else data, parser)
     if root is None:
         raise etree.XMLSyntaxError("document vide", None, 0, 0, "")
+    if root.getroottree().docinfo.doctype:
+        raise etree.XMLSyntaxError("déclaration DTD (<!DOCTYPE>) refusée dans un document Word", None, 0, 0, "")
     return root
 
 
@@ -221,6 +451,9 @@ class _Package:
                     f"modèle « {self.name} » ({_part_label(part.key)}) : balise mal formée "
                     f"« {_tag_at(part.source, exc.lineno)} » : {exc.message}"
                 ) from None
+            problem = nesting_problem(part.source)
+            if problem:
+                raise RenderError(f"modèle « {self.name} » ({_part_label(part.key)}) : {problem}")
             self.compiled[part.key] = compiled
         return compiled
 
@@ -428,12 +661,15 @@ class _Images(dict):
     called on first use — a letter that shows no chart never pays for drawing one.
     """
 
-    def __init__(self, media: _Media, sources: dict) -> None:
+    def __init__(self, media: _Media, sources: dict, given: Mapping) -> None:
         super().__init__()
         self._media = media
         self._sources = sources
+        self._given = given  # the caller's own `images` (context key): its entries are kept as they are
 
     def __getitem__(self, name):
+        if name in self._given:
+            return self._given[name]
         if not dict.__contains__(self, name):
             if name not in self._sources:
                 raise KeyError(name)
@@ -443,10 +679,10 @@ class _Images(dict):
         return dict.__getitem__(self, name)
 
     def __contains__(self, name) -> bool:
-        return name in self._sources
+        return name in self._given or name in self._sources
 
     def keys(self):
-        return self._sources.keys()
+        return self._sources.keys() | self._given.keys()
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -573,11 +809,25 @@ def read_template(path: Path) -> tuple[bytes, str]:
     return _DIGESTS[key]
 
 
+def _bounded_render(template, context) -> str:
+    """`template.render(context)`, refusing more than MAX_OUTPUT characters as they are produced."""
+    chunks, total = [], 0
+    try:
+        for chunk in template.root_render_func(template.new_context(context)):
+            total += len(chunk)
+            if total > MAX_OUTPUT:
+                raise SecurityError(f"le rendu dépasse {MAX_OUTPUT:,} caractères".replace(",", " "))
+            chunks.append(chunk)
+    except Exception:
+        template.environment.handle_exception()
+    return "".join(chunks)
+
+
 def _render_part(package: _Package, part: _Part, context) -> str:
     template = package.template(part)
     source, name = part.source, package.name
     try:
-        xml = template.render(context)
+        xml = _bounded_render(template, context)
     except UndefinedError as exc:
         undefined = _undefined_name(exc.message or "")
         tag = _tag_at(source, _template_line(exc), undefined)
@@ -663,7 +913,10 @@ def render(template: Path, context: dict, props: Properties, images: dict | None
     package = _package(template)
     media = _Media(package)
     ctx = dict(context)
-    ctx["images"] = _Images(media, images or {})
+    given = context.get("images")
+    if given is None or images:  # a caller's own `images` is kept: its entries win over ours
+        ctx["images"] = _Images(media, images or {}, given if isinstance(given, Mapping) else {})
+    _BUDGET[0] = MAX_STEPS
     out: dict[str, bytes] = {}
     for part in package.parts:
         media.part = part.name
@@ -672,7 +925,7 @@ def render(template: Path, context: dict, props: Properties, images: dict | None
         except ValueError as exc:  # a picture that is not a PNG
             raise RenderError(f"modèle « {package.name} » : image illisible ({exc})") from None
         try:
-            tree = _parse(xml, recover=part.key == "body")  # docxtpl recovers the body too
+            tree = _parse(xml)
         except etree.XMLSyntaxError as exc:
             raise RenderError(f"modèle « {package.name} » ({_part_label(part.key)}) : le rendu n'est pas "
                               f"un XML valide ({exc}) — une balise {{% %}} coupe sans doute un paragraphe") from None
