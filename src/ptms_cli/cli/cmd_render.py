@@ -58,6 +58,9 @@ def render_cmd(
                                       help="Ne régénérer que les projets dont le fichier ou les modèles ont changé depuis le manifeste."),
     report: Optional[Path] = typer.Option(None, "--report", metavar="FICHIER",
                                           help="Écrire un rapport JSON (par projet : documents écrits, ignorés, en échec, motifs, durées)."),
+    engine: str = typer.Option("ptms", "--engine", metavar="MOTEUR",
+                               help="Moteur de rendu : ptms (défaut) ou docxtpl (référence, lent, un seul processus) "
+                                    "pour comparer en cas de différence."),
 ) -> None:
     """Produire les documents que l'avancement du projet permet, et dire ce qui est ignoré et pourquoi.
 
@@ -67,6 +70,14 @@ def render_cmd(
 
     Exemples : [bold]ptms render examples/agglo-val-de-marque.yaml -o documents --format docx,md,pdf[/bold] ; [bold]ptms render projets/ -o documents -j 2 --report rapport.json[/bold] ; en CI : [bold]ptms render projets/ -o documents --check[/bold]
     """
+    from ..documents import render as render_engine
+
+    if engine not in render_engine.ENGINES:
+        raise typer.BadParameter(f"moteur « {engine} » inconnu ; moteurs possibles : "
+                                 + ", ".join(render_engine.ENGINES), param_hint="--engine")
+    render_engine.ENGINE = engine
+    if engine == "docxtpl":
+        jobs = 1  # the reference path renders in this process
     if jobs != 1 and not (len(files) == 1 and Path(files[0]).is_file()):
         from ..documents.batch import start_workers
 

@@ -390,7 +390,7 @@ _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _BODY_MARK = "ptms-body"
 
 
-def _parse(data: bytes | str):
+def parse_xml(data: bytes | str):
     """A part's XML, strictly: a syntax error is never repaired, a DTD (<!DOCTYPE>) is refused."""
     parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True)
     root = etree.fromstring(data.encode("utf-8") if isinstance(data, str) else data, parser)
@@ -466,15 +466,40 @@ def _unreadable(name: str, why: str) -> RenderError:
     return RenderError(f"modèle « {name} » : document Word illisible ({why})")
 
 
-def _read_package(data: bytes, digest: str, name: str) -> _Package:
+MAX_ENTRIES = 10_000  # entries in a template's zip
+MAX_UNZIPPED = 256 * 2**20  # bytes of a template once unzipped
+MAX_RATIO = 100  # compression ratio allowed for an entry of more than RATIO_FROM bytes
+RATIO_FROM = 16 * 2**20
+
+
+def read_entries(data: bytes, name: str) -> dict[str, bytes]:
+    """The entries of a template's zip, sizes checked before reading (zip bombs), French errors.
+
+    The sizes checked are the declared ones; zipfile never reads more than an entry declares.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            entries = {info.filename: z.read(info) for info in z.infolist() if not info.is_dir()}
-    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
+            infos = [info for info in z.infolist() if not info.is_dir()]
+            if len(infos) > MAX_ENTRIES:
+                raise _unreadable(name, f"{len(infos)} entrées dans l'archive (au plus {MAX_ENTRIES})")
+            if sum(info.file_size for info in infos) > MAX_UNZIPPED:
+                raise _unreadable(name, f"plus de {MAX_UNZIPPED // 2**20} Mio une fois décompressé")
+            for info in infos:
+                if info.flag_bits & 0x1:
+                    raise _unreadable(name, f"entrée « {info.filename} » chiffrée (protégée par un mot de passe)")
+                if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    raise _unreadable(name, f"entrée « {info.filename} » anormalement compressée "
+                                            f"({info.file_size // max(info.compress_size, 1)} pour 1 : bombe zip ?)")
+            return {info.filename: z.read(info) for info in infos}
+    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError, ValueError, EOFError) as exc:
         raise _unreadable(name, str(exc)) from None
+
+
+def _read_package(data: bytes, digest: str, name: str) -> _Package:
+    entries = read_entries(data, name)
     try:
-        types = _parse(entries["[Content_Types].xml"])
-        package_rels = _parse(entries["_rels/.rels"])
+        types = parse_xml(entries["[Content_Types].xml"])
+        package_rels = parse_xml(entries["_rels/.rels"])
     except KeyError as exc:
         raise _unreadable(name, f"partie {exc} absente") from None
     except etree.XMLSyntaxError as exc:
@@ -489,7 +514,7 @@ def _read_package(data: bytes, digest: str, name: str) -> _Package:
     if kind != CT.WML_DOCUMENT_MAIN:
         raise _unreadable(name, f"le document principal est de type « {kind} », pas un document .docx")
     try:
-        root = _parse(entries[main])
+        root = parse_xml(entries[main])
     except etree.XMLSyntaxError as exc:
         raise _unreadable(name, f"XML invalide dans {main} : {exc}") from None
     body = root.find(f"{_W}body")
@@ -500,20 +525,20 @@ def _read_package(data: bytes, digest: str, name: str) -> _Package:
     root.replace(body, mark)
     head, tail = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True).split(
         f"<!--{_BODY_MARK}-->".encode(), 1)
-    main_rels = _parse(entries[_rels_name(main)]) if _rels_name(main) in entries else None
+    main_rels = parse_xml(entries[_rels_name(main)]) if _rels_name(main) in entries else None
     for rel in (main_rels.iter(f"{{{_REL_NS}}}Relationship") if main_rels is not None else ()):
         if rel.get("Type") in (RT.HEADER, RT.FOOTER, RT.FOOTNOTES) and rel.get("TargetMode") != "External":
             target = _target(main, rel.get("Target", ""))
             if target in entries and all(p.name != target for p in parts):
                 try:
-                    xml = etree.tostring(_parse(entries[target]), encoding="unicode")
+                    xml = etree.tostring(parse_xml(entries[target]), encoding="unicode")
                 except etree.XMLSyntaxError as exc:
                     raise _unreadable(name, f"XML invalide dans {target} : {exc}") from None
                 parts.append(_Part(target, target, patch_xml(xml)))
     rel_ids = {}
     for part in parts:
         part_rels = entries.get(_rels_name(part.name))
-        rel_ids[part.name] = ({r.get("Id") for r in _parse(part_rels).iter(f"{{{_REL_NS}}}Relationship")}
+        rel_ids[part.name] = ({r.get("Id") for r in parse_xml(part_rels).iter(f"{{{_REL_NS}}}Relationship")}
                               if part_rels is not None else set())
     core = rels.get(RT.CORE_PROPERTIES)
     package = _Package(name, digest, entries, main, head, tail, parts, rel_ids, entries["[Content_Types].xml"],
@@ -641,13 +666,13 @@ class _Media:
             entries[entry] = png
         for part, rels in self.rels.items():
             name = _rels_name(part)
-            root = _parse(entries[name]) if name in entries else etree.Element(f"{{{_REL_NS}}}Relationships",
+            root = parse_xml(entries[name]) if name in entries else etree.Element(f"{{{_REL_NS}}}Relationships",
                                                                                 nsmap={None: _REL_NS})
             for entry, rid in rels.items():
                 etree.SubElement(root, f"{{{_REL_NS}}}Relationship", Id=rid, Type=RT.IMAGE,
                                  Target=posixpath.relpath(entry, posixpath.dirname(part)))
             entries[name] = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
-        types = _parse(entries["[Content_Types].xml"])
+        types = parse_xml(entries["[Content_Types].xml"])
         if not any((e.get("Extension") or "").lower() == "png" for e in types.iter(f"{{{_CT_NS}}}Default")):
             types.insert(0, etree.Element(f"{{{_CT_NS}}}Default", Extension="png", ContentType=CT.PNG))
             entries["[Content_Types].xml"] = etree.tostring(types, encoding="UTF-8", xml_declaration=True,
@@ -717,8 +742,9 @@ def fix_tables(tree) -> None:
 
     docxtpl's rule first (columns added when a row has more cells than the grid, keeping the
     table's width; extra columns removed when every row spans fewer), then the grid widths are
-    re-derived from the first row's cell widths, scaled to the table's width, so that Word and
-    LibreOffice draw the same columns.
+    re-derived from the first row's cell widths, fitted to the table's width as docxtpl fits its
+    grid (a removed column's width shared evenly, added columns scaling every column), so that
+    Word and LibreOffice draw the same columns.
     """
     for table in tree.iter(f"{_W}tbl"):
         grid = next(table.iterchildren(f"{_W}tblGrid"), None)
@@ -763,9 +789,10 @@ def _fit_columns(cols: list, rows: list) -> None:
         return
     if target <= 0 or sum(current) <= 0:
         return
-    new = list(current)
-    new[0] += target - sum(current)  # the first (label) column absorbs the difference
-    if new[0] < 1400:  # under 2.5 cm: scale every column instead
+    if sum(current) < target:  # columns removed: their width is shared evenly, as docxtpl does
+        share, rest = divmod(target - sum(current), len(current))
+        new = [w + share + (i < rest) for i, w in enumerate(current)]
+    else:  # columns added: every column shrinks in proportion, as docxtpl scales the grid
         new = [int(w * target / sum(current)) for w in current]
     for col, value in zip(cols, new):
         col.set(f"{_W}w", str(value))
@@ -823,6 +850,18 @@ def _bounded_render(template, context) -> str:
     return "".join(chunks)
 
 
+def _french_security(message: str) -> str:
+    """Jinja's sandbox messages are English: the usual ones said in French (ours are French already)."""
+    m = re.match(r"access to attribute '([^']+)' of '([^']+)' object is unsafe", message)
+    if m:
+        return f"accès à « {m.group(1)} » refusé sur un objet {m.group(2)} : un modèle ne modifie pas les données"
+    if "is not safely callable" in message:
+        return "appel refusé"
+    if "MAX_RANGE" in message:
+        return "range trop grand"
+    return message
+
+
 def _render_part(package: _Package, part: _Part, context) -> str:
     template = package.template(part)
     source, name = part.source, package.name
@@ -837,7 +876,8 @@ def _render_part(package: _Package, part: _Part, context) -> str:
         ) from None
     except SecurityError as exc:
         tag = _tag_at(source, _template_line(exc))
-        raise RenderError(f"modèle « {name} » : opération interdite par le bac à sable dans « {tag} » ({exc})") from None
+        raise RenderError(f"modèle « {name} » : opération interdite par le bac à sable dans « {tag} » "
+                          f"({_french_security(str(exc))})") from None
     except TemplateError as exc:
         tag = _tag_at(source, _template_line(exc))
         raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {exc}") from None
@@ -855,7 +895,7 @@ def _core_properties(package: _Package, props: Properties) -> bytes:
     """The core-properties part: the template's, with title, author, dates… from `props`."""
     if package.core is not None:
         try:
-            root = _parse(package.entries[package.core])
+            root = parse_xml(package.entries[package.core])
         except etree.XMLSyntaxError:
             root = None
     else:
@@ -888,14 +928,14 @@ def _xml_text(text: str) -> str:
 
 def _add_core_part(entries: dict[str, bytes], name: str) -> None:
     """Declare a new core-properties part (a template without one) in the package."""
-    rels = _parse(entries["_rels/.rels"])
+    rels = parse_xml(entries["_rels/.rels"])
     ids = {r.get("Id") for r in rels}
     n = 1
     while f"rId{n}" in ids:
         n += 1
     etree.SubElement(rels, f"{{{_REL_NS}}}Relationship", Id=f"rId{n}", Type=RT.CORE_PROPERTIES, Target=name)
     entries["_rels/.rels"] = etree.tostring(rels, encoding="UTF-8", xml_declaration=True, standalone=True)
-    types = _parse(entries["[Content_Types].xml"])
+    types = parse_xml(entries["[Content_Types].xml"])
     for override in types.iter(f"{{{_CT_NS}}}Override"):
         if (override.get("PartName") or "").lower() == f"/{name}".lower():
             override.set("ContentType", CT.OPC_CORE_PROPERTIES)
@@ -905,11 +945,17 @@ def _add_core_part(entries: dict[str, bytes], name: str) -> None:
     entries["[Content_Types].xml"] = etree.tostring(types, encoding="UTF-8", xml_declaration=True, standalone=True)
 
 
+ENGINES = ("ptms", "docxtpl")
+ENGINE = "ptms"  # "docxtpl": the slow reference path (`ptms render --engine docxtpl`)
+
+
 def render(template: Path, context: dict, props: Properties, images: dict | None = None) -> bytes:
     """Render `template` with `context`; returns the .docx bytes (reproducible).
 
     `images`: {name: PNG bytes | None | function returning them}, available as `images.<name>`.
     """
+    if ENGINE == "docxtpl":
+        return render_with_docxtpl(template, context, props, images)
     package = _package(template)
     media = _Media(package)
     ctx = dict(context)
@@ -925,7 +971,7 @@ def render(template: Path, context: dict, props: Properties, images: dict | None
         except ValueError as exc:  # a picture that is not a PNG
             raise RenderError(f"modèle « {package.name} » : image illisible ({exc})") from None
         try:
-            tree = _parse(xml)
+            tree = parse_xml(xml)
         except etree.XMLSyntaxError as exc:
             raise RenderError(f"modèle « {package.name} » ({_part_label(part.key)}) : le rendu n'est pas "
                               f"un XML valide ({exc}) — une balise {{% %}} coupe sans doute un paragraphe") from None
@@ -947,7 +993,47 @@ def render(template: Path, context: dict, props: Properties, images: dict | None
     return _zip(entries, unchanged, stored=set(media.files.values()))
 
 
+def render_with_docxtpl(template: Path, context: dict, props: Properties, images: dict | None = None) -> bytes:
+    """The reference path: docxtpl itself renders (same sandbox and bounds), slower; for comparison."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    data, _ = read_template(template)
+    name = template_name(Path(template))
+    read_entries(data, name)  # the same zip checks
+    try:
+        tpl = DocxTemplate(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a damaged file
+        raise _unreadable(name, str(exc)) from None
+    ctx = dict(context)
+    if context.get("images") is None or images:
+        pictures = {}
+        for key, png in (images or {}).items():
+            png = png() if callable(png) else png
+            pictures[key] = InlineImage(tpl, io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM)) if png else None
+        given = context.get("images")
+        ctx["images"] = {**pictures, **(given if isinstance(given, Mapping) else {})}
+    _BUDGET[0] = MAX_STEPS
+    try:
+        tpl.render(ctx, environment(), autoescape=True)
+    except SecurityError as exc:
+        raise RenderError(f"modèle « {name} » : opération interdite par le bac à sable ({_french_security(str(exc))})") from None
+    except UndefinedError as exc:
+        raise RenderError(f"modèle « {name} » : variable non définie « {_undefined_name(exc.message or '')} »") from None
+    except Exception as exc:  # noqa: BLE001 - docxtpl's errors are of every kind
+        raise RenderError(f"modèle « {name} » : rendu par docxtpl impossible ({exc})") from None
+    core = tpl.docx.core_properties
+    moment = dt.datetime.combine(props.date or dt.date(2000, 1, 1), dt.time(0, 0))
+    core.title, core.subject, core.author = props.title[:255], props.subject[:255], props.author[:255]
+    core.last_modified_by, core.language, core.revision = props.author[:255], "fr-FR", 1
+    core.comments, core.created, core.modified, core.last_printed = "Document produit par ptms.", moment, moment, moment
+    out = io.BytesIO()
+    tpl.save(out)
+    return normalize_docx(out.getvalue())
+
+
 ZIP_LEVEL = 6
+_PRECOMPRESSED_OK: bool | None = None  # None: not checked yet in this process
 
 
 class _Precompressed:
@@ -964,12 +1050,27 @@ class _Precompressed:
         return b""
 
 
+def _precompressed_works() -> bool:
+    """Whether handing zipfile a deflate stream computed earlier gives the bytes zipfile would write.
+
+    It relies on `_compressor`, a private attribute of zipfile's writer: checked once per process
+    against zipfile's own output; when it differs (a Python version that changed it), every entry
+    is compressed by zipfile itself (slower, same documents).
+    """
+    sample = b"<w:document>" + b"ptms " * 200 + b"</w:document>"
+    try:
+        return _zip({"a.xml": sample}, {"a.xml": _deflate(sample)}, check=False) == _zip({"a.xml": sample}, check=False)
+    except Exception:  # noqa: BLE001 - any failure of the private path means: do not use it
+        return False
+
+
 def _deflate(data: bytes) -> bytes:
     compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
     return compressor.compress(data) + compressor.flush()
 
 
-def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, stored: set[str] = frozenset()) -> bytes:
+def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, stored: set[str] = frozenset(),
+         check: bool = True) -> bytes:
     """A zip with fixed timestamps, attributes and entry order (content types and package rels first).
 
     `deflated`: entries whose deflate stream is already known (a template's entries copied as they
@@ -977,6 +1078,10 @@ def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, st
     CRC and sizes itself. Same bytes as compressing each time. `stored`: entries written without
     compression (pictures: PNG data is compressed already).
     """
+    global _PRECOMPRESSED_OK
+    if check and _PRECOMPRESSED_OK is None:
+        _PRECOMPRESSED_OK = True
+        _PRECOMPRESSED_OK = _precompressed_works()
     deflated = deflated or {}
     first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
     order = first + sorted(n for n in entries if n not in first)
@@ -993,7 +1098,7 @@ def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, st
                 dst.writestr(info, data, compresslevel=ZIP_LEVEL)
                 continue
             with dst.open(info, "w") as fh:
-                if hasattr(fh, "_compressor"):
+                if _PRECOMPRESSED_OK and hasattr(fh, "_compressor"):  # zipfile's private attribute (CPython 3.10–3.14)
                     fh._compressor = _Precompressed(stream)
                 fh.write(data)
     return out.getvalue()
