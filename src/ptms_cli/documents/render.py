@@ -187,9 +187,10 @@ class _Sandbox(ImmutableSandboxedEnvironment):
 
     def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
         _spend()
-        if getattr(__obj, "__self__", None).__class__ is str:
-            name = getattr(__obj, "__name__", "")
-            if name in ("format", "format_map") and _FORMAT_WIDTH.search(__obj.__self__):
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        if getattr(method, "__self__", None).__class__ is str:
+            name = getattr(method, "__name__", "")
+            if name in ("format", "format_map") and _FORMAT_WIDTH.search(method.__self__):
                 raise SecurityError("largeur trop grande dans le format")
             if any(_huge_int(a) for a in args) or any(_huge_int(v) for v in kwargs.values()):
                 raise SecurityError(f"argument trop grand pour « {name} »")
