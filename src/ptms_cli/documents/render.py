@@ -294,7 +294,7 @@ def _part_label(part_key: str) -> str:
 _BLOCK_OPEN = {"if", "for", "macro", "call", "filter", "with", "block", "autoescape", "raw", "trans"}
 _BLOCK_MIDDLE = {"elif", "else", "pluralize"}
 _NEST_TOKEN = re.compile(
-    r"\{%-?\s*(\w+)(.*?)-?%\}|\{#.*?#\}|<(/?)([A-Za-z_][\w:.-]*)((?:\s[^>]*?)?)(/?)>", re.S)
+    r"\{%-?\s*(\w+)(.*?)-?%\}|\{#.*?#\}|\{\{.*?\}\}|<(/?)([A-Za-z_][\w:.-]*)((?:\s[^>]*?)?)(/?)>", re.S)
 _WHERE = {"w:tc": "une cellule de tableau", "w:tr": "une ligne de tableau", "w:tbl": "un tableau",
           "w:p": "un paragraphe", "w:r": "un morceau de texte", "w:t": "un morceau de texte",
           "w:hyperlink": "un lien", "w:sdt": "un contrôle de contenu", "w:sdtContent": "un contrôle de contenu",
