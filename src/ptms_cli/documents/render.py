@@ -1,8 +1,13 @@
 """Render a .docx template: Jinja (docxtpl's tag syntax) escaped, strict, sandboxed, cached, reproducible.
 
-- Jinja runs in a `SandboxedEnvironment` with autoescape ON and `StrictUndefined`: `&`, `<`, quotes
-  in values come out literally; an undefined variable is a `RenderError` naming the template and
-  the tag; a template reaching for Python internals fails cleanly.
+- Jinja runs in an `ImmutableSandboxedEnvironment` with autoescape ON and `StrictUndefined`: `&`,
+  `<`, quotes in values come out literally; an undefined variable is a `RenderError` naming the
+  template and the tag; a template reaching for Python internals, or changing the context other
+  documents see (`territory.update(…)`), fails cleanly. Template work is bounded (loop and call
+  budget per document, sizes of strings and lists, big numbers, output size): see MAX_*.
+- Templates are parsed strictly: no XML is ever repaired (a DTD is refused, zip members' sizes are
+  checked before reading), and a Jinja block crossing XML elements (`{% if %}` in a table cell,
+  `{% endif %}` after the table) is a located error before anything is rendered.
 - Template syntax is docxtpl's: its `patch_xml` turns `{%p`, `{%tr`, `{%tc`, `{%r`, `colspan`…
   into plain Jinja, and its `resolve_listing` turns newlines in values into line breaks.
 - A template is read once per process (`_Package`, keyed by the file's SHA-256): its zip entries,
@@ -30,7 +35,8 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
