@@ -749,9 +749,10 @@ def fix_tables(tree) -> None:
 
     docxtpl's rule first (columns added when a row has more cells than the grid, keeping the
     table's width; extra columns removed when every row spans fewer), then the grid widths are
-    re-derived from the first row's cell widths, fitted to the table's width as docxtpl fits its
-    grid (a removed column's width shared evenly, added columns scaling every column), so that
-    Word and LibreOffice draw the same columns.
+    re-derived from the first row's cell widths and fitted to the table's width: a removed
+    column's width is shared evenly (docxtpl's rule); added columns take their width from the
+    first (label) column while it keeps 2.5 cm, else every column is scaled (figures stay on one
+    line). Word and LibreOffice then draw the same columns.
     """
     for table in tree.iter(f"{_W}tbl"):
         grid = next(table.iterchildren(f"{_W}tblGrid"), None)
@@ -799,8 +800,11 @@ def _fit_columns(cols: list, rows: list) -> None:
     if sum(current) < target:  # columns removed: their width is shared evenly, as docxtpl does
         share, rest = divmod(target - sum(current), len(current))
         new = [w + share + (i < rest) for i, w in enumerate(current)]
-    else:  # columns added: every column shrinks in proportion, as docxtpl scales the grid
-        new = [int(w * target / sum(current)) for w in current]
+    else:  # columns added: the first (label) column gives up the width, the figures keep theirs
+        new = list(current)
+        new[0] += target - sum(current)
+        if new[0] < 1400:  # under 2.5 cm: scale every column instead
+            new = [int(w * target / sum(current)) for w in current]
     for col, value in zip(cols, new):
         col.set(f"{_W}w", str(value))
     for cells in rows:
