@@ -70,13 +70,13 @@ def render_cmd(
 
     Exemples : [bold]ptms render examples/agglo-val-de-marque.yaml -o documents --format docx,md,pdf[/bold] ; [bold]ptms render projets/ -o documents -j 2 --report rapport.json[/bold] ; en CI : [bold]ptms render projets/ -o documents --check[/bold]
     """
-    from ..documents import render as render_engine
+    if engine != "ptms":  # the default imports nothing here (workers start first)
+        from ..documents import render as render_engine
 
-    if engine not in render_engine.ENGINES:
-        raise typer.BadParameter(f"moteur « {engine} » inconnu ; moteurs possibles : "
-                                 + ", ".join(render_engine.ENGINES), param_hint="--engine")
-    render_engine.ENGINE = engine
-    if engine == "docxtpl":
+        if engine not in render_engine.ENGINES:
+            raise typer.BadParameter(f"moteur « {engine} » inconnu ; moteurs possibles : "
+                                     + ", ".join(render_engine.ENGINES), param_hint="--engine")
+        render_engine.ENGINE = engine
         jobs = 1  # the reference path renders in this process
     if jobs != 1 and not (len(files) == 1 and Path(files[0]).is_file()):
         from ..documents.batch import start_workers
