@@ -58,12 +58,13 @@ def texts(data: bytes) -> list[str]:
 
 
 def with_docxtpl(template: Path, context: dict, pictures: dict) -> bytes:
-    """The same render done by docxtpl itself, as its documentation shows."""
+    """The same render done by docxtpl itself, as a user would (its documentation's way: its own
+    Jinja environment, autoescape on), so that a difference in escaping shows."""
     tpl = DocxTemplate(str(template))
     ctx = dict(context)
     ctx["images"] = {k: InlineImage(tpl, io.BytesIO(v), width=Mm(r.IMAGE_WIDTH_MM)) if v else None
                      for k, v in pictures.items()}
-    tpl.render(ctx, r.environment(), autoescape=True)
+    tpl.render(ctx, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
@@ -318,3 +319,55 @@ def test_one_damaged_template_fails_only_its_document(tmp_path, ptms):
     assert run.code == 1 and "Traceback" not in run.err + run.out
     assert "modèle « convention.docx » : document Word illisible" in run.err + run.out
     assert (out / "cahier-des-charges.docx").is_file() and not (out / "convention.docx").exists()
+
+
+# User-style templates: what an author types in Word, docxtpl's syntax. Each is rendered by ptms and
+# by docxtpl (as a user would) and must say the same thing.
+USER_TEMPLATES = {
+    "variables": (["Commune : {{ territory.name }} ({{ territory.kind|upper }})",
+                   "{{ note }}", "Montant : {{ amount }} € — {{ '%.2f'|format(amount) }}"],
+                  "{{ territory.name }}", "Page {{ project }}"),
+    "conditions": (["{%p if partners %}", "Il y a {{ partners|length }} partenaires.", "{%p else %}",
+                    "Aucun partenaire.", "{%p endif %}", "{% if amount > 100 %}élevé{% else %}faible{% endif %}"],
+                   "", ""),
+    "boucles": (["{%p for p in partners %}", "{{ loop.index }}. {{ p.name }} — {{ p.roles|join(', ') }}",
+                 "{%p endfor %}", "{{ partners|map(attribute='name')|join(' ; ') }}"], "", ""),
+    "escaping": (["{{ note }}", "{{ '<b>' }} {{ territory.name }} & co"], "{{ note }}", "{{ note }}"),
+    "lignes": (["{{ multiline }}"], "", ""),
+}
+USER_CONTEXT = {
+    "territory": {"name": "Val-de-Marque & Hem", "kind": "intercommunalité"},
+    "note": "Tarif < 5 € & « guillemets » 'simples' \"doubles\"",
+    "amount": 1234.5,
+    "project": "PTMS",
+    "partners": [{"name": "Hem", "roles": ["financeur", "signataire"]}, {"name": "CAF", "roles": ["financeur"]}],
+    "multiline": "Première ligne\nSeconde ligne\tavec tabulation",
+}
+
+
+def _user_template(path: Path, paragraphs: list[str], header: str, footer: str, rows: bool = False) -> Path:
+    doc = Document()
+    for text in paragraphs:
+        doc.add_paragraph(text)
+    if rows:
+        table = doc.add_table(rows=3, cols=2)
+        for row, values in zip(table.rows, [["Nom", "Rôles"], ["{%tr for p in partners %}", ""],
+                                            ["{{ p.name }}", "{{ p.roles|join(', ') }}{%tr endfor %}"]]):
+            for cell, value in zip(row.cells, values):
+                cell.text = value
+    doc.sections[0].header.paragraphs[0].text = header
+    doc.sections[0].footer.paragraphs[0].text = footer
+    doc.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("name", [*USER_TEMPLATES, "tableau", "colonnes"])
+def test_user_style_templates_say_what_docxtpl_would_say(tmp_path, name):
+    if name == "tableau":
+        template = _user_template(tmp_path / "tableau.docx", ["Partenaires :"], "", "", rows=True)
+    elif name == "colonnes":
+        template = _table_template(tmp_path / "colonnes.docx", "items")
+    else:
+        template = _user_template(tmp_path / f"{name}.docx", *USER_TEMPLATES[name])
+    context = {**USER_CONTEXT, "items": [1, 2, 3]}
+    assert texts(r.render(template, context, PROPS)) == texts(with_docxtpl(template, context, {}))

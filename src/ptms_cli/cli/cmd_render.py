@@ -60,6 +60,9 @@ def render_cmd(
                                           help="Écrire un rapport JSON (par projet : documents écrits, ignorés, en échec, motifs, durées)."),
     prune: bool = typer.Option(False, "--prune",
                                help="Supprimer les documents orphelins : produits par ptms mais que le projet ne produit plus (lettre d'un partenaire retiré…), s'ils n'ont pas été modifiés à la main."),
+    engine: str = typer.Option("ptms", "--engine", metavar="MOTEUR",
+                               help="Moteur de rendu : ptms (défaut) ou docxtpl (référence, lent, un seul processus) "
+                                    "pour comparer en cas de différence."),
 ) -> None:
     """Produire les documents que l'avancement du projet permet, et dire ce qui est ignoré et pourquoi.
 
@@ -71,6 +74,14 @@ def render_cmd(
     """
     if jobs is not None and jobs < 1:
         raise typer.BadParameter(f"« {jobs} » : le nombre de processus doit être au moins 1", param_hint="--jobs")
+    if engine != "ptms":  # the default imports nothing here (workers start first)
+        from ..documents import render as render_engine
+
+        if engine not in render_engine.ENGINES:
+            raise typer.BadParameter(f"moteur « {engine} » inconnu ; moteurs possibles : "
+                                     + ", ".join(render_engine.ENGINES), param_hint="--engine")
+        render_engine.ENGINE = engine
+        jobs = 1  # the reference path renders in this process
     if jobs != 1 and not (len(files) == 1 and Path(files[0]).is_file()):
         from ..documents.batch import start_workers
 

@@ -8,16 +8,15 @@ is also rendered for real (StrictUndefined), which catches misspelled attributes
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import TemplateSyntaxError, meta
+from lxml import etree
 
 from . import catalog
-from .render import RenderError, environment, patch_xml
+from .render import RenderError, environment, nesting_problem, parse_xml, patch_xml, read_entries
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _OPEN_CLOSE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
@@ -31,18 +30,22 @@ class TemplateProblem:
     message: str
 
 
-def _parts(data: bytes) -> list[tuple[str, bytes]]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        names = [n for n in z.namelist()
-                 if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", n)]
-        return [(n, z.read(n)) for n in sorted(names)]
+def _parts(data: bytes, name: str) -> list[tuple[str, bytes]]:
+    """The parts that hold tags; RenderError (French) for a zip that is not safe to read, a part
+    that is not well-formed XML or declares a DTD."""
+    entries = read_entries(data, name)
+    names = sorted(n for n in entries if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml", n))
+    for part in names:
+        try:
+            parse_xml(entries[part])
+        except etree.XMLSyntaxError as exc:
+            raise RenderError(f"modèle « {name} » : document Word illisible (XML invalide dans {part} : {exc})") from None
+    return [(n, entries[n]) for n in names]
 
 
 def _paragraph_runs(xml: bytes) -> list[list[str]]:
     """For each paragraph, the texts of its w:t elements in order."""
-    from lxml import etree
-
-    root = etree.fromstring(xml)
+    root = parse_xml(xml)
     out = []
     for p in root.iter(f"{_W}p"):
         out.append([t.text or "" for t in p.iter(f"{_W}t")])
@@ -80,9 +83,14 @@ def check_template(path: Path, known: set[str]) -> list[TemplateProblem]:
     name = path.name
     try:
         data = path.read_bytes()
-        parts = _parts(data)
-    except (OSError, zipfile.BadZipFile, KeyError) as exc:
-        return [TemplateProblem(name, "malformed", f"ce n'est pas un document Word lisible ({exc})")]
+    except OSError as exc:
+        from ..writing import os_reason
+
+        return [TemplateProblem(name, "malformed", f"fichier illisible ({os_reason(exc)})")]
+    try:
+        parts = _parts(data, name)
+    except RenderError as exc:
+        return [TemplateProblem(name, "malformed", str(exc))]
     problems: list[TemplateProblem] = []
     for _, xml in parts:
         problems += _split_and_stray(name, xml)
@@ -92,6 +100,9 @@ def check_template(path: Path, known: set[str]) -> list[TemplateProblem]:
         source = patch_xml(xml.decode("utf-8"))
         try:
             used |= meta.find_undeclared_variables(env.parse(source))
+            problem = nesting_problem(source)
+            if problem:
+                problems.append(TemplateProblem(name, "malformed", problem))
         except TemplateSyntaxError as exc:
             lines = source.splitlines()
             where = re.sub(r"<[^>]+>", "", lines[exc.lineno - 1]).strip()[:80] if 0 < (exc.lineno or 0) <= len(lines) else ""

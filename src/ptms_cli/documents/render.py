@@ -1,8 +1,13 @@
 """Render a .docx template: Jinja (docxtpl's tag syntax) escaped, strict, sandboxed, cached, reproducible.
 
-- Jinja runs in a `SandboxedEnvironment` with autoescape ON and `StrictUndefined`: `&`, `<`, quotes
-  in values come out literally; an undefined variable is a `RenderError` naming the template and
-  the tag; a template reaching for Python internals fails cleanly.
+- Jinja runs in an `ImmutableSandboxedEnvironment` with autoescape ON and `StrictUndefined`: `&`,
+  `<`, quotes in values come out literally; an undefined variable is a `RenderError` naming the
+  template and the tag; a template reaching for Python internals, or changing the context other
+  documents see (`territory.update(…)`), fails cleanly. Template work is bounded (loop and call
+  budget per document, sizes of strings and lists, big numbers, output size): see MAX_*.
+- Templates are parsed strictly: no XML is ever repaired (a DTD is refused, zip members' sizes are
+  checked before reading), and a Jinja block crossing XML elements (`{% if %}` in a table cell,
+  `{% endif %}` after the table) is a located error before anything is rendered.
 - Template syntax is docxtpl's: its `patch_xml` turns `{%p`, `{%tr`, `{%tc`, `{%r`, `colspan`…
   into plain Jinja, and its `resolve_listing` turns newlines in values into line breaks.
 - A template is read once per process (`_Package`, keyed by the file's SHA-256): its zip entries,
@@ -18,6 +23,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import os
@@ -29,14 +35,16 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Mapping
 from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docxtpl import DocxTemplate
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError
+from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes, pass_context
 from jinja2.exceptions import TemplateError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment, SandboxedEnvironment, SecurityError
+from jinja2.visitor import NodeTransformer
 from lxml import etree
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -62,35 +70,176 @@ _STATS = {"hits": 0, "misses": 0}  # lookups of compiled parts in this process (
 _DOCXTPL = DocxTemplate(None)  # only for its text transforms (patch_xml, resolve_listing): never rendered
 
 
-_BIG = 1_000_000  # largest exponent or repetition count a template may ask for
+# --- bounded template work ----------------------------------------------------------------------
+# A template is user input: it may not hang a batch, exhaust memory or change the data other
+# documents see. Every document gets a budget (loop iterations and calls, reset by `render`);
+# strings and lists a tag builds are capped; big numbers are refused before they are computed;
+# the sandbox is the immutable one (no `dict.update`, `list.append`… on the context).
+
+MAX_SIZE = 2_000_000  # longest string or list a tag may build (characters or items)
+MAX_OUTPUT = 50_000_000  # characters a part's rendering may produce
+MAX_BITS = 100_000  # largest integer a tag may compute (bits: about 30 000 digits)
+MAX_STEPS = 2_000_000  # loop iterations and calls per document
+_BUDGET = [MAX_STEPS]
 
 
-class _Sandbox(SandboxedEnvironment):
-    """Jinja's sandbox, where `**` and `*` cannot ask for astronomically large results."""
+def _spend(n: int = 1) -> None:
+    _BUDGET[0] -= n
+    if _BUDGET[0] < 0:
+        raise SecurityError(f"trop d'opérations pour un document (plus de {MAX_STEPS:,} tours de boucle "
+                            "ou appels)".replace(",", " "))
 
-    intercepted_binops = frozenset({"**", "*"})
+
+def _too_big(value) -> bool:
+    return isinstance(value, (str, bytes, list, tuple, dict, set)) and len(value) > MAX_SIZE
+
+
+def _check_size(value):
+    if _too_big(value):
+        raise SecurityError(f"valeur trop grande ({len(value):,} éléments ; au plus {MAX_SIZE:,})".replace(",", " "))
+    return value
+
+
+def _huge_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SIZE
+
+
+@pass_context
+def _steps(_context, iterable):
+    """Wraps the iterable of every `{% for %}`: each iteration spends the document's budget."""
+    for item in iterable:
+        _spend()
+        yield item
+
+
+@pass_context
+def _sized(_context, value):
+    """Wraps every `~` concatenation: the result may not exceed MAX_SIZE."""
+    return _check_size(value)
+
+
+def _range(*args):
+    rng = range(*args)
+    if len(rng) > MAX_SIZE:
+        raise SecurityError(f"range trop grand ({len(rng):,} nombres ; au plus {MAX_SIZE:,})".replace(",", " "))
+    _spend(len(rng))
+    return rng
+
+
+_FORMAT_WIDTH = re.compile(r"%[-#0 +]*(\d{7,})|\{[^{}]*?:[^{}]*?(\d{7,})")
+
+
+def _bounded_filter(name: str, function):
+    """A built-in filter whose numeric arguments (widths, counts) and result are capped."""
+    offset = 2 if getattr(function, "jinja_pass_arg", None) is not None else 1
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        _spend()
+        if any(_huge_int(a) for a in args[offset:]) or any(_huge_int(v) for v in kwargs.values()):
+            raise SecurityError(f"argument trop grand pour le filtre « {name} »")
+        if name == "replace" and len(args) >= offset + 2:
+            text, old, new = args[offset - 1], args[offset], args[offset + 1]
+            if isinstance(text, str) and isinstance(old, str) and isinstance(new, str) \
+                    and len(text) + (len(text) + 1) * max(len(new) - len(old), 0) > MAX_SIZE:
+                raise SecurityError("remplacement trop grand")
+        if name == "format" and isinstance(args[offset - 1], str) and _FORMAT_WIDTH.search(args[offset - 1]):
+            raise SecurityError("largeur trop grande dans le format")
+        return _check_size(function(*args, **kwargs))
+
+    return wrapper
+
+
+class _Bounded(NodeTransformer):
+    """Wraps loops' iterables and `~` concatenations in the budget filters above."""
+
+    def visit_For(self, node):
+        self.generic_visit(node)
+        node.iter = nodes.Filter(node.iter, "_ptms_steps", [], [], None, None, lineno=node.lineno)
+        return node
+
+    def visit_Concat(self, node):
+        self.generic_visit(node)
+        return nodes.Filter(node, "_ptms_sized", [], [], None, None, lineno=node.lineno)
+
+
+class _Sandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, with the bounds above on operators, calls, loops and filters."""
+
+    intercepted_binops = frozenset({"**", "*", "+", "%", "//"})
+
+    def _parse(self, source, name, filename):
+        return _Bounded().visit(super()._parse(source, name, filename))
 
     def call_binop(self, context, operator, left, right):
-        if operator == "**" and isinstance(right, (int, float)) and abs(right) > 1000 \
-                and isinstance(left, (int, float)) and abs(left) > 1:
-            raise SecurityError(f"puissance trop grande ({left} ** {right})")
-        if operator == "*" and any(isinstance(a, (str, list, tuple)) for a in (left, right)) \
-                and any(isinstance(b, int) and b > _BIG for b in (left, right)):
-            raise SecurityError("répétition trop grande")
-        return super().call_binop(context, operator, left, right)
+        _spend()
+        ints = isinstance(left, int) and isinstance(right, int)
+        if operator == "**" and ints and right > 0 and abs(left) > 1 and left.bit_length() * right > MAX_BITS:
+            raise SecurityError("puissance trop grande")
+        if operator == "*":
+            if ints and left.bit_length() + right.bit_length() > MAX_BITS:
+                raise SecurityError("nombre trop grand")
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(n, int) and len(seq) * max(n, 0) > MAX_SIZE:
+                    raise SecurityError("répétition trop grande")
+        if operator == "+" and isinstance(left, (str, list, tuple)) and isinstance(right, (str, list, tuple)) \
+                and len(left) + len(right) > MAX_SIZE:
+            raise SecurityError("valeur trop grande")
+        if operator == "%" and isinstance(left, str):
+            values = right if isinstance(right, tuple) else (right,)
+            if _FORMAT_WIDTH.search(left) or any(_huge_int(v) for v in values):
+                raise SecurityError("largeur trop grande dans le format")
+        return _check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 (Jinja's signature)
+        _spend()
+        method = getattr(__obj, "__wrapped__", __obj)  # the sandbox wraps str.format
+        if getattr(method, "__self__", None).__class__ is str:
+            name = getattr(method, "__name__", "")
+            if name in ("format", "format_map") and _FORMAT_WIDTH.search(method.__self__):
+                raise SecurityError("largeur trop grande dans le format")
+            if any(_huge_int(a) for a in args) or any(_huge_int(v) for v in kwargs.values()):
+                raise SecurityError(f"argument trop grand pour « {name} »")
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
 
 
 def environment() -> SandboxedEnvironment:
-    """The per-process Jinja environment (sandboxed, autoescape, strict undefined)."""
+    """The per-process Jinja environment (sandboxed, immutable, bounded, autoescape, strict undefined)."""
     global _ENV
     if _ENV is None:
-        _ENV = _Sandbox(autoescape=True, undefined=StrictUndefined)
+        env = _Sandbox(autoescape=True, undefined=StrictUndefined)
+        env.filters = {name: _bounded_filter(name, f) for name, f in env.filters.items()}
+        env.filters["_ptms_steps"] = _steps
+        env.filters["_ptms_sized"] = _sized
+        env.globals["range"] = _range
+        _ENV = env
     return _ENV
 
 
+_IN_TAG = re.compile(r"(?<=\{[\{%])(.*?)(?=[\}%]\})", re.S)
+_ENTITY = re.compile(r"&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);")
+_ENTITIES = {"amp": "&", "lt": "<", "gt": ">", "quot": '"', "apos": "'"}
+
+
+def _unescape(m: re.Match) -> str:
+    name = m.group(1)
+    if name in _ENTITIES:
+        return _ENTITIES[name]
+    try:
+        return chr(int(name[2:], 16) if name.startswith("#x") else int(name[1:]))
+    except (ValueError, OverflowError):
+        return m.group(0)
+
+
 def patch_xml(xml: str) -> str:
-    """docxtpl's rewriting of a part's XML into Jinja source, one paragraph per line (for messages)."""
-    return re.sub(r"<w:p([ >])", r"\n<w:p\1", _DOCXTPL.patch_xml(xml))
+    """docxtpl's rewriting of a part's XML into Jinja source, one paragraph per line (for messages).
+
+    Inside `{{ … }}` and `{% … %}`, XML entities are unescaped: Word stores a typed `&` as `&amp;`,
+    and `{{ "R&D" }}` must print « R&D » (autoescape escapes the output once, as for any value).
+    """
+    source = _DOCXTPL.patch_xml(xml)
+    source = _IN_TAG.sub(lambda m: _ENTITY.sub(_unescape, m.group(0)) if "&" in m.group(0) else m.group(0), source)
+    return re.sub(r"<w:p([ >])", r"\n<w:p\1", source)
 
 
 def cache_info() -> int:
@@ -146,6 +295,91 @@ def _part_label(part_key: str) -> str:
 
 
 
+# --- Jinja blocks against the XML structure -----------------------------------------------------
+
+_BLOCK_OPEN = {"if", "for", "macro", "call", "filter", "with", "block", "autoescape", "raw", "trans"}
+_BLOCK_MIDDLE = {"elif", "else", "pluralize"}
+_NEST_TOKEN = re.compile(
+    r"\{%-?\s*(\w+)(.*?)-?%\}|\{#.*?#\}|\{\{.*?\}\}|<(/?)([A-Za-z_][\w:.-]*)((?:\s[^>]*?)?)(/?)>", re.S)
+_WHERE = {"w:tc": "une cellule de tableau", "w:tr": "une ligne de tableau", "w:tbl": "un tableau",
+          "w:p": "un paragraphe", "w:r": "un morceau de texte", "w:t": "un morceau de texte",
+          "w:hyperlink": "un lien", "w:sdt": "un contrôle de contenu", "w:sdtContent": "un contrôle de contenu",
+          "w:txbxContent": "une zone de texte"}
+
+
+def _describe(stack: list, depth: int) -> str:
+    """The element of `stack` where two tags part (the first one they do not share), in French."""
+    tags = [tag for tag, _ in stack[depth:]]
+    for tag in ("w:tc", "w:tr", "w:tbl", "w:p"):
+        if tag in tags:
+            return _WHERE[tag]
+    tag = stack[depth][0] if depth < len(stack) else ""
+    return _WHERE.get(tag, f"l'élément <{tag}>") if tag else "le corps du document"
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def _paragraph(source: str, pos: int) -> str:
+    start = source.rfind("\n", 0, pos) + 1
+    end = source.find("\n", pos)
+    text = _text(source[start:end if end >= 0 else len(source)])
+    return re.sub(r"\s+", " ", text).strip()[:60]
+
+
+def nesting_problem(source: str) -> str | None:
+    """Why the Jinja blocks of a part's source cross its XML elements (French), or None.
+
+    A block must open and close at the same XML nesting (the same kinds of elements around it:
+    from one run or paragraph to the next is fine, what lies between is then balanced);
+    `{% if %}` in a table cell and `{% endif %}` after the table would move the rest of the
+    document into the cell, or give XML that does not parse. docxtpl's `{%p`, `{%tr`, `{%tc` tags act on whole paragraphs, rows,
+    cells: the source has them already moved out (`patch_xml`).
+    """
+    xml: list = []  # open XML elements: (tag, position)
+    blocks: list = []  # open Jinja blocks: (tag text, xml stack copy, position)
+    raw = False
+    for m in _NEST_TOKEN.finditer(source):
+        word, name = m.group(1), m.group(4)
+        if word is not None:
+            text = m.group(0)
+            if raw and word != "endraw":
+                continue
+            opening = word in _BLOCK_OPEN or (word == "set" and "=" not in m.group(2))
+            if word in ("raw",):
+                raw = True
+            if word == "endraw":
+                raw = False
+            if opening:
+                blocks.append((text, list(xml), m.start()))
+            elif (word in _BLOCK_MIDDLE or word.startswith("end")) and blocks:
+                opened, stack, pos = blocks[-1]
+                if [tag for tag, _ in stack] != [tag for tag, _ in xml]:  # what lies between is unbalanced
+                    depth = 0
+                    while depth < min(len(stack), len(xml)) and stack[depth][0] == xml[depth][0]:
+                        depth += 1
+                    inside = _describe(stack, depth)
+                    return (f"la balise « {_squeeze(opened)} » ouverte dans {inside} (près de "
+                            f"« {_paragraph(source, pos)} ») est fermée par « {_squeeze(text)} » "
+                            f"hors de cet élément (près de « {_paragraph(source, m.start())} ») : ouvrez et fermez "
+                            f"le bloc dans le même élément, ou utilisez {{%p …%}}, {{%tr …%}}, {{%tc …%}} pour "
+                            f"des paragraphes, lignes ou cellules entiers")
+                if word.startswith("end"):
+                    blocks.pop()
+        elif name is not None and not raw:
+            if m.group(6):  # <x/>
+                continue
+            if m.group(3):  # </x>
+                if xml and xml[-1][0] == name:
+                    xml.pop()
+                else:
+                    return f"élément XML <{name}> fermé sans avoir été ouvert (près de « {_paragraph(source, m.start())} »)"
+            else:
+                xml.append((name, m.start()))
+    return None
+
+
 # --- XML names ----------------------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -163,11 +397,14 @@ _DECLARATION = b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
 _BODY_MARK = "ptms-body"
 
 
-def _parse(data: bytes | str, *, recover: bool = False):
-    parser = etree.XMLParser(recover=recover, resolve_entities=False, no_network=True, huge_tree=True)
+def parse_xml(data: bytes | str):
+    """A part's XML, strictly: a syntax error is never repaired, a DTD (<!DOCTYPE>) is refused."""
+    parser = etree.XMLParser(resolve_entities=False, load_dtd=False, no_network=True, huge_tree=True)
     root = etree.fromstring(data.encode("utf-8") if isinstance(data, str) else data, parser)
     if root is None:
         raise etree.XMLSyntaxError("document vide", None, 0, 0, "")
+    if root.getroottree().docinfo.doctype:
+        raise etree.XMLSyntaxError("déclaration DTD (<!DOCTYPE>) refusée dans un document Word", None, 0, 0, "")
     return root
 
 
@@ -221,6 +458,9 @@ class _Package:
                     f"modèle « {self.name} » ({_part_label(part.key)}) : balise mal formée "
                     f"« {_tag_at(part.source, exc.lineno)} » : {exc.message}"
                 ) from None
+            problem = nesting_problem(part.source)
+            if problem:
+                raise RenderError(f"modèle « {self.name} » ({_part_label(part.key)}) : {problem}")
             self.compiled[part.key] = compiled
         return compiled
 
@@ -233,15 +473,40 @@ def _unreadable(name: str, why: str) -> RenderError:
     return RenderError(f"modèle « {name} » : document Word illisible ({why})")
 
 
-def _read_package(data: bytes, digest: str, name: str) -> _Package:
+MAX_ENTRIES = 10_000  # entries in a template's zip
+MAX_UNZIPPED = 256 * 2**20  # bytes of a template once unzipped
+MAX_RATIO = 100  # compression ratio allowed for an entry of more than RATIO_FROM bytes
+RATIO_FROM = 16 * 2**20
+
+
+def read_entries(data: bytes, name: str) -> dict[str, bytes]:
+    """The entries of a template's zip, sizes checked before reading (zip bombs), French errors.
+
+    The sizes checked are the declared ones; zipfile never reads more than an entry declares.
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            entries = {info.filename: z.read(info) for info in z.infolist() if not info.is_dir()}
-    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError, ValueError) as exc:
+            infos = [info for info in z.infolist() if not info.is_dir()]
+            if len(infos) > MAX_ENTRIES:
+                raise _unreadable(name, f"{len(infos)} entrées dans l'archive (au plus {MAX_ENTRIES})")
+            if sum(info.file_size for info in infos) > MAX_UNZIPPED:
+                raise _unreadable(name, f"plus de {MAX_UNZIPPED // 2**20} Mio une fois décompressé")
+            for info in infos:
+                if info.flag_bits & 0x1:
+                    raise _unreadable(name, f"entrée « {info.filename} » chiffrée (protégée par un mot de passe)")
+                if info.file_size > RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    raise _unreadable(name, f"entrée « {info.filename} » anormalement compressée "
+                                            f"({info.file_size // max(info.compress_size, 1)} pour 1 : bombe zip ?)")
+            return {info.filename: z.read(info) for info in infos}
+    except (zipfile.BadZipFile, zlib.error, OSError, NotImplementedError, RuntimeError, ValueError, EOFError) as exc:
         raise _unreadable(name, str(exc)) from None
+
+
+def _read_package(data: bytes, digest: str, name: str) -> _Package:
+    entries = read_entries(data, name)
     try:
-        types = _parse(entries["[Content_Types].xml"])
-        package_rels = _parse(entries["_rels/.rels"])
+        types = parse_xml(entries["[Content_Types].xml"])
+        package_rels = parse_xml(entries["_rels/.rels"])
     except KeyError as exc:
         raise _unreadable(name, f"partie {exc} absente") from None
     except etree.XMLSyntaxError as exc:
@@ -256,7 +521,7 @@ def _read_package(data: bytes, digest: str, name: str) -> _Package:
     if kind != CT.WML_DOCUMENT_MAIN:
         raise _unreadable(name, f"le document principal est de type « {kind} », pas un document .docx")
     try:
-        root = _parse(entries[main])
+        root = parse_xml(entries[main])
     except etree.XMLSyntaxError as exc:
         raise _unreadable(name, f"XML invalide dans {main} : {exc}") from None
     body = root.find(f"{_W}body")
@@ -267,20 +532,20 @@ def _read_package(data: bytes, digest: str, name: str) -> _Package:
     root.replace(body, mark)
     head, tail = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True).split(
         f"<!--{_BODY_MARK}-->".encode(), 1)
-    main_rels = _parse(entries[_rels_name(main)]) if _rels_name(main) in entries else None
+    main_rels = parse_xml(entries[_rels_name(main)]) if _rels_name(main) in entries else None
     for rel in (main_rels.iter(f"{{{_REL_NS}}}Relationship") if main_rels is not None else ()):
         if rel.get("Type") in (RT.HEADER, RT.FOOTER, RT.FOOTNOTES) and rel.get("TargetMode") != "External":
             target = _target(main, rel.get("Target", ""))
             if target in entries and all(p.name != target for p in parts):
                 try:
-                    xml = etree.tostring(_parse(entries[target]), encoding="unicode")
+                    xml = etree.tostring(parse_xml(entries[target]), encoding="unicode")
                 except etree.XMLSyntaxError as exc:
                     raise _unreadable(name, f"XML invalide dans {target} : {exc}") from None
                 parts.append(_Part(target, target, patch_xml(xml)))
     rel_ids = {}
     for part in parts:
         part_rels = entries.get(_rels_name(part.name))
-        rel_ids[part.name] = ({r.get("Id") for r in _parse(part_rels).iter(f"{{{_REL_NS}}}Relationship")}
+        rel_ids[part.name] = ({r.get("Id") for r in parse_xml(part_rels).iter(f"{{{_REL_NS}}}Relationship")}
                               if part_rels is not None else set())
     core = rels.get(RT.CORE_PROPERTIES)
     package = _Package(name, digest, entries, main, head, tail, parts, rel_ids, entries["[Content_Types].xml"],
@@ -408,13 +673,13 @@ class _Media:
             entries[entry] = png
         for part, rels in self.rels.items():
             name = _rels_name(part)
-            root = _parse(entries[name]) if name in entries else etree.Element(f"{{{_REL_NS}}}Relationships",
+            root = parse_xml(entries[name]) if name in entries else etree.Element(f"{{{_REL_NS}}}Relationships",
                                                                                 nsmap={None: _REL_NS})
             for entry, rid in rels.items():
                 etree.SubElement(root, f"{{{_REL_NS}}}Relationship", Id=rid, Type=RT.IMAGE,
                                  Target=posixpath.relpath(entry, posixpath.dirname(part)))
             entries[name] = etree.tostring(root, encoding="UTF-8", xml_declaration=True, standalone=True)
-        types = _parse(entries["[Content_Types].xml"])
+        types = parse_xml(entries["[Content_Types].xml"])
         if not any((e.get("Extension") or "").lower() == "png" for e in types.iter(f"{{{_CT_NS}}}Default")):
             types.insert(0, etree.Element(f"{{{_CT_NS}}}Default", Extension="png", ContentType=CT.PNG))
             entries["[Content_Types].xml"] = etree.tostring(types, encoding="UTF-8", xml_declaration=True,
@@ -428,12 +693,15 @@ class _Images(dict):
     called on first use — a letter that shows no chart never pays for drawing one.
     """
 
-    def __init__(self, media: _Media, sources: dict) -> None:
+    def __init__(self, media: _Media, sources: dict, given: Mapping) -> None:
         super().__init__()
         self._media = media
         self._sources = sources
+        self._given = given  # the caller's own `images` (context key): its entries are kept as they are
 
     def __getitem__(self, name):
+        if name in self._given:
+            return self._given[name]
         if not dict.__contains__(self, name):
             if name not in self._sources:
                 raise KeyError(name)
@@ -443,10 +711,10 @@ class _Images(dict):
         return dict.__getitem__(self, name)
 
     def __contains__(self, name) -> bool:
-        return name in self._sources
+        return name in self._given or name in self._sources
 
     def keys(self):
-        return self._sources.keys()
+        return self._sources.keys() | self._given.keys()
 
 
 # --- tables -------------------------------------------------------------------------------------
@@ -481,8 +749,10 @@ def fix_tables(tree) -> None:
 
     docxtpl's rule first (columns added when a row has more cells than the grid, keeping the
     table's width; extra columns removed when every row spans fewer), then the grid widths are
-    re-derived from the first row's cell widths, scaled to the table's width, so that Word and
-    LibreOffice draw the same columns.
+    re-derived from the first row's cell widths and fitted to the table's width: a removed
+    column's width is shared evenly (docxtpl's rule); added columns take their width from the
+    first (label) column while it keeps 2.5 cm, else every column is scaled (figures stay on one
+    line). Word and LibreOffice then draw the same columns.
     """
     for table in tree.iter(f"{_W}tbl"):
         grid = next(table.iterchildren(f"{_W}tblGrid"), None)
@@ -527,10 +797,14 @@ def _fit_columns(cols: list, rows: list) -> None:
         return
     if target <= 0 or sum(current) <= 0:
         return
-    new = list(current)
-    new[0] += target - sum(current)  # the first (label) column absorbs the difference
-    if new[0] < 1400:  # under 2.5 cm: scale every column instead
-        new = [int(w * target / sum(current)) for w in current]
+    if sum(current) < target:  # columns removed: their width is shared evenly, as docxtpl does
+        share, rest = divmod(target - sum(current), len(current))
+        new = [w + share + (i < rest) for i, w in enumerate(current)]
+    else:  # columns added: the first (label) column gives up the width, the figures keep theirs
+        new = list(current)
+        new[0] += target - sum(current)
+        if new[0] < 1400:  # under 2.5 cm: scale every column instead
+            new = [int(w * target / sum(current)) for w in current]
     for col, value in zip(cols, new):
         col.set(f"{_W}w", str(value))
     for cells in rows:
@@ -573,11 +847,37 @@ def read_template(path: Path) -> tuple[bytes, str]:
     return _DIGESTS[key]
 
 
+def _bounded_render(template, context) -> str:
+    """`template.render(context)`, refusing more than MAX_OUTPUT characters as they are produced."""
+    chunks, total = [], 0
+    try:
+        for chunk in template.root_render_func(template.new_context(context)):
+            total += len(chunk)
+            if total > MAX_OUTPUT:
+                raise SecurityError(f"le rendu dépasse {MAX_OUTPUT:,} caractères".replace(",", " "))
+            chunks.append(chunk)
+    except Exception:
+        template.environment.handle_exception()
+    return "".join(chunks)
+
+
+def _french_security(message: str) -> str:
+    """Jinja's sandbox messages are English: the usual ones said in French (ours are French already)."""
+    m = re.match(r"access to attribute '([^']+)' of '([^']+)' object is unsafe", message)
+    if m:
+        return f"accès à « {m.group(1)} » refusé sur un objet {m.group(2)} : un modèle ne modifie pas les données"
+    if "is not safely callable" in message:
+        return "appel refusé"
+    if "MAX_RANGE" in message:
+        return "range trop grand"
+    return message
+
+
 def _render_part(package: _Package, part: _Part, context) -> str:
     template = package.template(part)
     source, name = part.source, package.name
     try:
-        xml = template.render(context)
+        xml = _bounded_render(template, context)
     except UndefinedError as exc:
         undefined = _undefined_name(exc.message or "")
         tag = _tag_at(source, _template_line(exc), undefined)
@@ -587,7 +887,8 @@ def _render_part(package: _Package, part: _Part, context) -> str:
         ) from None
     except SecurityError as exc:
         tag = _tag_at(source, _template_line(exc))
-        raise RenderError(f"modèle « {name} » : opération interdite par le bac à sable dans « {tag} » ({exc})") from None
+        raise RenderError(f"modèle « {name} » : opération interdite par le bac à sable dans « {tag} » "
+                          f"({_french_security(str(exc))})") from None
     except TemplateError as exc:
         tag = _tag_at(source, _template_line(exc))
         raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {exc}") from None
@@ -605,7 +906,7 @@ def _core_properties(package: _Package, props: Properties) -> bytes:
     """The core-properties part: the template's, with title, author, dates… from `props`."""
     if package.core is not None:
         try:
-            root = _parse(package.entries[package.core])
+            root = parse_xml(package.entries[package.core])
         except etree.XMLSyntaxError:
             root = None
     else:
@@ -638,14 +939,14 @@ def _xml_text(text: str) -> str:
 
 def _add_core_part(entries: dict[str, bytes], name: str) -> None:
     """Declare a new core-properties part (a template without one) in the package."""
-    rels = _parse(entries["_rels/.rels"])
+    rels = parse_xml(entries["_rels/.rels"])
     ids = {r.get("Id") for r in rels}
     n = 1
     while f"rId{n}" in ids:
         n += 1
     etree.SubElement(rels, f"{{{_REL_NS}}}Relationship", Id=f"rId{n}", Type=RT.CORE_PROPERTIES, Target=name)
     entries["_rels/.rels"] = etree.tostring(rels, encoding="UTF-8", xml_declaration=True, standalone=True)
-    types = _parse(entries["[Content_Types].xml"])
+    types = parse_xml(entries["[Content_Types].xml"])
     for override in types.iter(f"{{{_CT_NS}}}Override"):
         if (override.get("PartName") or "").lower() == f"/{name}".lower():
             override.set("ContentType", CT.OPC_CORE_PROPERTIES)
@@ -655,15 +956,24 @@ def _add_core_part(entries: dict[str, bytes], name: str) -> None:
     entries["[Content_Types].xml"] = etree.tostring(types, encoding="UTF-8", xml_declaration=True, standalone=True)
 
 
+ENGINES = ("ptms", "docxtpl")
+ENGINE = "ptms"  # "docxtpl": the slow reference path (`ptms render --engine docxtpl`)
+
+
 def render(template: Path, context: dict, props: Properties, images: dict | None = None) -> bytes:
     """Render `template` with `context`; returns the .docx bytes (reproducible).
 
     `images`: {name: PNG bytes | None | function returning them}, available as `images.<name>`.
     """
+    if ENGINE == "docxtpl":
+        return render_with_docxtpl(template, context, props, images)
     package = _package(template)
     media = _Media(package)
     ctx = dict(context)
-    ctx["images"] = _Images(media, images or {})
+    given = context.get("images")
+    if given is None or images:  # a caller's own `images` is kept: its entries win over ours
+        ctx["images"] = _Images(media, images or {}, given if isinstance(given, Mapping) else {})
+    _BUDGET[0] = MAX_STEPS
     out: dict[str, bytes] = {}
     for part in package.parts:
         media.part = part.name
@@ -672,7 +982,7 @@ def render(template: Path, context: dict, props: Properties, images: dict | None
         except ValueError as exc:  # a picture that is not a PNG
             raise RenderError(f"modèle « {package.name} » : image illisible ({exc})") from None
         try:
-            tree = _parse(xml, recover=part.key == "body")  # docxtpl recovers the body too
+            tree = parse_xml(xml)
         except etree.XMLSyntaxError as exc:
             raise RenderError(f"modèle « {package.name} » ({_part_label(part.key)}) : le rendu n'est pas "
                               f"un XML valide ({exc}) — une balise {{% %}} coupe sans doute un paragraphe") from None
@@ -694,7 +1004,47 @@ def render(template: Path, context: dict, props: Properties, images: dict | None
     return _zip(entries, unchanged, stored=set(media.files.values()))
 
 
+def render_with_docxtpl(template: Path, context: dict, props: Properties, images: dict | None = None) -> bytes:
+    """The reference path: docxtpl itself renders (same sandbox and bounds), slower; for comparison."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    data, _ = read_template(template)
+    name = template_name(Path(template))
+    read_entries(data, name)  # the same zip checks
+    try:
+        tpl = DocxTemplate(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - python-docx raises many kinds on a damaged file
+        raise _unreadable(name, str(exc)) from None
+    ctx = dict(context)
+    if context.get("images") is None or images:
+        pictures = {}
+        for key, png in (images or {}).items():
+            png = png() if callable(png) else png
+            pictures[key] = InlineImage(tpl, io.BytesIO(png), width=Mm(IMAGE_WIDTH_MM)) if png else None
+        given = context.get("images")
+        ctx["images"] = {**pictures, **(given if isinstance(given, Mapping) else {})}
+    _BUDGET[0] = MAX_STEPS
+    try:
+        tpl.render(ctx, environment(), autoescape=True)
+    except SecurityError as exc:
+        raise RenderError(f"modèle « {name} » : opération interdite par le bac à sable ({_french_security(str(exc))})") from None
+    except UndefinedError as exc:
+        raise RenderError(f"modèle « {name} » : variable non définie « {_undefined_name(exc.message or '')} »") from None
+    except Exception as exc:  # noqa: BLE001 - docxtpl's errors are of every kind
+        raise RenderError(f"modèle « {name} » : rendu par docxtpl impossible ({exc})") from None
+    core = tpl.docx.core_properties
+    moment = dt.datetime.combine(props.date or dt.date(2000, 1, 1), dt.time(0, 0))
+    core.title, core.subject, core.author = props.title[:255], props.subject[:255], props.author[:255]
+    core.last_modified_by, core.language, core.revision = props.author[:255], "fr-FR", 1
+    core.comments, core.created, core.modified, core.last_printed = "Document produit par ptms.", moment, moment, moment
+    out = io.BytesIO()
+    tpl.save(out)
+    return normalize_docx(out.getvalue())
+
+
 ZIP_LEVEL = 6
+_PRECOMPRESSED_OK: bool | None = None  # None: not checked yet in this process
 
 
 class _Precompressed:
@@ -711,12 +1061,27 @@ class _Precompressed:
         return b""
 
 
+def _precompressed_works() -> bool:
+    """Whether handing zipfile a deflate stream computed earlier gives the bytes zipfile would write.
+
+    It relies on `_compressor`, a private attribute of zipfile's writer: checked once per process
+    against zipfile's own output; when it differs (a Python version that changed it), every entry
+    is compressed by zipfile itself (slower, same documents).
+    """
+    sample = b"<w:document>" + b"ptms " * 200 + b"</w:document>"
+    try:
+        return _zip({"a.xml": sample}, {"a.xml": _deflate(sample)}, check=False) == _zip({"a.xml": sample}, check=False)
+    except Exception:  # noqa: BLE001 - any failure of the private path means: do not use it
+        return False
+
+
 def _deflate(data: bytes) -> bytes:
     compressor = zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -15)
     return compressor.compress(data) + compressor.flush()
 
 
-def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, stored: set[str] = frozenset()) -> bytes:
+def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, stored: set[str] = frozenset(),
+         check: bool = True) -> bytes:
     """A zip with fixed timestamps, attributes and entry order (content types and package rels first).
 
     `deflated`: entries whose deflate stream is already known (a template's entries copied as they
@@ -724,6 +1089,10 @@ def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, st
     CRC and sizes itself. Same bytes as compressing each time. `stored`: entries written without
     compression (pictures: PNG data is compressed already).
     """
+    global _PRECOMPRESSED_OK
+    if check and _PRECOMPRESSED_OK is None:
+        _PRECOMPRESSED_OK = True
+        _PRECOMPRESSED_OK = _precompressed_works()
     deflated = deflated or {}
     first = [n for n in ("[Content_Types].xml", "_rels/.rels") if n in entries]
     order = first + sorted(n for n in entries if n not in first)
@@ -740,7 +1109,7 @@ def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, st
                 dst.writestr(info, data, compresslevel=ZIP_LEVEL)
                 continue
             with dst.open(info, "w") as fh:
-                if hasattr(fh, "_compressor"):
+                if _PRECOMPRESSED_OK and hasattr(fh, "_compressor"):  # zipfile's private attribute (CPython 3.10–3.14)
                     fh._compressor = _Precompressed(stream)
                 fh.write(data)
     return out.getvalue()
