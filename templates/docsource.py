@@ -128,7 +128,8 @@ def _lines(path: Path, params: dict[str, str] | None = None, depth: int = 0) -> 
                 if not eq:
                     raise line.error(f"[inclure] : « {word} » n'est pas de la forme clé=\"valeur\"")
                 values[key] = value
-            out.extend(_lines(partial, values, depth + 1))
+            # a fragment is a block of its own: it never continues the paragraph before it, nor after it
+            out += [_Line("", path, number), *_lines(partial, values, depth + 1), _Line("", path, number)]
             continue
         out.append(line)
     return out
