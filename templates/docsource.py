@@ -78,6 +78,7 @@ TAG_LINE = re.compile(r"\{%p\s.*%\}")
 COMMENT = re.compile(r"<!--.*-->")
 TR_ROW = re.compile(r"\{%tr\s.*%\}")
 MAX_INCLUDE_DEPTH = 5
+TEXT_WIDTH = 16.6  # cm between the margins of an A4 page (docbuilder)
 
 
 @dataclass
@@ -207,6 +208,10 @@ def _table(head: _Line, words: list[str], rows: list[_Line]) -> Table:
         if len(cells) != len(widths):
             raise line.error(f"{len(cells)} cellule(s) pour {len(widths)} largeur(s) de colonne")
         table_rows.append(cells)
+    # `{%tc %}` tag columns vanish when rendered: they do not take room on the page
+    width = sum(w for w, h in zip(widths, table_rows[0]) if not h.startswith("{%tc"))
+    if width > TEXT_WIDTH + 1e-9:
+        raise head.error(f"largeurs : {width:g} cm au total, plus que les {TEXT_WIDTH:g} cm entre les marges")
     if any(c < 0 or c >= len(widths) for c in right):
         raise head.error(f"droite : numéros de colonne de 1 à {len(widths)}")
     return Table(table_rows, widths, right, size, bool(opts.get("total")), kind == "signatures")

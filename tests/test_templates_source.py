@@ -85,6 +85,7 @@ def test_table_cells_keep_jinja_filters(tmp_path):
     ('[tableau largeurs="8 8"]\n| a | b |\n| c |\n', 8, "1 cellule(s) pour 2 largeur(s)"),
     ("| a | b |\n", 6, "sans « [tableau"),
     ("[tableau]\n| a |\n", 6, "largeurs"),
+    ('[tableau largeurs="10 7"]\n| a | b |\n', 6, "17 cm au total, plus que les 16.6 cm"),
     ("Texte\n[inclure absent]\n", 7, "fragment introuvable : _absent.md"),
     ("Un paragraphe\n\nqui continue {%p if x %}\n", 8, "seule sur sa ligne"),
 ])
