@@ -188,3 +188,13 @@ def test_export_keeps_the_record_of_files_it_keeps(tmp_path, ptms):
     after = _record(out)
     assert after["cahier-des-charges.docx"]["ptms_version"] == "0.0.9"  # kept file: its entry untouched
     assert after["convention.docx"] == before["convention.docx"]
+
+
+def test_damaged_record_is_ignored_then_rewritten(tmp_path, ptms):
+    out = tmp_path / "modeles"
+    assert ptms("templates", "export", out).code == 0
+    (out / exported.NAME).write_text("{ pas du json", encoding="utf-8")
+    run = ptms("templates", "check", out)
+    assert run.code == 0 and "avertissement" not in run.out and "Traceback" not in run.err
+    assert ptms("templates", "export", out, "--force").code == 0
+    assert set(_record(out)) == {spec.template for spec in catalog.DOCUMENTS}
