@@ -31,7 +31,7 @@ class Paragraph:
     bold: bool = False
     italic: bool = False
     keep_with_next: bool = False
-    where: tuple = field(default=(), compare=False)  # (path, line) of its first line, for errors
+    where: tuple[Path, int] = field(default=(Path(), 0), compare=False)  # its first line, for errors
 
 
 @dataclass
@@ -288,10 +288,10 @@ def parse(path: Path) -> Source:
         else:
             open_para = Paragraph(text, where=(line.path, line.number))
             blocks.append(open_para)
-    for block in blocks:
-        if isinstance(block, (Paragraph, Heading)):
-            block.text = block.text.replace("<br>", "\n")
-        if isinstance(block, Paragraph) and "{%p" in block.text:
-            raise SourceError(*block.where, "balise {%p … %} au milieu d'un paragraphe : elle doit être seule "
+    for each in blocks:
+        if isinstance(each, (Paragraph, Heading)):
+            each.text = each.text.replace("<br>", "\n")
+        if isinstance(each, Paragraph) and "{%p" in each.text:
+            raise SourceError(each.where[0], each.where[1], "balise {%p … %} au milieu d'un paragraphe : elle doit être seule "
                               "sur sa ligne")
     return Source(front["titre"], front["en-tête"], front["pied de page"], blocks)
