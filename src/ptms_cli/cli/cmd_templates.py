@@ -29,6 +29,8 @@ def export_cmd(
 
     Ensuite : « ptms render projet.yaml --templates DOSSIER », ou « templates: DOSSIER » dans le fichier projet.
 
+    Chaque copie est notée dans DOSSIER/ptms-templates.json : « templates check » signale un modèle fourni changé depuis.
+
     Exemple : [bold]ptms templates export mes-modeles[/bold]
     """
     from ..documents import catalog, exported
