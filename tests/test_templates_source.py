@@ -3,6 +3,7 @@ record `ptms templates export` leaves next to a user's copies (ptms-templates.js
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 import sys
@@ -29,6 +30,14 @@ def source(tmp_path: Path, body: str, **partials: str) -> Path:
     path = tmp_path / "essai.md"
     path.write_text(FRONT + body, encoding="utf-8")
     return path
+
+
+def build_module():
+    """templates/build.py, loaded under its own name (a `build` package may be installed too)."""
+    spec = importlib.util.spec_from_file_location("ptms_templates_build", ROOT / "templates" / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def built(path: Path) -> Document:
@@ -97,7 +106,7 @@ def test_source_mistakes_are_located_in_french(tmp_path, body, line, words):
 
 
 def test_build_reports_a_source_mistake_without_traceback(tmp_path, monkeypatch, capsys):
-    import build
+    build = build_module()
 
     monkeypatch.setattr(build, "SOURCES", tmp_path)
     for spec in catalog.DOCUMENTS:
@@ -108,7 +117,7 @@ def test_build_reports_a_source_mistake_without_traceback(tmp_path, monkeypatch,
 
 
 def test_check_names_the_part_that_differs(tmp_path):
-    import build
+    build = build_module()
 
     shipped = catalog.default_templates() / "convention.docx"
     assert build.difference(shipped, shipped.read_bytes()) is None
