@@ -77,6 +77,7 @@ FRONT_KEYS = ("titre", "en-tête", "pied de page")
 TAG_LINE = re.compile(r"\{%p\s.*%\}")
 COMMENT = re.compile(r"<!--.*-->")
 TR_ROW = re.compile(r"\{%tr\s.*%\}")
+_CELL_TOKENS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\\\||\||[^{|\\]+|.")
 MAX_INCLUDE_DEPTH = 5
 TEXT_WIDTH = 16.6  # cm between the margins of an A4 page (docbuilder)
 
@@ -154,33 +155,19 @@ def _front_matter(lines: list[_Line], path: Path) -> tuple[dict[str, str], list[
 
 
 def _cells(line: _Line) -> list[str]:
-    """`| a | b |` -> ["a", "b"]; a `|` inside `{{ }}` or `{% %}` (a Jinja filter) is not a separator."""
+    """`| a | b |` -> ["a", "b"]; a `|` inside `{{ }}` or `{% %}` (a Jinja filter) or written `\\|` is text."""
     text = line.text.strip()
     if not (text.startswith("|") and text.endswith("|")) or len(text) < 2:
         raise line.error("une ligne de tableau commence et finit par « | »")
-    cells, current, depth, i = [], "", 0, 1
-    body = text[1:-1]
-    while i <= len(body):
-        two = body[i - 1:i + 1]
-        if two in ("{{", "{%"):
-            depth += 1
-            current += two
-            i += 2
-            continue
-        if two in ("}}", "%}") and depth:
-            depth -= 1
-            current += two
-            i += 2
-            continue
-        ch = body[i - 1] if i - 1 < len(body) else ""
-        if ch == "|" and not depth:
-            cells.append(current.strip())
+    cells, current = [], ""
+    for token in _CELL_TOKENS.findall(text[1:-1]):
+        if token == "|":
+            cells.append(current)
             current = ""
         else:
-            current += ch
-        i += 1
-    cells.append(current.strip())
-    return [c.replace("<br>", "\n") for c in cells]
+            current += "|" if token == "\\|" else token
+    cells.append(current)
+    return [c.strip().replace("<br>", "\n") for c in cells]
 
 
 def _table(head: _Line, words: list[str], rows: list[_Line]) -> Table:

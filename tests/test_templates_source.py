@@ -81,12 +81,12 @@ def test_table_cells_keep_jinja_filters(tmp_path):
     path = source(tmp_path, '[tableau largeurs="8 8.6" droite="2" total]\n| Nom | Montant |\n'
                             "| {%tr for c in funding.contributions %} |\n"
                             "| {{ c.partner|upper }} | {{ c.total|default(\"—\") }} |\n| {%tr endfor %} |\n"
-                            "| **Total** | {{ funding.total.total }} |\n")
+                            "| **Total** \\| fin | {{ funding.total.total }} |\n")
     table = built(path).tables[0]
     assert [[c.text for c in row.cells] for row in table.rows] == [
         ["Nom", "Montant"], ["{%tr for c in funding.contributions %}", ""],
         ["{{ c.partner|upper }}", '{{ c.total|default("—") }}'], ["{%tr endfor %}", ""],
-        ["Total", "{{ funding.total.total }}"]]
+        ["Total | fin", "{{ funding.total.total }}"]]
 
 
 @pytest.mark.parametrize("body, line, words", [
