@@ -78,7 +78,7 @@ def _leakable_ids(data: dict) -> set[str]:
     ids |= {k for vocab in referential.ALL.values() for k in vocab}
     texts = [v for _, v in _strings(data) if " " in v or "@" in v]  # names, descriptions, e-mail addresses
     texts += [v for vocab in referential.ALL.values() for v in vocab.values()]
-    texts.append((ROOT / "templates" / "build.py").read_text(encoding="utf-8"))  # the templates' own prose
+    texts += [p.read_text(encoding="utf-8") for p in (ROOT / "templates" / "src").glob("*.md")]  # templates' prose
     words = set()
     for t in texts:
         words |= set(re.findall(r"[\w-]+", t)) | set(re.findall(r"[\w-]+", t.lower()))

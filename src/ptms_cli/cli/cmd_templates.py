@@ -29,23 +29,28 @@ def export_cmd(
 
     Ensuite : « ptms render projet.yaml --templates DOSSIER », ou « templates: DOSSIER » dans le fichier projet.
 
+    Chaque copie est notée dans DOSSIER/ptms-templates.json : « templates check » signale un modèle fourni changé depuis.
+
     Exemple : [bold]ptms templates export mes-modeles[/bold]
     """
-    from ..documents import catalog
+    from ..documents import catalog, exported
     from ..writing import write_atomic
 
     if directory.exists() and not directory.is_dir():
         print(f"Erreur : « {directory} » existe et n'est pas un dossier.", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE)
-    kept = 0
+    copied = []
     for spec in catalog.DOCUMENTS:
         target = directory / spec.template
         if target.exists() and not force:
             print(f"conservé (déjà présent, --force pour remplacer) : {target}")
-            kept += 1
             continue
         write_atomic(target, (catalog.default_templates() / spec.template).read_bytes())
+        copied.append(spec.template)
         print(f"copié : {target} ({spec.title})")
+    if copied:
+        exported.record(directory, copied)
+        print(f"version des modèles copiés notée dans {directory / exported.NAME}")
     print("Modifiez-les dans Word ou LibreOffice, puis vérifiez-les avec « ptms templates check "
           f"{directory} --project FICHIER ».")
     raise typer.Exit(EXIT_OK)
@@ -60,10 +65,14 @@ def check_cmd(
 ) -> None:
     """Vérifier des modèles : balises coupées par Word, balises mal formées, variables inconnues.
 
+    Signale aussi (avertissement) un modèle fourni qui a changé depuis l'export du dossier
+    (noté dans ptms-templates.json par « ptms templates export »).
+
     Codes de sortie : 0 aucun problème ; 1 problèmes trouvés ; 2 dossier introuvable ou vide.
 
     Exemple : [bold]ptms templates check mes-modeles --project examples/agglo-val-de-marque.yaml[/bold]
     """
+    from ..documents import exported
     from ..documents.checker import check_directory, minimal_context
 
     if not directory.is_dir():
@@ -87,7 +96,11 @@ def check_cmd(
         print(f"{directory / p.template}: {p.message}")
     for note in notes:
         print(f"note : {note}")
+    outdated = exported.outdated(directory)
+    for stale in outdated:
+        print(f"avertissement : {stale.message(directory)}")
     bad = len({p.template for p in problems})
+    newer = f" ; {len(outdated)} modèle(s) fourni(s) modifié(s) depuis l'export" if outdated else ""
     print(f"{len(files)} modèle(s) vérifié(s) : {len(files) - bad} sans problème, {bad} à corriger "
-          f"({len(problems)} problème(s)).")
+          f"({len(problems)} problème(s)){newer}.")
     raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)
