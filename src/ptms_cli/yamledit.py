@@ -9,8 +9,12 @@ Money (`Decimal`) is written as a plain number (42000.00), dates as ISO (2026-01
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import hashlib
 import io
+import os
+import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -44,12 +48,70 @@ def _yaml(indent: tuple[int, int, int] = _INDENTS[0]) -> YAML:
     return y
 
 
+class Conflict(Exception):
+    """The file changed on disk since it was read (another wizard, a hand edit): nothing was written."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(reason)
+        self.path = path
+        self.reason = reason
+
+
+def _digest(data: bytes | None) -> str | None:
+    return None if data is None else hashlib.sha256(data).hexdigest()
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+LOCK_WAIT = 30.0  # seconds a save waits for another ptms process writing in the same folder
+
+
+@contextlib.contextmanager
+def folder_lock(path: Path, wait: float = LOCK_WAIT):
+    """Exclusive lock of the folder of `path` between ptms processes (flock on the folder itself: no lock
+    file left behind). Held only around compare-and-replace, so waiting is short; after `wait` seconds
+    raises `Conflict`. Without `fcntl` (Windows) only the digest comparison protects."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        fd = os.open(path.parent if str(path.parent) else ".", os.O_RDONLY)
+    except OSError:  # folder unreadable: the write itself will report the French error
+        yield
+        return
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise Conflict(path, "un autre processus ptms écrit dans ce dossier depuis plus de "
+                                         f"{wait:.0f} secondes") from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 class Document:
-    """A project file opened for editing: the round-trip tree and how to write it back."""
+    """A project file opened for editing: the round-trip tree and how to write it back.
+
+    `digest` is the SHA-256 of the bytes read (None: the file did not exist); `save` writes only if
+    the file still has them, so a concurrent wizard or a hand edit made meanwhile is never reverted."""
 
     def __init__(self, path: Path, text: str | None):
         self.path = Path(path)
         self.original = text
+        self.digest = _digest(text.encode("utf-8")) if text is not None else None  # decoding UTF-8 is lossless
         self.indent = _INDENTS[0]
         self.preamble = ""
         self.newline = "\r\n" if text and "\r\n" in text else "\n"
@@ -84,11 +146,21 @@ class Document:
         return self.text() != self.original
 
     def save(self) -> bool:
-        """Write atomically if something changed; returns True when the file was written."""
+        """Write atomically if something changed; returns True when the file was written.
+
+        Raises `Conflict` (nothing written) when the file on disk is no longer the one read: the
+        comparison and the replacement are made under `folder_lock`, so of two ptms processes saving
+        the same file at once, the second sees the first one's bytes."""
         if not self.changed():
             return False
-        write_atomic(self.path, self.text().encode("utf-8"))
-        self.original = self.text()
+        text = self.text()
+        data = text.encode("utf-8")
+        with folder_lock(self.path):
+            if _digest(_read(self.path)) != self.digest:
+                raise Conflict(self.path, "le fichier a été créé entre-temps" if self.digest is None
+                               else "le fichier a été modifié depuis sa lecture par l'assistant")
+            write_atomic(self.path, data)
+        self.original, self.digest = text, _digest(data)
         return True
 
 
@@ -119,6 +191,13 @@ def new_document(path: Path | str, values: dict, header: list[str], schema: str)
     doc.tree = _yaml().load("\n".join(lines) + "\n" + body)
     doc.original = None
     return doc
+
+
+def plain_document(values: dict, header: list[str]) -> str:
+    """Plain values as a YAML text (same number and date forms as project files), after comment lines."""
+    doc = Document(Path("."), None)
+    merge(doc.tree, values, prune=True)
+    return "".join(f"# {h}\n" for h in header) + doc.text()
 
 
 def _dump(tree: Any, indent: tuple[int, int, int]) -> str:
