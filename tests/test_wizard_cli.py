@@ -162,7 +162,7 @@ def _with_terminal_stdin(command: str, cwd, timeout: float = 60):
     env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "PTMS": f"{sys.executable} -m ptms_cli"}
     try:
         proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], stdin=slave, capture_output=True, text=True,
-                              cwd=cwd, env=env, timeout=timeout)  # a hang fails the test (TimeoutExpired)
+                              cwd=cwd, env=env, timeout=timeout, check=False)  # a hang fails the test (TimeoutExpired)
     finally:
         os.close(slave)
         os.close(master)
@@ -188,4 +188,5 @@ def test_with_stdout_in_a_pipe_answers_still_apply(tmp_path, project):
     answers.write_text(MOBILIZE_ANSWERS, encoding="utf-8")
     code, out, err = _with_terminal_stdin(f"$PTMS mobilize {project.name} --answers {answers.name} | cat", tmp_path)
     assert "projet.yaml enregistré" in out, err
+    assert code == 0
     assert [p["id"] for p in yaml.safe_load(project.read_text(encoding="utf-8"))["partners"]] == ["ville", "bailleur"]

@@ -88,7 +88,7 @@ def created(tmp_path) -> Path:
 
 
 def test_a_hand_edit_made_while_the_wizard_runs_is_kept_and_the_answers_go_to_a_draft(created, capsys):
-    hand = lambda text: text.replace("name: Ville de Villeneuve", "name: Ville de Villeneuve-sur-Lot")  # noqa: E731
+    hand = lambda text: text.replace("name: Ville de Villeneuve", "name: Ville de Villeneuve-sur-Lot")
     backend = EditsByHandBeforeSaving(list(MOBILIZE[:-1]), created, hand)  # no « Produire » question: not saved
     code = run("mobilize", created, Console(file=io.StringIO(), width=100), lambda: backend)
     edited = created.read_text(encoding="utf-8")
@@ -111,7 +111,7 @@ def test_a_hand_edit_made_while_the_wizard_runs_is_kept_and_the_answers_go_to_a_
 def test_init_does_not_overwrite_a_file_created_meanwhile(tmp_path, capsys):
     path = tmp_path / "projet.yaml"
     backend = EditsByHandBeforeSaving(list(INIT), path, lambda _: "# écrit par quelqu'un d'autre\n")
-    path_text = lambda: path.read_text(encoding="utf-8")  # noqa: E731
+    path_text = lambda: path.read_text(encoding="utf-8")
     assert run("init", path, Console(file=io.StringIO()), lambda: backend) == 1
     assert path_text() == "# écrit par quelqu'un d'autre\n"
     assert "le fichier a été créé entre-temps" in capsys.readouterr().err

@@ -38,12 +38,12 @@ class FrInputError(ValueError):
         self.message = message
 
 
-def _clean(text: str, what: str) -> str:
+def _clean(text: str, example: str) -> str:
     text = unicodedata.normalize("NFKC", text).strip(_SPACES + "\t")  # NFKC: « ２ » -> « 2 », U+00A0 -> space
     if not text:
-        raise FrInputError(f"{what} attendu(e) : la réponse est vide")
+        raise FrInputError(f"la réponse est vide (ex. {example})")
     if len(text) > MAX_LENGTH:
-        raise FrInputError(f"réponse trop longue ({len(text)} caractères) pour {what.lower()}")
+        raise FrInputError(f"réponse trop longue ({len(text)} caractères ; ex. {example})")
     return text
 
 
@@ -54,7 +54,7 @@ _NUMBER = re.compile(rf"""
 """, re.VERBOSE)
 
 
-def _decimal(text: str, what: str, example: str) -> Decimal:
+def _decimal(text: str, example: str) -> Decimal:
     """A French decimal number (sign, thousands groups separated by spaces, comma or point)."""
     if re.search(r"\d\s*[eE]\s*[-+]?\d", text):
         raise FrInputError(f"« {text} » : écrivez le nombre en chiffres, sans exposant (ex. {example})")
@@ -81,11 +81,11 @@ def parse_percent(text: str) -> Decimal:
     """« 2 », « 2 % », « 2,5 % », « 0,5 » -> the fraction (Decimal("0.02"), "0.025", "0.005").
 
     A number without « % » is a percentage too: a user who types « 1 » means 1 %, never 100 %."""
-    text = _clean(text, "Taux")
+    text = _clean(text, "2,5 %")
     body = _PERCENT_SIGN.sub("", text)
     if "%" in body:
         raise FrInputError(f"« {text} » : un seul « % », après le nombre (ex. 2,5 %)")
-    return _decimal(body, "Taux", "2,5 %").scaleb(-2)
+    return _decimal(body, "2,5 %").scaleb(-2)
 
 
 def show_percent(fraction: Decimal) -> str:
@@ -102,11 +102,11 @@ _EURO = re.compile(rf"{_SPACE}*(?:€|euros?|EUR)$", re.IGNORECASE)
 
 def parse_amount(text: str) -> Decimal:
     """« 30 000 € », « 1 234,56 », « 1234.56 », « 42000 » -> Decimal, at most two decimals (centimes)."""
-    text = _clean(text, "Montant")
+    text = _clean(text, "30 000 €")
     body = _EURO.sub("", text)
     if "€" in body:
         raise FrInputError(f"« {text} » : le signe « € » se place après le montant (ex. 30 000 €)")
-    value = _decimal(body, "Montant", "30 000 € ou 1 234,56")
+    value = _decimal(body, "30 000 € ou 1 234,56")
     if value.as_tuple().exponent < -2:
         raise FrInputError(f"« {text} » : au plus deux décimales (les centimes), ex. 1 234,56")
     return value
@@ -133,7 +133,7 @@ def _plain_letters(text: str) -> str:
 
 def parse_date(text: str) -> dt.date:
     """« 01/07/2026 », « 1/7/2026 », « 2026-07-01 », « 1er juillet 2026 », « 14 juillet 2026 » -> date."""
-    text = _clean(text, "Date")
+    text = _clean(text, "01/07/2026")
     squeezed = re.sub(rf"{_SPACE}+", " ", text)
     if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", squeezed):
         day, month, year = int(m[1]), int(m[2]), int(m[3])

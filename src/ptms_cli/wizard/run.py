@@ -307,8 +307,8 @@ def conflict_text(name: str, path: Path, conflict: yamledit.Conflict, base: dict
               f"Pour les appliquer au fichier actuel : {replay} <ce fichier>"]
     if removed:
         header.append("Retraits non repris ici (à refaire) : " + ", ".join(removed))
-    lines = [f"« {path} » n'a pas été enregistré : {conflict.reason} (un autre assistant ou une modification "
-             "à la main). Le fichier n'a pas été touché : cette autre version est conservée."]
+    lines = [(f"« {path} » n'a pas été enregistré : {conflict.reason} (un autre assistant ou une modification "
+              "à la main). Le fichier n'a pas été touché : cette autre version est conservée.")]
     try:
         draft = write_draft(name, path, answers, header)
     except OSError as exc:
