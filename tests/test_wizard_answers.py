@@ -176,3 +176,21 @@ def test_existing_amounts_are_offered_as_written_in_the_file(beaulieu):
     kept = engine.ask_years(question(Contribution, "amounts"), habitat["amounts"])
     assert backend.defaults == ["30000.00"] * 3
     assert kept == habitat["amounts"]
+
+
+@pytest.mark.parametrize("answered, other", [("ville", "ccas"), ("ccas", "ville")])
+def test_an_answer_for_a_partner_sharing_an_anchor_changes_that_partner_only(tmp_path, beaulieu, answered, other):
+    new = ["tranquillite_publique", "acces_droits", "participation_habitants", "emploi"]
+    """`fields: &champs [...]` on one partner, `fields: *champs` on another: the answer is neither dropped
+    (« inchangé ») nor applied to the partner sharing the anchor."""
+    text = beaulieu.read_text(encoding="utf-8")
+    text = text.replace("    fields: [tranquillite_publique, acces_droits, participation_habitants]\n",
+                        "    fields: &champs [tranquillite_publique, acces_droits, participation_habitants]\n", 1)
+    text = text.replace("    fields: [acces_droits]\n", "    fields: *champs\n", 1)
+    beaulieu.write_text(text, encoding="utf-8")
+    answers = answers_file(tmp_path, f"partners: [{{id: {answered}, fields: [{', '.join(new)}]}}]\n")
+    r = run_ptms("mobilize", beaulieu, "--answers", answers)
+    assert f"{beaulieu} enregistré" in r.out, r.err
+    fields = {p["id"]: p["fields"] for p in yaml.safe_load(beaulieu.read_text(encoding="utf-8"))["partners"]}
+    assert fields[answered] == new
+    assert fields[other] == ["tranquillite_publique", "acces_droits", "participation_habitants"]

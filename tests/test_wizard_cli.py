@@ -148,3 +148,45 @@ def test_specify_and_convene_with_answers_reach_step_3(tmp_path, commune, write_
         assert r.code == 0, r.err + r.out
     assert run_ptms("validate", project, "--step", "3").code == 0
     assert yaml.safe_load(project.read_text(encoding="utf-8")) == commune
+
+
+def _with_terminal_stdin(command: str, cwd, timeout: float = 60):
+    """Run `command` in a shell whose stdin is a real pseudo-terminal; stdout is whatever the command
+    line redirects it to (a pipe into `cat`, a file, `tee`). Returns (exit code, stdout, stderr)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "NO_COLOR": "1", "TERM": "xterm", "PTMS": f"{sys.executable} -m ptms_cli"}
+    try:
+        proc = subprocess.run(["bash", "-o", "pipefail", "-c", command], stdin=slave, capture_output=True, text=True,
+                              cwd=cwd, env=env, timeout=timeout, check=False)  # a hang fails the test (TimeoutExpired)
+    finally:
+        os.close(slave)
+        os.close(master)
+    return proc.returncode, proc.stdout, proc.stderr
+
+
+@pytest.mark.parametrize("redirect", ["| cat", "> sortie.txt", "| tee journal.txt"])
+@pytest.mark.parametrize("name", ["init", "mobilize"])
+def test_with_stdout_not_a_terminal_a_wizard_fails_fast_instead_of_waiting(tmp_path, project, name, redirect):
+    target = "nouveau.yaml" if name == "init" else project.name
+    before = project.read_bytes()
+    code, out, err = _with_terminal_stdin(f"$PTMS {name} {target} {redirect}", tmp_path)
+    assert code == 2, (out, err)
+    assert "Pas de terminal interactif (la sortie est redirigée)" in err
+    assert "réponses manquantes" in err
+    assert "Traceback" not in err
+    assert project.read_bytes() == before
+    assert not (tmp_path / "nouveau.yaml").exists()
+
+
+def test_with_stdout_in_a_pipe_answers_still_apply(tmp_path, project):
+    answers = tmp_path / "partenaires.yaml"
+    answers.write_text(MOBILIZE_ANSWERS, encoding="utf-8")
+    code, out, err = _with_terminal_stdin(f"$PTMS mobilize {project.name} --answers {answers.name} | cat", tmp_path)
+    assert "projet.yaml enregistré" in out, err
+    assert code == 0
+    assert [p["id"] for p in yaml.safe_load(project.read_text(encoding="utf-8"))["partners"]] == ["ville", "bailleur"]

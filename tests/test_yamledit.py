@@ -108,3 +108,43 @@ def test_windows_line_endings_are_kept(tmp_path):
     doc.update({"name": "b", "list": [1, 2]})
     doc.save()
     assert path.read_bytes() == b"# projet\r\nname: b  # nom\r\nlist:\r\n  - 1\r\n  - 2\r\n"
+
+
+# --- anchors and aliases: an edit changes the place edited, and only it ---------------------------
+
+ANCHORED = [
+    ("a: &f {x: 1, y: 2}\nb: *f\n", lambda d: d["b"].update(x=9)),
+    ("a: &f {x: 1, y: 2}\nb: *f\n", lambda d: d["a"].update(x=9)),
+    ("a: &f\n  x: 1\n  y: 2\nb: *f\nc: *f\n", lambda d: d["b"].pop("y")),
+    ("a: &f [1, 2]\nb: *f\n", lambda d: d["a"].append(3)),
+    ("a: &f 1\nb: *f\n", lambda d: d.update(a=5)),
+    ("a: &f\n  x: 1\n  n: {k: 1}\nb:\n  <<: *f\n  z: 3\n", lambda d: d["a"].update(x=9)),
+    ("a: &f\n  x: 1\n  n: {k: 1}\nb:\n  <<: *f\n  z: 3\n", lambda d: d["b"].pop("x")),
+    ("a: &f\n  x: 1\n  n: {k: 1}\nb:\n  <<: *f\n  z: 3\n", lambda d: d["b"]["n"].update(k=5)),
+    ("a: &f\n  x: {k: 1}\nb:\n  - *f\n  - {x: {k: 2}}\n", lambda d: d["b"][0]["x"].update(k=5)),
+    ("a: &f\n  x: {k: 1}\nb:\n  - *f\n  - {x: {k: 2}}\n", lambda d: d["a"]["x"].update(k=5)),
+]
+
+
+@pytest.mark.parametrize("text, edit", ANCHORED)
+def test_an_edit_of_a_node_shared_by_an_anchor_changes_that_place_only(tmp_path, text, edit):
+    import copy
+
+    import yaml
+
+    path = tmp_path / "p.yaml"
+    path.write_text(text, encoding="utf-8")
+    doc = yamledit.open_document(path)
+    wanted = copy.deepcopy(doc.data())
+    edit(wanted)
+    doc.update(wanted)
+    assert yaml.safe_load(doc.text()) == wanted  # what the project loader reads back
+    assert doc.save() is True
+
+
+def test_anchors_left_unedited_stay_shared(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("a: &f\n  x: 1\nb: *f\nc: *f\nd: 1\n", encoding="utf-8")
+    doc = yamledit.open_document(path)
+    doc.update({**doc.data(), "d": 2})
+    assert doc.text() == "a: &f\n  x: 1\nb: *f\nc: *f\nd: 2\n"

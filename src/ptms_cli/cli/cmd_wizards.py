@@ -34,11 +34,16 @@ def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: 
     from ..wizard.run import run
 
     console = Console(highlight=False, soft_wrap=True)
-    interactive = answers is None and not no_input and sys.stdin.isatty()  # prompt_toolkit needs a terminal
+    # prompt_toolkit needs a terminal on both sides: with stdout in a pipe or a file, the questions
+    # would go there and the command would wait for an answer nobody can see
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    interactive = answers is None and not no_input and terminal
     factory = _questionary if interactive else None
     if not interactive and answers is None and not no_input:
+        where = "l'entrée" if not sys.stdin.isatty() else "la sortie"
         Console(stderr=True, highlight=False, soft_wrap=True).print(
-            "Pas de terminal interactif : l'assistant ne pose pas de questions (--answers ou --no-input).")
+            f"Pas de terminal interactif ({where} est redirigée) : l'assistant ne pose pas de questions "
+            "(--answers ou --no-input).")
     raise typer.Exit(run(name, file, console, factory, answers=answers, force=force))
 
 

@@ -7,7 +7,10 @@ Ctrl-C (KeyboardInterrupt) anywhere before that leaves the file byte-identical.
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -181,9 +184,11 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
         answers: Path | None = None, force: bool = False) -> int:
     """Run wizard `name`. `backend_factory` None means non-interactive. Returns the exit code."""
     path = Path(path)
+    base: dict = {}
     try:
         doc = open_target(name, path, force)
         data = doc.data()
+        base = copy.deepcopy(data)
         if name == "init":
             data.setdefault("schema_version", 1)
         keys = list(flows.KEYS[name])
@@ -218,6 +223,10 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
         return EXIT_INTERRUPTED
     try:
         written = save(doc)
+    except yamledit.Conflict as conflict:
+        _error_console(console).print(f"[red]Erreur :[/red] {_escape(conflict_text(name, path, conflict, base, data, force))}",
+                                      highlight=False)
+        return EXIT_FAILED
     except OSError as exc:  # writing.WriteError (read-only file, rights, disk full…) or another OS error
         _error_console(console).print(f"[red]Erreur :[/red] {_escape(write_error_text(exc, path))}", highlight=False)
         return EXIT_FAILED
@@ -227,6 +236,92 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
     except KeyboardInterrupt:
         _error_console(console).print("\nInterrompu : le projet est enregistré, aucun document n'a été produit.")
         return EXIT_INTERRUPTED
+
+
+_SAME = object()
+
+
+def changes(old: Any, new: Any, model: Any, where: str, removed: list[str]) -> Any:
+    """The answers that bring `old` to `new` through `merge_answers` (`_SAME` if nothing changed):
+    changed keys only, list items by their natural key with only their changed fields. What answers
+    cannot express (a removed key or item) is listed in `removed`."""
+    from .questions import natural_key, submodel
+
+    if old == new:
+        return _SAME
+    if isinstance(old, dict) and isinstance(new, dict):
+        out = {}
+        for k, v in new.items():
+            sub = submodel(model, k) if model is not None and isinstance(k, str) else None
+            c = changes(old[k], v, sub, f"{where}.{k}" if where else str(k), removed) if k in old else v
+            if c is not _SAME:
+                out[k] = c
+        removed += [f"{where}.{k}" if where else str(k) for k in old if k not in new]
+        return out or _SAME
+    key = natural_key(model) if model is not None else None
+    if key and isinstance(old, list) and isinstance(new, list) and all(isinstance(x, dict) and key in x for x in old + new):
+        old_by = {x[key]: x for x in old}
+        new_keys = [x[key] for x in new]
+        if len(old_by) == len(old) and len(set(new_keys)) == len(new_keys):
+            out = []
+            for item in new:
+                if item[key] in old_by:
+                    c = changes(old_by[item[key]], item, model, f"{where}[{item[key]}]", removed)
+                    if c is not _SAME:
+                        out.append({key: item[key], **c})
+                else:
+                    out.append(item)
+            removed += [f"{where}[{k}]" for k in old_by if k not in new_keys]
+            return out or _SAME
+    return new
+
+
+def write_draft(name: str, path: Path, answers: dict, header: list[str]) -> Path:
+    """Write `answers` next to the project in a new file (never over an existing one; O_EXCL does not
+    follow a link). The name does not end in .yaml, so `ptms validate DOSSIER` does not take it for a project."""
+    text = yamledit.plain_document(answers, header).encode("utf-8")
+    for n in range(1, 1000):
+        draft = path.with_name(f"{path.name}.brouillon-{name}" + (f"-{n}" if n > 1 else ""))
+        try:
+            fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        except FileExistsError:
+            continue
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        return draft
+    raise FileExistsError(f"{path.name}.brouillon-{name}")
+
+
+def conflict_text(name: str, path: Path, conflict: yamledit.Conflict, base: dict, data: dict, force: bool) -> str:
+    """The French message of a refused save: the file on disk is kept, the wizard's answers go to a draft."""
+    from ..model import Project
+
+    removed: list[str] = []
+    answers = changes(base, data, Project, "", removed)
+    answers = {} if answers is _SAME else answers
+    replay = f"ptms {name} {path}{' --force' if name == 'init' else ''} --answers"
+    now = dt.datetime.now().strftime("%d/%m/%Y à %H:%M")
+    header = [f"Réponses de « ptms {name} » non enregistrées le {now} : {conflict.reason}.",
+              f"Pour les appliquer au fichier actuel : {replay} <ce fichier>"]
+    if removed:
+        header.append("Retraits non repris ici (à refaire) : " + ", ".join(removed))
+    lines = [(f"« {path} » n'a pas été enregistré : {conflict.reason} (un autre assistant ou une modification "
+              "à la main). Le fichier n'a pas été touché : cette autre version est conservée.")]
+    try:
+        draft = write_draft(name, path, answers, header)
+    except OSError as exc:
+        from ..writing import os_reason
+
+        lines.append(f"Vos réponses n'ont pas pu être mises de côté ({os_reason(exc)}) ; les voici :")
+        lines.append(yamledit.plain_document(answers, []).rstrip("\n"))
+        return "\n".join(lines)
+    lines.append(f"Vos réponses sont gardées dans « {draft} ». Pour les appliquer au fichier actuel : "
+                 f"« {replay} {draft} »{' (--force si elles ajoutent des erreurs de validation)' if name != 'init' else ''}.")
+    if removed:
+        lines.append("À refaire ensuite (un fichier de réponses n'enlève rien) : retirer " + ", ".join(removed) + ".")
+    return "\n".join(lines)
 
 
 def write_error_text(exc: OSError, path: Path) -> str:
