@@ -179,8 +179,10 @@ def _process(task: Task, report: ProjectReport) -> None:
         report.up_to_date_reason = why
     t1 = time.perf_counter()
     formats = task.formats
-    if task.check:  # PDFs from LibreOffice are not identical byte for byte: --check compares the .docx
-        formats = tuple(f for f in formats if f != "pdf") or ("docx",)
+    if task.check:  # PDF/ODT from LibreOffice are not identical byte for byte: --check compares the .docx
+        from .catalog import CONVERTED
+
+        formats = tuple(f for f in formats if f not in CONVERTED) or ("docx",)
     outcome = build_outputs(project, task.file, names=list(task.names) if task.names else None,
                             formats=formats, templates=task.templates, derived=result.derived)
     report.timings["render"] = round(time.perf_counter() - t1, 4)
@@ -189,10 +191,10 @@ def _process(task: Task, report: ProjectReport) -> None:
     if task.check:
         for out in outcome.outputs:
             path = task.out_dir / out.name
-            if out.name.endswith(".docx") and "pdf" in task.formats:
-                pdf = out.name.removesuffix(".docx") + ".pdf"  # a PDF must be there (not compared)
-                if not (task.out_dir / pdf).is_file():
-                    report.missing.append(pdf)
+            for fmt in CONVERTED if out.name.endswith(".docx") else ():
+                converted = out.name.removesuffix(".docx") + "." + fmt  # must be there (not compared)
+                if fmt in task.formats and not (task.out_dir / converted).is_file():
+                    report.missing.append(converted)
             if path.suffix.lstrip(".") not in task.formats:
                 continue
             if not path.is_file():

@@ -13,7 +13,7 @@ from ..derived import Derived
 from ..model import Project
 from . import catalog
 from .context import build_context, document_date, letter_context
-from .export import ExportError, docx_to_markdown, docx_to_pdf
+from .export import docx_to_markdown
 from .manifest import Manifest, sha256
 from .render import Properties, RenderError, read_template, render
 
@@ -108,6 +108,11 @@ def build_outputs(project: Project, project_file: Path, *, names: list[str] | No
     except OSError:
         project_hash = ""
     author = context["lead"]["name"] if context.get("lead") else context["territory"]["name"]
+    converted = [f for f in formats if f in catalog.CONVERTED]
+    if converted:
+        from .converter import prepare
+
+        prepare()  # LibreOffice starts (once per process) while the documents are rendered
     rendered: list[tuple[str, bytes, dict]] = []
     for job in the_plan.jobs:
         template, _ = catalog.template_path(job.spec, user_dir)
@@ -128,13 +133,13 @@ def build_outputs(project: Project, project_file: Path, *, names: list[str] | No
             outcome.outputs.append(Output(f"{stem}.docx", data, sources))
         if "md" in formats:
             outcome.outputs.append(Output(f"{stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
-    if "pdf" in formats and rendered:
-        try:
-            pdfs = docx_to_pdf({stem: data for stem, data, _ in rendered})
-        except ExportError as exc:
-            outcome.errors.append(str(exc))
-        else:
-            outcome.outputs.extend(Output(f"{stem}.pdf", pdfs[stem], sources) for stem, _, sources in rendered)
+    for fmt in converted if rendered else ():
+        from .converter import convert_documents
+
+        files, errors = convert_documents({stem: data for stem, data, _ in rendered}, fmt)
+        outcome.errors += errors  # a document that fails does not stop the others
+        outcome.outputs.extend(Output(f"{stem}.{fmt}", files[stem], sources)
+                               for stem, _, sources in rendered if stem in files)
     return outcome
 
 
