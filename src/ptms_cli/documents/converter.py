@@ -58,10 +58,11 @@ class StartError(Exception):
 class Converter:
     """One LibreOffice process kept running, and its helper. Not thread-safe; one per process."""
 
-    def __init__(self, soffice: str, python: str, timeout: float = CONVERT_TIMEOUT,
-                 start_timeout: float = START_TIMEOUT):
+    def __init__(self, soffice: str, python: str, timeout: float | None = None,
+                 start_timeout: float | None = None):
         self.soffice, self.python = soffice, python
-        self.timeout, self.start_timeout = timeout, start_timeout
+        self.timeout = CONVERT_TIMEOUT if timeout is None else timeout
+        self.start_timeout = START_TIMEOUT if start_timeout is None else start_timeout
         self.owner = os.getpid()
         self.proc: subprocess.Popen | None = None
         self.soffice_pid = 0
@@ -166,8 +167,8 @@ class Converter:
             src.write_bytes(data)
             try:
                 answer = self._request({"src": str(src), "dst": str(dst), "filter": FILTERS[fmt]})
-                if answer is None:  # no answer in time, or the helper died
-                    hung = self.proc is not None and self.proc.poll() is None
+                if answer is None or answer.get("crashed"):  # no answer in time, or a crash
+                    hung = answer is None and self.proc is not None and self.proc.poll() is None
                     self.stop()
                     self.restarts += 1
                     if hung:

@@ -171,7 +171,8 @@ def convert_batch(documents: dict[str, bytes], fmt: str = "pdf", timeout: float 
                "--convert-to", fmt, "--outdir", str(tmpdir / "out"), *sorted(str(p) for p in src.iterdir())]
         try:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                    stdin=subprocess.DEVNULL, start_new_session=True)
+                                    stdin=subprocess.DEVNULL, start_new_session=True,
+                                    env={**os.environ, "TMPDIR": str(tmpdir)})  # its temporary files go with ours
         except OSError as exc:
             raise ExportError(f"LibreOffice n'a pas pu être lancé : {exc.strerror or exc}") from None
         try:
