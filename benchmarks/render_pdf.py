@@ -101,10 +101,13 @@ def bench(n: int, sample: int, work: Path) -> dict:
     assert len(files) == n
     r = {"n": n}
     r["j1"], r["j1_mem"] = timed([*ptms, "-o", str(work / f"pdf1-{n}"), "--format", "pdf", "-j", "1"])
+    print(f"  [N = {n}] ptms -j 1 : {r['j1']:.1f} s, {r['j1_mem']:.0f} Mio", flush=True)
     r["j2"], r["j2_mem"] = timed([*ptms, "-o", str(work / f"pdf2-{n}"), "--format", "pdf", "-j", "2"])
+    print(f"  [N = {n}] ptms -j 2 : {r['j2']:.1f} s, {r['j2_mem']:.0f} Mio", flush=True)
     assert len(list((work / f"pdf1-{n}").rglob("*.pdf"))) == n == len(list((work / f"pdf2-{n}").rglob("*.pdf")))
     r["b"], r["b_mem"] = timed(soffice_cmd(work / f"profile-b-{n}", work / f"out-b-{n}", files))
     assert len(list((work / f"out-b-{n}").glob("*.pdf"))) == n
+    print(f"  [N = {n}] (b) : {r['b']:.1f} s, {r['b_mem']:.0f} Mio", flush=True)
     per, mem = [], 0.0
     k = min(n, sample)
     for f in files[:k]:
@@ -121,7 +124,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=10, help="documents measured for (a), one soffice call each")
     args = parser.parse_args()
     os.environ.setdefault("PYTHONPATH", str(ROOT / "src"))
-    print(f"machine : {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.2f} au départ")
+    print(f"machine : {os.cpu_count()} cœurs, charge moyenne {os.getloadavg()[0]:.2f} au départ", flush=True)
     rows = []
     with tempfile.TemporaryDirectory(prefix="ptms-bench-pdf-") as tmp:
         for n in (int(x) for x in args.n.split(",")):
@@ -135,7 +138,7 @@ def main() -> None:
                   f"{r['a_median']:.3f})  mémoire max {r['a_mem']:6.0f} Mio")
             print(f"  (b) soffice pour le lot   : {r['b']:7.1f} s  {b:6.3f} s/doc  mémoire max {r['b_mem']:6.0f} Mio")
             print(f"  ratios : ptms -j 1 / (b) = {j1 / b:.2f} ; (a) / ptms -j 1 = {r['a_per_doc'] / j1:.2f} ; "
-                  f"-j 2 accélère -j 1 de {r['j1'] / r['j2']:.2f}x ; ptms -j 2 / (b) = {j2 / b:.2f}")
+                  f"-j 2 accélère -j 1 de {r['j1'] / r['j2']:.2f}x ; ptms -j 2 / (b) = {j2 / b:.2f}", flush=True)
 
 
 if __name__ == "__main__":
