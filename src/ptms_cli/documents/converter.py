@@ -125,31 +125,40 @@ class Converter:
         self.ready = True
 
     def stop(self) -> None:
-        """Kill LibreOffice and the helper (process groups) and remove the profile."""
+        """Kill LibreOffice and the helper (process groups) and remove the profile.
+
+        SIGTERM and SIGINT wait until it is done (a batch worker is stopped by SIGTERM, which raises
+        there: half-way, the helper would be killed and the profile left behind)."""
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
+        try:
+            self._stop()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+
+    def _stop(self) -> None:
         proc, self.proc, self.ready = self.proc, None, False
-        if proc is not None:
-            if not self.soffice_pid and proc.poll() is None:  # started but not yet heard from
-                self.proc = proc
-                first = self._readline(5.0)
-                self.proc = None
-                if first and "pid" in first:
-                    self.soffice_pid = first["pid"]
-            for pgid in (self.soffice_pid, proc.pid):
-                if pgid:
-                    try:
-                        os.killpg(pgid, signal.SIGKILL)
-                    except OSError:
-                        pass
-            proc.wait()
-            for stream in (proc.stdin, proc.stdout):
-                try:
+        try:
+            if proc is not None:
+                if not self.soffice_pid and proc.poll() is None:  # started but not yet heard from
+                    self.proc = proc
+                    first = self._readline(5.0)
+                    self.proc = None
+                    if first and "pid" in first:
+                        self.soffice_pid = first["pid"]
+                for pgid in (self.soffice_pid, proc.pid):
+                    if pgid:
+                        try:
+                            os.killpg(pgid, signal.SIGKILL)
+                        except OSError:
+                            pass
+                proc.wait()
+                for stream in (proc.stdin, proc.stdout):
                     stream.close()
-                except OSError:
-                    pass
-        self.soffice_pid = 0
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
+        finally:  # whatever happened above
+            self.soffice_pid = 0
+            if self.tmp is not None:
+                shutil.rmtree(self.tmp, ignore_errors=True)
+                self.tmp = None
 
     def close(self) -> None:
         if os.getpid() == self.owner:  # never from a forked copy
