@@ -433,8 +433,8 @@ def test_render_usage_errors(tmp_path, ptms):
     src = ROOT / "examples" / "cc-deux-rives.yaml"
     run = ptms("render", src, "--doc", "inconnu", "-o", tmp_path)
     assert run.code == 2 and "inconnu" in run.err
-    run = ptms("render", src, "--format", "docx,odt", "-o", tmp_path)
-    assert run.code == 2 and "odt" in run.err
+    run = ptms("render", src, "--format", "docx,rtf", "-o", tmp_path)
+    assert run.code == 2 and "rtf" in run.err
     run = ptms("render", tmp_path / "absent.yaml", "-o", tmp_path)
     assert run.code == 2 and "absent.yaml" in run.err
     (tmp_path / "fichier").write_text("x")

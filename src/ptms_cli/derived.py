@@ -4,7 +4,7 @@
 (`coverage.coverage_matrix`) of ONE project object, each computed at most once, when first asked.
 `checks.run` makes one (or takes the caller's), the rules of the plan and of the coverage read it,
 `validation.validate_file` hands it on in `FileResult.derived`, and the documents
-(`documents.context.build_context`, `documents.pipeline.build_outputs`) take it instead of computing
+(`documents.context.build_context`, `documents.pipeline.iter_outputs`) take it instead of computing
 the plan and the matrix again.
 
 It is bound to the very `Project` object it was made for: whoever changes or rebuilds a project

@@ -45,7 +45,7 @@ def render_cmd(
         None, "--doc", metavar="NOM",
         help="Document à produire (répétable) : mobilisation, lettres, cahier-des-charges, convention. Défaut : tous."),
     format: str = typer.Option("docx", "--format", "-f", metavar="FORMATS",
-                               help="Formats séparés par des virgules : docx, md, pdf (PDF : LibreOffice requis)."),
+                               help="Formats séparés par des virgules : docx, md, pdf, odt (PDF et ODT : LibreOffice requis)."),
     templates: Optional[Path] = typer.Option(
         None, "--templates", "-t", metavar="DOSSIER",
         help="Dossier de modèles personnalisés (sinon « templates: » du projet, sinon les modèles fournis)."),

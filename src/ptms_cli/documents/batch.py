@@ -184,8 +184,10 @@ def _process(task: Task, report: ProjectReport) -> None:
         report.up_to_date_reason = why
     t1 = time.perf_counter()
     formats = task.formats
-    if task.check:  # PDFs from LibreOffice are not identical byte for byte: --check compares the .docx
-        formats = tuple(f for f in formats if f != "pdf") or ("docx",)
+    if task.check:  # PDF/ODT from LibreOffice are not identical byte for byte: --check compares the .docx
+        from .catalog import CONVERTED
+
+        formats = tuple(f for f in formats if f not in CONVERTED) or ("docx",)
     outcome = Outcome(task.out_dir)
     chunks = iter_outputs(project, task.file, outcome, names=list(task.names) if task.names else None,
                           formats=formats, templates=task.templates, derived=result.derived)
@@ -218,6 +220,7 @@ def _process(task: Task, report: ProjectReport) -> None:
 
 def _check(task: Task, report: ProjectReport, outcome, chunks) -> None:
     """--check: compare each output with the file on disk, byte for byte; list the orphans. Writes nothing."""
+    from .catalog import CONVERTED
     from .manifest import Manifest, _read_regular
     from .pipeline import find_orphans
 
@@ -226,10 +229,10 @@ def _check(task: Task, report: ProjectReport, outcome, chunks) -> None:
         for out in chunk:
             produced = True
             path = task.out_dir / out.name
-            if out.name.endswith(".docx") and "pdf" in task.formats:
-                pdf = out.name.removesuffix(".docx") + ".pdf"  # a PDF must be there (not compared)
-                if not (task.out_dir / pdf).is_file():
-                    report.missing.append(pdf)
+            for fmt in CONVERTED if out.name.endswith(".docx") else ():
+                converted = out.name.removesuffix(".docx") + "." + fmt  # must be there (not compared)
+                if fmt in task.formats and not (task.out_dir / converted).is_file():
+                    report.missing.append(converted)
             if path.suffix.lstrip(".") not in task.formats:
                 continue
             data = _read_regular(path)

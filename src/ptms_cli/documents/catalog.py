@@ -31,7 +31,8 @@ DOCUMENTS: list[DocSpec] = [
     DocSpec("convention", "convention.docx", 3, "Convention unique pluripartite"),
 ]
 BY_NAME = {d.name: d for d in DOCUMENTS}
-FORMATS = ("docx", "md", "pdf")  # what `ptms render --format` writes
+FORMATS = ("docx", "md", "pdf", "odt")  # what `ptms render --format` writes
+CONVERTED = ("pdf", "odt")  # made by LibreOffice from the .docx (not reproducible byte for byte)
 IMAGES = ("contributions", "coverage")  # names under `images` in every template
 
 

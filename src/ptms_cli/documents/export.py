@@ -1,4 +1,5 @@
-"""Exports derived from a rendered .docx: Markdown (for reviews and diffs) and PDF (LibreOffice).
+"""Exports derived from a rendered .docx: Markdown (for reviews and diffs), PDF and ODT (LibreOffice:
+kept running by `converter`, or one call per batch here).
 
 The template stays the one source of truth: Markdown is read back from the rendered document
 (headings, numbered articles and annexes, paragraphs, bullet lists, tables), never written twice.
@@ -15,7 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-PDF_TIMEOUT = 180  # seconds for one LibreOffice run
+PDF_TIMEOUT = 180  # seconds for one LibreOffice run over a batch (the fallback)
 
 
 class ExportError(Exception):
@@ -133,7 +134,7 @@ def docx_to_markdown(data: bytes) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-# --- PDF --------------------------------------------------------------------------------------
+# --- PDF, ODT --------------------------------------------------------------------------------------
 
 def soffice_path() -> str | None:
     """LibreOffice's command, or None. `PTMS_SOFFICE` overrides the lookup (empty: none)."""
@@ -150,13 +151,15 @@ MISSING_SOFFICE = (
 )
 
 
-def docx_to_pdf(documents: dict[str, bytes], timeout: float = PDF_TIMEOUT) -> dict[str, bytes]:
-    """Convert .docx files to PDF in one LibreOffice run with its own profile. {stem: docx} -> {stem: pdf}."""
+def convert_batch(documents: dict[str, bytes], fmt: str = "pdf", timeout: float = PDF_TIMEOUT) -> dict[str, bytes]:
+    """Convert .docx files to `fmt` (pdf, odt) in one LibreOffice run with its own profile.
+    {stem: docx} -> {stem: converted}. The fallback of `converter.convert_documents`."""
     soffice = soffice_path()
     if soffice is None:
         raise ExportError(MISSING_SOFFICE)
     if not documents:
         return {}
+    label = fmt.upper()
     with tempfile.TemporaryDirectory(prefix="ptms-pdf-") as tmp:
         tmpdir = Path(tmp)
         profile = tmpdir / "profile"
@@ -165,20 +168,30 @@ def docx_to_pdf(documents: dict[str, bytes], timeout: float = PDF_TIMEOUT) -> di
         for stem, data in documents.items():
             (src / f"{stem}.docx").write_bytes(data)
         cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", "pdf", "--outdir", str(tmpdir / "out"), *sorted(str(p) for p in src.iterdir())]
+               "--convert-to", fmt, "--outdir", str(tmpdir / "out"), *sorted(str(p) for p in src.iterdir())]
         try:
-            proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
-                                  stdin=subprocess.DEVNULL, start_new_session=True)
-        except subprocess.TimeoutExpired:
-            raise ExportError(f"LibreOffice n'a pas terminé la conversion en PDF en {int(timeout)} secondes") from None
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                    stdin=subprocess.DEVNULL, start_new_session=True,
+                                    env={**os.environ, "TMPDIR": str(tmpdir)})  # its temporary files go with ours
         except OSError as exc:
             raise ExportError(f"LibreOffice n'a pas pu être lancé : {exc.strerror or exc}") from None
+        try:
+            stdout, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise ExportError(f"LibreOffice n'a pas terminé la conversion en {label} en {int(timeout)} secondes") from None
+        finally:  # timeout, Ctrl-C: LibreOffice's whole process group goes
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, 9)
+                except OSError:
+                    pass
+                proc.wait()
         out = {}
         for stem in documents:
-            pdf = tmpdir / "out" / f"{stem}.pdf"
-            if not pdf.is_file():
-                detail = (proc.stderr or proc.stdout or "").strip().splitlines()
-                raise ExportError(f"LibreOffice n'a pas produit « {stem}.pdf »"
+            path = tmpdir / "out" / f"{stem}.{fmt}"
+            if not path.is_file():
+                detail = (stderr or stdout or "").strip().splitlines()
+                raise ExportError(f"LibreOffice n'a pas produit « {stem}.{fmt} »"
                                   + (f" : {detail[-1]}" if detail else ""))
-            out[stem] = pdf.read_bytes()
+            out[stem] = path.read_bytes()
         return out

@@ -17,7 +17,7 @@ from ..derived import Derived
 from ..model import Project
 from . import catalog
 from .context import build_context, document_date, letter_context
-from .export import ExportError, docx_to_markdown, docx_to_pdf
+from .export import docx_to_markdown
 from .manifest import Folder, Manifest, is_regular, sha256
 from .render import Properties, RenderError, read_template, render
 
@@ -127,6 +127,11 @@ def iter_outputs(project: Project, project_file: Path, outcome: Outcome, *, name
     except OSError:
         project_hash = ""
     author = context["lead"]["name"] if context.get("lead") else context["territory"]["name"]
+    converted = [f for f in formats if f in catalog.CONVERTED]
+    if converted:
+        from .converter import prepare
+
+        prepare()  # LibreOffice starts (once per process) while the documents are rendered
     for start in range(0, len(the_plan.jobs), CHUNK):
         rendered: list[tuple[str, bytes, dict]] = []
         for job in the_plan.jobs[start:start + CHUNK]:
@@ -149,13 +154,13 @@ def iter_outputs(project: Project, project_file: Path, outcome: Outcome, *, name
                 chunk.append(Output(f"{stem}.docx", data, sources))
             if "md" in formats:
                 chunk.append(Output(f"{stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
-        if "pdf" in formats and rendered:
-            try:
-                pdfs = docx_to_pdf({stem: data for stem, data, _ in rendered})
-            except ExportError as exc:
-                outcome.errors.append(str(exc))
-            else:
-                chunk.extend(Output(f"{stem}.pdf", pdfs[stem], sources) for stem, _, sources in rendered)
+        for fmt in converted if rendered else ():
+            from .converter import convert_documents
+
+            files, errors = convert_documents({stem: data for stem, data, _ in rendered}, fmt)
+            outcome.errors += errors  # a document that fails does not stop the others
+            chunk.extend(Output(f"{stem}.{fmt}", files[stem], sources)
+                         for stem, _, sources in rendered if stem in files)
         del rendered
         if chunk:
             yield chunk

@@ -1,0 +1,159 @@
+"""LibreOffice kept running, driven through UNO: the helper behind `converter.Converter`.
+
+This file is run by the system's Python (the one LibreOffice's `python3-uno` is built for), not
+imported by ptms: it uses only the standard library and `uno`. Usage:
+
+    /usr/bin/python3 uno_helper.py SOFFICE DIR/profile
+
+It starts `SOFFICE` headless with its own profile in DIR/profile (temporary files in DIR/tmp) and a private UNO pipe, then
+answers one JSON line on stdout per JSON line read on stdin:
+
+    -> {"src": "/abs/in.docx", "dst": "/abs/out.pdf", "filter": "writer_pdf_Export"}
+    <- {"ok": true}  |  {"error": "...", "dead": bool}
+
+The first line written is {"pid": N} (LibreOffice's process group), the second {"ready": true} (or
+{"error": ...} and exit). `dead`: LibreOffice
+was already gone before the document was opened (not the document's fault). On end of input, or
+when the parent process dies (checked twice a second), LibreOffice's whole process group is killed
+and its directory (profile, temporary files) is removed: nothing is left behind even if ptms is killed outright.
+"""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+START_TIMEOUT = 90.0  # seconds for LibreOffice to accept connections
+_STOP = []  # the cleanup, run however main() ends
+
+
+def reply(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def main():
+    soffice, profile = sys.argv[1], sys.argv[2]
+    parent = os.getppid()
+    pipe = f"ptms{os.getpid()}x{int(time.time() * 1000)}"
+    os.makedirs(profile, exist_ok=True)
+    scratch = os.path.join(os.path.dirname(profile), "tmp")  # LibreOffice's temporary files: removed with the rest
+    os.makedirs(scratch, exist_ok=True)
+    proc = subprocess.Popen(
+        [soffice, "-env:UserInstallation=file://" + profile, "--headless", "--invisible", "--nologo",
+         "--norestore", "--nodefault", "--nolockcheck", "--nofirststartwizard",
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True, env={**os.environ, "TMPDIR": scratch})
+    reply({"pid": proc.pid})  # first: ptms can kill LibreOffice's process group from now on
+
+    lock, stopped = threading.RLock(), []
+
+    def stop():  # once, whichever of the main thread, the watchdog or SIGTERM comes first
+        with lock:
+            if stopped:
+                return
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except OSError:
+                pass
+            try:
+                proc.wait(5)
+            except subprocess.TimeoutExpired:
+                pass
+            shutil.rmtree(os.path.dirname(profile), ignore_errors=True)
+            stopped.append(True)
+
+    _STOP.append(stop)
+
+    def watchdog():  # the parent died (killed outright): clean up and go
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                stop()
+                os._exit(1)
+
+    threading.Thread(target=watchdog, daemon=True).start()
+    signal.signal(signal.SIGTERM, lambda *_: (stop(), os._exit(1)))
+
+    try:
+        import uno
+        from com.sun.star.beans import PropertyValue
+    except ImportError as exc:
+        reply({"error": f"uno: {exc}"})
+        stop()
+        return 1
+
+    def props(**kw):
+        out = []
+        for k, v in kw.items():
+            p = PropertyValue()
+            p.Name, p.Value = k, v
+            out.append(p)
+        return tuple(out)
+
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    deadline = time.monotonic() + START_TIMEOUT
+    desktop = None
+    while desktop is None:
+        try:
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
+            desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        except Exception as exc:  # NoConnectException until LibreOffice listens
+            # oosplash may restart LibreOffice once with a new profile (exit code 81): keep trying
+            if time.monotonic() > deadline or (proc.poll() is not None and proc.returncode != 81):
+                reply({"error": f"LibreOffice n'accepte pas de connexion ({type(exc).__name__})"})
+                stop()
+                return 1
+            time.sleep(0.1)
+    reply({"ready": True})
+
+    for line in sys.stdin:
+        req = json.loads(line)
+        if proc.poll() is not None:
+            reply({"error": "LibreOffice s'est arrêté", "dead": True})
+            continue
+        doc = None
+        try:
+            doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(req["src"]), "_blank", 0,
+                                               props(Hidden=True, ReadOnly=True, UpdateDocMode=0))
+            if doc is None:
+                raise RuntimeError("document illisible")
+            doc.storeToURL(uno.systemPathToFileUrl(req["dst"]), props(FilterName=req["filter"], Overwrite=True))
+            doc, closing = None, doc
+            closing.close(True)  # before answering: LibreOffice is idle when ptms sends the next one
+            reply({"ok": True})
+        except Exception as exc:
+            if doc is not None:
+                try:
+                    doc.close(True)
+                except Exception:
+                    pass
+            try:
+                proc.wait(1)  # did LibreOffice die under this document?
+            except subprocess.TimeoutExpired:
+                pass
+            msg = getattr(exc, "Message", "") or str(exc)
+            reply({"error": f"{type(exc).__name__}: {msg}".strip().rstrip(":"), "dead": False,
+                   "crashed": proc.poll() is not None})
+    stop()
+    return 0
+
+
+def run():
+    try:
+        return main()
+    except BrokenPipeError:  # ptms is gone: the cleanup below still runs
+        return 1
+    finally:
+        for stop in _STOP:
+            stop()
+
+
+if __name__ == "__main__":
+    sys.exit(run())
