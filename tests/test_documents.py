@@ -22,6 +22,7 @@ from conftest import ROOT
 from ptms_cli import referential
 from ptms_cli.documents import catalog
 from ptms_cli.documents import formatting as fmt
+from ptms_cli import frformat
 from ptms_cli.documents.context import build_context, letter_context
 from ptms_cli.model import Project
 
@@ -82,7 +83,7 @@ def test_long_dates_and_counts():
     assert fmt.long_date(date(2027, 3, 15)) == "15 mars 2027"
     assert fmt.count_words(6, "mois", "mois") == "six (6) mois"
     assert fmt.count_words(3, "an") == "trois (3) ans"
-    assert plain(fmt.percent(60)) == "60 %"
+    assert plain(frformat.rate(60)) == "60 %"
 
 
 # --- context (pure) ---------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ptms_cli.documents import formatting as fmt
+from ptms_cli import frformat
 
 SPACES = str.maketrans({"\u202f": "\u00a0", "\u2009": "\u00a0"})
 
@@ -37,10 +38,10 @@ def test_long_date_of_a_datetime_is_its_date_and_every_month_is_named():
 @given(st.one_of(st.integers(-10**7, 10**7), st.decimals(min_value=-10**9, max_value=10**9, places=4),
                  st.floats(-1e6, 1e6, allow_nan=False)))
 def test_number_matches_babel_whatever_was_formatted_before(value):
-    assert fmt.number(value) == format_decimal(value, locale="fr_FR").translate(SPACES)
+    assert frformat.quantity(value) == format_decimal(value, locale="fr_FR").translate(SPACES)
 
 
 def test_equal_values_of_another_type_or_sign_are_not_confused():
     seq = [1, 1.0, Decimal("1.0"), Decimal("1"), Decimal("0"), Decimal("-0"), 0.0, -0.0, 0, Decimal("2.50")]
     for value in seq + seq[::-1]:  # each formatted after the equal values of the other types
-        assert fmt.number(value) == format_decimal(value, locale="fr_FR").translate(SPACES), repr(value)
+        assert frformat.quantity(value) == format_decimal(value, locale="fr_FR").translate(SPACES), repr(value)

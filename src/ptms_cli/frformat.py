@@ -1,4 +1,12 @@
-"""French formatting of amounts and rates for people (tables, messages, documents).
+"""French formatting of numbers for people (tables, messages, documents): the one module that does it.
+
+Four functions, four rules, no two with the same name:
+- `money(amount)`: « 12 345,67 € », always two decimals;
+- `number(value, digits)`: « 12 345,67 », exactly `digits` decimals, rounded once, half up;
+- `percent(ratio, digits)`: « 12,5 % » from 0.125, exactly `digits` decimals, rounded half up;
+- `quantity(value)`: « 96 500 », « 0,6 », « 17,5 », as many decimals as the value has (up to three:
+  babel's fr_FR decimal pattern) — counts, hours, FTE as the user wrote them;
+- `rate(value, ratio=False)`: « 60 % », « 2,5 % », up to two decimals, from 60 (or 0.6 with ratio).
 
 One convention everywhere: the fr_FR patterns of CLDR (`12 345,67 €`, `12,5 %`), with every space
 the plain no-break space U+00A0 (CLDR uses the narrow U+202F between thousands). U+00A0 never
@@ -10,6 +18,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 NBSP = "\u00a0"
 
@@ -48,3 +57,30 @@ def number(value: Fraction | Decimal | int, digits: int = 2) -> str:
 def percent(ratio: Fraction | Decimal | int, digits: int = 1) -> str:
     """`12,5 %` for a ratio of 0.125, rounded once, half up (no-break space before `%`)."""
     return number(Fraction(ratio) * 100, digits) + NBSP + "%"
+
+
+# `quantity` and `rate` use babel's fr_FR patterns, imported only when a document needs them
+# (babel's first use costs ~30 ms: `ptms validate` never pays it).
+_SPACES = str.maketrans({"\u202f": NBSP, "\u2009": NBSP})
+
+
+def quantity(value: int | float | Decimal | None) -> str:
+    """« 96 500 », « 0,6 », « 17,5 » (as many decimals as the value has, up to three; no-break spaces)."""
+    if value is None:
+        return ""
+    return _quantity(value, repr(value))  # repr: 1 and 1.0, Decimal("0") and Decimal("-0") are told apart
+
+
+@lru_cache(maxsize=4096)  # a project's tables repeat the same values: bounded, memory stays flat
+def _quantity(value: int | float | Decimal, key: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale="fr_FR").translate(_SPACES)
+
+
+def rate(value: Decimal | int | float, *, ratio: bool = False) -> str:
+    """« 60 % » from 60 (or from 0.6 with ratio=True); up to two decimals."""
+    from babel.numbers import format_percent
+
+    v = Decimal(str(value))
+    return format_percent(v if ratio else v / 100, format="#,##0.##\u00a0%", locale="fr_FR").translate(_SPACES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-from . import formatting as fmt
+from .. import frformat
 
 
 def contributions_png(funding: dict) -> bytes | None:
@@ -33,7 +33,7 @@ def contributions_png(funding: dict) -> bytes | None:
             ax.bar(years, values, bottom=bottom, label=row["label"], color=cmap(i % 20), width=0.55,
                    edgecolor="white", linewidth=0.5)
             bottom = [b + v for b, v in zip(bottom, values)]
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(int(v)) + " €"))
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: frformat.quantity(int(v)) + " €"))
         ax.spines[["top", "right"]].set_visible(False)
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=2, fontsize=7, frameon=False)
         buf = io.BytesIO()

@@ -120,7 +120,7 @@ def _partner(p: Project, x) -> dict:
         "status_label": referential.label("mobilization_statuses", x.status),
         "address": _clean(x.address),
         "siret": x.siret or "",
-        "population": fmt.number(x.population),
+        "population": frformat.quantity(x.population),
         "representative": _representative(x.representative),
         "contact": _contact(x.contact),
         "fields_label": fmt.join([_field_label(p, f) for f in x.fields], last=", ") or "—",
@@ -129,7 +129,7 @@ def _partner(p: Project, x) -> dict:
                 "field_label": _field_label(p, n.field),
                 "sectors_label": fmt.join([_sector_name(p, s) for s in n.sectors], last=", ") or "tout le territoire",
                 "description": _clean(n.description),
-                "hours_per_week": fmt.number(n.hours_per_week) if n.hours_per_week is not None else "",
+                "hours_per_week": frformat.quantity(n.hours_per_week) if n.hours_per_week is not None else "",
             }
             for n in x.needs
         ],
@@ -172,7 +172,7 @@ def _territory(p: Project) -> dict:
         "department": _clean(t.department),
         "communes": [_clean(c) for c in t.communes],
         "communes_label": fmt.join([_clean(c) for c in t.communes]),
-        "population": fmt.number(t.population),
+        "population": frformat.quantity(t.population),
         "qpv": [{"name": _clean(q.name), "code": q.code or "", "commune": _clean(q.commune)} for q in t.qpv],
         "qpv_count_label": fmt.count_text(len(t.qpv), "quartier prioritaire", "quartiers prioritaires")
         + " de la politique de la ville" if t.qpv else "",
@@ -213,7 +213,7 @@ def _service(p: Project) -> dict | None:
         "sectors": [
             {
                 "name": _sector_name(p, x.sector),
-                "hours_per_week": fmt.number(x.hours_per_week),
+                "hours_per_week": frformat.quantity(x.hours_per_week),
                 "priority": x.priority,
                 "priority_label": "Prioritaire (renforcement)" if x.priority else "Couverture de droit commun",
                 "fields_label": fmt.join([_field_label(p, f) for f in (x.fields or s.fields)], last=", "),
@@ -221,12 +221,12 @@ def _service(p: Project) -> dict | None:
             }
             for x in s.sectors
         ],
-        "hours_per_week": fmt.number(sum(x.hours_per_week for x in s.sectors)),
+        "hours_per_week": frformat.quantity(sum(x.hours_per_week for x in s.sectors)),
         "posts": [
             {
                 "title": _clean(x.title),
                 "count": x.count,
-                "fte": fmt.number(x.fte.normalize()),
+                "fte": frformat.quantity(x.fte.normalize()),
                 "contract_label": referential.label("contract_types", x.contract),
                 "start": fmt.long_date(x.start),
                 "end": fmt.long_date(x.end),
@@ -236,15 +236,15 @@ def _service(p: Project) -> dict | None:
             }
             for x in s.posts
         ],
-        "fte_total": fmt.number(fte_total.normalize()),
+        "fte_total": frformat.quantity(fte_total.normalize()),
         "supervision": {
             "description": _sentence(s.supervision.description) if s.supervision else "",
-            "fte": fmt.number(s.supervision.fte.normalize()) if s.supervision and s.supervision.fte is not None else "",
+            "fte": frformat.quantity(s.supervision.fte.normalize()) if s.supervision and s.supervision.fte is not None else "",
         },
         "training": [
             {
                 "title": _clean(t.title), "provider": _clean(t.provider), "certification": _clean(t.certification),
-                "hours": fmt.number(t.hours) if t.hours is not None else "", "year": str(t.year or ""),
+                "hours": frformat.quantity(t.hours) if t.hours is not None else "", "year": str(t.year or ""),
                 "audience": _clean(t.audience), "pooled_label": fmt.yes_no(t.pooled),
             }
             for t in s.training
@@ -427,7 +427,7 @@ def _convention(p: Project) -> dict | None:
         "start": fmt.long_date(start),
         "end": fmt.long_date(end),
         "duration": fmt.count_words(years, "an") if years else "",
-        "payment_schedule": [{"label": _clean(x.label), "percent": fmt.percent(x.percent)} for x in c.payment_schedule],
+        "payment_schedule": [{"label": _clean(x.label), "percent": frformat.rate(x.percent)} for x in c.payment_schedule],
         "reports_due": fmt.count_words(c.reports_due_months, "mois", "mois"),
         "notice": fmt.count_words(c.termination_notice_months, "mois", "mois"),
         "court": _clean(c.court),
@@ -507,7 +507,7 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
             {"name": _clean(a.name), "partner": _partner_name(p, a.partner) or "—",
              "fields_label": fmt.join([_field_label(p, f) for f in a.fields], last=", ") or "—",
              "sectors_label": fmt.join([_sector_name(p, s) for s in a.sectors], last=", ") or "—",
-             "hours_per_week": fmt.number(a.hours_per_week) if a.hours_per_week is not None else "—",
+             "hours_per_week": frformat.quantity(a.hours_per_week) if a.hours_per_week is not None else "—",
              "time_slots": _clean(a.time_slots) or "—"}
             for a in p.actors
         ],

@@ -1,7 +1,7 @@
-"""French formatting for documents: amounts (babel), amounts in words (num2words), long dates.
+"""French wording for documents: amounts in words (num2words), long dates, lists.
 
-`money(Decimal("12345.67"))` -> « 12 345,67 € » is `ptms_cli.frformat.money` (the one convention
-of the tool: babel's fr_FR pattern, every space a no-break space U+00A0); `money_words` -> « douze mille trois cent quarante-cinq
+Numbers are laid out by `ptms_cli.frformat` alone (`money`, `number`, `percent`, `quantity`, `rate`);
+`money` here is `frformat.money` with an empty cell for None. `money_words` -> « douze mille trois cent quarante-cinq
 euros et soixante-sept centimes »; `long_date(date(2026, 1, 1))` -> « 1er janvier 2026 ».
 """
 
@@ -11,14 +11,12 @@ import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
 
-from babel.numbers import format_decimal, format_percent
 from num2words import num2words
 
 from .. import frformat
 
 LOCALE = "fr_FR"
 CENT = Decimal("0.01")
-_SPACES = str.maketrans({"\u202f": frformat.NBSP, "\u2009": frformat.NBSP})
 
 
 def money(value: Decimal | int | None) -> str:
@@ -33,24 +31,6 @@ def money(value: Decimal | int | None) -> str:
 @lru_cache(maxsize=4096)
 def _money(cents: Decimal) -> str:
     return frformat.money(cents)
-
-
-def number(value: int | float | Decimal | None) -> str:
-    """« 96 500 », « 0,6 », « 17,5 » (as many decimals as the value has)."""
-    if value is None:
-        return ""
-    return _number(value, repr(value))  # repr: 1 and 1.0, Decimal("0") and Decimal("-0") are told apart
-
-
-@lru_cache(maxsize=4096)
-def _number(value: int | float | Decimal, key: str) -> str:
-    return format_decimal(value, locale=LOCALE).translate(_SPACES)
-
-
-def percent(value: Decimal | int | float, *, ratio: bool = False) -> str:
-    """« 60 % » from 60 (or from 0.6 with ratio=True); up to two decimals."""
-    v = Decimal(str(value))
-    return format_percent(v if ratio else v / 100, format="#,##0.##\u00a0%", locale=LOCALE).translate(_SPACES)
 
 
 def words(n: int) -> str:
