@@ -16,8 +16,8 @@ import hashlib
 import io
 import os
 import time
-from decimal import Decimal
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 

@@ -88,8 +88,8 @@ def _table(project, plan, alerts, output: Path | None) -> None:
 
     from .. import referential as ref
     from ..frformat import money, percent
-    from .output import markup as escape  # user text: no control character, no markup
     from ..funding import rows
+    from .output import markup as escape  # user text: no control character, no markup
 
     if output is None:
         console = Console(highlight=False)

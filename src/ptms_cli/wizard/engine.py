@@ -176,7 +176,7 @@ class Engine:
                 naming = next((n for n in NAMING if n in result), None)
                 if default is None and naming and isinstance(result.get(naming), str):
                     default = slug(result[naming])
-                extra = (lambda v: f"identifiant « {v} » déjà utilisé" if v in taken else None)
+                extra = (lambda v: f"identifiant « {v} » déjà utilisé" if v in taken else None)  # noqa: E731 (a closure over `taken`)
             if default is None and f"{model.__name__}.{name}" in self.defaults:
                 default = self.defaults[f"{model.__name__}.{name}"]()
             if q.kind == "models":
