@@ -156,7 +156,7 @@ class Engine:
                 self.frames.pop()
 
     def fields(self, model: type[BaseModel], current: dict, names: list[str] | None = None,
-               taken: set[str] = frozenset(), defaults: dict | None = None) -> dict:
+               taken: set[str] | frozenset[str] = frozenset(), defaults: dict | None = None) -> dict:
         """Ask `names` (default: every field) of `model`; keys not asked are kept as they are."""
         names = list(names or model.model_fields)
         if "id" in names:  # ask the name first, then propose an identifier made from it
