@@ -47,7 +47,7 @@ def number(value: Fraction | Decimal | int, digits: int = 2) -> str:
     """`12 345,67` with exactly `digits` decimals, rounded half up (no-break spaces)."""
     text = f"{abs(round_half_up(value, digits)):.{digits}f}"
     whole, _, decimals = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         whole, groups = whole[:-3], [whole[-3:], *groups]
     out = NBSP.join([whole, *groups]) + ("," + decimals if decimals else "")

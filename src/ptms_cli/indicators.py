@@ -57,7 +57,7 @@ BY_REGISTER: dict[str, Suggestion] = {
 }
 
 
-def suggest(activities: list[str], existing: set[str] = frozenset()) -> list[Suggestion]:
+def suggest(activities: list[str], existing: set[str] | frozenset[str] = frozenset()) -> list[Suggestion]:
     """Indicators for the activities, then one per register not yet covered; none already in `existing`."""
     out: list[Suggestion] = []
     for activity in activities:

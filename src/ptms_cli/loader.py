@@ -185,7 +185,7 @@ _RESOLVED_MAX = 20_000  # bound: the table is emptied when it grows past this...
 _RESOLVED_LEN = 64  # ...and only short texts are kept (ids, keys, numbers, dates: what repeats)
 
 
-class _Composer(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class _Composer(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
     """The safe composer; the implicit tag of a plain scalar is looked up before PyYAML's regexes.
 
     PyYAML's `Resolver.resolve` tries up to three regular expressions per plain scalar; its answer

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from .checks.completeness import missing_for_step
 from .model import Project
@@ -35,7 +36,7 @@ def _done(p: Project, step: int) -> list[str]:
             out.append(f"{len(p.actors)} acteur(s) de médiation existant(s) recensé(s)")
     elif step == 2 and p.service:
         s = p.service
-        fte = sum(x.fte * x.count for x in s.posts)
+        fte = sum((x.fte * x.count for x in s.posts), Decimal(0))
         out.append(f"service « {s.name} » porté par « {s.operator} »")
         if s.activities:
             out.append(f"{len(s.activities)} activité(s) sur 9")

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .findings import Finding, Severity, error, warning
-from .loader import LoadError, Loaded, load
+from .loader import Loaded, LoadError, load
+
+if TYPE_CHECKING:  # heavy (pydantic) and would close an import cycle at run time
+    from .derived import Derived
+    from .model import Project
 
 
 @dataclass
@@ -14,10 +19,10 @@ class FileResult:
     file: str
     findings: list[Finding] = field(default_factory=list)
     unreadable: bool = False
-    project: object | None = None  # the Project when the schema is valid
+    project: Project | None = None  # the Project when the schema is valid
     # with `project`: its funding plan and coverage matrix as the checks computed them, for the
-    # documents to reuse (`derived.Derived`, bound to `project`)
-    derived: object | None = None
+    # documents to reuse (bound to `project`)
+    derived: Derived | None = None
 
     @property
     def errors(self) -> int:

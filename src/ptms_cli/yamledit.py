@@ -16,8 +16,8 @@ import hashlib
 import io
 import os
 import time
-from decimal import Decimal
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -223,7 +223,7 @@ def plain(node: Any) -> Any:
     if isinstance(node, float):
         value = Decimal(repr(float(node)))
         decimals = _decimals(node)
-        return value.quantize(Decimal(1).scaleb(-decimals)) if decimals and value.as_tuple().exponent > -decimals else value
+        return value.quantize(Decimal(1).scaleb(-decimals)) if decimals and value.as_tuple().exponent > -decimals else value  # type: ignore[operator]
     if isinstance(node, int):
         return int(node)
     if isinstance(node, str):

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from ..derived import Derived
 from ..findings import Problem
 from ..model import Project
+from ..steps import STEP_COMMANDS, STEPS
 from . import completeness, convention, coverage, dates, evaluation, fields, funding, ids, references, years
 from .base import Check
 from .completeness import missing_for_step
-from ..steps import STEP_COMMANDS, STEPS
 
 
 @dataclass(frozen=True)

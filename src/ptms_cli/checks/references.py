@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from ..derived import Derived
 from ..findings import Problem
 from ..model import Project
-from ..model.refs import TARGETS, references as project_references
+from ..model.refs import TARGETS
+from ..model.refs import references as project_references
 from .base import suggest
 
 

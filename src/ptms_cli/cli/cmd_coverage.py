@@ -181,9 +181,9 @@ def _table(matrix, views: list[str]) -> None:
                           "projet territorial » ne montre que la coordination des acteurs existants.")
         elif matrix.uncovered_needs:
             console.print(f"[bold]Besoins non couverts par le service ({len(matrix.uncovered_needs)})[/bold] :")
-            fields, sectors = dict(matrix.fields), dict(matrix.sectors)
+            field_labels, sector_labels = dict(matrix.fields), dict(matrix.sectors)
             for u in matrix.uncovered_needs:
-                console.print(f"  ✖ {escape(fields[u.field])} — {escape(sectors[u.sector])} "
+                console.print(f"  ✖ {escape(field_labels[u.field])} — {escape(sector_labels[u.sector])} "
                               f"(besoin exprimé par « {escape(u.partner)} »)")
         else:
             console.print("[green]Tous les besoins exprimés sont couverts par le service prévu.[/green]")

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -88,8 +89,8 @@ def _table(project, plan, alerts, output: Path | None) -> None:
 
     from .. import referential as ref
     from ..frformat import money, percent
-    from .output import markup as escape  # user text: no control character, no markup
     from ..funding import rows
+    from .output import markup as escape  # user text: no control character, no markup
 
     if output is None:
         console = Console(highlight=False)
@@ -108,8 +109,8 @@ def _table(project, plan, alerts, output: Path | None) -> None:
         # an amount is one unit: never wrapped (rich would break « 45 621,22 € » at its no-break spaces)
         t.add_column(header, footer=footer, justify="right", no_wrap=True)
 
-    def matrix(title: str, view: str, label, extra: list[tuple[str, object]] | None = None, total=None,
-               inline: list[tuple[str, object]] | None = None) -> Table:
+    def matrix(title: str, view: str, label, extra: list[tuple[str, Callable[[Any], str]]] | None = None, total=None,
+               inline: list[tuple[str, Callable[[Any], str]]] | None = None) -> Table:
         """Lines x years; `extra` columns after the label; `inline` facts on a second line of the label."""
         t = Table(title=title, title_justify="left", title_style="bold", show_footer=total is not None)
         lines = rows(plan, view)
@@ -298,7 +299,7 @@ def _xlsx(project, plan, alerts) -> bytes:
     for label, fn in _BALANCE:
         amounts(ws, [label] + [fn(y) for y in plan.years], range(2, 2 + len(years)), total=label == "Coût total")
 
-    def matrix(title: str, view: str, label, extra: list[tuple[str, object]], total):
+    def matrix(title: str, view: str, label, extra: list[tuple[str, Callable[[Any], str]]], total):
         cols = ["Libellé"] + [n for n, _ in extra] + years
         ws = sheet(title, cols)
         start = 2 + len(extra)

@@ -34,9 +34,8 @@ def status(file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier pro
 
 def print_status(console, file, result) -> None:
     """The checklist of a validated file (`validation.FileResult` with a project); used by the wizards."""
-    from .output import markup as escape  # user text: no control character, no markup
-
     from ..status import next_action, project_status
+    from .output import markup as escape  # user text: no control character, no markup
 
     project = result.project
     steps = project_status(project)

@@ -35,7 +35,11 @@ def expand_with_roots(args: list[str]) -> tuple[list[tuple[Path, Path | None]], 
                 unmatched.append(arg)
             files.extend((f, None) for f in found)
     seen: set[Path] = set()
-    unique = [(f, r) for f, r in files if not (f in seen or seen.add(f))]
+    unique = []
+    for f, r in files:
+        if f not in seen:
+            seen.add(f)
+            unique.append((f, r))
     return unique, unmatched
 
 

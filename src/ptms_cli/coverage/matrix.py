@@ -4,7 +4,8 @@ See the package docstring (`ptms_cli.coverage`) for the rules and the JSON shape
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as _field  # `Cell.field` is a data field
 from fractions import Fraction
 
 from .. import referential
@@ -39,8 +40,8 @@ class NeedRef:
 class Cell:
     field: str
     sector: str
-    needs: list[NeedRef] = field(default_factory=list)
-    actors: list[str] = field(default_factory=list)
+    needs: list[NeedRef] = _field(default_factory=list)
+    actors: list[str] = _field(default_factory=list)
     needed_hours: Fraction | None = None
     actor_hours: Fraction | None = None
     planned_hours: Fraction | None = None

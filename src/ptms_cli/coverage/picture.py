@@ -111,7 +111,7 @@ def _render(matrix: Matrix, views: list[str]) -> bytes:
                          va="center", linespacing=1.15, color="white" if color in _DARK else "black")
             ry += rh
         lx = margin  # two columns; the second starts after the widest label of the first
-        renderer = fig.canvas.get_renderer()
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # the Agg canvas
         items = list(STATES[v].items())
         for col in (items[:legend_rows], items[legend_rows:]):
             widest = 0.0

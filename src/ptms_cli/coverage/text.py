@@ -7,6 +7,7 @@ from fractions import Fraction
 from ..frformat import number
 from .matrix import Cell, Matrix
 
+
 def format_hours(value: Fraction | None) -> str:
     """French form of a number of hours per week: « 17,5 h » (one decimal at most, exact half-up rounding)."""
     if value is None:

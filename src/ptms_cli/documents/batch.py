@@ -340,7 +340,7 @@ def run(tasks: list[Task], jobs: int = 1,
     pool = ProcessPool(max_workers=min(jobs, len(tasks)), max_tasks=MAX_TASKS, initializer=_init_worker,
                        context=_context())
     try:
-        futures = {pool.schedule(process, args=(task,)): i for i, task in enumerate(tasks)}
+        futures: dict = {pool.schedule(process, args=(task,)): i for i, task in enumerate(tasks)}
         for future in as_completed(futures):
             i = futures[future]
             task = tasks[i]

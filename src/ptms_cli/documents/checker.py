@@ -116,11 +116,11 @@ def check_template(path: Path, known: set[str]) -> list[TemplateProblem]:
 
 def minimal_context() -> dict:
     """The context of the smallest valid project: its keys are the names every template can use."""
-    from ..model import Project
+    from ..model import SCHEMA_VERSION, Project
     from .context import build_context
 
     project = Project.model_validate(
-        {"schema_version": 1, "name": "Projet", "territory": {"name": "Territoire", "kind": "commune"}})
+        {"schema_version": SCHEMA_VERSION, "name": "Projet", "territory": {"name": "Territoire", "kind": "commune"}})
     return build_context(project)
 
 

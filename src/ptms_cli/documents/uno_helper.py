@@ -28,7 +28,7 @@ import threading
 import time
 
 START_TIMEOUT = 90.0  # seconds for LibreOffice to accept connections
-_STOP = []  # the cleanup, run however main() ends
+_STOP: list = []  # the cleanup, run however main() ends
 
 
 def reply(obj):

@@ -78,6 +78,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from .allocation import AllocationError, largest_remainder
 from .engine import (
@@ -115,7 +116,7 @@ def _jsonable(value):
 @dataclass
 class Row:
     key: object
-    item: object
+    item: Any  # the first line of the view for this key (a contribution, a resource, a partner…)
     amounts: dict = field(default_factory=dict)  # year -> Decimal
     details: dict = field(default_factory=dict)  # year -> str (e.g. « 6 mois »)
     shares: dict = field(default_factory=dict)  # year -> Decimal (view `partners` only)

@@ -12,9 +12,9 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
+from ..frformat import round_half_up
 from ..model import Project
 from ..model.funding import DatedAmount
-from ..frformat import round_half_up
 from .allocation import AllocationError, largest_remainder
 
 ZERO = Decimal("0.00")

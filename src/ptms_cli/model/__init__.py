@@ -4,12 +4,12 @@
 from typing import Annotated, Literal
 
 from .base import F, Id, Model, Text
-from .refs import Ref
 from .convention import Convention
 from .evaluation import Evaluation
 from .funding import Budget, Funding, Parameters
 from .governance import Governance
 from .partners import Actor, Milestone, Objective, Partner
+from .refs import Ref
 from .service import Service
 from .territory import ContratDeVille, Period, Territory
 

@@ -5,9 +5,9 @@ The funding engine (`ptms_cli.funding`) computes the yearly plan from these para
 
 
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field
-from typing import Annotated
 
 from .base import Date, F, Id, Model, Money, Rate, Ratio, Text, Year, YearAmounts, choice
 from .refs import Ref

@@ -1,8 +1,8 @@
 
 from decimal import Decimal
+from typing import Annotated
 
 from pydantic import Field
-from typing import Annotated
 
 from .base import Date, F, Id, Model, Rate, Ratio, Text, Time, Year, choice
 from .refs import Ref

@@ -156,7 +156,7 @@ class Engine:
                 self.frames.pop()
 
     def fields(self, model: type[BaseModel], current: dict, names: list[str] | None = None,
-               taken: set[str] = frozenset(), defaults: dict | None = None) -> dict:
+               taken: set[str] | frozenset[str] = frozenset(), defaults: dict | None = None) -> dict:
         """Ask `names` (default: every field) of `model`; keys not asked are kept as they are."""
         names = list(names or model.model_fields)
         if "id" in names:  # ask the name first, then propose an identifier made from it
@@ -176,7 +176,7 @@ class Engine:
                 naming = next((n for n in NAMING if n in result), None)
                 if default is None and naming and isinstance(result.get(naming), str):
                     default = slug(result[naming])
-                extra = (lambda v: f"identifiant « {v} » déjà utilisé" if v in taken else None)
+                extra = (lambda v: f"identifiant « {v} » déjà utilisé" if v in taken else None)  # noqa: E731 (a closure over `taken`)
             if default is None and f"{model.__name__}.{name}" in self.defaults:
                 default = self.defaults[f"{model.__name__}.{name}"]()
             if q.kind == "models":

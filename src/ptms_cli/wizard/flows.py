@@ -149,7 +149,7 @@ def show_balance(e: Engine) -> None:
     shown = tuple((y.year, y.cost_total, y.resources_total, y.contributions_total, y.balance) for y in plan.years)
     if shown == getattr(e, "last_balance", None) or not any(any(x[1:4]) for x in shown):
         return  # shown only when it changes, once there is something to show
-    e.last_balance = shown
+    e.last_balance = shown  # type: ignore[attr-defined]  # remembered between two screens
     table = Table(title="Équilibre du financement", header_style="bold")
     for col in ("Année", "Coût du service", "Ressources", "Contributions", "Reste à financer"):
         table.add_column(col, justify="right" if col != "Année" else "left")

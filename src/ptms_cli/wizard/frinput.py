@@ -91,7 +91,7 @@ def parse_percent(text: str) -> Decimal:
 def show_percent(fraction: Decimal) -> str:
     """Decimal("0.025") -> « 2,5 % » with every decimal the fraction has (no rounding: it parses back)."""
     value = Decimal(fraction).scaleb(2).normalize()
-    digits = max(0, -value.as_tuple().exponent)
+    digits = max(0, -value.as_tuple().exponent)  # type: ignore[operator]  # finite: an int
     return number(value, digits) + NBSP + "%"
 
 
@@ -107,7 +107,7 @@ def parse_amount(text: str) -> Decimal:
     if "€" in body:
         raise FrInputError(f"« {text} » : le signe « € » se place après le montant (ex. 30 000 €)")
     value = _decimal(body, "30 000 € ou 1 234,56")
-    if value.as_tuple().exponent < -2:
+    if value.as_tuple().exponent < -2:  # type: ignore[operator]  # finite: an int
         raise FrInputError(f"« {text} » : au plus deux décimales (les centimes), ex. 1 234,56")
     return value
 

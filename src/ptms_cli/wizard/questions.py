@@ -66,7 +66,10 @@ def _validate(adapter: TypeAdapter, value: Any) -> tuple[Any, str | None]:
 @lru_cache(maxsize=None)
 def _adapter(model: type[BaseModel], name: str) -> TypeAdapter:
     field = model.model_fields[name]
-    return TypeAdapter(typing.Annotated[(field.annotation, *field.metadata)] if field.metadata else field.annotation)
+    if not field.metadata:
+        return TypeAdapter(field.annotation)
+    annotated = (field.annotation, *field.metadata)
+    return TypeAdapter(typing.Annotated[annotated])  # type: ignore[arg-type]  # the type and its constraints
 
 
 @lru_cache(maxsize=None)
@@ -112,7 +115,7 @@ def question(model: type[BaseModel], name: str) -> Question:
     if field.default is not PydanticUndefined:
         default = field.default
     elif field.default_factory is not None:
-        default = field.default_factory()
+        default = field.default_factory()  # type: ignore[call-arg]  # no factory here takes the data
     if isinstance(default, BaseModel):
         default = default.model_dump(by_alias=True, exclude_none=True)
     q = Question(model, name, field.alias or name, field.title or name, field.description, "text",
@@ -170,7 +173,7 @@ def parse_text(q: Question, text: str) -> tuple[Any, str | None]:
                 return None, f"« {item} » : {error}"
             out.append(value)
         return q.check(out)
-    value: Any = text
+    value = text
     if _numeric(q.annotation) and _NUMBER.match(text):
         value = re.sub(r"[\s\u202f\u00a0]", "", text).replace(",", ".")
         if _strip_annotated(q.annotation) is int:
