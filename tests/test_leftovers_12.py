@@ -59,3 +59,71 @@ def test_ctrl_c_during_start_up_is_a_french_exit_130_without_traceback(delay):
     assert code in (0, 1, 130), (code, err)
     if code == 130:
         assert "Interrompu" in err, err
+
+
+# --- 3. an error number ptms does not know: French, with its name ----------------------------------
+
+def test_an_unknown_system_error_is_french_with_its_errno_name():
+    from ptms_cli.writing import os_reason
+
+    assert os_reason(OSError(errno.ECONNRESET, "Connection reset by peer")) == "erreur système ECONNRESET"
+    assert os_reason(OSError(errno.EXDEV, "Invalid cross-device link")) == "déplacement impossible entre deux systèmes de fichiers"
+    assert os_reason(OSError("no errno at all")) == "erreur système"
+
+
+# --- 4. a path longer than PATH_MAX ------------------------------------------------------------------
+
+LONG = "/".join(["a" * 200] * 25) + "/sortie.json"  # 5 000 characters, beyond PATH_MAX (4 096)
+
+
+@pytest.mark.parametrize("follow_links", [False, True])
+def test_a_path_longer_than_path_max_is_a_short_french_write_error(tmp_path, follow_links):
+    from ptms_cli.writing import WriteError, write_atomic
+
+    with pytest.raises(WriteError) as exc:
+        write_atomic(tmp_path / LONG, b"{}", follow_links=follow_links)
+    message = str(exc.value)
+    assert message.startswith(f"impossible d'écrire « {str(tmp_path)[:20]}") and "nom de fichier trop long" in message
+    assert "…" in message and message.split(" » : ")[0].endswith("/sortie.json") and len(message) < 200, message
+
+
+def test_schema_output_beyond_path_max_is_a_short_french_error(tmp_path, ptms):
+    run = ptms("schema", "-o", str(tmp_path / LONG))
+    assert run.code == 1 and "Traceback" not in run.err
+    assert "nom de fichier trop long" in run.err and "…" in run.err and len(run.err) < 300, run.err
+
+
+# --- 5. the wizard's own « <nom>-documents » folder --------------------------------------------------
+
+class _Yes:
+    def confirm(self, message, default=True):
+        return True
+
+
+def test_the_wizard_refuses_a_symlinked_documents_folder(tmp_path):
+    import shutil
+
+    from rich.console import Console
+
+    from ptms_cli.validation import validate_file
+    from ptms_cli.wizard.run import offer_render
+    from ptms_cli.writing import WriteError
+
+    project = tmp_path / "projet.yaml"
+    shutil.copy(EXAMPLE, project)
+    elsewhere = tmp_path / "ailleurs"
+    elsewhere.mkdir()
+    (tmp_path / "projet-documents").symlink_to(elsewhere)
+    with pytest.raises(WriteError) as exc:
+        offer_render(Console(file=open(os.devnull, "w")), project, 1, validate_file(project), _Yes())
+    assert "projet-documents" in str(exc.value) and "lien symbolique" in str(exc.value)
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_the_init_wizard_writes_the_one_schema_version():
+    from ptms_cli import model
+    from ptms_cli.wizard import run
+
+    assert run.SCHEMA_VERSION is model.SCHEMA_VERSION
+    source = (ROOT / "src" / "ptms_cli" / "wizard" / "run.py").read_text(encoding="utf-8")
+    assert '"schema_version", 1)' not in source
