@@ -4,6 +4,7 @@ in French, a path longer than PATH_MAX, the wizard's own output folder as a symb
 from __future__ import annotations
 
 import errno
+import re
 import os
 import signal
 import subprocess
@@ -127,3 +128,46 @@ def test_the_init_wizard_writes_the_one_schema_version():
     assert run.SCHEMA_VERSION is model.SCHEMA_VERSION
     source = (ROOT / "src" / "ptms_cli" / "wizard" / "run.py").read_text(encoding="utf-8")
     assert '"schema_version", 1)' not in source
+
+
+# --- 2. Jinja's errors told in French ----------------------------------------------------------------
+
+JINJA_MISTAKES = [
+    ("{% if a %}fin", "le bloc « if » ouvert plus haut n'est pas fermé (il manque « {% endif %} »)"),
+    ("{{ a b }}", "attendu : la fin de la balise « }} », trouvé : « b »"),
+    ("{{ a|foo }}", "filtre inconnu « foo »"),
+    ("{{ a is foo }}", "test inconnu « foo »"),
+    ("{% foo %}", "balise inconnue « foo »"),
+    ("{% endif %}", "balise de fermeture « {% endif %} » sans bloc ouvert correspondant"),
+    ("{{ a + }}", "élément inattendu : la fin de la balise « }} »"),
+    ("{% for x in %}{% endfor %}", "une expression est attendue, trouvé : la fin de la balise « %} »"),
+    ("{{ a(}}", "élément inattendu : « } », attendu : « ) »"),
+    ("{% for x in a %}{% endfor %}", "cette valeur (int) n'est pas une liste : impossible de la parcourir"),
+    ("{{ a / 0 }}", "division par zéro"),
+    ("{{ a + 'x' }}", "opération « + » impossible entre une valeur int et une valeur str"),
+]
+ENGLISH = re.compile(r"\b(expected|unexpected|named|Encountered|template|object|got)\b")
+
+
+@pytest.mark.parametrize("tag, french", JINJA_MISTAKES)
+def test_a_jinja_mistake_in_a_template_is_explained_in_french(tmp_path, tag, french):
+    from docx import Document
+
+    from ptms_cli.documents import render as r
+
+    doc = Document()
+    doc.add_paragraph("Objet")
+    doc.add_paragraph(tag)
+    doc.save(str(tmp_path / "lettre.docx"))
+    with pytest.raises(r.RenderError) as exc:
+        r.render(tmp_path / "lettre.docx", {"a": 1}, r.Properties(title="Essai", author="ptms"))
+    message = str(exc.value)
+    assert message.startswith("modèle « lettre.docx »") and f"« {tag.split('%}')[0]}" in message, message
+    assert french in message and not ENGLISH.search(message.replace(tag, "")), message
+
+
+def test_an_untranslated_jinja_error_keeps_its_detail_after_a_french_lead():
+    from ptms_cli.documents.render import french_jinja
+
+    assert french_jinja("'str' object cannot be interpreted as an integer") == \
+        "erreur dans le modèle (détail : 'str' object cannot be interpreted as an integer)"
