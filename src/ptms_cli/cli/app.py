@@ -14,7 +14,7 @@ from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
 from ..exitcodes import EXIT_CODES, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE  # noqa: F401
-from ..console import exit_on_interrupt
+from ..interrupt import exit_on_interrupt
 from ..reporters import clean
 
 
