@@ -1,4 +1,4 @@
-from ptms_cli.cli.app import main
-
 if __name__ == "__main__":  # not when a worker process imports the main module
+    from ptms_cli.console import main
+
     main()

@@ -41,7 +41,15 @@ def os_reason(exc: OSError) -> str:
     """A French explanation of an operating-system error."""
     if isinstance(exc, WriteError):
         return exc.reason
-    return _REASONS.get(exc.errno, exc.strerror or str(exc))
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    name = errno.errorcode.get(exc.errno or 0)  # never the system's English `strerror`
+    return f"erreur système {name}" if name else "erreur système"
+
+
+def short_path(path: str, limit: int = 120) -> str:
+    """`path` for a message: a path longer than `limit` keeps its start and its end."""
+    return path if len(path) <= limit else f"{path[:40]}…{path[-(limit - 41):]}"
 
 
 class WriteError(OSError):
@@ -53,7 +61,7 @@ class WriteError(OSError):
         self.reason = reason
 
     def __str__(self) -> str:
-        return f"impossible d'écrire « {self.path} » : {self.reason}"
+        return f"impossible d'écrire « {short_path(self.path)} » : {self.reason}"
 
 
 def check_target(path: Path | str, *, follow_links: bool = False) -> os.stat_result | None:

@@ -6,6 +6,7 @@ reported as an internal error (exit 2; with `--format json`, a JSON document wit
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import typer
@@ -13,13 +14,30 @@ from typer.core import TyperCommand, TyperGroup
 
 from .. import __version__
 from ..exitcodes import EXIT_CODES, EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE  # noqa: F401
+from ..interrupt import exit_on_interrupt
 from ..reporters import clean
 
 
+class Interrupted(Exception):
+    """Ctrl-C during a command that did not handle it (typer would turn it into a silent exit 130)."""
+
+
 class _French:
-    """Mixin: the built-in --help option and the usage line speak French."""
+    """Mixin: the built-in --help option and the usage line speak French; a Ctrl-C is `Interrupted`."""
 
     options_metavar = "[OPTIONS]"
+
+    def make_context(self, *args, **kwargs):  # typer builds the parameters here (imports pydantic)
+        try:
+            return super().make_context(*args, **kwargs)  # type: ignore[misc]
+        except KeyboardInterrupt:
+            raise Interrupted from None
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)  # type: ignore[misc]
+        except KeyboardInterrupt:
+            raise Interrupted from None
 
     def get_help_option(self, ctx):  # type: ignore[override]
         option = super().get_help_option(ctx)  # type: ignore[misc]
@@ -69,6 +87,7 @@ class Command(_French, TyperCommand):
 class Group(_French, TyperGroup):
     def list_commands(self, ctx):  # keep the order of registration (the three steps)
         return list(self.commands)
+
 
 
 app = typer.Typer(
@@ -187,7 +206,13 @@ def main(argv: list[str] | None = None) -> int:
     if not args or any(a in ("-h", "--help") for a in args):
         _french_help_panels()
     try:
-        code = cli.main(args=args, prog_name="ptms", standalone_mode=False)
+        try:
+            if argv is None:  # the real process (`console.main`): Ctrl-C raises KeyboardInterrupt while the command runs
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+            code = cli.main(args=args, prog_name="ptms", standalone_mode=False)
+        finally:
+            if argv is None:  # the command is over (or failing): a Ctrl-C now ends the process at once
+                exit_on_interrupt("Interrompu.")
     except ce.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # `ptms` alone: the help was shown
             return _finish(EXIT_OK, argv)
@@ -212,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         where = f" sur « {file_name(str(exc.filename))} »" if exc.filename else ""
         print(f"Erreur : opération impossible{where} : {clean(os_reason(exc))}.", file=sys.stderr)
         code = EXIT_FINDINGS
-    except (typer.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt, Interrupted):
         print("\nInterrompu : rien n'a été modifié.", file=sys.stderr)
         code = EXIT_INTERRUPTED
     except Exception as exc:  # a bug of ptms: French message (JSON if asked), exit 2, never a traceback
@@ -262,5 +287,10 @@ def internal_error(exc: BaseException) -> int:
 
 def _finish(code: int, argv: list[str] | None) -> int:
     if argv is None:
+        for stream in (sys.stdout, sys.stderr):  # a Ctrl-C during the shutdown must not lose the output
+            try:
+                stream.flush()
+            except (OSError, ValueError):
+                pass
         sys.exit(code)
     return code

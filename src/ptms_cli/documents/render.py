@@ -456,7 +456,7 @@ class _Package:
             except TemplateSyntaxError as exc:
                 raise RenderError(
                     f"modèle « {self.name} » ({_part_label(part.key)}) : balise mal formée "
-                    f"« {_tag_at(part.source, exc.lineno)} » : {exc.message}"
+                    f"« {_tag_at(part.source, exc.lineno)} » : {french_jinja(exc.message or '')}"
                 ) from None
             problem = nesting_problem(part.source)
             if problem:
@@ -861,6 +861,61 @@ def _bounded_render(template, context) -> str:
     return "".join(chunks)
 
 
+_TOKENS = {  # Jinja's token descriptions (`lexer.describe_token`)
+    "end of print statement": "la fin de la balise « }} »",
+    "end of statement block": "la fin de la balise « %} »",
+    "end of template": "la fin du modèle",
+    "begin of print statement": "« {{ »",
+    "begin of statement block": "« {% »",
+    "name": "un nom",
+    "integer": "un nombre entier",
+    "float": "un nombre",
+    "string": "un texte entre guillemets",
+}
+
+
+def _token(text: str) -> str:
+    return _TOKENS.get(text, f"« {text} »")
+
+
+def _closing(message: str) -> str:
+    """What Jinja says it was looking for: « il manque « {% endif %} » (bloc « if » ouvert) »."""
+    block = re.search(r"innermost block that needs to be closed is '(\w+)'", message)
+    if not block:
+        return ""
+    return f" ; le bloc « {block[1]} » ouvert plus haut n'est pas fermé (il manque « {{% end{block[1]} %}} »)"
+
+
+def french_jinja(message: str) -> str:
+    """A French explanation of a Jinja error message (syntax or rendering); the raw detail after
+    « détail : » for the kinds not translated."""
+    m = message.strip()
+    patterns = (
+        (r"^unexpected end of template", lambda x: "le modèle se termine avant la fin de la balise ou du bloc" + _closing(m)),
+        (r"^Encountered unknown tag '(end\w*)'", lambda x: f"balise de fermeture « {{% {x[1]} %}} » sans bloc ouvert correspondant"
+                                                            + _closing(m)),
+        (r"^Encountered unknown tag '([^']*)'", lambda x: f"balise inconnue « {x[1]} »" + _closing(m)),
+        (r"^expected token '([^']*)', got '([^']*)'", lambda x: f"attendu : {_token(x[1])}, trouvé : {_token(x[2])}"),
+        (r"^Expected an expression, got '([^']*)'", lambda x: f"une expression est attendue, trouvé : {_token(x[1])}"),
+        (r"^unexpected '([^']*)', expected '([^']*)'", lambda x: f"élément inattendu : {_token(x[1])}, attendu : {_token(x[2])}"),
+        (r"^unexpected '([^']*)'", lambda x: f"élément inattendu : {_token(x[1])}"),
+        (r"^unexpected char '(.)'", lambda x: f"caractère inattendu « {x[1]} »"),
+        (r"^No filter named '([^']*)'", lambda x: f"filtre inconnu « {x[1]} »"),
+        (r"^No test named '([^']*)'", lambda x: f"test inconnu « {x[1]} »"),
+        (r"^tag name expected", lambda x: "nom de balise attendu après « {% »"),
+        (r"^'(\w+)' object is not iterable", lambda x: f"cette valeur ({x[1]}) n'est pas une liste : impossible de la parcourir"),
+        (r"^(?:integer |float )?division (?:or modulo )?by zero", lambda x: "division par zéro"),
+        (r"^unsupported operand type\(s\) for ([^:]+): '(\w+)' and '(\w+)'",
+         lambda x: f"opération « {x[1]} » impossible entre une valeur {x[2]} et une valeur {x[3]}"),
+        (r"^can only concatenate (\w+) \(not \"(\w+)\"\)", lambda x: f"impossible de joindre une valeur {x[2]} à une valeur {x[1]}"),
+    )
+    for pattern, french in patterns:
+        found = re.match(pattern, m, re.IGNORECASE if pattern.startswith("^unexpected end") else 0)
+        if found:
+            return french(found)
+    return f"erreur dans le modèle (détail : {m})"
+
+
 def _french_security(message: str) -> str:
     """Jinja's sandbox messages are English: the usual ones said in French (ours are French already)."""
     m = re.match(r"access to attribute '([^']+)' of '([^']+)' object is unsafe", message)
@@ -891,10 +946,10 @@ def _render_part(package: _Package, part: _Part, context) -> str:
                           f"({_french_security(str(exc))})") from None
     except TemplateError as exc:
         tag = _tag_at(source, _template_line(exc))
-        raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {exc}") from None
+        raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {french_jinja(str(exc))}") from None
     except (TypeError, ValueError, ArithmeticError, AttributeError, LookupError, RecursionError, MemoryError) as exc:
         tag = _tag_at(source, _template_line(exc))
-        raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {exc}") from None
+        raise RenderError(f"modèle « {name} » : erreur dans la balise « {tag} » : {french_jinja(str(exc))}") from None
     xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")  # the line breaks `patch_xml` added
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     if any(c in xml for c in "\n\t\a\f"):  # values with line breaks or tabs
@@ -1032,7 +1087,7 @@ def render_with_docxtpl(template: Path, context: dict, props: Properties, images
     except UndefinedError as exc:
         raise RenderError(f"modèle « {name} » : variable non définie « {_undefined_name(exc.message or '')} »") from None
     except Exception as exc:  # noqa: BLE001 - docxtpl's errors are of every kind
-        raise RenderError(f"modèle « {name} » : rendu par docxtpl impossible ({exc})") from None
+        raise RenderError(f"modèle « {name} » : rendu par docxtpl impossible ({french_jinja(str(exc))})") from None
     core = tpl.docx.core_properties
     moment = dt.datetime.combine(props.date or dt.date(2000, 1, 1), dt.time(0, 0))
     core.title, core.subject, core.author = props.title[:255], props.subject[:255], props.author[:255]

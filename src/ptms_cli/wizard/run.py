@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import yamledit
+from ..model import SCHEMA_VERSION
 from ..exitcodes import EXIT_FINDINGS as EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE  # noqa: F401
 from ..writing import write_atomic
 from . import flows
@@ -190,7 +191,7 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
         data = doc.data()
         base = copy.deepcopy(data)
         if name == "init":
-            data.setdefault("schema_version", 1)
+            data.setdefault("schema_version", SCHEMA_VERSION)
         keys = list(flows.KEYS[name])
         if answers is not None:
             given = read_answers(answers)
@@ -450,7 +451,7 @@ def offer_render(console, path: Path, step: int, result, backend) -> None:
         console.print(f"Plus tard : [bold]{_escape(command)}[/bold]", highlight=False)
         return
     out_dir = path.parent / f"{path.stem}-documents"
-    outcome = render_documents(result.project, path, out_dir, names=[d.name for d in specs])
+    outcome = render_documents(result.project, path, out_dir, names=[d.name for d in specs], own_dir=True)  # ptms named it: no link
     for written in outcome.written:
         console.print(f"écrit : {_escape(str(written))}", highlight=False)
     for same in outcome.unchanged:
