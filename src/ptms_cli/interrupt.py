@@ -4,9 +4,8 @@ No heavy import here (`_signal`, not `signal`, which imports `enum` first): it i
 application is imported, when a Ctrl-C must not show a Python traceback.
 """
 
-import os
-
 import _signal
+import os
 
 from .exitcodes import EXIT_INTERRUPTED  # a module without imports
 
