@@ -146,7 +146,7 @@ def remove_dead_temps(directory: Path | str, pids: set[int] | None = None) -> li
     or new, never partial). Only files named by `write_atomic` (`_TEMP`) whose process is no longer
     running (or, with `pids`, made by one of those dead processes); never a user's file, never a
     link. Returns what was removed."""
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(os.scandir(directory))
     except OSError:

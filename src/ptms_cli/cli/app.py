@@ -76,8 +76,8 @@ def _french_help_panels() -> None:
             base = shown.strip("<>").split("[")[0].split(" ")[0]
             return {"int": "<entier>", "float": "<nombre>", "path": "<chemin>", "str": "<texte>", "text": "<texte>"}.get(base)
 
-        display_type_rich._ptms = True
-        cls.display_type_rich = display_type_rich
+        display_type_rich._ptms = True  # type: ignore[attr-defined]  # marks the patch as done
+        cls.display_type_rich = display_type_rich  # type: ignore[method-assign]  # French type names
 
 
 class Command(_French, TyperCommand):

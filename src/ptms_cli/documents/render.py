@@ -33,9 +33,9 @@ import struct
 import zipfile
 import zlib
 from collections import OrderedDict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Mapping
 from typing import Any
 
 from docx.opc.constants import CONTENT_TYPE as CT
@@ -1135,7 +1135,7 @@ def _deflate(data: bytes) -> bytes:
     return compressor.compress(data) + compressor.flush()
 
 
-def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, stored: set[str] = frozenset(),
+def _zip(entries: dict[str, bytes], deflated: dict[str, bytes] | None = None, stored: set[str] | frozenset[str] = frozenset(),
          check: bool = True) -> bytes:
     """A zip with fixed timestamps, attributes and entry order (content types and package rels first).
 

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import yamledit
+from ..exitcodes import EXIT_FINDINGS as EXIT_FAILED  # noqa: F401
+from ..exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from ..model import SCHEMA_VERSION
-from ..exitcodes import EXIT_FINDINGS as EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE  # noqa: F401
 from ..writing import write_atomic
 from . import flows
 from .engine import Engine
@@ -79,14 +80,14 @@ def merge_answers(old: Any, new: Any, model: Any = None) -> Any:
     if key and isinstance(old, list) and isinstance(new, list) and all(isinstance(x, dict) and key in x for x in old + new):
         old_keys, new_keys = [x[key] for x in old], [x[key] for x in new]
         if len(set(old_keys)) == len(old_keys) and len(set(new_keys)) == len(new_keys):
-            out = list(old)
+            merged = list(old)
             index = {k: i for i, k in enumerate(old_keys)}
             for item in new:
                 if item[key] in index:
-                    out[index[item[key]]] = merge_answers(out[index[item[key]]], item, model)
+                    merged[index[item[key]]] = merge_answers(merged[index[item[key]]], item, model)
                 else:
-                    out.append(item)
-            return out
+                    merged.append(item)
+            return merged
     return new
 
 
@@ -264,16 +265,16 @@ def changes(old: Any, new: Any, model: Any, where: str, removed: list[str]) -> A
         old_by = {x[key]: x for x in old}
         new_keys = [x[key] for x in new]
         if len(old_by) == len(old) and len(set(new_keys)) == len(new_keys):
-            out = []
+            items: list = []
             for item in new:
                 if item[key] in old_by:
                     c = changes(old_by[item[key]], item, model, f"{where}[{item[key]}]", removed)
                     if c is not _SAME:
-                        out.append({key: item[key], **c})
+                        items.append({key: item[key], **c})
                 else:
-                    out.append(item)
+                    items.append(item)
             removed += [f"{where}[{k}]" for k in old_by if k not in new_keys]
-            return out or _SAME
+            return items or _SAME
     return new
 
 
