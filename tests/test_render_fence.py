@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from conftest import ROOT
+from conftest import ROOT, docx_texts
 
 from ptms_cli.documents import render as r
 from ptms_cli.documents.checker import check_template
@@ -30,18 +29,6 @@ from ptms_cli.documents.checker import check_template
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PROPS = r.Properties(title="Essai", author="ptms")
 EXAMPLE = ROOT / "examples" / "agglo-val-de-marque.yaml"
-
-
-def body_texts(data: bytes) -> list[str]:
-    doc = Document(io.BytesIO(data))
-    out = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            out.extend(c.text for c in row.cells)
-    for section in doc.sections:
-        out.extend(p.text for p in section.header.paragraphs)
-        out.extend(p.text for p in section.footer.paragraphs)
-    return out
 
 
 def _paragraphs(path: Path, *texts: str, header: str = "", footer: str = "") -> Path:
@@ -92,7 +79,7 @@ def test_a_block_crossing_a_table_cell_is_a_located_render_error(tmp_path):
 def test_a_block_across_runs_or_paragraphs_still_renders(tmp_path):
     template = _paragraphs(tmp_path / "modele.docx", "{% if ok %}Début", "fin{% endif %} Suite",
                            "{% for x in items %}[{{ x }}", "]{% endfor %}")
-    assert body_texts(r.render(template, {"ok": False, "items": [1, 2]}, PROPS))[:4] == [" Suite", "[1", "][2", "]"]
+    assert docx_texts(r.render(template, {"ok": False, "items": [1, 2]}, PROPS))[:4] == [" Suite", "[1", "][2", "]"]
 
 
 def test_templates_check_reports_a_block_crossing_a_table(tmp_path, ptms):
@@ -126,7 +113,7 @@ def test_an_ampersand_typed_in_a_tag_prints_as_an_ampersand(tmp_path):
         '{% if x == "R&D" %}égal{% else %}différent{% endif %}', "{{ 'a < b' }} {{ x }}",
         header='En-tête {{ "R&D" }} {{ names|join(" & ") }}', footer='Pied {{ x|default("Ville & Agglo") }}')
     data = r.render(template, {"names": ["Hem", "Marcq"], "x": "R&D"}, PROPS)
-    assert body_texts(data) == ["R&D", "Hem & Marcq", "Ville & Agglo", "égal", "a < b R&D",
+    assert docx_texts(data) == ["R&D", "Hem & Marcq", "Ville & Agglo", "égal", "a < b R&D",
                                 "En-tête R&D Hem & Marcq", "Pied R&D"]
 
 
@@ -135,7 +122,7 @@ def test_an_ampersand_typed_in_a_tag_prints_as_an_ampersand(tmp_path):
 def test_a_caller_s_images_key_is_kept(tmp_path):
     template = _paragraphs(tmp_path / "images.docx", "{{ images.logo }} / {{ images|length }}")
     data = r.render(template, {"images": {"logo": "Logo de la ville"}}, PROPS)
-    assert body_texts(data)[0] == "Logo de la ville / 1"
+    assert docx_texts(data)[0] == "Logo de la ville / 1"
 
 
 # --- 3c. width of a removed column --------------------------------------------------------------
@@ -228,7 +215,7 @@ def test_bounds_leave_ordinary_templates_alone(tmp_path):
     template = _paragraphs(tmp_path / "ordinaire.docx",
                            "{% for i in range(3) %}{{ i }}{% endfor %} {{ 'ab' ~ 'cd' }} {{ '%5.1f' % 2.25 }}",
                            "{{ names|join(', ')|upper|center(20)|trim }} {{ '{:>4}'.format(7) }} {{ 2 ** 64 }}")
-    assert body_texts(r.render(template, {"names": ["a", "b"]}, PROPS))[:2] == [
+    assert docx_texts(r.render(template, {"names": ["a", "b"]}, PROPS))[:2] == [
         "012 abcd   2.2", "A, B    7 18446744073709551616"]
 
 
@@ -322,7 +309,7 @@ def test_engine_docxtpl_renders_the_same_text(tmp_path, ptms):
         out = tmp_path / engine
         run = ptms("render", EXAMPLE, "-o", out, "--doc", "cahier-des-charges", "--engine", engine)
         assert run.code == 0, run.err
-        runs[engine] = body_texts((out / "cahier-des-charges.docx").read_bytes())
+        runs[engine] = docx_texts((out / "cahier-des-charges.docx").read_bytes())
     assert runs["ptms"] == runs["docxtpl"] and len(runs["ptms"]) > 50
 
 

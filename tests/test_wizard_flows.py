@@ -10,6 +10,8 @@ import pytest
 import yaml
 from rich.console import Console
 
+from conftest import docx_text
+
 from ptms_cli.validation import validate_file
 from ptms_cli.wizard.backend import CTRL_C, ENTER, ScriptedBackend
 from ptms_cli.wizard.backend import Expect as E
@@ -69,9 +71,7 @@ def test_the_four_wizards_reach_a_complete_step_3(created):
         "cahier-des-charges.docx", "convention.docx", "dossier-mobilisation.docx",
         "lettre-intention-habitat-47.docx", "lettre-intention-ville.docx"]
     assert "écrit : " in outputs["convene"] and "convention.docx" in outputs["convene"]
-    from docx import Document
-
-    text = "\n".join(p.text for p in Document(documents / "convention.docx").paragraphs)
+    text = docx_text(documents / "convention.docx")
     assert "Tribunal administratif de Bordeaux" in text and "M. Paul Durand" in text
     data = yaml.safe_load(created.read_text(encoding="utf-8"))
     assert data["service"]["sectors"][0]["time_slots"][0]["start"] == "16:00"  # quoted, not sexagesimal
