@@ -21,6 +21,8 @@ from conftest import EXAMPLES, docx_text, load_example, run_ptms
 from ptms_cli.documents import batch
 from ptms_cli.documents import render as r
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 STEP1 = EXAMPLES / "cc-deux-rives.yaml"
 AGGLO = EXAMPLES / "agglo-val-de-marque.yaml"
 FAST = ("--doc", "mobilisation")  # one document per project keeps these tests quick

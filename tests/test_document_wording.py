@@ -20,6 +20,8 @@ from docx import Document
 from conftest import ROOT, docx_text, docx_texts, plain, require_soffice
 from ptms_cli import referential
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 AGGLO = ROOT / "examples" / "agglo-val-de-marque.yaml"
 COMMUNE = ROOT / "examples" / "commune-beaulieu.yaml"
 

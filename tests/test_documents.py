@@ -24,6 +24,8 @@ from ptms_cli.documents import formatting as fmt
 from ptms_cli.documents.context import build_context, letter_context
 from ptms_cli.model import Project
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 TAG = re.compile(r"\{\{|\}\}|\{%|%\}")
 
 

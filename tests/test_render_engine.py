@@ -59,6 +59,7 @@ def picture_sizes(data: bytes) -> list[tuple[int, int]]:
     return [(s.width, s.height) for s in Document(io.BytesIO(data)).inline_shapes]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["convention", "cahier-des-charges", "mobilisation", "lettres"])
 def test_documents_say_what_docxtpl_would_say(agglo, name):
     project, context, pictures = agglo
@@ -294,6 +295,7 @@ def test_a_core_part_declared_but_not_related_is_declared_once(tmp_path, agglo):
     assert Document(io.BytesIO(data)).core_properties.title == PROPS.title
 
 
+@pytest.mark.slow
 def test_one_damaged_template_fails_only_its_document(tmp_path, ptms):
     templates = tmp_path / "modeles"
     assert ptms("templates", "export", templates).code == 0

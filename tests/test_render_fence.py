@@ -82,6 +82,7 @@ def test_a_block_across_runs_or_paragraphs_still_renders(tmp_path):
     assert docx_texts(r.render(template, {"ok": False, "items": [1, 2]}, PROPS))[:4] == [" Suite", "[1", "][2", "]"]
 
 
+@pytest.mark.slow
 def test_templates_check_reports_a_block_crossing_a_table(tmp_path, ptms):
     templates = tmp_path / "modeles"
     templates.mkdir()
@@ -92,6 +93,7 @@ def test_templates_check_reports_a_block_crossing_a_table(tmp_path, ptms):
     assert "sans problème" not in (run.out + run.err).replace("0 sans problème", "")
 
 
+@pytest.mark.slow
 def test_render_of_a_block_crossing_a_table_fails_the_document(tmp_path, ptms):
     templates = tmp_path / "modeles"
     templates.mkdir()
@@ -197,6 +199,7 @@ def _render_in_subprocess(template: Path) -> str:
      "valeur trop grande"),
     ("{{ big + big + big }}", "valeur trop grande"),
 ])
+@pytest.mark.slow
 def test_template_work_is_bounded(tmp_path, tag, reason):
     template = _paragraphs(tmp_path / "abus.docx", f"Texte {tag}")
     out = _render_in_subprocess(template)
@@ -263,6 +266,7 @@ def _encrypted(src: Path, dst: Path) -> Path:
     (_bad_xml, "XML invalide dans word/document.xml"),
     (_encrypted, "« word/document.xml » chiffrée"),
 ])
+@pytest.mark.slow
 def test_unsafe_or_damaged_templates_are_french_errors(tmp_path, ptms, make, expected):
     templates = tmp_path / "modeles"
     templates.mkdir()
@@ -303,6 +307,7 @@ def test_a_changed_zipfile_private_api_turns_the_fast_path_off(monkeypatch):
 
 # --- --engine docxtpl ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_engine_docxtpl_renders_the_same_text(tmp_path, ptms):
     runs = {}
     for engine in ("ptms", "docxtpl"):

@@ -50,6 +50,7 @@ def test_init_writes_modeline_header_schema_and_a_valid_project(created):
     assert result.errors == 0
 
 
+@pytest.mark.slow
 def test_the_four_wizards_reach_a_complete_step_3(created):
     outputs = {}
     for name, script in (("mobilize", MOBILIZE), ("specify", SPECIFY), ("convene", CONVENE)):
@@ -173,6 +174,7 @@ def test_duplicate_identifier_is_refused_as_typed(created):
     assert backend.rejected == [("Identifiant du partenaire", "ville", "identifiant « ville » déjà utilisé")]
 
 
+@pytest.mark.slow
 def test_cross_field_error_offers_to_go_back(created):
     for name, script in (("mobilize", MOBILIZE), ("specify", SPECIFY)):
         drive(name, created, list(script))
@@ -204,6 +206,7 @@ class AllDefaults(ScriptedBackend):
         super().__init__([ENTER] * 400)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["init", "mobilize", "specify", "convene"])
 def test_rerunning_a_step_offers_the_current_values(created, name):
     for step, script in (("mobilize", MOBILIZE), ("specify", SPECIFY), ("convene", CONVENE)):
