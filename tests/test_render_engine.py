@@ -74,6 +74,7 @@ def test_documents_say_what_docxtpl_would_say(agglo, name):
         assert picture_sizes(ours)  # these documents do show pictures
 
 
+@pytest.mark.slow
 def test_pictures_are_parts_of_the_package(agglo):
     project, context, pictures = agglo
     data = r.render(catalog.default_templates() / "cahier-des-charges.docx", context, PROPS, pictures)

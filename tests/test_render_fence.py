@@ -280,6 +280,7 @@ def test_unsafe_or_damaged_templates_are_french_errors(tmp_path, ptms, make, exp
     assert run.code == 1 and "Traceback" not in run.out + run.err and expected in run.out + run.err
 
 
+@pytest.mark.slow
 def test_a_template_with_a_dtd_gives_no_document(tmp_path, ptms):
     templates = tmp_path / "modeles"
     templates.mkdir()
@@ -318,6 +319,7 @@ def test_engine_docxtpl_renders_the_same_text(tmp_path, ptms):
     assert runs["ptms"] == runs["docxtpl"] and len(runs["ptms"]) > 50
 
 
+@pytest.mark.slow
 def test_engine_unknown_is_a_french_usage_error(tmp_path, ptms):
     run = ptms("render", EXAMPLE, "-o", tmp_path / "out", "--engine", "word")
     assert run.code == 2 and "moteur « word » inconnu" in run.err
