@@ -1,8 +1,9 @@
-"""Shared fixtures: run the real `ptms` entry point, build project files from dicts."""
+"""Shared fixtures and helpers: run the real `ptms` entry point, build project files from dicts, read .docx text."""
 
 from __future__ import annotations
 
 import copy
+import io
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -10,9 +11,50 @@ from pathlib import Path
 
 import pytest
 import yaml
+from docx import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
+
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def plain(text: str) -> str:
+    """babel uses narrow and non-breaking spaces; compare with ordinary ones."""
+    return text.replace("\u202f", " ").replace("\xa0", " ")
+
+
+def docx_texts(source: Path | bytes, *, grids: bool = False) -> list[str]:
+    """Every paragraph of a .docx in reading order: body, table cells, then headers and footers.
+
+    With `grids`, each table's cells are preceded by « [grille de N colonnes] » (its column count)."""
+    doc = Document(io.BytesIO(source) if isinstance(source, bytes) else str(source))
+    out = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        if grids:
+            grid = table._tbl.find(f"{W}tblGrid")
+            out.append(f"[grille de {len(grid.findall(f'{W}gridCol'))} colonnes]")
+        for row in table.rows:
+            out.extend(c.text for c in row.cells)
+    for section in doc.sections:
+        out.extend(p.text for p in section.header.paragraphs)
+        out.extend(p.text for p in section.footer.paragraphs)
+    return out
+
+
+def docx_text(source: Path | bytes) -> str:
+    """All the text of a .docx (see `docx_texts`), one paragraph a line."""
+    return "\n".join(docx_texts(source))
+
+
+def require_soffice() -> None:
+    """PDF tests need LibreOffice: they fail (never skip) without it; `.ci/run` installs it."""
+    from ptms_cli.documents.export import soffice_path
+
+    if soffice_path() is None:
+        pytest.fail("LibreOffice (soffice) est requis pour ces tests : installez libreoffice-writer-nogui "
+                    "(ou lancez bash .ci/run, qui l'installe).")
 
 
 @dataclass

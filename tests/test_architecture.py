@@ -6,6 +6,8 @@ import ast
 import re
 from pathlib import Path
 
+import pytest
+
 import ptms_cli
 
 ROOT = Path(ptms_cli.__file__).parent
@@ -119,6 +121,7 @@ def test_findings_is_the_bottom():
     assert import_graph()["ptms_cli.findings"] == set()
 
 
+@pytest.mark.slow
 def test_compute_modules_do_not_import_the_rules():
     graph = import_graph()
     for name, deps in graph.items():

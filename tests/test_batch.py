@@ -17,9 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import EXAMPLES, load_example, run_ptms
+from conftest import EXAMPLES, docx_text, load_example, run_ptms
 from ptms_cli.documents import batch
 from ptms_cli.documents import render as r
+
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
 
 STEP1 = EXAMPLES / "cc-deux-rives.yaml"
 AGGLO = EXAMPLES / "agglo-val-de-marque.yaml"
@@ -275,9 +277,7 @@ def test_changed_only_renders_only_what_changed(tmp_path):
     assert run.code == 0
     got = statuses()
     assert got["un"] == ("rendered", "le fichier projet a changé") and got["deux"][0] == "unchanged"
-    from docx import Document
-
-    text = "\n".join(p.text for p in Document(tmp_path / "out" / "un" / "dossier-mobilisation.docx").paragraphs)
+    text = docx_text(tmp_path / "out" / "un" / "dossier-mobilisation.docx")
     assert "Un, renommé" in text
 
     # a changed template re-renders every project that uses it

@@ -7,7 +7,11 @@ import csv
 import io
 import json
 
+import pytest
+
 from conftest import EXAMPLES
+
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
 
 AGGLO = EXAMPLES / "agglo-val-de-marque.yaml"
 

@@ -17,6 +17,8 @@ import yaml
 
 from conftest import EXAMPLES, ROOT
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess in most tests
+
 SRC = ROOT / "src" / "ptms_cli"
 TIMEOUT = 60  # seconds; each of these inputs is answered in well under one
 

@@ -9,6 +9,8 @@ import pytest
 
 from conftest import EXAMPLES, ROOT
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 BAD_INPUTS = {
     "truncated.yaml": (b'schema_version: 1\nname: "Projet\n', 1, "PTMS-E003"),
     "tabs.yaml": (b"schema_version: 1\nterritory:\n\tname: x\n", 1, "PTMS-E003"),

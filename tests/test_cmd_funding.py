@@ -5,14 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import subprocess
 import uuid
 from decimal import Decimal as D
 
 import pytest
 
-from conftest import EXAMPLES, run_ptms
+from conftest import EXAMPLES, require_soffice, run_ptms
+
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
 
 AGGLO = EXAMPLES / "agglo-val-de-marque.yaml"
 NBSP = "\u00a0"
@@ -89,12 +90,15 @@ def test_xlsx_has_a_sheet_per_view_with_exact_amounts(tmp_path):
     assert len(sheets["Alertes"]) == 3  # header + two W031
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice absent")
+@pytest.mark.pdf
 def test_xlsx_opens_in_libreoffice_calc(tmp_path):
+    require_soffice()
     out = tmp_path / "plan.xlsx"
     assert run_ptms("funding", AGGLO, "-f", "xlsx", "-o", out).code == 0
     profile = tmp_path / f"lo-{uuid.uuid4().hex}"
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+    from ptms_cli.documents.export import soffice_path
+
+    subprocess.run([soffice_path(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
                     "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
                     "--outdir", str(tmp_path / "csv"), str(out)],
                    capture_output=True, timeout=180, check=False)

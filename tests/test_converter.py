@@ -15,9 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from docx import Document
 
-from conftest import EXAMPLES
+from conftest import EXAMPLES, docx_text
 
 pytestmark = pytest.mark.pdf
 
@@ -110,7 +109,7 @@ def test_pdf_and_odt_through_one_libreoffice(tmp_path, private_tmp):
     assert "Convention unique pluripartite" in _pdf_text(pdf, tmp_path)
     with zipfile.ZipFile(io.BytesIO(odt)) as z:
         assert z.read("mimetype") == b"application/vnd.oasis.opendocument.text"
-    text = "\n".join(p.text for p in Document(io.BytesIO(back)).paragraphs)
+    text = docx_text(back)
     assert "Convention unique pluripartite" in text
     assert _processes_using(private_tmp) == [] and list(private_tmp.iterdir()) == []
 

@@ -272,6 +272,7 @@ def intercommunal_project():
     return Project.model_validate(load_example("agglo-val-de-marque.yaml"))
 
 
+@pytest.mark.slow
 def test_png_is_valid_and_sized_for_a_page(intercommunal_project):
     both = coverage_png(intercommunal_project)
     before = coverage_png(intercommunal_project, "before")
@@ -291,6 +292,7 @@ def test_png_rejects_unknown_view(intercommunal_project):
         coverage_png(intercommunal_project, "pendant")
 
 
+@pytest.mark.slow
 def test_png_is_byte_identical_across_runs_and_processes(intercommunal_project, tmp_path):
     first = coverage_png(intercommunal_project)
     assert coverage_png(intercommunal_project) == first

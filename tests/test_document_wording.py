@@ -12,28 +12,18 @@ import re
 import shutil
 import subprocess
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml
 from docx import Document
 
-from conftest import ROOT
+from conftest import ROOT, docx_text, docx_texts, plain, require_soffice
 from ptms_cli import referential
-from test_documents import _require_soffice, docx_text, plain
+
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
 
 AGGLO = ROOT / "examples" / "agglo-val-de-marque.yaml"
 COMMUNE = ROOT / "examples" / "commune-beaulieu.yaml"
-
-
-def paragraphs(path: Path) -> list[str]:
-    """Body paragraphs, then table cells, as the reader sees them."""
-    doc = Document(str(path))
-    out = [plain(p.text) for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            out.extend(plain(c.text) for c in row.cells)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +111,7 @@ def test_no_partner_name_needs_an_article(agglo_docs, intercommunal):
         assert not preposition.search(text), (path.name, preposition.search(text).group(0))
         assert not re.search(r"\w\((?:e|s|es)\)", text), (path.name, re.search(r"\w+\((?:e|s|es)\)", text).group(0))
         # a paragraph never opens on a bare partner name followed by a verb
-        for p in paragraphs(path):
+        for p in map(plain, docx_texts(path)):
             for n in names:
                 assert not re.match(re.escape(n) + r",? (?:représenté|souhaite|s'engage|fait part|assure)", p), (path.name, p)
 
@@ -214,7 +204,7 @@ def _words(text: str) -> Counter:
 
 @pytest.mark.pdf
 def test_no_word_is_split_in_table_columns(tmp_path, ptms):
-    _require_soffice()
+    require_soffice()
     if not shutil.which("pdftotext"):
         pytest.fail("pdftotext (poppler-utils) est requis pour ce test.")
     out = tmp_path / "out"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import io
 import json
 import os
 import re
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from conftest import ROOT
+from conftest import ROOT, docx_text, plain, require_soffice
 
 from ptms_cli import referential
 from ptms_cli.documents import catalog
@@ -26,25 +25,9 @@ from ptms_cli import frformat
 from ptms_cli.documents.context import build_context, letter_context
 from ptms_cli.model import Project
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 TAG = re.compile(r"\{\{|\}\}|\{%|%\}")
-
-
-def plain(text: str) -> str:
-    """babel uses narrow and non-breaking spaces; compare with ordinary ones."""
-    return text.replace("\u202f", " ").replace("\xa0", " ")
-
-
-def docx_text(path: Path) -> str:
-    """All the text of a .docx: paragraphs, tables, headers and footers."""
-    doc = Document(str(path))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            parts.extend(c.text for c in row.cells)
-    for section in doc.sections:
-        parts.extend(p.text for p in section.header.paragraphs)
-        parts.extend(p.text for p in section.footer.paragraphs)
-    return "\n".join(parts)
 
 
 def project_of(data: dict) -> Project:
@@ -469,27 +452,14 @@ def test_compiled_templates_are_cached_and_documents_stay_identical(step1):
     other = dict(ctx, project=dict(ctx["project"], name="Autre nom"))
     third = r.render(tpl, other, props, dict.fromkeys(catalog.IMAGES))
     assert r.cache_info() == cached
-    assert "Autre nom" in docx_text_bytes(third) and "Autre nom" not in docx_text_bytes(first)
-
-
-def docx_text_bytes(data: bytes) -> str:
-    doc = Document(io.BytesIO(data))
-    return "\n".join([p.text for p in doc.paragraphs] + [p.text for s in doc.sections for p in s.header.paragraphs])
+    assert "Autre nom" in docx_text(third) and "Autre nom" not in docx_text(first)
 
 
 # --- PDF (LibreOffice) ------------------------------------------------------------------------
 
-def _require_soffice() -> None:
-    from ptms_cli.documents.export import soffice_path
-
-    if soffice_path() is None:
-        pytest.fail("LibreOffice (soffice) est requis pour ces tests : installez libreoffice-writer-nogui "
-                    "(.ci/run le fait).")
-
-
 @pytest.mark.pdf
 def test_every_document_converts_to_pdf(tmp_path, ptms):
-    _require_soffice()
+    require_soffice()
     out = tmp_path / "out"
     run = ptms("render", ROOT / "examples" / "agglo-val-de-marque.yaml", "-o", out, "--format", "pdf",
                "--doc", "mobilisation", "--doc", "cahier-des-charges", "--doc", "convention", timeout=600)
@@ -507,7 +477,7 @@ def test_every_document_converts_to_pdf(tmp_path, ptms):
 
 @pytest.mark.pdf
 def test_letter_converts_to_pdf(tmp_path, ptms):
-    _require_soffice()
+    require_soffice()
     run = ptms("render", ROOT / "examples" / "cc-deux-rives.yaml", "-o", tmp_path, "--format", "docx,pdf",
                "--doc", "lettres", timeout=600)
     assert run.code == 0, run.err

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from babel.dates import format_date
 from babel.numbers import format_decimal
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ def babel_long_date(d: date) -> str:
     return "1er" + text[1:] if d.day == 1 else text
 
 
+@pytest.mark.slow
 @settings(max_examples=1500)
 @given(st.dates())
 def test_long_date_matches_babel(d):
@@ -34,6 +36,7 @@ def test_long_date_of_a_datetime_is_its_date_and_every_month_is_named():
         babel_long_date(date(2026, m, 2)).split()[1] for m in range(1, 13)]
 
 
+@pytest.mark.slow
 @settings(max_examples=500)
 @given(st.one_of(st.integers(-10**7, 10**7), st.decimals(min_value=-10**9, max_value=10**9, places=4),
                  st.floats(-1e6, 1e6, allow_nan=False)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,6 +14,7 @@ from ptms_cli.frformat import NBSP, money, number, percent
 SPACES = str.maketrans({"\u202f": NBSP, " ": NBSP})
 
 
+@pytest.mark.slow
 @settings(max_examples=2000)
 @given(st.integers(min_value=-99_999_999_999, max_value=99_999_999_999))
 def test_money_matches_babel(cents):
@@ -20,6 +22,7 @@ def test_money_matches_babel(cents):
     assert money(amount) == format_currency(amount, "EUR", locale="fr_FR").translate(SPACES)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000)
 @given(st.integers(min_value=-10**9, max_value=10**9), st.integers(min_value=0, max_value=3))
 def test_number_matches_babel_on_exact_values(units, digits):

@@ -96,6 +96,7 @@ def test_an_exponent_is_always_refused(mantissa, exponent):
             parse(f"{mantissa}e{exponent}")
 
 
+@pytest.mark.slow
 @given(st.text(max_size=30))
 def test_any_text_is_a_value_or_a_french_reason(text):
     for parse in (parse_amount, parse_percent, parse_date):

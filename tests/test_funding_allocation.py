@@ -28,6 +28,7 @@ def exact(amount: Decimal, w: dict) -> dict:
     return {k: Fraction(amount) * Fraction(v) / total for k, v in w.items()}
 
 
+@pytest.mark.slow
 @settings(max_examples=1500, deadline=None)
 @given(amounts, weights)
 def test_parts_add_up_exactly_are_not_negative_and_stay_within_a_cent(amount, w):
@@ -39,6 +40,7 @@ def test_parts_add_up_exactly_are_not_negative_and_stay_within_a_cent(amount, w)
         assert abs(Fraction(parts[k]) - x) < Fraction(1, 100)
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None)
 @given(amounts, weights, st.randoms(use_true_random=False))
 def test_order_of_partners_does_not_change_any_amount(amount, w, rnd: random.Random):
@@ -47,6 +49,7 @@ def test_order_of_partners_does_not_change_any_amount(amount, w, rnd: random.Ran
     assert largest_remainder(amount, dict(items)) == largest_remainder(amount, w)
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(amounts, weights)
 def test_same_inputs_same_outputs_and_zero_weight_gets_nothing(amount, w):

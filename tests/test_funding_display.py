@@ -20,6 +20,8 @@ from ptms_cli.funding import compute_plan
 from ptms_cli.funding.engine import cost_category
 from ptms_cli.validation import validate_file
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 AGGLO = EXAMPLES / "agglo-val-de-marque.yaml"
 NBSP = "\u00a0"
 

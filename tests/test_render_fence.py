@@ -14,7 +14,6 @@ import re
 import subprocess
 import sys
 import zipfile
-import zlib
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from docx import Document
 from docxtpl import DocxTemplate
 from lxml import etree
 
-from conftest import ROOT
+from conftest import ROOT, docx_texts
 
 from ptms_cli.documents import render as r
 from ptms_cli.documents.checker import check_template
@@ -30,18 +29,6 @@ from ptms_cli.documents.checker import check_template
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 PROPS = r.Properties(title="Essai", author="ptms")
 EXAMPLE = ROOT / "examples" / "agglo-val-de-marque.yaml"
-
-
-def body_texts(data: bytes) -> list[str]:
-    doc = Document(io.BytesIO(data))
-    out = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            out.extend(c.text for c in row.cells)
-    for section in doc.sections:
-        out.extend(p.text for p in section.header.paragraphs)
-        out.extend(p.text for p in section.footer.paragraphs)
-    return out
 
 
 def _paragraphs(path: Path, *texts: str, header: str = "", footer: str = "") -> Path:
@@ -92,9 +79,10 @@ def test_a_block_crossing_a_table_cell_is_a_located_render_error(tmp_path):
 def test_a_block_across_runs_or_paragraphs_still_renders(tmp_path):
     template = _paragraphs(tmp_path / "modele.docx", "{% if ok %}Début", "fin{% endif %} Suite",
                            "{% for x in items %}[{{ x }}", "]{% endfor %}")
-    assert body_texts(r.render(template, {"ok": False, "items": [1, 2]}, PROPS))[:4] == [" Suite", "[1", "][2", "]"]
+    assert docx_texts(r.render(template, {"ok": False, "items": [1, 2]}, PROPS))[:4] == [" Suite", "[1", "][2", "]"]
 
 
+@pytest.mark.slow
 def test_templates_check_reports_a_block_crossing_a_table(tmp_path, ptms):
     templates = tmp_path / "modeles"
     templates.mkdir()
@@ -105,6 +93,7 @@ def test_templates_check_reports_a_block_crossing_a_table(tmp_path, ptms):
     assert "sans problème" not in (run.out + run.err).replace("0 sans problème", "")
 
 
+@pytest.mark.slow
 def test_render_of_a_block_crossing_a_table_fails_the_document(tmp_path, ptms):
     templates = tmp_path / "modeles"
     templates.mkdir()
@@ -126,7 +115,7 @@ def test_an_ampersand_typed_in_a_tag_prints_as_an_ampersand(tmp_path):
         '{% if x == "R&D" %}égal{% else %}différent{% endif %}', "{{ 'a < b' }} {{ x }}",
         header='En-tête {{ "R&D" }} {{ names|join(" & ") }}', footer='Pied {{ x|default("Ville & Agglo") }}')
     data = r.render(template, {"names": ["Hem", "Marcq"], "x": "R&D"}, PROPS)
-    assert body_texts(data) == ["R&D", "Hem & Marcq", "Ville & Agglo", "égal", "a < b R&D",
+    assert docx_texts(data) == ["R&D", "Hem & Marcq", "Ville & Agglo", "égal", "a < b R&D",
                                 "En-tête R&D Hem & Marcq", "Pied R&D"]
 
 
@@ -135,7 +124,7 @@ def test_an_ampersand_typed_in_a_tag_prints_as_an_ampersand(tmp_path):
 def test_a_caller_s_images_key_is_kept(tmp_path):
     template = _paragraphs(tmp_path / "images.docx", "{{ images.logo }} / {{ images|length }}")
     data = r.render(template, {"images": {"logo": "Logo de la ville"}}, PROPS)
-    assert body_texts(data)[0] == "Logo de la ville / 1"
+    assert docx_texts(data)[0] == "Logo de la ville / 1"
 
 
 # --- 3c. width of a removed column --------------------------------------------------------------
@@ -210,6 +199,7 @@ def _render_in_subprocess(template: Path) -> str:
      "valeur trop grande"),
     ("{{ big + big + big }}", "valeur trop grande"),
 ])
+@pytest.mark.slow
 def test_template_work_is_bounded(tmp_path, tag, reason):
     template = _paragraphs(tmp_path / "abus.docx", f"Texte {tag}")
     out = _render_in_subprocess(template)
@@ -228,7 +218,7 @@ def test_bounds_leave_ordinary_templates_alone(tmp_path):
     template = _paragraphs(tmp_path / "ordinaire.docx",
                            "{% for i in range(3) %}{{ i }}{% endfor %} {{ 'ab' ~ 'cd' }} {{ '%5.1f' % 2.25 }}",
                            "{{ names|join(', ')|upper|center(20)|trim }} {{ '{:>4}'.format(7) }} {{ 2 ** 64 }}")
-    assert body_texts(r.render(template, {"names": ["a", "b"]}, PROPS))[:2] == [
+    assert docx_texts(r.render(template, {"names": ["a", "b"]}, PROPS))[:2] == [
         "012 abcd   2.2", "A, B    7 18446744073709551616"]
 
 
@@ -276,6 +266,7 @@ def _encrypted(src: Path, dst: Path) -> Path:
     (_bad_xml, "XML invalide dans word/document.xml"),
     (_encrypted, "« word/document.xml » chiffrée"),
 ])
+@pytest.mark.slow
 def test_unsafe_or_damaged_templates_are_french_errors(tmp_path, ptms, make, expected):
     templates = tmp_path / "modeles"
     templates.mkdir()
@@ -289,6 +280,7 @@ def test_unsafe_or_damaged_templates_are_french_errors(tmp_path, ptms, make, exp
     assert run.code == 1 and "Traceback" not in run.out + run.err and expected in run.out + run.err
 
 
+@pytest.mark.slow
 def test_a_template_with_a_dtd_gives_no_document(tmp_path, ptms):
     templates = tmp_path / "modeles"
     templates.mkdir()
@@ -316,16 +308,18 @@ def test_a_changed_zipfile_private_api_turns_the_fast_path_off(monkeypatch):
 
 # --- --engine docxtpl ---------------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_engine_docxtpl_renders_the_same_text(tmp_path, ptms):
     runs = {}
     for engine in ("ptms", "docxtpl"):
         out = tmp_path / engine
         run = ptms("render", EXAMPLE, "-o", out, "--doc", "cahier-des-charges", "--engine", engine)
         assert run.code == 0, run.err
-        runs[engine] = body_texts((out / "cahier-des-charges.docx").read_bytes())
+        runs[engine] = docx_texts((out / "cahier-des-charges.docx").read_bytes())
     assert runs["ptms"] == runs["docxtpl"] and len(runs["ptms"]) > 50
 
 
+@pytest.mark.slow
 def test_engine_unknown_is_a_french_usage_error(tmp_path, ptms):
     run = ptms("render", EXAMPLE, "-o", tmp_path / "out", "--engine", "word")
     assert run.code == 2 and "moteur « word » inconnu" in run.err

@@ -18,6 +18,8 @@ import pytest
 import yaml
 from conftest import EXAMPLES, run_ptms
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 STEP1 = EXAMPLES / "cc-deux-rives.yaml"
 LETTERS = ("--doc", "lettres")
 

@@ -21,6 +21,8 @@ sys.path.insert(0, str(ROOT / "templates"))
 import docbuilder  # noqa: E402
 import docsource  # noqa: E402
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 FRONT = "---\ntitre: Essai\nen-tête: {{ project.name }}\npied de page: Essai — Page [page] sur [pages]\n---\n"
 
 

@@ -21,6 +21,8 @@ from ptms_cli.wizard.backend import ENTER, ScriptedBackend
 from ptms_cli.wizard.engine import Engine
 from ptms_cli.wizard.questions import natural_key, question
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 QA_ANSWERS = """\
 partners: [{id: ccas, status: committed}]
 funding:

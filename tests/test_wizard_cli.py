@@ -9,6 +9,8 @@ import yaml
 
 from conftest import run_ptms
 
+pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
+
 INIT_ANSWERS = """\
 name: PTMS de Villeneuve
 territory:
@@ -169,6 +171,7 @@ def _with_terminal_stdin(command: str, cwd, timeout: float = 60):
     return proc.returncode, proc.stdout, proc.stderr
 
 
+@pytest.mark.pty
 @pytest.mark.parametrize("redirect", ["| cat", "> sortie.txt", "| tee journal.txt"])
 @pytest.mark.parametrize("name", ["init", "mobilize"])
 def test_with_stdout_not_a_terminal_a_wizard_fails_fast_instead_of_waiting(tmp_path, project, name, redirect):
@@ -183,6 +186,7 @@ def test_with_stdout_not_a_terminal_a_wizard_fails_fast_instead_of_waiting(tmp_p
     assert not (tmp_path / "nouveau.yaml").exists()
 
 
+@pytest.mark.pty
 def test_with_stdout_in_a_pipe_answers_still_apply(tmp_path, project):
     answers = tmp_path / "partenaires.yaml"
     answers.write_text(MOBILIZE_ANSWERS, encoding="utf-8")

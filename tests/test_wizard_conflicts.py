@@ -40,6 +40,7 @@ def drafts(folder: Path) -> list[Path]:
     return sorted(folder.glob("*.brouillon-*"))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("trial", range(3))
 def test_concurrent_answers_lose_no_partner(tmp_path, trial):
     """Three real `ptms mobilize --answers` at once on one file: each one either saves (and its partner
@@ -87,6 +88,7 @@ def created(tmp_path) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_a_hand_edit_made_while_the_wizard_runs_is_kept_and_the_answers_go_to_a_draft(created, capsys):
     hand = lambda text: text.replace("name: Ville de Villeneuve", "name: Ville de Villeneuve-sur-Lot")
     backend = EditsByHandBeforeSaving(list(MOBILIZE[:-1]), created, hand)  # no « Produire » question: not saved

@@ -10,6 +10,8 @@ import pytest
 import yaml
 from rich.console import Console
 
+from conftest import docx_text
+
 from ptms_cli.validation import validate_file
 from ptms_cli.wizard.backend import CTRL_C, ENTER, ScriptedBackend
 from ptms_cli.wizard.backend import Expect as E
@@ -48,6 +50,7 @@ def test_init_writes_modeline_header_schema_and_a_valid_project(created):
     assert result.errors == 0
 
 
+@pytest.mark.slow
 def test_the_four_wizards_reach_a_complete_step_3(created):
     outputs = {}
     for name, script in (("mobilize", MOBILIZE), ("specify", SPECIFY), ("convene", CONVENE)):
@@ -69,9 +72,7 @@ def test_the_four_wizards_reach_a_complete_step_3(created):
         "cahier-des-charges.docx", "convention.docx", "dossier-mobilisation.docx",
         "lettre-intention-habitat-47.docx", "lettre-intention-ville.docx"]
     assert "écrit : " in outputs["convene"] and "convention.docx" in outputs["convene"]
-    from docx import Document
-
-    text = "\n".join(p.text for p in Document(documents / "convention.docx").paragraphs)
+    text = docx_text(documents / "convention.docx")
     assert "Tribunal administratif de Bordeaux" in text and "M. Paul Durand" in text
     data = yaml.safe_load(created.read_text(encoding="utf-8"))
     assert data["service"]["sectors"][0]["time_slots"][0]["start"] == "16:00"  # quoted, not sexagesimal
@@ -173,6 +174,7 @@ def test_duplicate_identifier_is_refused_as_typed(created):
     assert backend.rejected == [("Identifiant du partenaire", "ville", "identifiant « ville » déjà utilisé")]
 
 
+@pytest.mark.slow
 def test_cross_field_error_offers_to_go_back(created):
     for name, script in (("mobilize", MOBILIZE), ("specify", SPECIFY)):
         drive(name, created, list(script))
@@ -204,6 +206,7 @@ class AllDefaults(ScriptedBackend):
         super().__init__([ENTER] * 400)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["init", "mobilize", "specify", "convene"])
 def test_rerunning_a_step_offers_the_current_values(created, name):
     for step, script in (("mobilize", MOBILIZE), ("specify", SPECIFY), ("convene", CONVENE)):

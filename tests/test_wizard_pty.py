@@ -11,9 +11,12 @@ import re
 import sys
 
 import pexpect
+import pytest
 import yaml
 
 from conftest import run_ptms
+
+pytestmark = pytest.mark.pty
 
 D, U, CR, SP, KILL = "\x1b[B", "\x1b[A", "\r", " ", "\x15"  # down, up, Enter, space, Ctrl-U (clear the line)
 

@@ -51,6 +51,7 @@ def test_refuses_fifo_and_device_nodes(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fifo", "null"]
 
 
+@pytest.mark.slow
 def test_schema_onto_a_fifo_is_refused_and_dash_is_stdout(ptms, tmp_path):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
@@ -103,6 +104,7 @@ def test_directory_and_missing_parent_give_french_errors(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["file"]  # no temp file left behind
 
 
+@pytest.mark.slow
 def test_cli_write_errors_are_french_without_traceback(ptms, tmp_path):
     result = ptms("schema", "-o", tmp_path)
     assert result.code == 1 and "c'est un dossier" in result.err and "Traceback" not in result.err

@@ -218,7 +218,3 @@ def dumps(doc) -> str:
 
 
 REPORTER_BY_NAME: dict[str, type[Reporter]] = {r.name: r for r in (TextReporter, JsonReporter, GithubReporter)}
-
-
-def reporter(name: str, **kw) -> Reporter:
-    return REPORTER_BY_NAME[name](**kw)
