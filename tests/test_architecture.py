@@ -121,6 +121,29 @@ def test_findings_is_the_bottom():
     assert import_graph()["ptms_cli.findings"] == set()
 
 
+def test_only_the_cli_imports_the_cli():
+    """The wizard (and every core module) talks to the user through the core: `validation`,
+    `status`, `reporters`; never through a command module."""
+    for name, deps in import_graph().items():
+        if not name.startswith("ptms_cli.cli") and name not in ("ptms_cli.console", "ptms_cli.__main__"):  # entry points
+            assert not {d for d in deps if d.startswith("ptms_cli.cli")}, name
+
+
+def test_validate_text_is_validate_file_on_the_same_bytes(tmp_path):
+    from ptms_cli.validation import validate_file, validate_text
+
+    for example in sorted((Path(__file__).resolve().parent.parent / "examples").glob("*.yaml")):
+        text = example.read_text(encoding="utf-8")
+        broken = text.replace("period:", "period: [", 1)  # a YAML error too: same located finding
+        for t in (text, broken):
+            copy = tmp_path / example.name
+            copy.write_text(t, encoding="utf-8")
+            by_file = validate_file(copy, step=3, shown="p.yaml")
+            by_text = validate_text(t, "p.yaml", step=3)
+            assert [f.to_dict() for f in by_text.findings] == [f.to_dict() for f in by_file.findings]
+            assert by_file.findings or t == text
+
+
 @pytest.mark.slow
 def test_compute_modules_do_not_import_the_rules():
     graph = import_graph()

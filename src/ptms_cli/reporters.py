@@ -218,3 +218,10 @@ def dumps(doc) -> str:
 
 
 REPORTER_BY_NAME: dict[str, type[Reporter]] = {r.name: r for r in (TextReporter, JsonReporter, GithubReporter)}
+
+
+def markup(text: object) -> str:
+    """User text for a rich console: controls made visible (`clean`), rich markup escaped."""
+    from rich.markup import escape
+
+    return escape(clean(text))

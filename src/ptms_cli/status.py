@@ -68,3 +68,27 @@ def next_action(steps: list[StepStatus], errors: int = 0, file: str = "FICHIER")
         if not s.complete:
             return f"Étape {s.number} : compléter {s.missing[0]} (« ptms {STEP_COMMANDS[s.number]} »)."
     return "Toutes les étapes sont complètes : générez la convention avec « ptms render »."
+
+
+def print_status(console, file, result) -> None:
+    """The checklist of a validated file (`validation.FileResult` with a project); used by the wizards."""
+    from .reporters import markup as escape  # user text: no control character, no markup
+
+    project = result.project
+    steps = project_status(project)
+    console.print(f"[bold]Avancement — {escape(project.name)}[/bold]\n")
+    for s in steps:
+        mark = "[green]✔[/green]" if s.complete else "[yellow]◐[/yellow]" if s.done else "[dim]○[/dim]"
+        state = "complète" if s.complete else "en cours" if s.done else "à faire"
+        console.print(f"{mark} [bold]Étape {s.number} — {s.title}[/bold] ({state})")
+        for d in s.done:
+            console.print(f"    [green]✔[/green] {escape(d)}")
+        for m in s.missing:
+            console.print(f"    [yellow]✘[/yellow] manque : {escape(m)}")
+        console.print()
+    if result.findings:
+        console.print(f"Validation : {result.errors} erreur(s), {result.warnings} avertissement(s) — "
+                      f"détail avec « ptms validate {escape(str(file))} ».")
+    else:
+        console.print("Validation : [green]aucun problème[/green].")
+    console.print(f"[bold]Prochaine action :[/bold] {escape(next_action(steps, result.errors, str(file)))}")

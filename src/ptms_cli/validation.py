@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .findings import Finding, Severity, error, warning
-from .loader import Loaded, LoadError, load
+from .loader import Loaded, LoadError, load, parse
 
 if TYPE_CHECKING:  # heavy (pydantic) and would close an import cycle at run time
     from .derived import Derived
@@ -33,15 +33,16 @@ class FileResult:
         return sum(f.severity is Severity.WARNING for f in self.findings)
 
 
-def load_project(path: Path | str, shown: str | None = None):
-    """Load and type a project; returns (Project | None, Loaded | None, findings, unreadable)."""
+def load_project(path: Path | str, shown: str | None = None, text: str | None = None):
+    """Load and type a project (from `text` when given, else from the file); returns
+    (Project | None, Loaded | None, findings, unreadable)."""
     from pydantic import ValidationError
 
     from .model import Project
     from .schema_errors import findings_from
 
     try:
-        loaded = load(path, shown)
+        loaded = load(path, shown) if text is None else parse(text, shown if shown is not None else str(path))
     except LoadError as exc:
         return None, None, [exc.finding], exc.unreadable
     try:
@@ -63,11 +64,17 @@ def locate(problems, loaded: Loaded) -> list[Finding]:
     return out
 
 
-def validate_file(path: Path | str, step: int | None = None, shown: str | None = None) -> FileResult:
+def validate_text(text: str, shown: str, step: int | None = None) -> FileResult:
+    """Validate a project given as text (what a wizard is about to write), named `shown` in findings."""
+    return validate_file(shown, step, shown, text=text)
+
+
+def validate_file(path: Path | str, step: int | None = None, shown: str | None = None,
+                  text: str | None = None) -> FileResult:
     from . import checks
 
     shown = shown if shown is not None else str(path)
-    project, loaded, findings, unreadable = load_project(path, shown)
+    project, loaded, findings, unreadable = load_project(path, shown, text)
     result = FileResult(shown, findings, unreadable, project)
     if project is not None:
         from .derived import Derived

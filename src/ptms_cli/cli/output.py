@@ -5,14 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..exitcodes import EXIT_FINDINGS, EXIT_USAGE
-from ..reporters import clean, file_name, paint, use_color  # noqa: F401  (re-exported for the commands)
-
-
-def markup(text: object) -> str:
-    """User text for a rich console: controls made visible (`clean`), rich markup escaped."""
-    from rich.markup import escape
-
-    return escape(clean(text))
+from ..reporters import clean, file_name, markup, paint, use_color  # noqa: F401  (re-exported for the commands)
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

@@ -342,16 +342,12 @@ def error_keys(result) -> list[tuple[str, str, str]]:
 def refuse_new_errors(doc: yamledit.Document, text: str) -> None:
     """Answers must not bring validation errors the file did not have (`text` is the file to be
     written): refuse (exit 1) unless --force."""
-    import tempfile
     from collections import Counter
 
-    from ..validation import validate_file
+    from ..validation import validate_file, validate_text
 
     before = Counter(error_keys(validate_file(doc.path))) if doc.original is not None else Counter()
-    with tempfile.TemporaryDirectory() as tmp:
-        trial = Path(tmp) / doc.path.name
-        trial.write_bytes(text.encode("utf-8"))
-        after = validate_file(trial, shown=str(doc.path))
+    after = validate_text(text, str(doc.path))
     count = Counter(error_keys(after))
     new = [f for f in after.findings if f.severity.value == "error"
            and count[(f.code, f.path, f.message)] > before[(f.code, f.path, f.message)]]
@@ -404,7 +400,7 @@ def save(doc: yamledit.Document) -> bool:
 
 def after_step(console, path: Path, step: int, backend=None) -> int:
     """Validation summary, progress, and the offer to produce the step's document."""
-    from ..cli.cmd_status import print_status
+    from ..status import print_status
     from ..validation import validate_file
 
     result = validate_file(path)
