@@ -124,6 +124,11 @@ ALLOCATION_METHODS: dict[str, str] = {
     "equal": "Parts égales",
 }
 
+YEAR_VIEWS: dict[str, str] = {
+    "calendar": "Années civiles (exercices budgétaires)",
+    "convention": "Années de convention (de date anniversaire en date anniversaire)",
+}
+
 DECISION_RULES: dict[str, str] = {
     "consensus": "Consensus",
     "majorite_simple": "Majorité simple des membres présents",
@@ -172,6 +177,7 @@ ALL: dict[str, dict[str, str]] = {
     "funding_natures": FUNDING_NATURES,
     "resource_kinds": RESOURCE_KINDS,
     "allocation_methods": ALLOCATION_METHODS,
+    "year_views": YEAR_VIEWS,
     "decision_rules": DECISION_RULES,
     "frequencies": FREQUENCIES,
     "data_roles": DATA_ROLES,

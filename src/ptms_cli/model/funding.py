@@ -102,6 +102,11 @@ class Funding(Model):
     resources: list[Resource] = F("Ressources (hors contributions des partenaires)", default_factory=list)
     contributions: list[Contribution] = F("Contributions fixes des partenaires", default_factory=list)
     allocation: Allocation | None = F("Répartition du reste à financer", default=None)
+    years: choice("year_views") = F(
+        "Années de la convention",
+        "Années civiles (exercices budgétaires, par défaut) ou années de convention comptées de date anniversaire.",
+        default="calendar",
+    )
     jump_threshold: Rate = F(
         "Seuil d'alerte de variation", "Variation annuelle d'une part au-delà de laquelle avertir (0.25 = 25 %).",
         default=Decimal("0.25"),

@@ -50,6 +50,13 @@ class Partner(Model):
     fields: Annotated[list[Id], Ref("fields")] = F("Champs d'intérêt", default_factory=list)
     needs: list[Need] = F("Besoins exprimés", default_factory=list)
     notes: str | None = F("Notes", default=None)
+    from_: Date | None = F(
+        "Entrée dans le projet", "Date à laquelle le partenaire rejoint le projet ; vide : dès le début.",
+        default=None, alias="from",
+    )
+    until: Date | None = F(
+        "Sortie du projet", "Dernier jour de participation du partenaire ; vide : jusqu'à la fin.", default=None
+    )
 
 
 class Objective(Model):

@@ -40,6 +40,7 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, str]] = {
     "sectors": (("territory", "sectors"), "secteur"),
     "objectives": (("objectives",), "objectif"),
     "post_types": (("budget", "post_types"), "type de poste"),
+    "posts": (("service", "posts"), "poste"),
     "fields": (None, "champ d'intervention"),
 }
 

@@ -34,6 +34,10 @@ class Post(Model):
     aid_rate: Rate | None = F("Taux d'aide PEC", "Entre 0,30 et 0,60 du SMIC sur 20 h/semaine.", default=None)
     aid_hours_per_week: int | None = F("Heures aidées par semaine (PEC)", default=None, ge=1, le=35)
     sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs d'affectation", default_factory=list)
+    continues: Annotated[Id | None, Ref("posts", "poste prolongé")] = F(
+        "Prolonge le poste", "Identifiant du poste que celui-ci prolonge avec les mêmes personnes (ex. un PEC puis un CDI).",
+        default=None,
+    )
 
 
 class Supervision(Model):
