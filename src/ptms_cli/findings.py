@@ -41,12 +41,16 @@ CODES: dict[str, str] = {
     "PTMS-E035": "Échéancier de versement incomplet",
     "PTMS-E036": "Répartition impossible",
     "PTMS-E040": "Étape incomplète",
+    "PTMS-E080": "Repli sur le partenaire qui verse",
     "PTMS-W030": "Reste à financer",
     "PTMS-W031": "Fin de postes aidés pendant la période",
     "PTMS-W032": "Forte variation d'une contribution",
     "PTMS-W041": "Objectif sans indicateur",
     "PTMS-W042": "Signataire engagé sans représentant",
     "PTMS-W050": "Besoin non couvert par le service",
+    "PTMS-W080": "Ressource seulement sollicitée",
+    "PTMS-W081": "Ressource accordée sans décision",
+    "PTMS-W082": "Ressource annuelle accordée pour plusieurs années",
 }
 
 

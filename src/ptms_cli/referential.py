@@ -113,8 +113,25 @@ FUNDING_NATURES: dict[str, str] = {
 RESOURCE_KINDS: dict[str, str] = {
     "fipd": "Fonds interministériel de prévention de la délinquance (FIPD)",
     "contrat_de_ville": "Crédits du contrat de ville",
+    "fse_plus": "Fonds social européen (FSE+)",
+    "region": "Subvention régionale",
+    "caf": "Subvention de la CAF",
     "mecenat": "Mécénat",
     "autre": "Autre ressource",
+}
+
+RESOURCE_STATUSES: dict[str, str] = {
+    "planned": "Prévisionnel",
+    "requested": "Sollicité",
+    "granted": "Accordé",
+}
+
+IN_KIND_KINDS: dict[str, str] = {
+    "locaux": "Mise à disposition de locaux",
+    "vehicule": "Mise à disposition d'un véhicule",
+    "personnel": "Mise à disposition de personnel",
+    "materiel": "Prêt de matériel",
+    "autre": "Autre contribution en nature",
 }
 
 ALLOCATION_METHODS: dict[str, str] = {
@@ -176,6 +193,8 @@ ALL: dict[str, dict[str, str]] = {
     "contract_types": CONTRACT_TYPES,
     "funding_natures": FUNDING_NATURES,
     "resource_kinds": RESOURCE_KINDS,
+    "resource_statuses": RESOURCE_STATUSES,
+    "in_kind_kinds": IN_KIND_KINDS,
     "allocation_methods": ALLOCATION_METHODS,
     "year_views": YEAR_VIEWS,
     "decision_rules": DECISION_RULES,

@@ -145,7 +145,7 @@ def _table(project, plan, alerts, output: Path | None) -> None:
     console.print(matrix("Ressources (hors contributions des partenaires)", "resources", lambda x: x.label, [],
                          lambda y: y.resources_total,
                          inline=[("Nature", lambda x: ref.FUNDING_NATURES[x.nature]),
-                                 ("Versée par", lambda x: f"versée par {_name(project, x.partner)}" if x.partner else "")]))
+                                 ("Versée par", lambda x: _payer(project, x))]))
     console.print()
     method = ref.ALLOCATION_METHODS.get(plan.allocation_method, "") if plan.allocation_method else ""
     title = "Contributions des partenaires" + (f" (reste réparti : {method.lower()})" if method else "")
@@ -164,6 +164,9 @@ def _table(project, plan, alerts, output: Path | None) -> None:
             cells.append(f"{money(row.amounts[y])}\n{percent(row.shares[y])}" if y in row.amounts else "[dim]—[/dim]")
         t.add_row(*cells)
     console.print(t)
+    from .funding_extras import print_extras
+
+    print_extras(console, project, plan, escape)
     console.print()
     t = Table(title="Équilibre par année", title_justify="left", title_style="bold")
     label_column(t, "", [label for label, _ in _BALANCE])
@@ -203,6 +206,25 @@ def _wrap(text: str, width: int, indent: str, then: str | None = None) -> str:
 
     return textwrap.fill(text, max(20, width - 1), initial_indent=indent, subsequent_indent=then or indent,
                          break_long_words=False, break_on_hyphens=False)
+
+
+def _payer(project, line) -> str:
+    """« versée par l'ASP », « sollicitée — versée par la Région »: the status (when not planned) and the payer."""
+    from ..funding.instruments import instrument
+
+    status = _status(project, line)
+    inst = instrument(line.kind)
+    payer = inst.pays or (_name(project, line.partner) if line.partner else "")
+    return " — ".join(x for x in (status, f"versée par {payer}" if payer else "") if x)
+
+
+def _status(project, line) -> str:
+    from .. import referential as ref
+
+    if line.computed or not line.ref.startswith("resource:") or project.funding is None:
+        return ""
+    r = next((r for r in project.funding.resources if f"resource:{r.id}" == line.ref), None)
+    return ref.RESOURCE_STATUSES[r.status].lower() if r and r.status != "planned" else ""
 
 
 def _name(project, pid: str | None) -> str:
@@ -248,6 +270,9 @@ def _json(project, plan, alerts, shown: str) -> str:
 
     doc = {"version": 1, "file": shown, "project": project.name, "plan": plan_as_dict(plan, plan_problems(plan)),
            "findings": [f.to_dict() for f in alerts]}
+    from .funding_extras import extras_as_dict
+
+    doc["plan"] |= extras_as_dict(project, plan)
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -62,13 +62,38 @@ class Parameters(Model):
     )
 
 
+class Decision(Model):
+    reference: Text = F("Référence de la décision", "Ex. « arrêté n° 2026-118 », « délibération n° 2026-045 ».")
+    date: Date = F("Date de la décision")
+
+
 class Resource(Model):
     id: Id = F("Identifiant de la ressource")
-    kind: choice("resource_kinds") = F("Type de ressource", "FIPD, crédits du contrat de ville, mécénat ou autre ressource.")
+    kind: choice("resource_kinds") = F(
+        "Dispositif", "FIPD, crédits du contrat de ville, FSE+, Région, CAF, mécénat ou autre ressource."
+    )
     label: Text = F("Libellé")
     partner: Annotated[Id | None, Ref("partners")] = F("Partenaire qui verse", default=None)
     nature: choice("funding_natures") = F("Nature des crédits", default="credits_specifiques")
     amounts: YearAmounts = F("Montants par année", default_factory=dict)
+    status: choice("resource_statuses") = F(
+        "Statut", "Prévisionnel (par défaut), sollicité (demande déposée) ou accordé (décision prise).", default="planned"
+    )
+    decision: Decision | None = F("Décision d'attribution", "Référence et date, quand la ressource est accordée.", default=None)
+    fallback: Annotated[Id | None, Ref("partners", "partenaire de repli")] = F(
+        "Partenaire de repli",
+        "Qui prend le montant à sa charge si la ressource est refusée ; vide : la clé de répartition.",
+        default=None,
+    )
+
+
+class InKind(Model):
+    partner: Annotated[Id, Ref("partners")] = F("Partenaire qui apporte la contribution")
+    kind: choice("in_kind_kinds") = F("Nature de l'apport", "Locaux, véhicule, personnel, matériel ou autre.")
+    label: Text = F("Description", "Ex. « Local de 60 m² au 12 rue des Écoles ».")
+    amounts: YearAmounts = F(
+        "Valorisation par année", "Valeur estimée de l'apport chaque année (pas un versement).", default_factory=dict
+    )
 
 
 class Contribution(Model):
@@ -101,6 +126,10 @@ class Allocation(Model):
 class Funding(Model):
     resources: list[Resource] = F("Ressources (hors contributions des partenaires)", default_factory=list)
     contributions: list[Contribution] = F("Contributions fixes des partenaires", default_factory=list)
+    in_kind: list[InKind] = F(
+        "Contributions en nature", "Apports valorisés (locaux, véhicule, personnel) : jamais versés en argent.",
+        default_factory=list,
+    )
     allocation: Allocation | None = F("Répartition du reste à financer", default=None)
     years: choice("year_views") = F(
         "Années de la convention",
