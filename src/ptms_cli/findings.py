@@ -42,6 +42,7 @@ CODES: dict[str, str] = {
     "PTMS-E036": "Répartition impossible",
     "PTMS-E040": "Étape incomplète",
     "PTMS-E080": "Repli sur le partenaire qui verse",
+    "PTMS-E081": "Indexation incohérente",
     "PTMS-W030": "Reste à financer",
     "PTMS-W031": "Fin de postes aidés pendant la période",
     "PTMS-W032": "Forte variation d'une contribution",

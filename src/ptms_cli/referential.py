@@ -138,7 +138,15 @@ ALLOCATION_METHODS: dict[str, str] = {
     "percentages": "Pourcentages fixés",
     "hours": "Heures de service achetées dans les secteurs du partenaire",
     "population": "Population",
+    "qpv_population": "Population en quartier prioritaire (QPV)",
+    "housing_units": "Logements sociaux",
+    "attribute": "Attribut déclaré",
     "equal": "Parts égales",
+}
+
+INDEXATION_STEPS: dict[str, str] = {
+    "january": "Au 1er janvier",
+    "anniversary": "À la date anniversaire de la convention",
 }
 
 YEAR_VIEWS: dict[str, str] = {
@@ -197,6 +205,7 @@ ALL: dict[str, dict[str, str]] = {
     "in_kind_kinds": IN_KIND_KINDS,
     "allocation_methods": ALLOCATION_METHODS,
     "year_views": YEAR_VIEWS,
+    "indexation_steps": INDEXATION_STEPS,
     "decision_rules": DECISION_RULES,
     "frequencies": FREQUENCIES,
     "data_roles": DATA_ROLES,

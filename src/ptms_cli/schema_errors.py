@@ -73,6 +73,20 @@ def _label(root: type[BaseModel], loc: tuple) -> str:
     return f" ({field.title})" if field is not None and field.title else ""
 
 
+def _leaf(root: type[BaseModel], loc: tuple):
+    """The model field at the end of `loc` (None for a list item or a map value)."""
+    if not loc or not isinstance(loc[-1], str):
+        return None
+    parent = model_at(root, loc[:-1])
+    return _field(parent, loc[-1]) if parent else None
+
+
+def _is_ratio(field) -> bool:
+    from .model.base import Ratio
+
+    return any(m is Ratio for m in field.metadata)
+
+
 _MESSAGES = {
     "int_parsing": "nombre entier attendu",
     "int_type": "nombre entier attendu",
@@ -175,7 +189,12 @@ def findings_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -
                 msg = f"{where}{_label(root, loc)} : valeur « {_shown(value)} » non reconnue"
             else:
                 shown = "" if isinstance(value, (dict, list)) else f" (valeur : « {_shown(value)} »)"
-                msg = f"{where}{_label(root, loc)} : {_message(err)}{shown}"
+                text = _message(err)
+                field = _leaf(root, loc)
+                if kind in ("decimal_type", "decimal_parsing") and field is not None and _is_ratio(field):
+                    text = "nombre attendu, avec un point décimal (ex. 0.02 pour 2 %)"
+                    hint = field.description or ""
+                msg = f"{where}{_label(root, loc)} : {text}{shown}"
             if kind == "literal_error":
                 expected = [e.strip(" '") for e in str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ").split(",")]
                 expected = [e for e in expected if e]

@@ -18,7 +18,7 @@ from ..derived import Derived
 from ..findings import Problem
 from ..model import Project
 from ..steps import STEP_COMMANDS, STEPS
-from . import completeness, convention, coverage, dates, evaluation, fields, funding, ids, references, resources, years
+from . import budget, completeness, convention, coverage, dates, evaluation, fields, funding, ids, references, resources, years
 from .base import Check
 from .completeness import missing_for_step
 
@@ -45,6 +45,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-W050",), coverage.coverage),
     Rule(("PTMS-E040",), completeness.step_complete),
     Rule(("PTMS-E030", "PTMS-E036", "PTMS-W030", "PTMS-W031", "PTMS-W032"), funding.funding),
+    Rule(("PTMS-E081",), budget.indexation),
     Rule(("PTMS-E080", "PTMS-W080", "PTMS-W081", "PTMS-W082"), resources.resources),
 )
 

@@ -25,6 +25,23 @@ _ALLOCATION = {  # kind -> (message, hint); {partner}, {year}, {amount}, {detail
                       "Corrigez les « weight » pour que leur somme fasse 100."),
     "no_population": ("partenaire « {partner} » : population inconnue pour la clé « population »",
                       "Renseignez « population » pour ce partenaire."),
+    "no_attribute": ("partenaire « {partner} » : {label} inconnu(e) pour la clé de répartition",
+                     "Renseignez « {key} » pour ce partenaire (ou « weight_by_year » dans la clé)."),
+    "unknown_attribute": ("la clé « attribute » désigne un attribut non déclaré : « {detail} »",
+                          "Déclarez-le dans « funding.allocation.attributes » (identifiant: libellé) et donnez sa valeur "
+                          "à chaque partenaire (« attributes »)."),
+    "no_method": ("la clé de répartition n'a ni méthode (« method ») ni groupes (« groups »)",
+                  "Indiquez « method » et « partners », ou des « groups » avec chacun sa clé."),
+    "groups_and_key": ("la clé de répartition a à la fois des groupes et une méthode ou des partenaires propres",
+                       "Avec « groups », placez chaque partenaire dans un groupe et retirez « method » et « partners »."),
+    "group_no_share": ("le groupe « {detail} » n'a ni pourcentage ni montant",
+                       "Indiquez sa part du reste (« percent ») ou ses montants par année (« amounts »)."),
+    "group_percent_total": ("{when}les parts des groupes totalisent {amount} % au lieu de 100 %",
+                            "Corrigez « percent » (ou « percent_by_year ») des groupes pour que leur somme fasse 100."),
+    "groups_over": ("en {year}, les montants fixes des groupes dépassent de {amount} le reste à financer",
+                    "Réduisez les « amounts » des groupes de cette année."),
+    "groups_short": ("en {year}, {amount} restent à répartir : aucun groupe en pourcentage ne les prend",
+                     "Donnez un « percent » à au moins un groupe, ou ajustez les montants fixes."),
     "no_hours": ("partenaire « {partner} » : aucune heure de service achetée dans ses secteurs",
                  "Indiquez ses « sectors » (secteurs du service), ou des besoins avec des secteurs couverts par le service."),
     "no_weight": ("la clé de répartition n'a aucun poids positif", ""),
@@ -39,9 +56,11 @@ def allocation_problem(issue: AllocationIssue) -> Problem:
     message, hint = _ALLOCATION[issue.kind]
     amount = ""
     if issue.amount is not None:
-        amount = fte_text(issue.amount) if issue.kind == "percent_total" else money(issue.amount)
-    return Problem("PTMS-E036", message.format(partner=issue.partner, year=issue.year, amount=amount, detail=issue.detail),
-                   issue.loc, hint)
+        amount = fte_text(issue.amount) if issue.kind in ("percent_total", "group_percent_total") else money(issue.amount)
+    label, _, key = issue.detail.partition("|")
+    fill = {"when": f"en {issue.year}, " if issue.year else "", "partner": issue.partner, "year": issue.year, "amount": amount, "detail": issue.detail, "label": label,
+            "key": f"attributes.{key}" if key and key not in ("population", "qpv_population", "housing_units") else key}
+    return Problem("PTMS-E036", message.format(**fill), issue.loc, hint.format(**fill))
 
 
 def imbalance_problem(x: YearImbalance) -> Problem:

@@ -147,8 +147,10 @@ def _table(project, plan, alerts, output: Path | None) -> None:
                          inline=[("Nature", lambda x: ref.FUNDING_NATURES[x.nature]),
                                  ("Versée par", lambda x: _payer(project, x))]))
     console.print()
-    method = ref.ALLOCATION_METHODS.get(plan.allocation_method, "") if plan.allocation_method else ""
-    title = "Contributions des partenaires" + (f" (reste réparti : {method.lower()})" if method else "")
+    from ..funding.keys import method_label
+
+    method = method_label(project.funding.allocation if project.funding else None)
+    title = "Contributions des partenaires" + (f" (reste réparti : {method})" if method else "")
     console.print(matrix(title, "contributions", lambda x: x.name, [("Nature", lambda x: ref.FUNDING_NATURES[x.nature])],
                          lambda y: y.contributions_total))
     console.print()

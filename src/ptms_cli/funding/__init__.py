@@ -37,8 +37,10 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
 Rules
 -----
 Costs, per year Y (all `Decimal`, exact `Fraction` arithmetic, rounded to the cent ROUND_HALF_UP once
-per line): indexation factor (1 + `budget.indexation_rate`)^(Y − base year) (base year:
-`budget.base_year`, else the first year of the plan; no discount before it).
+per line): indexation factor of the line's category, the product over the years k from the base
+year + 1 to Y of (1 + rate of k) — rate: the last `budget.indexation` rule for the category and k,
+else `budget.indexation_rate` (see `indexation`; base year: `budget.base_year`, else the first year
+of the plan, never after it: PTMS-E081).
   - one line per post of `service.posts` with a `post_type`: yearly cost of the type × fte × count ×
     (months of Y covered by start..end)/12 × factor; a calendar month counts if the post's dates
     touch it; posts without a `post_type` cost nothing here (give them as explicit lines);
@@ -61,7 +63,11 @@ Resources, per year:
   - `funding.resources`: the given amounts, partner and nature.
 Contributions, per year: fixed amounts (`funding.contributions`, summed per partner and nature),
 then `funding.allocation` shares the remainder (cost − resources − fixed) with largest-remainder
-rounding, parts adding up exactly to the cent. Weights: `percentages` (the `weight`s, summing to
+rounding, parts adding up exactly to the cent — one key, or named groups each with its key and its
+share of the remainder (see `keys`).
+Not cash: contributions in kind (`funding.in_kind`, see `inkind`) never enter the plan; requested
+resources are in the plan, and `scenarios.refusal_effects` says who bears each if refused;
+`instruments` says who decides and who pays each kind of resource. Weights: `percentages` (the `weight`s, summing to
 100); `equal`; `population` (each partner's `population`); `hours` (hours per week of
 `service.sectors` in the sectors the partner buys — its share's `sectors`, else the sectors of its
 `needs` — a sector bought by several partners being split equally between them).

@@ -15,7 +15,8 @@ from functools import lru_cache
 from ..frformat import round_half_up
 from ..model import Project
 from ..model.funding import DatedAmount
-from .allocation import AllocationError, largest_remainder
+from .allocation import AllocationError
+from .keys import AllocationIssue, allocate, static_issues
 
 ZERO = Decimal("0.00")
 WEEKS_PER_MONTH = Fraction(52, 12)
@@ -156,19 +157,6 @@ class YearPlan:
 
 
 # --- facts: what the plan finds wrong or notable; the rules of `checks.funding` word them --------
-
-
-@dataclass(frozen=True)
-class AllocationIssue:
-    """Why `funding.allocation` cannot share the remainder (a year's, when `year` is set)."""
-
-    kind: str  # no_partner, duplicate, missing_weight, percent_total, no_population, no_hours, no_weight,
-    #           negative_remainder, impossible
-    loc: tuple
-    partner: str | None = None
-    year: int | None = None
-    amount: Decimal | None = None  # percent_total: the total of the weights; negative_remainder: the excess
-    detail: str = ""  # impossible: the allocation error
 
 
 @dataclass(frozen=True)
@@ -322,17 +310,19 @@ def plan_years(project: Project) -> list[int]:
 # --- costs -------------------------------------------------------------------------------------
 
 
-def _index(project: Project, year: int, years: list[int]) -> Fraction:
+def _index(project: Project, year: int, years: list[int], category: str) -> Fraction:
+    """Indexation factor of a yearly cost of `category` in `year` (see `indexation`)."""
+    from .indexation import factor
+
     b = project.budget
     base = b.base_year if b and b.base_year is not None else (years[0] if years else year)
-    return (1 + _dec(b.indexation_rate)) ** max(0, year - base) if b else Fraction(1)
+    return factor(b, category, year, base)
 
 
 def year_costs(project: Project, year: int, years: list[int]) -> list[CostLine]:
     b = project.budget
     if b is None:
         return []
-    factor = _index(project, year, years)
     types = {t.id: t for t in b.post_types}
     out: list[CostLine] = []
     if project.service:
@@ -341,14 +331,14 @@ def year_costs(project: Project, year: int, years: list[int]) -> list[CostLine]:
             months = months_in_year(year, post.start, post.end)
             if t is None or months == 0:
                 continue
-            exact = _dec(t.yearly_cost) * _dec(post.fte) * post.count * Fraction(months, 12) * factor
+            exact = _dec(t.yearly_cost) * _dec(post.fte) * post.count * Fraction(months, 12) * _index(project, year, years, "personnel")
             out.append(CostLine(f"{post.title} ({post.count} × {fte_text(post.fte)} ETP)", "personnel", to_cents(exact),
                                 f"{months} mois" if months < 12 else "", f"post:{post.id}", CATEGORY_LABELS["personnel"]))
     for key, category in (("supervision", "encadrement"), ("training", "formation"),
                           ("equipment", "equipement"), ("premises", "locaux")):
         amount = getattr(b, key)
         if amount:
-            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * factor), ref=f"budget:{key}",
+            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * _index(project, year, years, category)), ref=f"budget:{key}",
                                 category_label=CATEGORY_LABELS[category]))
     for n, line in enumerate(b.lines):
         if year in line.amounts:
@@ -405,66 +395,6 @@ def year_resources(project: Project, year: int) -> list[ResourceLine]:
 # --- contributions and allocation --------------------------------------------------------------
 
 
-def allocation_weights(project: Project) -> tuple[dict[str, Fraction], list[AllocationIssue]]:
-    """Weight of each partner of `funding.allocation`, or why it is impossible."""
-    alloc = project.funding.allocation if project.funding else None
-    if alloc is None:
-        return {}, []
-    base = ("funding", "allocation")
-    issues: list[AllocationIssue] = []
-    if not alloc.partners:
-        return {}, [AllocationIssue("no_partner", base + ("partners",))]
-    seen: set[str] = set()
-    for i, share in enumerate(alloc.partners):
-        if share.partner in seen:
-            issues.append(AllocationIssue("duplicate", base + ("partners", i, "partner"), share.partner))
-        seen.add(share.partner)
-    weights: dict[str, Fraction] = {}
-    method = alloc.method
-    if method == "percentages":
-        for i, share in enumerate(alloc.partners):
-            if share.weight is None:
-                issues.append(AllocationIssue("missing_weight", base + ("partners", i), share.partner))
-            else:
-                weights[share.partner] = _dec(share.weight)
-        total = sum((s.weight for s in alloc.partners if s.weight is not None), Decimal(0))
-        if not issues and total != 100:
-            issues.append(AllocationIssue("percent_total", base + ("partners",), amount=total))
-    elif method == "equal":
-        weights = {s.partner: Fraction(1) for s in alloc.partners}
-    elif method == "population":
-        for i, share in enumerate(alloc.partners):
-            partner = project.partner(share.partner)
-            if partner is None:
-                continue  # reported by the reference check (PTMS-E021)
-            if not partner.population:
-                j = project.partners.index(partner)
-                issues.append(AllocationIssue("no_population", ("partners", j), share.partner))
-            else:
-                weights[share.partner] = Fraction(partner.population)
-    elif method == "hours":
-        hours = {s.sector: _dec(s.hours_per_week) for s in project.service.sectors} if project.service else {}
-        bought: dict[str, list[str]] = {}
-        for share in alloc.partners:
-            sectors = list(share.sectors)
-            partner = project.partner(share.partner)
-            if not sectors and partner is not None:
-                sectors = [s for need in partner.needs for s in need.sectors]
-            bought[share.partner] = list(dict.fromkeys(sectors))
-        buyers: dict[str, int] = defaultdict(int)
-        for sectors in bought.values():
-            for s in sectors:
-                buyers[s] += 1
-        for i, share in enumerate(alloc.partners):
-            w = sum((hours.get(s, Fraction(0)) / buyers[s] for s in bought[share.partner]), Fraction(0))
-            if w == 0:
-                issues.append(AllocationIssue("no_hours", base + ("partners", i), share.partner))
-            weights[share.partner] = w
-    if not issues and sum(weights.values(), Fraction(0)) == 0:
-        issues.append(AllocationIssue("no_weight", base + ("method",)))
-    return ({} if issues else weights), issues
-
-
 def _fixed(project: Project, year: int) -> dict[tuple[str, str], Decimal]:
     out: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     if project.funding:
@@ -481,21 +411,23 @@ def compute_plan(project: Project) -> FundingPlan:
     """The multi-year funding plan of a project, with its problems (see the package docstring)."""
     years = plan_years(project)
     alloc = project.funding.allocation if project.funding else None
-    weights, issues = allocation_weights(project)
-    plan = FundingPlan([], alloc.method if alloc else None, state_partner(project), issues)
+    issues = static_issues(project)
+    method = (alloc.method or "groups") if alloc else None
+    plan = FundingPlan([], method, state_partner(project), list(issues))
     order = {p.id: i for i, p in enumerate(project.partners)}
     for year in years:
         yp = YearPlan(year, year_costs(project, year, years), year_resources(project, year))
         fixed = _fixed(project, year)
         remainder = yp.gap - sum(fixed.values(), ZERO)
         allocated: dict[str, Decimal] = {}
-        if alloc is not None and weights:
+        if alloc is not None and not issues:
             if remainder < 0:
                 plan.allocation_issues.append(AllocationIssue("negative_remainder", ("funding", "allocation"),
                                                               year=year, amount=-remainder))
             else:
                 try:
-                    allocated = largest_remainder(remainder, weights)
+                    allocated, year_issues = allocate(project, remainder, year)
+                    plan.allocation_issues.extend(year_issues)
                 except AllocationError as exc:  # pragma: no cover - weights were checked above
                     plan.allocation_issues.append(AllocationIssue("impossible", ("funding", "allocation"), year=year,
                                                                   detail=str(exc)))

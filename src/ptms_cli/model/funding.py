@@ -5,13 +5,14 @@ The funding engine (`ptms_cli.funding`) computes the yearly plan from these para
 
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from .base import Date, F, Id, Model, Money, Rate, Ratio, Text, Year, YearAmounts, choice
+from .base import ID_PATTERN, Date, F, Id, Model, Money, Rate, Ratio, Text, Year, YearAmounts, YearKeyed, choice
 from .refs import Ref
 
+MAX_WEIGHT = Decimal("1000000000")  # a weight (percentage, population, housing units…) below a billion
 MAX_INDEXATION = Decimal("0.2")  # 20 % a year: beyond, a typo (and costs that explode over the period)
 IndexationRate = Annotated[Decimal, Field(ge=0, le=MAX_INDEXATION), Ratio]
 
@@ -30,10 +31,36 @@ class CostLine(Model):
     amounts: YearAmounts = F("Montants par année", "Ex. {2026: 12000.00, 2027: 12000.00}.", default_factory=dict)
 
 
+IndexedCategory = Literal["personnel", "encadrement", "formation", "equipement", "locaux"]
+
+
+class IndexationRule(Model):
+    category: IndexedCategory | None = F(
+        "Catégorie de coût", "personnel, encadrement, formation, equipement ou locaux ; vide : toutes.", default=None
+    )
+    rate: IndexationRate = F("Taux d'indexation", "Ex. 0.025 pour 2,5 % (au plus 0.2).")
+    from_year: Year | None = F("À partir de l'année", "Vide : dès la deuxième année.", default=None)
+    to_year: Year | None = F("Jusqu'à l'année", "Vide : jusqu'à la fin.", default=None)
+
+
 class Budget(Model):
-    base_year: Year | None = F("Année de référence des coûts", "Par défaut, la première année du projet.", default=None)
+    base_year: Year | None = F(
+        "Année de référence des coûts",
+        "Année en euros de laquelle les coûts annuels sont donnés ; au plus la première année du projet (par défaut).",
+        default=None,
+    )
     indexation_rate: IndexationRate = F(
-        "Taux d'indexation annuel", "Ex. 0.02 pour 2 % par an (au plus 0.2).", default=Decimal(0)
+        "Taux d'indexation annuel", "Un seul taux pour toutes les catégories et toutes les années : ex. 0.02 pour 2 % "
+        "par an (au plus 0.2). Par catégorie ou par année : « indexation ».", default=Decimal(0)
+    )
+    indexation: list[IndexationRule] = F(
+        "Indexation par catégorie ou par année",
+        "Règles qui remplacent « indexation_rate » pour une catégorie et/ou des années ; la dernière qui s'applique l'emporte.",
+        default_factory=list,
+    )
+    indexation_step: choice("indexation_steps") = F(
+        "Date de l'indexation", "Au 1er janvier (par défaut) ou à chaque date anniversaire de la convention.",
+        default="january",
     )
     post_types: list[PostType] = F("Types de postes", default_factory=list)
     supervision: Money | None = F("Encadrement (par an)", default=None)
@@ -102,10 +129,21 @@ class Contribution(Model):
     amounts: YearAmounts = F("Montants fixes par année", default_factory=dict)
 
 
+AttributeId = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]  # a key of `allocation.attributes`
+Percent = Annotated[Decimal, Field(ge=0, le=100), Ratio]
+Weight = Annotated[Decimal, Field(ge=0, le=MAX_WEIGHT), Ratio]
+YearWeights = Annotated[dict[Year, Weight], YearKeyed()]
+YearPercents = Annotated[dict[Year, Percent], YearKeyed()]
+
+
 class AllocationShare(Model):
     partner: Annotated[Id, Ref("partners")] = F("Partenaire")
     weight: Money | None = F(
         "Poids", "Pourcentage (clé « percentages ») ; ignoré pour les autres clés.", default=None
+    )
+    weight_by_year: YearWeights = F(
+        "Poids par année", "Remplace, pour ces années, le poids que donne la clé (pourcentage, population…).",
+        default_factory=dict,
     )
     sectors: Annotated[list[Id], Ref("sectors")] = F(
         "Secteurs achetés (clé « hours »)",
@@ -114,13 +152,42 @@ class AllocationShare(Model):
     )
 
 
-class Allocation(Model):
+class AllocationGroup(Model):
+    name: Text = F("Nom du groupe", "Ex. « Communes », « Bailleurs sociaux ».")
     method: choice("allocation_methods") = F(
-        "Clé de répartition du reste à financer",
-        "Pourcentages fixés, heures achetées dans les secteurs du partenaire, population ou parts égales.",
+        "Clé de répartition dans le groupe", "Pourcentages, heures, population, logements, population en QPV, "
+        "attribut déclaré ou parts égales."
     )
+    attribute: AttributeId | None = F("Attribut (clé « attribute »)", "Identifiant d'un attribut déclaré dans « attributes ».",
+                             default=None)
+    percent: Percent | None = F("Part du reste à financer (%)", "Ex. 60 ; les groupes en pourcentage totalisent 100.",
+                                default=None)
+    percent_by_year: YearPercents = F("Part par année (%)", "Remplace « percent » pour ces années.", default_factory=dict)
+    amounts: YearAmounts = F("Montant fixe par année", "Au lieu d'un pourcentage : le groupe prend ce montant.",
+                             default_factory=dict)
+    partners: list[AllocationShare] = F("Partenaires du groupe", default_factory=list)
+
+
+class Allocation(Model):
+    method: choice("allocation_methods") | None = F(
+        "Clé de répartition du reste à financer",
+        "Pourcentages fixés, heures achetées dans les secteurs du partenaire, population, logements, population "
+        "en QPV, attribut déclaré ou parts égales ; vide avec des groupes (« groups »).",
+        default=None,
+    )
+    attribute: AttributeId | None = F("Attribut (clé « attribute »)", "Identifiant d'un attribut déclaré dans « attributes ».",
+                             default=None)
     nature: choice("funding_natures") = F("Nature des crédits", default="droit_commun")
     partners: list[AllocationShare] = F("Partenaires qui se répartissent le reste", default_factory=list)
+    groups: list[AllocationGroup] = F(
+        "Groupes de partenaires", "Plusieurs clés : ex. les communes à la population, les bailleurs aux logements.",
+        default_factory=list,
+    )
+    attributes: dict[Id, Text] = F(
+        "Attributs de répartition déclarés", "Identifiant -> libellé d'un nombre propre à chaque partenaire "
+        "(« attributes » du partenaire), ex. {kilometres_de_ligne: Kilomètres de ligne desservis}.",
+        default_factory=dict,
+    )
 
 
 class Funding(Model):

@@ -1,8 +1,11 @@
 
 
+from decimal import Decimal
 from typing import Annotated
 
-from .base import EMAIL_PATTERN, SIRET_PATTERN, Date, F, Id, Model, Text, choice
+from pydantic import Field
+
+from .base import EMAIL_PATTERN, SIRET_PATTERN, Date, F, Id, Model, Ratio, Text, choice
 from .refs import Ref
 
 
@@ -45,6 +48,18 @@ class Partner(Model):
     address: str | None = F("Adresse du siège", default=None)
     siret: str | None = F("SIRET", default=None, pattern=SIRET_PATTERN)
     population: int | None = F("Population", "Pour une clé de répartition à la population.", default=None, ge=0, le=100_000_000)
+    qpv_population: int | None = F(
+        "Population en QPV", "Habitants des quartiers prioritaires, pour une clé à la population en QPV.",
+        default=None, ge=0, le=100_000_000,
+    )
+    housing_units: int | None = F(
+        "Logements", "Logements sociaux du bailleur sur le territoire, pour une clé aux logements.",
+        default=None, ge=0, le=100_000_000,
+    )
+    attributes: dict[Id, Annotated[Decimal, Field(ge=0, le=1_000_000_000), Ratio]] = F(
+        "Attributs de répartition", "Valeurs des attributs déclarés dans « funding.allocation.attributes ».",
+        default_factory=dict,
+    )
     representative: Representative | None = F("Représentant légal", default=None)
     contact: Contact | None = F("Contact professionnel", default=None)
     fields: Annotated[list[Id], Ref("fields")] = F("Champs d'intérêt", default_factory=list)
