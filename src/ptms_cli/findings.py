@@ -41,12 +41,20 @@ CODES: dict[str, str] = {
     "PTMS-E035": "Échéancier de versement incomplet",
     "PTMS-E036": "Répartition impossible",
     "PTMS-E040": "Étape incomplète",
+    "PTMS-E060": "Partenaire ayant décliné à une place d'engagé",
+    "PTMS-E061": "Partenaire sorti du projet avant la convention",
+    "PTMS-E062": "Opérateur qui ne porte pas le service",
+    "PTMS-E063": "Sous-traitant mal déclaré",
+    "PTMS-E070": "Poste PEC sans taux d'aide",
+    "PTMS-E071": "Heures aidées au-delà des heures travaillées",
     "PTMS-W030": "Reste à financer",
     "PTMS-W031": "Fin de postes aidés pendant la période",
     "PTMS-W032": "Forte variation d'une contribution",
     "PTMS-W041": "Objectif sans indicateur",
     "PTMS-W042": "Signataire engagé sans représentant",
     "PTMS-W050": "Besoin non couvert par le service",
+    "PTMS-W072": "PEC au-delà de sa durée maximale",
+    "PTMS-W073": "Poste adulte-relais hors quartier prioritaire",
 }
 
 
