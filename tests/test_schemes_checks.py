@@ -85,12 +85,28 @@ def test_partner_who_left_before_the_convention(write_project, intercommunal):
 # --- 5. operators ----------------------------------------------------------------------------------
 
 
+def without_subcontractors(data):
+    """The intercommunal example without its sub-contracted association."""
+    data["service"].pop("subcontractors", None)
+    data["partners"] = [p for p in data["partners"] if p["id"] != "voisins-sailly"]
+    return data
+
+
+def test_example_subcontractor_is_valid(intercommunal, write_project):
+    assert intercommunal["service"]["subcontractors"][0]["partner"] == "voisins-sailly"
+    result = validate_file(write_project(intercommunal))
+    assert not [f for f in result.findings if f.code in {"PTMS-E062", "PTMS-E063"}]
+    del intercommunal["service"]["subcontractors"]  # the association keeps its role « operator »
+    errors = found(validate_file(write_project(intercommunal)), "PTMS-E062")
+    assert [f.message.split(" a le rôle")[0] for f in errors] == ["le partenaire « voisins-sailly »"]
+
+
 def association(pid="asso-voisins"):
     return {"id": pid, "name": "Association Les Voisins", "kind": "association", "roles": ["operator"], "status": "committed"}
 
 
 def test_operator_role_unused_is_an_error(write_project, intercommunal):
-    intercommunal["partners"].append(association())
+    without_subcontractors(intercommunal)["partners"].append(association())
     path = write_project(intercommunal)
     errors = found(validate_file(path), "PTMS-E062")
     assert len(errors) == 1 and "« asso-voisins »" in errors[0].message and "« amvm »" in errors[0].message
@@ -99,7 +115,7 @@ def test_operator_role_unused_is_an_error(write_project, intercommunal):
 
 
 def test_subcontractor_makes_the_operator_role_valid(write_project, intercommunal):
-    intercommunal["partners"].append(association())
+    without_subcontractors(intercommunal)["partners"].append(association())
     intercommunal["service"]["subcontractors"] = [
         {"partner": "asso-voisins", "activities": ["concertation"], "sectors": ["sailly"], "share": 0.1}]
     result = validate_file(write_project(intercommunal))
@@ -118,7 +134,7 @@ def test_subcontractor_makes_the_operator_role_valid(write_project, intercommuna
     ],
 )
 def test_subcontractor_declaration(write_project, intercommunal, sub, words, path):
-    intercommunal["partners"].append(association())
+    without_subcontractors(intercommunal)["partners"].append(association())
     intercommunal["service"]["subcontractors"] = [sub]
     errors = found(validate_file(write_project(intercommunal)), "PTMS-E063")
     if words is None:
@@ -128,7 +144,7 @@ def test_subcontractor_declaration(write_project, intercommunal, sub, words, pat
 
 
 def test_subcontractor_shares_above_the_cost(write_project, intercommunal):
-    intercommunal["partners"] += [association(), association("asso-b")]
+    without_subcontractors(intercommunal)["partners"] += [association(), association("asso-b")]
     intercommunal["service"]["subcontractors"] = [{"partner": "asso-voisins", "share": 0.6}, {"partner": "asso-b", "share": 0.5}]
     errors = found(validate_file(write_project(intercommunal)), "PTMS-E063")
     assert [f.path for f in errors] == ["service.subcontractors"] and "dépassent" in errors[0].message
