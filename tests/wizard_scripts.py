@@ -35,7 +35,7 @@ SPECIFY = [
     E("Raisons", ENTER), E("Activités", ["presence_active", "gestion_conflits"]), E("Champs", ["habitat_collectif"]),
     E("Secteurs couverts", "add"), E("Secteur", "les-haras"), E("Heures", "30"), E("Champs", ENTER),
     E("Créneaux", "add"), E("Jours", ["lundi", "mardi"]), E("début", "16:00"), E("fin", "20:00"), E("Créneaux", "done"),
-    E("prioritaire", True), E("Secteurs couverts", "done"),
+    E("prioritaire", True), E("Secteurs couverts", "done"), E("Opérateurs sous-traitants", "done"),
     E("Postes", "add"), E("Intitulé", "Médiateur"), E("Identifiant", ENTER), E("Type de poste", "mediateur"),
     E("ETP", ENTER), E("Nombre", "2"), E("Type de contrat", ENTER), E("Début", ENTER), E("Fin", ENTER),
     E("Taux", ENTER), E("Heures aidées", ENTER), E("Secteurs", ["les-haras"]), E("Postes", "done"),

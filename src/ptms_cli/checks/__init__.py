@@ -18,7 +18,22 @@ from ..derived import Derived
 from ..findings import Problem
 from ..model import Project
 from ..steps import STEP_COMMANDS, STEPS
-from . import budget, completeness, convention, coverage, dates, evaluation, fields, funding, ids, references, resources, years
+from . import (
+    budget,
+    completeness,
+    convention,
+    coverage,
+    dates,
+    evaluation,
+    fields,
+    funding,
+    ids,
+    partners,
+    posts,
+    references,
+    resources,
+    years,
+)
 from .base import Check
 from .completeness import missing_for_step
 
@@ -40,6 +55,10 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-E031",), years.years),
     Rule(("PTMS-E034",), dates.dates),
     Rule(("PTMS-E033", "PTMS-E035"), convention.signatures),
+    Rule(("PTMS-E060",), partners.declined),
+    Rule(("PTMS-E061",), partners.left),
+    Rule(("PTMS-E062", "PTMS-E063"), partners.operators),
+    Rule(("PTMS-E070", "PTMS-E071", "PTMS-W072", "PTMS-W073"), posts.posts),
     Rule(("PTMS-W041",), evaluation.indicators),
     Rule(("PTMS-W042",), convention.representatives),
     Rule(("PTMS-W050",), coverage.coverage),

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 
 from ..derived import Derived
 from ..findings import Problem
 from ..model import Project
+from .posts import adulte_relais_max_end
 
 
 def dates(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
@@ -25,7 +25,7 @@ def dates(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
                 if not (post.start and post.end):
                     yield Problem("PTMS-E034", f"poste adulte-relais « {post.id} » : dates de la convention d'aide manquantes",
                                   loc, "Indiquez « start » et « end » de la convention (3 ans, renouvelable).")
-                elif post.end > _add_years(post.start, 3):
+                elif post.end > adulte_relais_max_end(post.start):
                     yield Problem("PTMS-E034", f"poste adulte-relais « {post.id} » : une convention adulte-relais dure au plus 3 ans",
                                   loc + ("end",), "Au-delà, déclarez un renouvellement comme un nouveau poste.")
             if post.contract == "pec":
@@ -39,9 +39,3 @@ def dates(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
         if not (p.period.start <= p.convention.start <= p.period.end):
             yield Problem("PTMS-E034", "la convention prend effet hors de la période du projet", ("convention", "start"))
 
-
-def _add_years(d: date, n: int) -> date:
-    try:
-        return d.replace(year=d.year + n)
-    except ValueError:  # 29 February
-        return d.replace(year=d.year + n, day=28)

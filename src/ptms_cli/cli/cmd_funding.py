@@ -270,7 +270,9 @@ def _json(project, plan, alerts, shown: str) -> str:
     from ..checks.funding import plan_problems
     from ..funding import plan_as_dict
 
-    doc = {"version": 1, "file": shown, "project": project.name, "plan": plan_as_dict(plan, plan_problems(plan)),
+    plan_doc = plan_as_dict(plan, plan_problems(plan))
+    plan_doc["years"] = [_renamed(y) for y in plan_doc["years"]]
+    doc = {"version": 1, "file": shown, "project": project.name, "plan": plan_doc,
            "findings": [f.to_dict() for f in alerts]}
     from .funding_extras import extras_as_dict
 
@@ -278,9 +280,25 @@ def _json(project, plan, alerts, shown: str) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
+# json keys of a year renamed to say what they are: new name -> old name, kept one version as a
+# deprecated alias (README, « ptms funding »), right after the new one.
+RENAMED_YEAR_KEYS = {"to_fund_by_partners": "gap"}  # cost − resources: what the partners' contributions must cover
+
+
+def _renamed(year: dict) -> dict:
+    out: dict = {}
+    for key, value in year.items():
+        new = next((n for n, old in RENAMED_YEAR_KEYS.items() if old == key), None)
+        if new is not None:
+            out[new] = value
+        out[key] = value
+    return out
+
+
 def _xlsx(project, plan, alerts) -> bytes:
     import io
     from datetime import datetime
+    from decimal import Decimal
 
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -344,18 +362,19 @@ def _xlsx(project, plan, alerts) -> bytes:
            lambda y: y.resources_total)
     matrix("Contributions", "contributions", lambda x: x.name, [("Nature", lambda x: ref.FUNDING_NATURES[x.nature])],
            lambda y: y.contributions_total)
-    header = ["Partenaire"]
-    for y in years:
-        header += [f"{y}", f"Part {y}"]
-    ws = sheet("Partenaires", header)
-    for r in rows(plan, "partners"):
-        values = [r.item.name]
-        for y in years:
-            values += [r.amounts.get(y), r.shares.get(y)]
-        ws.append(values)
-        for i in range(len(years)):
-            ws.cell(ws.max_row, 2 + 2 * i).number_format = euro
-            ws.cell(ws.max_row, 3 + 2 * i).number_format = pct
+    # by partner: what each pays (resources and contributions), then its share of the year's cost;
+    # years are numbers in the header (one header row: sortable, filterable)
+    partners = rows(plan, "partners")
+    ws = sheet("Partenaires", ["Partenaire"] + years)
+    for r in partners:
+        amounts(ws, [r.item.name] + [r.amounts.get(y) for y in years], range(2, 2 + len(years)))
+    amounts(ws, ["Total"] + [sum((p.total for p in y.partners), Decimal(0)) for y in plan.years],
+            range(2, 2 + len(years)), True)
+    ws = sheet("Parts du coût", ["Partenaire"] + years)
+    for r in partners:
+        ws.append([r.item.name] + [r.shares.get(y) for y in years])
+        for col in range(2, 2 + len(years)):
+            ws.cell(ws.max_row, col).number_format = pct
     ws = sheet("Alertes", ["Code", "Message", "Ligne"])
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 90

@@ -22,6 +22,7 @@ from .. import frformat, referential
 from ..derived import Derived
 from ..model import Project
 from . import formatting as fmt
+from .context_operators import operators_context
 
 # Legal references quoted in the preamble of the convention and in the cahier des charges.
 LEGAL_REFERENCES: list[str] = [
@@ -516,6 +517,7 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
         "activities_all": list(referential.ACTIVITIES.values()),
         "purposes_all": list(referential.PURPOSES.values()),
         "service": _service(p),
+        "operators": operators_context(p),
         "funding": _funding(p, derived),
         "governance": {
             "steering": _committee(p, p.governance.steering_committee),

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from .base import Date, F, Id, Model, Rate, Ratio, Text, Time, Year, choice
+from .base import Date, F, Id, Model, Money, Rate, Ratio, Text, Time, Year, choice
 from .refs import Ref
 
 
@@ -60,6 +60,16 @@ class Reporting(Model):
     frequency: choice("frequencies") | None = F("Fréquence des bilans", default=None)
 
 
+class Subcontractor(Model):
+    partner: Annotated[Id, Ref("partners", "opérateur sous-traitant")] = F(
+        "Opérateur sous-traitant", "Identifiant du partenaire (association, entreprise…) à qui l'opérateur confie une partie du service."
+    )
+    activities: list[choice("activities")] = F("Activités confiées", "Vide : toutes les activités du service.", default_factory=list)
+    sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs confiés", "Vide : tous les secteurs du service.", default_factory=list)
+    share: Rate | None = F("Part du coût confiée", "Part du coût annuel du service reversée au sous-traitant, ex. 0.15.", default=None)
+    amount: Money | None = F("Montant annuel reversé", "Montant reversé chaque année au sous-traitant (au lieu d'une part).", default=None)
+
+
 class Service(Model):
     name: Text = F("Nom du service", "Ex. « Service intercommunal de médiation sociale ».")
     operator: Annotated[Id, Ref("partners", "opérateur", checked=False)] = F("Opérateur", "Identifiant du partenaire qui porte le service.")
@@ -68,6 +78,9 @@ class Service(Model):
     activities: list[choice("activities")] = F("Activités (référentiel des 9 activités)", default_factory=list)
     fields: Annotated[list[Id], Ref("fields")] = F("Champs d'intervention", default_factory=list)
     sectors: list[ServiceSector] = F("Secteurs couverts", default_factory=list)
+    subcontractors: list[Subcontractor] = F(
+        "Opérateurs sous-traitants", "Partenaires à qui l'opérateur principal confie des activités ou des secteurs.", default_factory=list
+    )
     posts: list[Post] = F("Postes", default_factory=list)
     supervision: Supervision | None = F("Encadrement", default=None)
     training: list[Training] = F("Plan de formation", default_factory=list)
