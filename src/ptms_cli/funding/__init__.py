@@ -94,12 +94,15 @@ from .engine import (
     YearPlan,
     compute_plan,
     months_in_year,
+    presence,
     to_cents,
 )
+from .period import Segment, convention_years, duration, month_measure, segments
 
 __all__ = [
     "AllocationError", "AllocationIssue", "ContributionJump", "EndingAid", "YearImbalance", "ContributionLine", "CostLine", "FundingPlan", "PartnerShare", "ResourceLine", "YearPlan",
     "Row", "compute_plan", "rows", "largest_remainder", "months_in_year", "plan_as_dict", "to_cents",
+    "Segment", "convention_years", "duration", "month_measure", "presence", "segments", "year_dict",
 ]
 
 
@@ -146,27 +149,46 @@ def rows(plan: FundingPlan, view: str) -> list[Row]:
     return list(out.values())
 
 
+def year_dict(y: YearPlan) -> dict:
+    """One year as plain data (amounts as Decimal). Its dates and label (`start`, `end`, `label`)
+    only for a convention year or a calendar year partly inside the period: a whole calendar year
+    is its number (and the files written before these keys stay byte-identical)."""
+    dates = {"start": y.start.isoformat(), "end": y.end.isoformat(), "label": y.label} if (
+        y.start and y.end and (y.view == "convention" or y.partial)) else {}
+    return {
+        "year": y.year,
+        **dates,
+        "costs": [asdict(c) for c in y.costs],
+        "cost_total": y.cost_total,
+        "resources": [asdict(r) for r in y.resources],
+        "resources_total": y.resources_total,
+        "contributions": [asdict(c) | {"total": c.total} for c in y.contributions],
+        "fixed_total": y.fixed_total,
+        "allocated_total": y.allocated_total,
+        "contributions_total": y.contributions_total,
+        "partners": [asdict(p) | {"total": p.total} for p in y.partners],
+        "gap": y.gap,
+        "balance": y.balance,
+    }
+
+
 def plan_as_dict(plan: FundingPlan, problems: Iterable = ()) -> dict:
     """The plan as plain JSON-able data (amounts as exact decimal strings), with its findings
-    (`checks.funding.plan_problems(plan)`, given by the caller: the engine does not word them)."""
-    years = []
-    for y in plan.years:
-        years.append({
-            "year": y.year,
-            "costs": [asdict(c) for c in y.costs],
-            "cost_total": y.cost_total,
-            "resources": [asdict(r) for r in y.resources],
-            "resources_total": y.resources_total,
-            "contributions": [asdict(c) | {"total": c.total} for c in y.contributions],
-            "fixed_total": y.fixed_total,
-            "allocated_total": y.allocated_total,
-            "contributions_total": y.contributions_total,
-            "partners": [asdict(p) | {"total": p.total} for p in y.partners],
-            "gap": y.gap,
-            "balance": y.balance,
-        })
+    (`checks.funding.plan_problems(plan)`, given by the caller: the engine does not word them).
+
+    Keys `view` and `other_years` (the other view, same shape) only when they carry something: the
+    convention view, or a period that does not start on 1 January (the two views then differ)."""
+    years = [year_dict(y) for y in plan.years]
+    extra: dict = {}
+    if plan.view == "convention":
+        extra["view"] = plan.view
+    starts_jan_1 = bool(plan.segments) and (plan.segments[0].start.month, plan.segments[0].start.day) == (1, 1)
+    if plan.segments and not starts_jan_1:
+        extra["other_view"] = plan.other_view
+        extra["other_years"] = [year_dict(y) for y in plan.views[plan.other_view]]
     return _jsonable({
         "years": years,
+        **extra,
         "allocation_method": plan.allocation_method,
         "state_partner": plan.state_partner,
         "balanced": plan.balanced,
