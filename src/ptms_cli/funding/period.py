@@ -130,3 +130,13 @@ def _add_months(d: date, n: int) -> date:
     y, m = divmod(d.month - 1 + n, 12)
     y, m = d.year + y, m + 1
     return date(y, m, min(d.day, days_in_month(y, m)))
+
+
+def convention_term(period_start: date, period_end: date, start: date | None, duration_years: int | None
+                    ) -> tuple[date, date]:
+    """First and last day of the convention: from its `start` (default: the period's) for
+    `duration_years` years when given, else exactly to the end of the period."""
+    first = start or period_start
+    if duration_years:
+        return first, anniversary(first, duration_years) - ONE_DAY
+    return first, period_end
