@@ -187,6 +187,6 @@ def _installments(p: Project, years) -> list[dict]:
     from ..funding.installments import installments
 
     schedule = p.convention.payment_schedule if p.convention else []
-    return [{"partner": x.name, "year": x.year_label, "parts": [fmt.money(a) for _, a in x.parts],
+    return [{"partner": x.name, "year": str(x.year), "year_label": x.year_label, "parts": [fmt.money(a) for _, a in x.parts],
              "due": [fmt.long_date(d) for d, _ in x.parts], "total": fmt.money(x.total)}
             for x in installments(years, [s.percent for s in schedule])]

@@ -2,20 +2,21 @@
 schedule, to the cent, each part with the date from which it is due.
 
 Rule: the parts are the year's contribution shared by the schedule's percentages with
-`largest_remainder` (they always add up to the amount); the k-th of n instalments of a year
-[start, end] is due from start + k × (days of the year) / n days (rounded down): the first on the
-year's first day, every one inside the year, so inside the period. A convention year and a calendar
+`largest_remainder` (they always add up to the amount); the k-th (from 0) of n instalments of a year
+[start, end] of M whole months is due from start + ⌊k × M / n⌋ months (a year of 12 months and two
+instalments: on its first day and six months later): every one inside the year, so inside the period. A convention year and a calendar
 year partly inside the period are the parts of the period they cover (`YearPlan.start` / `end`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 from .allocation import largest_remainder
 from .engine import YearPlan
+from .period import add_months, month_measure
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,8 @@ class Installment:
 
 def due_dates(start: date, end: date, n: int) -> list[date]:
     """From when each of n instalments of the year [start, end] is due (all inside the year)."""
-    days = (end - start).days + 1
-    return [start + timedelta(days=k * days // n) for k in range(n)]
+    months = int(month_measure(start, end))
+    return [min(add_months(start, k * months // n), end) for k in range(n)]
 
 
 def installments(years: list[YearPlan], percents: list[Decimal]) -> list[Installment]:

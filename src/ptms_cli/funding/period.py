@@ -120,13 +120,13 @@ def duration(start: date, end: date) -> tuple[int, int, int]:
     2029: (3, 0, 0); 15 July 2026 - 14 January 2028: (1, 6, 0))."""
     after = end + ONE_DAY
     months = (after.year - start.year) * 12 + after.month - start.month
-    while months > 0 and _add_months(start, months) > after:
+    while months > 0 and add_months(start, months) > after:
         months -= 1
-    days = (after - _add_months(start, months)).days
+    days = (after - add_months(start, months)).days
     return months // 12, months % 12, days
 
 
-def _add_months(d: date, n: int) -> date:
+def add_months(d: date, n: int) -> date:
     y, m = divmod(d.month - 1 + n, 12)
     y, m = d.year + y, m + 1
     return date(y, m, min(d.day, days_in_month(y, m)))
