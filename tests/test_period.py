@@ -268,6 +268,6 @@ def test_the_funding_annex_shows_the_other_view_with_dates():
     example = yaml.safe_load((EXAMPLES / "agglo-val-d-ysel.yaml").read_text(encoding="utf-8"))
     funding = build_context(Project.model_validate(copy.deepcopy(example)))["funding"]
     assert funding["years"] == ["Année 1", "Année 2", "Année 3"]
-    assert funding["other"]["years"] == ["2026", "2027", "2028", "2029"]
+    assert funding["other"]["years"] == [2026, 2027, 2028, 2029]
     assert funding["other"]["year_labels"][0]["label"] == "2026 (du 1er septembre au 31 décembre)"
     assert funding["other"]["total"]["total"] == funding["total"]["total"]

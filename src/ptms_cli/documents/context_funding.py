@@ -98,6 +98,11 @@ def _plan_lines(plan) -> tuple[list[_Line], list[_Line], list[_Line], list[_Line
     return costs, resources, contributions, partners
 
 
+def _headers(years) -> list:
+    """Column headers: the calendar year (an int, as before the year views) or « Année 1 »."""
+    return [y.year if y.view == "calendar" else y.short for y in years]
+
+
 def _year_labels(years) -> list[dict]:
     return [{"short": y.short or str(y.year), "label": y.label or str(y.year), "start": fmt.long_date(y.start),
              "end": fmt.long_date(y.end), "partial": y.partial} for y in years]
@@ -112,7 +117,7 @@ def funding_context(p: Project, derived: Derived, partner_name: Callable[[Projec
         return None
     plan = derived.plan
     keys = [y.year for y in plan.years]
-    headers = [y.short or str(y.year) for y in plan.years]
+    headers = _headers(plan.years)
     costs, resources, contributions, partners = _plan_lines(plan)
     signing = set(p.signatories())
 
@@ -166,7 +171,7 @@ def _other_view(p: Project, plan, partner_name) -> dict | None:
         return None
     other = FundingPlan(years, plan.allocation_method, plan.state_partner, view=plan.other_view)
     keys = [y.year for y in years]
-    headers = [y.short or str(y.year) for y in years]
+    headers = _headers(years)
     lines = [(f"{r.item.label} ({partner_name(p, r.item.partner)})" if r.item.partner else r.item.label, r.amounts)
              for r in rows(other, "resources")]
     lines += [(r.item.name, r.amounts) for r in rows(other, "contributions")]
