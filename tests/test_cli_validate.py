@@ -63,7 +63,7 @@ def test_missing_file_and_directory(ptms, tmp_path):
 def test_examples_are_valid(ptms):
     result = ptms("validate", *sorted(EXAMPLES.glob("*.yaml")))
     assert result.code == 0, result.out
-    assert "3 fichiers vérifiés : 3 valides, 0 en échec" in result.out
+    assert "4 fichiers vérifiés : 4 valides, 0 en échec" in result.out
 
 
 def test_directory_and_glob_expansion(ptms, tmp_path):

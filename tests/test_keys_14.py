@@ -189,3 +189,27 @@ def test_a_year_map_given_as_indexation_rate_gets_a_rate_message_pointing_to_ind
     r = ptms("validate", write_project(copy.deepcopy(d)))
     assert r.code == 1
     assert "ex. 0.02 pour 2 %" in r.out and "« indexation »" in r.out and "12000.50" not in r.out
+
+
+def test_indexation_steps_on_the_anniversary_or_on_1_january():
+    d = indexed(indexation_rate=0.02)
+    d["period"] = {"start": "2026-07-01", "end": "2029-06-30"}
+    d["budget"]["lines"] = []
+    d["budget"].pop("training")
+    january = costs(d, 2027)["locaux"]
+    d["budget"]["indexation_step"] = "anniversary"
+    anniversary = costs(d, 2027)["locaux"]
+    assert january == D("10200.00")  # the whole of 2027 at 1,02
+    assert anniversary == D("10100.00")  # January–June at 1 (convention year 1), July–December at 1,02
+
+
+def test_a_group_partner_who_joins_in_year_two_pays_nothing_before_and_the_group_still_takes_its_share():
+    d = project(**groups())
+    d["partners"][2]["from"] = "2027-01-01"  # Ville B joins on 1 January 2027
+    p = plan(d)
+    y26, y27 = p.year(2026), p.year(2027)
+    parts26 = {c.partner: c.allocated for c in y26.contributions}
+    assert parts26.get("b", D(0)) == 0 and parts26["a"] == D("180000.00")  # the communes' 60 % on Ville A alone
+    parts27 = {c.partner: c.allocated for c in y27.contributions}
+    assert parts27["a"] + parts27["b"] == D("186000.00") and parts27["a"] == 3 * parts27["b"]
+    assert all(y.balance == 0 for y in p.years)

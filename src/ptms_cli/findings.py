@@ -40,6 +40,8 @@ CODES: dict[str, str] = {
     "PTMS-E034": "Dates incohérentes",
     "PTMS-E035": "Échéancier de versement incomplet",
     "PTMS-E036": "Répartition impossible",
+    "PTMS-E037": "Durée de la convention différente de la période",
+    "PTMS-E038": "Participation d'un partenaire hors période",
     "PTMS-E040": "Étape incomplète",
     "PTMS-E060": "Partenaire ayant décliné à une place d'engagé",
     "PTMS-E061": "Partenaire sorti du projet avant la convention",

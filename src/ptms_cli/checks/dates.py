@@ -1,8 +1,11 @@
-"""Dates: the project, the contrat de ville, subsidised posts and the convention (PTMS-E034)."""
+"""Dates: the project, the contrat de ville, subsidised posts and the convention (PTMS-E034); a
+partner's participation (`from` / `until`) inside the period, and its fixed contributions inside its
+participation (PTMS-E038)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 
 from ..derived import Derived
 from ..findings import Problem
@@ -39,3 +42,45 @@ def dates(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
         if not (p.period.start <= p.convention.start <= p.period.end):
             yield Problem("PTMS-E034", "la convention prend effet hors de la période du projet", ("convention", "start"))
 
+
+def _add_years(d: date, n: int) -> date:
+    try:
+        return d.replace(year=d.year + n)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + n, day=28)
+
+
+def participation(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
+    """PTMS-E038: a partner's `from` / `until` outside the period or in the wrong order; a fixed
+    contribution given for a year in which the partner does not take part."""
+    period = p.period
+    absent: set[str] = set()
+    for i, partner in enumerate(p.partners):
+        lo, hi = partner.from_, partner.until
+        if lo is None and hi is None:
+            continue
+        loc = ("partners", i)
+        if lo and hi and hi < lo:
+            yield Problem("PTMS-E038", f"partenaire « {partner.id} » : sa sortie (« until ») précède son entrée (« from »)",
+                          loc + ("until",), "Corrigez l'une des deux dates.")
+            absent.add(partner.id)
+            continue
+        if period is None:
+            continue
+        for key, value in (("from", lo), ("until", hi)):
+            if value and not (period.start <= value <= period.end):
+                yield Problem("PTMS-E038", f"partenaire « {partner.id} » : la date « {key} » est hors de la période du projet",
+                              loc + (key,), "Une participation commence et finit pendant la période (« period »).")
+    if period is None or p.funding is None:
+        return
+    from ..funding import presence
+
+    for i, c in enumerate(p.funding.contributions):
+        if c.partner in absent:
+            continue
+        for y in c.amounts:
+            lo, hi = max(period.start, date(y, 1, 1)), min(period.end, date(y, 12, 31))
+            if lo <= hi and c.amounts[y] and presence(p, c.partner, lo, hi) == 0:
+                yield Problem("PTMS-E038", f"contribution de « {c.partner} » en {y} : le partenaire ne participe pas au projet "
+                              "cette année-là", ("funding", "contributions", i, "amounts", y),
+                              "Retirez ce montant ou corrigez ses dates de participation (« from », « until »).", key=True)

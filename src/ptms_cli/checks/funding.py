@@ -12,7 +12,7 @@ from dataclasses import replace
 from ..derived import Derived
 from ..findings import Problem
 from ..frformat import money, percent
-from ..funding.engine import AllocationIssue, ContributionJump, EndingAid, FundingPlan, YearImbalance, fte_text
+from ..funding.engine import AllocationIssue, ContributionJump, EndingAid, FundingPlan, YearImbalance, fte_text, months_text
 from ..model import Project
 
 _ALLOCATION = {  # kind -> (message, hint); {partner}, {year}, {amount}, {detail} filled in
@@ -47,6 +47,9 @@ _ALLOCATION = {  # kind -> (message, hint); {partner}, {year}, {amount}, {detail
     "no_weight": ("la clé de répartition n'a aucun poids positif", ""),
     "negative_remainder": ("en {year}, les ressources et contributions fixes dépassent le coût de {amount} : rien à répartir",
                            "Réduisez des contributions fixes ou des ressources de cette année, ou complétez le budget."),
+    "nobody_present": ("en {year}, aucun partenaire de la clé de répartition ne participe au projet pendant une partie "
+                       "de l'année : {amount} restent à répartir",
+                       "Ajoutez à la clé un partenaire présent sur toute la période, ou corrigez les dates « from » / « until »."),
     "impossible": ("en {year}, répartition impossible : {detail}", ""),
 }
 
@@ -86,9 +89,13 @@ def ending_aid_problem(x: EndingAid) -> Problem:
 def jump_problem(x: ContributionJump) -> Problem:
     """PTMS-W032: a partner's contribution changes by more than `funding.jump_threshold` in a year."""
     sign = "+" if x.change > 0 else "−"
+    amounts = f"de {money(x.before)} à {money(x.after)}"
+    if x.months_from != 12 or x.months_to != 12:  # a year partly in the period or with the partner
+        amounts = (f"de {money(x.before)} sur {months_text(x.months_from)} à {money(x.after)} sur "
+                   f"{months_text(x.months_to)}, par mois de présence")
     return Problem("PTMS-W032",
                    f"contribution de « {x.partner} » : {sign}{percent(abs(x.change))} "
-                   f"entre {x.year_from} et {x.year_to} (de {money(x.before)} à {money(x.after)})",
+                   f"entre {x.year_from} et {x.year_to} ({amounts})",
                    x.loc,
                    f"Au-delà du seuil de {percent(x.threshold, 0)} "
                    "(« funding.jump_threshold ») : lissez la contribution ou prévenez le partenaire.")

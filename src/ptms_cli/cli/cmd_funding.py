@@ -14,6 +14,11 @@ from .app import EXIT_FINDINGS, EXIT_USAGE, command
 from .output import clean, exit_unless_valid, file_name, write_or_exit
 
 
+class YearView(str, Enum):
+    calendar = "calendar"
+    convention = "convention"
+
+
 class Format(str, Enum):
     table = "table"
     csv = "csv"
@@ -26,6 +31,9 @@ def funding(
     file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML."),
     format: Format = typer.Option(Format.table, "--format", "-f", help="Format : table (lecture), csv, json ou xlsx (tableur)."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", help="Écrire dans ce fichier (obligatoire pour xlsx)."),
+    by: Optional[YearView] = typer.Option(
+        None, "--by", help="Années montrées : calendar (années civiles, exercices budgétaires) ou convention (années "
+        "comptées de la date anniversaire de la convention). Par défaut, le choix du projet (« funding.years »)."),
 ) -> None:
     """Calculer et afficher le plan de financement pluriannuel : coûts, ressources, contributions, équilibre.
 
@@ -53,6 +61,10 @@ def funding(
         raise typer.Exit(EXIT_FINDINGS)
 
     plan = result.derived.plan  # computed once, by the checks
+    if by is not None and by.value != plan.view:  # both views are computed: only the one shown changes
+        from dataclasses import replace
+
+        plan = replace(plan, years=plan.views[by.value], view=by.value)
     alerts = [f for f in result.findings if f.code.startswith("PTMS-W03")]
     if format is Format.table:
         text = None
@@ -121,7 +133,7 @@ def _table(project, plan, alerts, output: Path | None) -> None:
         for name, fn in extra or []:
             label_column(t, name, [fn(r.item) for r in lines])
         for y in plan.years:
-            amount_column(t, str(y.year), money(total(y)) if total else "")
+            amount_column(t, y.short or str(y.year), money(total(y)) if total else "")
         for r, text in zip(lines, labels):
             first, _, second = text.partition("\n")
             cells = [escape(first) + (f"\n[dim]{escape(second)}[/dim]" if second else "")]
@@ -138,7 +150,12 @@ def _table(project, plan, alerts, output: Path | None) -> None:
         return t
 
     console.print(f"[bold]Plan de financement — {escape(project.name)}[/bold]")
-    console.print(f"Années {years[0]}-{years[-1]} ; montants en euros." if years else "Aucune année à calculer (« period »).")
+    if plan.view == "convention" or any(y.partial for y in plan.years):
+        console.print("Années " + ("de convention" if plan.view == "convention" else "civiles") + " ; montants en euros :")
+        for y in plan.years:
+            console.print(f"  {escape(y.label)}")
+    else:
+        console.print(f"Années {years[0]}-{years[-1]} ; montants en euros." if years else "Aucune année à calculer (« period »).")
     console.print()
     console.print(matrix("Coûts", "costs", lambda x: x.label, [("Catégorie", lambda x: x.category_label)], lambda y: y.cost_total))
     console.print()
@@ -158,8 +175,8 @@ def _table(project, plan, alerts, output: Path | None) -> None:
               title_justify="left", title_style="bold")
     partners = rows(plan, "partners")
     label_column(t, "Partenaire", [r.item.name for r in partners])
-    for y in years:
-        amount_column(t, str(y))
+    for y in plan.years:
+        amount_column(t, y.short or str(y.year))
     for row in partners:
         cells = [escape(row.item.name)]
         for y in years:
@@ -172,8 +189,8 @@ def _table(project, plan, alerts, output: Path | None) -> None:
     console.print()
     t = Table(title="Équilibre par année", title_justify="left", title_style="bold")
     label_column(t, "", [label for label, _ in _BALANCE])
-    for y in years:
-        amount_column(t, str(y))
+    for y in plan.years:
+        amount_column(t, y.short or str(y.year))
     for label, fn in _BALANCE:
         t.add_row(label, *[money(fn(y)) for y in plan.years])
     t.add_row("Équilibre", *["[green]équilibré[/green]" if y.balance == 0 else "[red]non équilibré[/red]" for y in plan.years])
@@ -311,6 +328,7 @@ def _xlsx(project, plan, alerts) -> bytes:
     pct = "0.0%"
     bold = Font(bold=True)
     years = [y.year for y in plan.years]
+    heads: list = [y.year if y.view == "calendar" else y.short for y in plan.years]  # column headers
     wb = Workbook()
     wb.properties.creator = "ptms"
     wb.properties.created = wb.properties.modified = datetime(2000, 1, 1)
@@ -340,12 +358,12 @@ def _xlsx(project, plan, alerts) -> bytes:
         if total:
             ws.cell(ws.max_row, 1).font = bold
 
-    ws = sheet("Équilibre", ["Poste"] + years, first=True)
+    ws = sheet("Équilibre", ["Poste"] + heads, first=True)
     for label, fn in _BALANCE:
         amounts(ws, [label] + [fn(y) for y in plan.years], range(2, 2 + len(years)), total=label == "Coût total")
 
     def matrix(title: str, view: str, label, extra: list[tuple[str, Callable[[Any], str]]], total):
-        cols = ["Libellé"] + [n for n, _ in extra] + years
+        cols = ["Libellé"] + [n for n, _ in extra] + heads
         ws = sheet(title, cols)
         start = 2 + len(extra)
         for r in rows(plan, view):
@@ -365,12 +383,12 @@ def _xlsx(project, plan, alerts) -> bytes:
     # by partner: what each pays (resources and contributions), then its share of the year's cost;
     # years are numbers in the header (one header row: sortable, filterable)
     partners = rows(plan, "partners")
-    ws = sheet("Partenaires", ["Partenaire"] + years)
+    ws = sheet("Partenaires", ["Partenaire"] + heads)
     for r in partners:
         amounts(ws, [r.item.name] + [r.amounts.get(y) for y in years], range(2, 2 + len(years)))
     amounts(ws, ["Total"] + [sum((p.total for p in y.partners), Decimal(0)) for y in plan.years],
             range(2, 2 + len(years)), True)
-    ws = sheet("Parts du coût", ["Partenaire"] + years)
+    ws = sheet("Parts du coût", ["Partenaire"] + heads)
     for r in partners:
         ws.append([r.item.name] + [r.shares.get(y) for y in years])
         for col in range(2, 2 + len(years)):

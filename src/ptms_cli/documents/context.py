@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import re
 import typing
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from functools import cache
 from typing import Any
 
@@ -185,17 +183,9 @@ def _territory(p: Project) -> dict:
 
 
 def _period(p: Project) -> dict | None:
-    if p.period is None:
-        return None
-    years = p.period.years
-    return {
-        "start": fmt.long_date(p.period.start),
-        "end": fmt.long_date(p.period.end),
-        "years": years,
-        "years_label": f"{years[0]} à {years[-1]}" if len(years) > 1 else str(years[0]),
-        "duration": fmt.count_words(len(years), "an"),
-        "duration_text": fmt.count_text(len(years), "an"),
-    }
+    from .context_funding import period_context
+
+    return period_context(p)
 
 
 def _service(p: Project) -> dict | None:
@@ -261,108 +251,10 @@ def _service(p: Project) -> dict | None:
     }
 
 
-def _amounts(years: list[int], amounts: dict[int, Decimal]) -> dict:
-    """A row of yearly amounts: figures, words, and the total."""
-    cells = [amounts.get(y, Decimal(0)) for y in years]
-    total = sum(cells, Decimal(0))
-    return {
-        "amounts": [fmt.money(v) for v in cells],
-        "amounts_words": [fmt.money_words(v) for v in cells],
-        "by_year": [{"year": y, "amount": fmt.money(v), "words": fmt.money_words(v), "zero": not v}
-                    for y, v in zip(years, cells)],
-        "total": fmt.money(total),
-        "total_words": fmt.money_words(total),
-        "raw": [str(Decimal(v).quantize(fmt.CENT)) for v in cells],
-    }
-
-
-@dataclass
-class _Line:
-    """One line of the plan across years: what `ptms_cli.funding.rows` gives, in plain terms."""
-
-    label: str
-    amounts: dict[int, Decimal]
-    partner: str | None = None
-    nature: str = "droit_commun"
-
-
-def _plan_lines(plan) -> tuple[bool, list[_Line], list[_Line], list[_Line], list[_Line]]:
-    """(balanced, costs, resources, contributions, partners) of a plan computed by `ptms_cli.funding`."""
-    from .. import funding as engine
-
-    def lines(view: str) -> list:
-        return engine.rows(plan, view)
-
-    costs = [_Line(r.item.label, dict(r.amounts)) for r in lines("costs")]
-    resources = [_Line(r.item.label, dict(r.amounts), r.item.partner, r.item.nature) for r in lines("resources")]
-    contributions = [_Line(r.item.name, dict(r.amounts), r.item.partner, r.item.nature) for r in lines("contributions")]
-    partners = [_Line(r.item.name, dict(r.amounts), r.item.partner) for r in lines("partners")]
-    return plan.balanced, costs, resources, contributions, partners
-
-
 def _funding(p: Project, derived: Derived) -> dict | None:
-    """The multi-year funding plan as table rows (lines x years), amounts in figures and in words."""
-    if p.funding is None or p.period is None:
-        return None
-    years = p.period.years
-    balanced, costs, resources, contributions, partners = _plan_lines(derived.plan)
-    signing = set(p.signatories())
+    from .context_funding import funding_context
 
-    def total(lines: list[_Line]) -> dict[int, Decimal]:
-        return {y: sum((x.amounts.get(y, Decimal(0)) for x in lines), Decimal(0)) for y in years}
-
-    def row(line: _Line, label: str | None = None) -> dict:
-        return {
-            "label": label or line.label,
-            "name": line.label,
-            "partner": _partner_name(p, line.partner),
-            "partner_id": line.partner or "",
-            "signatory": line.partner in signing,
-            "nature_label": referential.label("funding_natures", line.nature),
-            **_amounts(years, line.amounts),
-        }
-
-    resource_rows = [row(x, f"{x.label} ({_partner_name(p, x.partner)})" if x.partner else x.label) for x in resources]
-    contribution_rows = [row(x) for x in contributions]
-    cost_total = total(costs)
-    return {
-        "balanced": balanced,
-        "years": years,
-        "costs": [row(x) for x in costs],
-        "cost_total": _amounts(years, cost_total),
-        "resources": resource_rows,
-        "contributions": contribution_rows,
-        "rows": resource_rows + contribution_rows,
-        "partners": [
-            dict(row(x), shares=[frformat.percent(Fraction(x.amounts.get(y, Decimal(0))) / Fraction(cost_total[y]))
-                                 if cost_total[y] else "—" for y in years])  # as `ptms funding` shows them
-            for x in partners
-        ],
-        "total": _amounts(years, total(resources + contributions)),
-        "installments": _installments(p, contributions, years),
-    }
-
-
-def _installments(p: Project, contributions: list[_Line], years: list[int]) -> list[dict]:
-    """Each contribution of each year split along the convention's payment schedule, to the cent.
-
-    The split is the funding engine's `largest_remainder`: the parts always add up to the amount.
-    """
-    from ..funding import largest_remainder
-
-    schedule = p.convention.payment_schedule if p.convention else []
-    if not schedule:
-        return []
-    out = []
-    for line in contributions:
-        for y in years:
-            amount = line.amounts.get(y, Decimal(0))
-            if not amount:
-                continue
-            parts = largest_remainder(amount, {f"{i:03d}": x.percent for i, x in enumerate(schedule)})
-            out.append({"partner": line.label, "year": y, "parts": [fmt.money(parts[k]) for k in sorted(parts)],
-                        "total": fmt.money(amount)})
-    return out
+    return funding_context(p, derived, _partner_name)
 
 
 def _committee(p: Project, c) -> dict | None:
@@ -412,22 +304,15 @@ def _convention(p: Project) -> dict | None:
     c = p.convention
     if c is None:
         return None
-    start = c.start or (p.period.start if p.period else None)
-    years = c.duration_years or (len(p.period.years) if p.period else None)
-    end = None
-    if start and years:
-        from datetime import timedelta
+    from .context_funding import convention_term
 
-        try:
-            end = start.replace(year=start.year + years) - timedelta(days=1)
-        except ValueError:
-            end = start.replace(year=start.year + years, day=28) - timedelta(days=1)
+    term = convention_term(p)
     dp = c.data_protection
     return {
         "title": _clean(c.title),
-        "start": fmt.long_date(start),
-        "end": fmt.long_date(end),
-        "duration": fmt.count_words(years, "an") if years else "",
+        "start": term["start"],
+        "end": term["end"],
+        "duration": term["duration"],
         "payment_schedule": [{"label": _clean(x.label), "percent": frformat.rate(x.percent)} for x in c.payment_schedule],
         "reports_due": fmt.count_words(c.reports_due_months, "mois", "mois"),
         "notice": fmt.count_words(c.termination_notice_months, "mois", "mois"),

@@ -72,6 +72,23 @@ def count_words(n: int, unit: str, plural: str | None = None) -> str:
     return f"{words(n)} ({n}) {unit if n <= 1 else (plural or unit + 's')}"
 
 
+def duration_words(parts: tuple[int, int, int]) -> str:
+    """A duration (years, months, days), e.g. `funding.period.duration(start, end)`, in words: « trois
+    (3) ans », « dix-huit (18) mois » (under two years, not whole years), « deux ans et six mois »;
+    days left over are added (« onze (11) mois et quinze jours »)."""
+    years, months, days = parts
+    if years and not months:
+        text = count_words(years, "an")
+    elif years < 2:
+        text = count_words(years * 12 + months, "mois", "mois") if years * 12 + months else ""
+    else:
+        text = f"{count_text(years, 'an')} et {count_text(months, 'mois', 'mois')}"
+    if days:
+        day_text = count_text(days, "jour")
+        text = f"{text} et {day_text}" if text else count_words(days, "jour")
+    return text.replace(" et ", ", ", 1) if text.count(" et ") > 1 else text
+
+
 def count_text(n: int, unit: str, plural: str | None = None) -> str:
     """« trois ans », « un quartier » : the count in words only, for running text (not legal clauses)."""
     return f"{words(n)} {unit if n <= 1 else (plural or unit + 's')}"

@@ -4,9 +4,16 @@ Pure functions over a valid `Project`; no I/O (the shipped dated parameters are 
 
 Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
 ------------------------------------------------------------------------------
-- `compute_plan(project) -> FundingPlan`
-    `FundingPlan.years`: one `YearPlan` per year of `period` (without a period: the years found in
-    the cost lines, resources and contributions), each with
+- `compute_plan(project, by=None) -> FundingPlan`
+    `FundingPlan.years`: one `YearPlan` per year of the view `by` (default `funding.years`):
+    `calendar` — one per calendar year touching `period` (without a period: the years found in the
+    cost lines, resources and contributions), `year` = 2026; `convention` — one per convention year
+    counted from the period's start and its anniversaries, `year` = 1, 2, 3. Both views are always
+    computed: `FundingPlan.views["calendar"]`, `views["convention"]` (`view`, `other_view`), and split
+    the same total line by line. Each `YearPlan` carries its dates inside the period: `start`, `end`,
+    `months` (Fraction, pro rata of days), `label` (« 2026 », « 2026 (du 1er juillet au 31 décembre) »,
+    « Année 1 : du 1er juillet 2026 au 30 juin 2027 »), `short` (« 2026 », « Année 1 »: a column
+    header), `partial` (a calendar year not whole in the period), and
       - `costs`: `CostLine(label, category, amount, detail, ref, category_label)` — `category` a stable
         id and `category_label` its French label, one rule for computed and explicit lines
         (`engine.cost_category`: « équipement » -> `equipement`, « Équipement »); French labels, e.g. « Médiateur social
@@ -33,38 +40,69 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
   `partners`) across years, one row per stable key (`ref`; (partner, nature); partner), with the
   line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
 - `largest_remainder(amount, weights)`: exact sharing to the cent (see `allocation`).
+- `installments.installments(years, percents) -> list[Installment]`: each contribution of each year
+  (of `plan.years` or `plan.views[...]`) split along the payment schedule, each part with the date
+  from which it is due (`Installment.parts`: (due, amount); `year`, `year_label`, `partner`, `name`,
+  `nature`, `total`) — for the documents and the calls for funds.
+- `period`: the date arithmetic — `month_measure(lo, hi)`, `segments(start, end, cuts)`,
+  `convention_years(start, end)`, `duration(start, end)` -> (years, months, days),
+  `convention_term(...)` (first and last day of the convention); `presence(project, partner, lo, hi)`:
+  the months a partner takes part in [lo, hi].
+
+The period
+----------
+The period is the frame of every amount: nothing is costed, aided or due outside it. It is cut into
+*segments* at every 1 January, every anniversary of its start (convention years) and every partner's
+entry (`from`) and the day after its exit (`until`); each line is computed exactly (Fraction) on
+each segment and rounded once per segment at the cent (ROUND_HALF_UP). A year of either view is the
+sum of its segments, line by line, so both views split the same total to the cent; the allocation
+key shares each segment's remainder (largest remainder), so each year of either view balances
+exactly. A period starting on 1 January with no partner dates has one segment per calendar year: the
+amounts are those of the calendar-year rules of the previous versions, to the byte.
+Months: a calendar month counts for the share of its days inside the period and inside the post's
+dates (1 July - 31 December = 6 months; a PEC from 15 July to 14 July = 17/31 + 11 + 14/31 = 12).
 
 Rules
 -----
-Costs, per year Y (all `Decimal`, exact `Fraction` arithmetic, rounded to the cent ROUND_HALF_UP once
-per line): indexation factor of the line's category, the product over the years k from the base
-year + 1 to Y of (1 + rate of k) — rate: the last `budget.indexation` rule for the category and k,
+Costs, per segment S of calendar year Y (all `Decimal`, exact `Fraction` arithmetic, rounded to the
+cent ROUND_HALF_UP once per line and segment): indexation factor of the line's category, the product
+over the steps k from the base year + 1 to Y of (1 + rate of k) — a step is a calendar year, or a
+convention year with `budget.indexation_step: anniversary` (then Y is the first year + the
+segment's convention year − 1); rate: the last `budget.indexation` rule for the category and k,
 else `budget.indexation_rate` (see `indexation`; base year: `budget.base_year`, else the first year
 of the plan, never after it: PTMS-E081).
   - one line per post of `service.posts` with a `post_type`: yearly cost of the type × fte × count ×
-    (months of Y covered by start..end)/12 × factor; a calendar month counts if the post's dates
-    touch it; posts without a `post_type` cost nothing here (give them as explicit lines);
-  - `budget.supervision`, `training`, `equipment`, `premises`: yearly amounts × factor (indexed like
-    the posts: they are yearly running costs quoted in base-year euros);
-  - `budget.lines`: explicit amounts for the year, as given (not indexed);
+    (months of S inside the post's start..end, pro rata of days)/12 × factor; a post without dates
+    runs the whole period, a post dated before the start costs nothing before it; posts without a
+    `post_type` cost nothing here (give them as explicit lines);
+  - `budget.supervision`, `training`, `equipment`, `premises`: yearly amounts × factor × (months of
+    S)/12 (indexed and prorated like the posts: yearly running costs quoted in base-year euros);
+  - `budget.lines`: explicit amounts for calendar year Y, as given (not indexed, not prorated: the
+    amount of Y inside the period), shared between the segments of Y pro rata of their months
+    (largest remainder, exact to the cent);
   - overhead: `budget.overhead_rate` × the sum of all the lines above (rounded lines), one line.
-Resources, per year:
-  - State aid for each post with `contract: adulte_relais` and start/end: for each month of Y inside
-    the agreement, 1/12 of the yearly aid in force on the 1st of that month × count × fte
+Resources, per segment:
+  - State aid for each post with `contract: adulte_relais` and start/end: for each month of S inside
+    the agreement, 1/12 of the yearly aid in force on the 1st of that month × its share of days × count × fte
     (`parameters.adulte_relais_aid` from its first date on; before it, the shipped defaults:
     17 538,40 € from 2013-01-01, 22 810,61 € from 2024-01-01); nature crédits spécifiques
     (politique de la ville credits);
-  - PEC aid for each post with `contract: pec` and an `aid_rate`: per month of Y inside start..end,
+  - PEC aid for each post with `contract: pec` and an `aid_rate`: per month of S inside start..end,
     aid_rate × SMIC hourly in force on the 1st of the month × `aid_hours_per_week` (default 20) ×
-    52/12 × count (`parameters.smic_hourly` from its first date on, before it the shipped sourced values);
+    52/12 × its share of days × count (`parameters.smic_hourly` from its first date on, before it the shipped sourced values);
     nature droit commun;
   - both aids are attributed to the first partner of kind `ddets`, else `prefecture` (None if the
     project has neither: shown as « Autres ressources »);
-  - `funding.resources`: the given amounts, partner and nature.
-Contributions, per year: fixed amounts (`funding.contributions`, summed per partner and nature),
-then `funding.allocation` shares the remainder (cost − resources − fixed) with largest-remainder
-rounding, parts adding up exactly to the cent — one key, or named groups each with its key and its
-share of the remainder (see `keys`).
+  - `funding.resources`: the given amounts of calendar year Y, partner and nature, shared between
+    the segments of Y like explicit cost lines.
+Contributions, per segment: fixed amounts (`funding.contributions`, summed per partner and nature;
+the amount of calendar year Y as given — not prorated: it is what the partner inscribes in its
+budget —, shared between the segments of Y where the partner takes part, pro rata of their months;
+an amount for a year the partner is absent is PTMS-E038), then `funding.allocation` shares the
+remainder (cost − resources − fixed) between the partners of the key present in the segment (their
+`from` / `until`) with largest-remainder rounding, parts adding up exactly to the cent — one key, or
+named groups each with its key and its share of the remainder (see `keys`; a group's fixed
+`amounts` of Y are shared between the segments of Y like fixed contributions).
 Not cash: contributions in kind (`funding.in_kind`, see `inkind`) never enter the plan; requested
 resources are in the plan, and `scenarios.refusal_effects` says who bears each if refused;
 `instruments` says who decides and who pays each kind of resource. Weights: `percentages` (the `weight`s, summing to
@@ -76,7 +114,11 @@ summing to 100, population unknown, no hour bought, remainder negative in a year
 allocation key, a year short of funding is PTMS-W030 while the project is being drafted and PTMS-E030
 once it has a `convention` (or with `--step 3`), a year over-funded is PTMS-E030; PTMS-W031 subsidised
 posts ending before the project ends (amount: see `engine.ending_aids`); PTMS-W032 a partner's
-contribution (fixed + allocated) changing by more than `funding.jump_threshold` from one year to the next.
+contribution (fixed + allocated) per month of presence (its months in the year, inside the period and
+its `from` / `until`) changing by more than `funding.jump_threshold` from one calendar year to the
+next; imbalances (W030/E030) are per calendar year (the years the amounts are given in).
+Instalments (`installments`): the k-th of n parts of a year of M whole months is due from its start
++ ⌊k × M / n⌋ months: every instalment falls inside its year, hence inside the period.
 """
 
 from __future__ import annotations
@@ -100,12 +142,15 @@ from .engine import (
     YearPlan,
     compute_plan,
     months_in_year,
+    presence,
     to_cents,
 )
+from .period import Segment, convention_years, duration, month_measure, segments
 
 __all__ = [
     "AllocationError", "AllocationIssue", "ContributionJump", "EndingAid", "YearImbalance", "ContributionLine", "CostLine", "FundingPlan", "PartnerShare", "ResourceLine", "YearPlan",
     "Row", "compute_plan", "rows", "largest_remainder", "months_in_year", "plan_as_dict", "to_cents",
+    "Segment", "convention_years", "duration", "month_measure", "presence", "segments", "year_dict",
 ]
 
 
@@ -152,27 +197,46 @@ def rows(plan: FundingPlan, view: str) -> list[Row]:
     return list(out.values())
 
 
+def year_dict(y: YearPlan) -> dict:
+    """One year as plain data (amounts as Decimal). Its dates and label (`start`, `end`, `label`)
+    only for a convention year or a calendar year partly inside the period: a whole calendar year
+    is its number (and the files written before these keys stay byte-identical)."""
+    dates = {"start": y.start.isoformat(), "end": y.end.isoformat(), "label": y.label} if (
+        y.start and y.end and (y.view == "convention" or y.partial)) else {}
+    return {
+        "year": y.year,
+        **dates,
+        "costs": [asdict(c) for c in y.costs],
+        "cost_total": y.cost_total,
+        "resources": [asdict(r) for r in y.resources],
+        "resources_total": y.resources_total,
+        "contributions": [asdict(c) | {"total": c.total} for c in y.contributions],
+        "fixed_total": y.fixed_total,
+        "allocated_total": y.allocated_total,
+        "contributions_total": y.contributions_total,
+        "partners": [asdict(p) | {"total": p.total} for p in y.partners],
+        "gap": y.gap,
+        "balance": y.balance,
+    }
+
+
 def plan_as_dict(plan: FundingPlan, problems: Iterable = ()) -> dict:
     """The plan as plain JSON-able data (amounts as exact decimal strings), with its findings
-    (`checks.funding.plan_problems(plan)`, given by the caller: the engine does not word them)."""
-    years = []
-    for y in plan.years:
-        years.append({
-            "year": y.year,
-            "costs": [asdict(c) for c in y.costs],
-            "cost_total": y.cost_total,
-            "resources": [asdict(r) for r in y.resources],
-            "resources_total": y.resources_total,
-            "contributions": [asdict(c) | {"total": c.total} for c in y.contributions],
-            "fixed_total": y.fixed_total,
-            "allocated_total": y.allocated_total,
-            "contributions_total": y.contributions_total,
-            "partners": [asdict(p) | {"total": p.total} for p in y.partners],
-            "gap": y.gap,
-            "balance": y.balance,
-        })
+    (`checks.funding.plan_problems(plan)`, given by the caller: the engine does not word them).
+
+    Keys `view` and `other_years` (the other view, same shape) only when they carry something: the
+    convention view, or a period that does not start on 1 January (the two views then differ)."""
+    years = [year_dict(y) for y in plan.years]
+    extra: dict = {}
+    if plan.view == "convention":
+        extra["view"] = plan.view
+    starts_jan_1 = bool(plan.segments) and (plan.segments[0].start.month, plan.segments[0].start.day) == (1, 1)
+    if plan.segments and not starts_jan_1:
+        extra["other_view"] = plan.other_view
+        extra["other_years"] = [year_dict(y) for y in plan.views[plan.other_view]]
     return _jsonable({
         "years": years,
+        **extra,
         "allocation_method": plan.allocation_method,
         "state_partner": plan.state_partner,
         "balanced": plan.balanced,

@@ -6,7 +6,7 @@ See the package docstring (`ptms_cli.funding`) for the rules and the public API.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -15,8 +15,9 @@ from functools import lru_cache
 from ..frformat import round_half_up
 from ..model import Project
 from ..model.funding import DatedAmount
-from .allocation import AllocationError
+from .allocation import largest_remainder
 from .keys import AllocationIssue, allocate, static_issues
+from .period import ONE_DAY, Segment, clip, month_measure, month_parts, segments
 
 ZERO = Decimal("0.00")
 WEEKS_PER_MONTH = Fraction(52, 12)
@@ -119,11 +120,23 @@ class PartnerShare:
 
 @dataclass
 class YearPlan:
-    year: int
+    year: int  # calendar view: the year (2026); convention view: the year's number (1, 2, 3)
     costs: list[CostLine] = field(default_factory=list)
     resources: list[ResourceLine] = field(default_factory=list)
     contributions: list[ContributionLine] = field(default_factory=list)
     partners: list[PartnerShare] = field(default_factory=list)
+    start: date | None = None  # first day of the year inside the period
+    end: date | None = None  # last day of the year inside the period
+    months: Fraction = Fraction(12)  # months of the year inside the period (pro rata of days)
+    view: str = "calendar"  # calendar or convention
+    label: str = ""  # « 2026 », « 2026 (du 1er juillet au 31 décembre) », « Année 1 : du 1er juillet 2026 au 30 juin 2027 »
+    short: str = ""  # column header: « 2026 », « Année 1 »
+
+    @property
+    def partial(self) -> bool:
+        """A calendar year not whole inside the period (always False in the convention view)."""
+        return self.view == "calendar" and self.start is not None and self.end is not None and (
+            (self.start.month, self.start.day, self.end.month, self.end.day) != (1, 1, 12, 31))
 
     @property
     def cost_total(self) -> Decimal:
@@ -191,9 +204,11 @@ class ContributionJump:
     year_to: int
     before: Decimal
     after: Decimal
-    change: Fraction  # (after - before) / before
+    change: Fraction  # of the amount per month of presence: (after/months_to) / (before/months_from) - 1
     threshold: Fraction
     loc: tuple
+    months_from: Fraction = Fraction(12)  # months of presence of the partner in year_from
+    months_to: Fraction = Fraction(12)
 
 
 @dataclass
@@ -205,6 +220,13 @@ class FundingPlan:
     imbalances: list[YearImbalance] = field(default_factory=list)
     ending_aids: list[EndingAid] = field(default_factory=list)
     jumps: list[ContributionJump] = field(default_factory=list)
+    view: str = "calendar"  # the view of `years`
+    views: dict[str, list[YearPlan]] = field(default_factory=dict)  # calendar and convention: the same total
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def other_view(self) -> str:
+        return "convention" if self.view == "calendar" else "calendar"
 
     def year(self, y: int) -> YearPlan:
         return next(x for x in self.years if x.year == y)
@@ -307,141 +329,352 @@ def plan_years(project: Project) -> list[int]:
     return sorted(years)
 
 
-# --- costs -------------------------------------------------------------------------------------
+# --- costs (per segment of the period, see `period.segments`) ----------------------------------
 
 
-def _index(project: Project, year: int, years: list[int], category: str) -> Fraction:
-    """Indexation factor of a yearly cost of `category` in `year` (see `indexation`)."""
+def _index(project: Project, seg: Segment, years: list[int], category: str) -> Fraction:
+    """Indexation factor of a yearly cost of `category` in a segment (see `indexation`): steps on
+    1 January (the segment's calendar year), or on the convention's anniversaries (its convention year)."""
     from .indexation import factor
 
     b = project.budget
-    base = b.base_year if b and b.base_year is not None else (years[0] if years else year)
-    return factor(b, category, year, base)
+    first = years[0] if years else seg.year
+    base = b.base_year if b and b.base_year is not None else first
+    if b is not None and b.indexation_step == "anniversary":
+        return factor(b, category, first + seg.convention_year - 1, base)
+    return factor(b, category, seg.year, base)
 
 
-def year_costs(project: Project, year: int, years: list[int]) -> list[CostLine]:
+BUDGET_YEARLY = (("supervision", "encadrement"), ("training", "formation"), ("equipment", "equipement"),
+                 ("premises", "locaux"))
+
+
+def _spread(amount: Decimal, weights: dict[int, Fraction]) -> dict[int, Decimal]:
+    """A calendar year's amount shared between its segments (index -> months), exactly to the cent."""
+    weights = {k: w for k, w in weights.items() if w > 0}
+    if not weights:
+        return {}
+    if len(weights) == 1:
+        return {next(iter(weights)): amount}
+    sign = -1 if amount < 0 else 1
+    parts = largest_remainder(abs(amount), {f"{k:06d}": w for k, w in weights.items()})
+    return {int(k): sign * v for k, v in parts.items()}
+
+
+@dataclass
+class _Frame:
+    """The segments of a plan and what is shared per calendar year (explicit amounts)."""
+
+    segments: list[Segment]
+    years: list[int]  # calendar years of the frame (indexation base)
+    months: list[Fraction]  # months of each segment
+    presence: dict[str, tuple[date, date] | None]  # partner id -> its part of the frame (None: absent)
+
+    def present(self, pid: str | None, i: int) -> bool:
+        if pid is None or pid not in self.presence:
+            return True
+        iv = self.presence[pid]
+        s = self.segments[i]
+        return iv is not None and iv[0] <= s.start and s.end <= iv[1]
+
+    def spread(self, year: int, amount: Decimal, pid: str | None = None) -> dict[int, Decimal]:
+        return _spread(amount, {i: self.months[i] for i, s in enumerate(self.segments)
+                                if s.year == year and self.present(pid, i)})
+
+
+def frame(project: Project) -> _Frame | None:
+    """The period cut into segments (at 1 January, anniversaries, partners' entries and exits).
+
+    Without a period: the calendar years found in the amounts, whole."""
+    if project.period:
+        start, end = project.period.start, project.period.end
+    else:
+        years = plan_years(project)
+        if not years:
+            return None
+        start, end = date(years[0], 1, 1), date(years[-1], 12, 31)
+    if end < start:
+        return None
+    cuts: list[date] = []
+    presence: dict[str, tuple[date, date] | None] = {}
+    for p in project.partners:
+        if p.from_ is None and p.until is None:
+            continue
+        presence[p.id] = clip(p.from_, p.until, start, end)
+        if p.from_:
+            cuts.append(p.from_)
+        if p.until:
+            cuts.append(p.until + ONE_DAY)
+    segs = segments(start, end, tuple(cuts))
+    return _Frame(segs, list(range(start.year, end.year + 1)), [s.months for s in segs], presence)
+
+
+def presence(project: Project, pid: str, lo: date, hi: date) -> Fraction:
+    """Months of [lo, hi] during which the partner takes part (its `from` / `until`)."""
+    p = project.partner(pid)
+    iv = clip(p.from_ if p else None, p.until if p else None, lo, hi)
+    return month_measure(*iv) if iv else Fraction(0)
+
+
+def months_text(m: Fraction) -> str:
+    """« 6 mois », « 5,55 mois » (months pro rata of days, rounded half up to 0.01)."""
+    from ..frformat import number
+
+    return f"{m.numerator} mois" if m.denominator == 1 else f"{number(m, 2).rstrip('0').rstrip(',')} mois"
+
+
+def segment_costs(project: Project, fr: _Frame, i: int, lines: dict[int, dict[int, Decimal]]
+                  ) -> tuple[list[CostLine], dict[str, Fraction]]:
+    """Cost lines of segment i (rounded once each) and the months each post covers in it."""
     b = project.budget
     if b is None:
-        return []
+        return [], {}
+    seg = fr.segments[i]
     types = {t.id: t for t in b.post_types}
     out: list[CostLine] = []
+    measures: dict[str, Fraction] = {}
     if project.service:
         for post in project.service.posts:
             t = types.get(post.post_type) if post.post_type else None
-            months = months_in_year(year, post.start, post.end)
-            if t is None or months == 0:
+            iv = clip(post.start, post.end, seg.start, seg.end)
+            if t is None or iv is None:
                 continue
-            exact = _dec(t.yearly_cost) * _dec(post.fte) * post.count * Fraction(months, 12) * _index(project, year, years, "personnel")
+            months = month_measure(*iv)
+            exact = _dec(t.yearly_cost) * _dec(post.fte) * post.count * months / 12 * _index(project, seg, fr.years, "personnel")
+            ref = f"post:{post.id}"
+            measures[ref] = months
             out.append(CostLine(f"{post.title} ({post.count} × {fte_text(post.fte)} ETP)", "personnel", to_cents(exact),
-                                f"{months} mois" if months < 12 else "", f"post:{post.id}", CATEGORY_LABELS["personnel"]))
-    for key, category in (("supervision", "encadrement"), ("training", "formation"),
-                          ("equipment", "equipement"), ("premises", "locaux")):
+                                "", ref, CATEGORY_LABELS["personnel"]))
+    for key, category in BUDGET_YEARLY:
         amount = getattr(b, key)
         if amount:
-            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * _index(project, year, years, category)), ref=f"budget:{key}",
-                                category_label=CATEGORY_LABELS[category]))
+            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * _index(project, seg, fr.years, category) * fr.months[i] / 12),
+                                ref=f"budget:{key}", category_label=CATEGORY_LABELS[category]))
     for n, line in enumerate(b.lines):
-        if year in line.amounts:
+        if i in lines.get(n, {}):
             cat_id, cat_label = cost_category(line.category)
-            out.append(CostLine(line.label, cat_id, line.amounts[year], ref=f"line:{n}", category_label=cat_label))
+            out.append(CostLine(line.label, cat_id, lines[n][i], ref=f"line:{n}", category_label=cat_label))
     if b.overhead_rate:
         direct = sum((c.amount for c in out), ZERO)
         out.append(CostLine(f"Frais de structure ({fte_text(b.overhead_rate * 100)} % des coûts directs)",
                             "frais_structure", to_cents(_dec(b.overhead_rate) * Fraction(direct)), ref="overhead",
                             category_label=CATEGORY_LABELS["frais_structure"]))
-    return out
+    return out, measures
 
 
 # --- resources ---------------------------------------------------------------------------------
 
 
-def post_aid(project: Project, post, year: int) -> Fraction:
-    """Exact State aid for one post entry (all its `count` posts) in a year, before rounding."""
+def post_aid(project: Project, post, lo: date, hi: date) -> Fraction:
+    """Exact State aid for one post entry (all its `count` posts) over [lo, hi], before rounding:
+    per month, the aid in force on its 1st, pro rata of the month's days worked."""
+    iv = clip(post.start, post.end, lo, hi)
+    if iv is None:
+        return Fraction(0)
     if post.contract == "adulte_relais":
         if not (post.start and post.end):
             return Fraction(0)
         table = _table(project, "adulte_relais_aid")
-        return sum((Fraction(in_force(table, m)) / 12 for m in _months(year, post.start, post.end)),
+        return sum((Fraction(in_force(table, m)) / 12 * share for m, share in month_parts(*iv)),
                    Fraction(0)) * post.count * _dec(post.fte)
     if post.contract == "pec" and post.aid_rate is not None:
         table = _table(project, "smic_hourly")
         hours = post.aid_hours_per_week or DEFAULT_PEC_HOURS
         per_month = _dec(post.aid_rate) * hours * WEEKS_PER_MONTH * post.count
-        return sum((Fraction(in_force(table, m)) * per_month for m in _months(year, post.start, post.end)), Fraction(0))
+        return sum((Fraction(in_force(table, m)) * per_month * share for m, share in month_parts(*iv)), Fraction(0))
     return Fraction(0)
 
 
-def year_resources(project: Project, year: int) -> list[ResourceLine]:
+def segment_resources(project: Project, fr: _Frame, i: int, given: dict[int, dict[int, Decimal]]
+                      ) -> tuple[list[ResourceLine], dict[str, Fraction]]:
+    seg = fr.segments[i]
     out: list[ResourceLine] = []
+    measures: dict[str, Fraction] = {}
     state = state_partner(project)
     if project.service:
         for post in project.service.posts:
             if post.contract not in AID_NATURE:
                 continue
-            amount = to_cents(post_aid(project, post, year))
+            amount = to_cents(post_aid(project, post, seg.start, seg.end))
             if amount == 0:
                 continue
-            months = months_in_year(year, post.start, post.end)
+            iv = clip(post.start, post.end, seg.start, seg.end)
+            ref = f"aid:{post.id}"
+            measures[ref] = month_measure(*iv) if iv else Fraction(0)
             label = f"{RESOURCE_LABELS[post.contract]} — {post.title} ({post.count} poste{'s' if post.count > 1 else ''})"
-            out.append(ResourceLine(label, post.contract, state, AID_NATURE[post.contract], amount, True,
-                                    f"{months} mois" if months < 12 else "", f"aid:{post.id}"))
+            out.append(ResourceLine(label, post.contract, state, AID_NATURE[post.contract], amount, True, "", ref))
     if project.funding:
-        for r in project.funding.resources:
-            if year in r.amounts:
-                out.append(ResourceLine(r.label, r.kind, r.partner, r.nature, r.amounts[year], ref=f"resource:{r.id}"))
-    return out
+        for n, r in enumerate(project.funding.resources):
+            if i in given.get(n, {}):
+                out.append(ResourceLine(r.label, r.kind, r.partner, r.nature, given[n][i], ref=f"resource:{r.id}"))
+    return out, measures
 
 
 # --- contributions and allocation --------------------------------------------------------------
 
 
-def _fixed(project: Project, year: int) -> dict[tuple[str, str], Decimal]:
-    out: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    if project.funding:
-        for c in project.funding.contributions:
-            if year in c.amounts:
-                out[(c.partner, c.nature)] += c.amounts[year]
+def _given(fr: _Frame, items, pid_of) -> dict[int, dict[int, Decimal]]:
+    """Explicit yearly amounts (index of the item -> segment -> amount), each year spread over its
+    segments (where the item's partner takes part) pro rata of their months."""
+    out: dict[int, dict[int, Decimal]] = {}
+    for n, item in enumerate(items):
+        for year, amount in item.amounts.items():
+            for i, part in fr.spread(year, amount, pid_of(item)).items():
+                out.setdefault(n, {})[i] = out.get(n, {}).get(i, ZERO) + part
     return out
 
 
-# --- the plan ----------------------------------------------------------------------------------
-
-
-def compute_plan(project: Project) -> FundingPlan:
-    """The multi-year funding plan of a project, with its problems (see the package docstring)."""
-    years = plan_years(project)
+def _segment_plan(project: Project, fr: _Frame, i: int, keyed: bool, lines, given, fixed_given, group_given,
+                  order: dict[str, int], issues: dict) -> tuple[YearPlan, dict[str, Fraction]]:
+    """The plan of one segment: costs, resources, fixed contributions, the remainder allocated to the
+    partners of the key (or of each group) present in the segment."""
+    seg = fr.segments[i]
     alloc = project.funding.allocation if project.funding else None
-    issues = static_issues(project)
+    costs, measures = segment_costs(project, fr, i, lines)
+    resources, aid_measures = segment_resources(project, fr, i, given)
+    yp = YearPlan(seg.year, costs, resources, start=seg.start, end=seg.end, months=fr.months[i])
+    fixed: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    if project.funding:
+        for n, c in enumerate(project.funding.contributions):
+            if i in fixed_given.get(n, {}):
+                fixed[(c.partner, c.nature)] += fixed_given[n][i]
+    remainder = yp.gap - sum(fixed.values(), ZERO)
+    allocated: dict[str, Decimal] = {}
+    if alloc is not None and keyed:
+        if remainder < 0:
+            issues.setdefault(("negative_remainder", seg.year), ZERO)
+            issues[("negative_remainder", seg.year)] -= remainder
+        else:
+            groups = {n: part[i] for n, part in group_given.items() if i in part}
+            allocated, problems = allocate(project, remainder, seg.year, lambda pid: fr.present(pid, i), groups)
+            for x in problems:
+                if x.kind in ("nobody_present", "groups_over", "groups_short"):
+                    issues.setdefault((x.kind, seg.year), ZERO)
+                    issues[(x.kind, seg.year)] += x.amount or ZERO
+                else:
+                    issues.setdefault((x.kind, seg.year), x)
+    keys = list(fixed)
+    if allocated and alloc is not None:
+        keys += [(pid, alloc.nature) for pid in allocated if (pid, alloc.nature) not in fixed]
+    keys.sort(key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
+    for pid, nature in keys:
+        extra = allocated.get(pid, ZERO) if alloc and nature == alloc.nature else ZERO
+        yp.contributions.append(ContributionLine(pid, _partner_label(project, pid), nature,
+                                                 fixed.get((pid, nature), ZERO), extra))
+    return yp, measures | aid_measures
+
+
+def _rank(project: Project, ref: str) -> tuple:
+    """Canonical order of the lines of a year: posts, yearly budget amounts, explicit lines, overhead;
+    aids, then given resources (the order of a one-segment year)."""
+    kind, _, key = ref.partition(":")
+    posts = [p.id for p in project.service.posts] if project.service else []
+    resources = [r.id for r in project.funding.resources] if project.funding else []
+    if kind in ("post", "aid"):
+        return (0, posts.index(key) if key in posts else len(posts))
+    if kind == "budget":
+        return (1, [k for k, _ in BUDGET_YEARLY].index(key))
+    if kind in ("line", "resource"):
+        return (2, int(key) if kind == "line" else resources.index(key) if key in resources else len(resources))
+    return (3, 0)
+
+
+def _merge(project: Project, parts: list[tuple[YearPlan, dict[str, Fraction]]], year: int, view: str,
+           order: dict[str, int]) -> YearPlan:
+    """One year of a view: the sum of its segments, line by line (nothing rounded again)."""
+    months = sum((yp.months for yp, _ in parts), Fraction(0))
+    start, end = parts[0][0].start, parts[-1][0].end
+    costs: dict[str, CostLine] = {}
+    resources: dict[str, ResourceLine] = {}
+    measure: dict[str, Fraction] = defaultdict(Fraction)
+    contributions: dict[tuple[str, str], ContributionLine] = {}
+    for yp, m in parts:
+        for k, v in m.items():
+            measure[k] += v
+        for c in yp.costs:
+            prev = costs.get(c.ref)
+            costs[c.ref] = c if prev is None else replace(prev, amount=prev.amount + c.amount)
+        for r in yp.resources:
+            prev_r = resources.get(r.ref)
+            resources[r.ref] = r if prev_r is None else replace(prev_r, amount=prev_r.amount + r.amount)
+        for cl in yp.contributions:
+            key = (cl.partner, cl.nature)
+            prev_c = contributions.get(key)
+            contributions[key] = cl if prev_c is None else replace(prev_c, fixed=prev_c.fixed + cl.fixed,
+                                                                  allocated=prev_c.allocated + cl.allocated)
+
+    def detail(ref: str) -> str:
+        if ref in measure:
+            return months_text(measure[ref]) if measure[ref] < months else ""
+        if ref.startswith("budget:") and months < 12:
+            return months_text(months)
+        return ""
+
+    out = YearPlan(year, start=start, end=end, months=months, view=view)
+    out.costs = [replace(c, detail=detail(c.ref)) for c in sorted(costs.values(), key=lambda c: _rank(project, c.ref))]
+    out.resources = [replace(r, detail=detail(r.ref))
+                     for r in sorted(resources.values(), key=lambda r: _rank(project, r.ref))]
+    out.contributions = sorted(contributions.values(), key=lambda c: (order.get(c.partner, len(order)), c.partner, c.nature))
+    out.partners = _partner_shares(project, out, order)
+    return out
+
+
+def year_label(view: str, number: int, start: date, end: date) -> tuple[str, str]:
+    """(label, short) of a year: « Année 1 : du 1er juillet 2026 au 30 juin 2027 », « Année 1 »;
+    calendar: « 2026 » when whole, « 2026 (du 1er juillet au 31 décembre) » when partial."""
+    from ..documents.formatting import long_date
+
+    if view == "convention":
+        return f"Année {number} : du {long_date(start)} au {long_date(end)}", f"Année {number}"
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return str(number), str(number)
+    lo, hi = long_date(start).rsplit(" ", 1)[0], long_date(end).rsplit(" ", 1)[0]
+    return f"{number} (du {lo} au {hi})", str(number)
+
+
+def compute_plan(project: Project, by: str | None = None) -> FundingPlan:
+    """The multi-year funding plan of a project, with its problems (see the package docstring).
+
+    `by`: the view of `years` (`calendar` or `convention`; default `funding.years`); both views are
+    in `views`."""
+    alloc = project.funding.allocation if project.funding else None
+    view = by or (project.funding.years if project.funding else "calendar")
+    alloc_issues = static_issues(project)
     method = (alloc.method or "groups") if alloc else None
-    plan = FundingPlan([], method, state_partner(project), list(issues))
+    plan = FundingPlan([], method, state_partner(project), list(alloc_issues), view=view)
+    fr = frame(project)
+    if fr is None:
+        plan.views = {"calendar": [], "convention": []}
+        return plan
     order = {p.id: i for i, p in enumerate(project.partners)}
-    for year in years:
-        yp = YearPlan(year, year_costs(project, year, years), year_resources(project, year))
-        fixed = _fixed(project, year)
-        remainder = yp.gap - sum(fixed.values(), ZERO)
-        allocated: dict[str, Decimal] = {}
-        if alloc is not None and not issues:
-            if remainder < 0:
-                plan.allocation_issues.append(AllocationIssue("negative_remainder", ("funding", "allocation"),
-                                                              year=year, amount=-remainder))
-            else:
-                try:
-                    allocated, year_issues = allocate(project, remainder, year)
-                    plan.allocation_issues.extend(year_issues)
-                except AllocationError as exc:  # pragma: no cover - weights were checked above
-                    plan.allocation_issues.append(AllocationIssue("impossible", ("funding", "allocation"), year=year,
-                                                                  detail=str(exc)))
-        keys = list(fixed)
-        if allocated:
-            keys += [(pid, alloc.nature) for pid in allocated if (pid, alloc.nature) not in fixed]
-        keys.sort(key=lambda k: (order.get(k[0], len(order)), k[0], k[1]))
-        for pid, nature in keys:
-            extra = allocated.get(pid, ZERO) if alloc and nature == alloc.nature else ZERO
-            yp.contributions.append(ContributionLine(pid, _partner_label(project, pid), nature,
-                                                     fixed.get((pid, nature), ZERO), extra))
-        yp.partners = _partner_shares(project, yp, order)
-        plan.years.append(yp)
-        if alloc is None and project.budget is not None:  # with a key, PTMS-E036 says what went wrong
+    lines = _given(fr, project.budget.lines, lambda x: None) if project.budget else {}
+    given = _given(fr, project.funding.resources, lambda x: None) if project.funding else {}
+    fixed = _given(fr, project.funding.contributions, lambda x: x.partner) if project.funding else {}
+    issues: dict[tuple[str, int], Decimal] = {}
+    group_given = _given(fr, alloc.groups, lambda x: None) if alloc else {}
+    keyed = alloc is not None and not alloc_issues
+    parts = [_segment_plan(project, fr, i, keyed, lines, given, fixed, group_given, order, issues)
+             for i in range(len(fr.segments))]
+    for (kind, year), value in sorted(issues.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        if isinstance(value, AllocationIssue):
+            plan.allocation_issues.append(value)
+        else:
+            loc = ("funding", "allocation") + (("groups",) if kind.startswith("groups") else ())
+            plan.allocation_issues.append(AllocationIssue(kind, loc, year=year, amount=value))
+    for name, key in (("calendar", lambda s: s.year), ("convention", lambda s: s.convention_year)):
+        groups: dict[int, list] = {}
+        for seg, part in zip(fr.segments, parts):
+            groups.setdefault(key(seg), []).append(part)
+        years = []
+        for number, group in groups.items():
+            yp = _merge(project, group, number, name, order)
+            yp.label, yp.short = year_label(name, number, yp.start, yp.end)
+            years.append(yp)
+        plan.views[name] = years
+    plan.years = plan.views[view]
+    plan.segments = fr.segments
+    if alloc is None and project.budget is not None:  # with a key, PTMS-E036 says what went wrong
+        for yp in plan.views["calendar"]:
             plan.imbalances.extend(_imbalance(project, yp))
     plan.ending_aids.extend(ending_aids(project))
     plan.jumps.extend(contribution_jumps(project, plan))
@@ -508,22 +741,35 @@ def ending_aids(project: Project) -> list[EndingAid]:
 
 
 def contribution_jumps(project: Project, plan: FundingPlan) -> list[ContributionJump]:
-    """A partner's contribution changing by more than `funding.jump_threshold` from one year to the next."""
+    """A partner's contribution per month of presence changing by more than `funding.jump_threshold`
+    from one calendar year to the next (a year partly inside the period, or partly with the partner,
+    is compared on its months: a mid-year plan raises no jump)."""
     if not project.funding:
         return []
     threshold = Fraction(_dec(project.funding.jump_threshold))
+    years = plan.views.get("calendar", plan.years)
     totals: dict[str, dict[int, Decimal]] = defaultdict(dict)
-    for yp in plan.years:
+    for yp in years:
         for c in yp.contributions:
             totals[c.partner][yp.year] = totals[c.partner].get(yp.year, ZERO) + c.total
     out = []
     for pid, by_year in totals.items():
-        for a, b in zip(plan.years, plan.years[1:]):
+        for a, b in zip(years, years[1:]):
             prev, cur = by_year.get(a.year, ZERO), by_year.get(b.year, ZERO)
-            if prev > 0 and abs(Fraction(cur - prev)) / Fraction(prev) > threshold:
-                out.append(ContributionJump(pid, a.year, b.year, prev, cur, Fraction(cur - prev) / Fraction(prev),
-                                            threshold, _contribution_loc(project, pid)))
+            ma, mb = _presence_months(project, pid, a), _presence_months(project, pid, b)
+            if prev <= 0 or ma == 0 or mb == 0:
+                continue
+            change = (Fraction(cur) / mb) / (Fraction(prev) / ma) - 1
+            if abs(change) > threshold:
+                out.append(ContributionJump(pid, a.year, b.year, prev, cur, change, threshold,
+                                            _contribution_loc(project, pid), ma, mb))
     return out
+
+
+def _presence_months(project: Project, pid: str, yp: YearPlan) -> Fraction:
+    if yp.start is None or yp.end is None:
+        return yp.months
+    return presence(project, pid, yp.start, yp.end)
 
 
 def _contribution_loc(project: Project, pid: str) -> tuple:

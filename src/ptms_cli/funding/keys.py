@@ -35,7 +35,8 @@ class AllocationIssue:
 
     kind: str  # no_partner, duplicate, missing_weight, percent_total, no_population, no_attribute, no_hours,
     #           no_weight, unknown_attribute, no_method, groups_and_key, group_no_share, group_percent_total,
-    #           groups_over, groups_short, negative_remainder, impossible
+    #           groups_over, groups_short, negative_remainder, nobody_present (no partner of the key takes
+    #           part), impossible
     loc: tuple
     partner: str | None = None
     year: int | None = None
@@ -165,17 +166,34 @@ def static_issues(project: Project) -> list:
     return issues
 
 
-def allocate(project: Project, remainder: Decimal, year: int) -> tuple[dict[str, Decimal], list]:
-    """The remainder of `year` shared between the partners (exact to the cent), or the year's issues.
+def _share(amount: Decimal, weights: dict[str, Fraction], present, loc: tuple, year: int) -> tuple[dict, list]:
+    """`amount` between the partners of `weights` present (`present(pid)`), or why nobody takes it."""
+    here = {k: w for k, w in weights.items() if present(k)}
+    if amount == 0:
+        return {}, []
+    if not any(here.values()):
+        return {}, [_issue("nobody_present", loc, year=year, amount=amount)]
+    return largest_remainder(amount, here), []
 
-    Call only when `static_issues(project)` is empty and `remainder` >= 0."""
+
+def allocate(project: Project, remainder: Decimal, year: int, present=lambda pid: True,
+             fixed_groups: dict[int, Decimal] | None = None) -> tuple[dict[str, Decimal], list]:
+    """The remainder of a year (or of a piece of a year: a segment of the period) shared between the
+    partners present (`present(pid)`, see a partner's `from` / `until`), exact to the cent, or the issues.
+
+    `fixed_groups`: the amounts of the groups with `amounts` for this piece (default: their amount of
+    `year`). Call only when `static_issues(project)` is empty and `remainder` >= 0."""
     alloc = project.funding.allocation  # type: ignore[union-attr]
     assert alloc is not None
     if not alloc.groups:
-        weights, problems = key_weights(project, keys(alloc)[0], year)
-        return (largest_remainder(remainder, weights) if weights else {}), problems
+        key = keys(alloc)[0]
+        weights, problems = key_weights(project, key, year)
+        if not weights:
+            return {}, problems
+        return _share(remainder, weights, present, key.loc, year)
     loc = ("funding", "allocation", "groups")
-    fixed = {i: g.amounts[year] for i, g in enumerate(alloc.groups) if year in g.amounts}
+    fixed = {i: (fixed_groups or {}).get(i, ZERO) if fixed_groups is not None else g.amounts[year]
+             for i, g in enumerate(alloc.groups) if year in g.amounts}
     left = remainder - sum(fixed.values(), ZERO)
     if left < 0:
         return {}, [_issue("groups_over", loc, year=year, amount=-left)]
@@ -192,12 +210,12 @@ def allocate(project: Project, remainder: Decimal, year: int) -> tuple[dict[str,
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     issues: list = []
     for i, key in enumerate(keys(alloc)):
-        if amounts.get(i, ZERO) == 0:
-            continue
         weights, problems = key_weights(project, key, year)
         issues.extend(problems)
         if weights:
-            for pid, part in largest_remainder(amounts[i], weights).items():
+            parts, problems = _share(amounts.get(i, ZERO), weights, present, key.loc, year)
+            issues.extend(problems)
+            for pid, part in parts.items():
                 out[pid] += part
     return dict(out), issues
 

@@ -26,7 +26,10 @@ class DataProtection(Model):
 class Convention(Model):
     title: Text = F("Intitulé de la convention", default="Convention pluripartite de médiation sociale")
     start: Date | None = F("Prise d'effet", "Par défaut, le début du projet.", default=None)
-    duration_years: int | None = F("Durée (années)", default=None, ge=1, le=10)
+    duration_years: int | None = F(
+        "Durée (années)", "Vide : la convention court exactement sur la période du projet (conseillé).",
+        default=None, ge=1, le=10,
+    )
     payment_schedule: list[Installment] = F("Échéancier de versement", default_factory=list)
     reports_due_months: int = F(
         "Délai de remise des comptes rendus (mois)", "Après la fin de chaque exercice.", default=6, ge=1, le=12
