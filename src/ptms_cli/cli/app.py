@@ -141,6 +141,7 @@ COMMANDS: dict[str, str] = {
     "render": "cmd_render",
     "context": "cmd_render",
     "templates": "cmd_templates",
+    "diff": "cmd_diff",  # after signature (aftersign/)
 }
 
 
