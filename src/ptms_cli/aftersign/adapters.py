@@ -184,10 +184,11 @@ def convention_reference(project: Project, signed: dict | None = None) -> str:
 # --- the convention's articles (its template) -------------------------------------------------------
 
 
-def convention_articles(template: Path) -> list[str]:
+def convention_articles(template: Path, style_name: str = "Article") -> list[str]:
     """The titles of the convention's articles in order (article N is `titles[N - 1]`), read from the
-    convention's Word template: paragraphs of the « Article » style, numbered by Word. Another
-    helper may renumber articles: the avenant finds them by title, never by a fixed number."""
+    convention's Word template: paragraphs of the « Article » style, numbered by Word (« Annexe »:
+    its annexes). Another helper may renumber articles: the avenant finds them by title, never by a
+    fixed number."""
     from lxml import etree
 
     ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
@@ -195,7 +196,7 @@ def convention_articles(template: Path) -> list[str]:
         root = etree.fromstring(z.read("word/document.xml"))
         styles = etree.fromstring(z.read("word/styles.xml"))
     ids = {s.get(f"{{{ns['w']}}}styleId") for s in styles.iterfind("w:style", ns)
-           if (n := s.find("w:name", ns)) is not None and n.get(f"{{{ns['w']}}}val") == "Article"}
+           if (n := s.find("w:name", ns)) is not None and n.get(f"{{{ns['w']}}}val") == style_name}
     out = []
     for p in root.iter(f"{{{ns['w']}}}p"):
         style = p.find("w:pPr/w:pStyle", ns)

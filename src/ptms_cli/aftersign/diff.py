@@ -189,8 +189,8 @@ def compute(old: Project, old_plan, new: Project, new_plan) -> Diff:
         came = [m for m in nc_.members if m not in oc_.members]
         if gone or came:
             ch.append(Change("governance", "modified", f"{label} : membres",
-                             "membres retirés : " + _names(old, gone) if gone else None,
-                             "nouveaux membres : " + _names(new, came) if came else None, f"{attr}.members"))
+                             "quittent le comité : " + _names(old, gone) if gone else None,
+                             "entrent au comité : " + _names(new, came) if came else None, f"{attr}.members"))
         fields = (("chair", "présidence", lambda p, c: a.partner_name(p, c.chair) if c.chair else "—"),
                   ("meetings_per_year", "réunions par an", lambda p, c: str(c.meetings_per_year or "—")),
                   ("decision_rule", "règle de décision",

@@ -142,6 +142,8 @@ COMMANDS: dict[str, str] = {
     "context": "cmd_render",
     "templates": "cmd_templates",
     "diff": "cmd_diff",  # after signature (aftersign/)
+    "amend": "cmd_amend",
+    "sign": "cmd_sign",
 }
 
 
