@@ -141,11 +141,7 @@ def condition(item: Installment) -> str:
     """What the instalment waits for, in French (the label says it: « sur présentation du bilan »)."""
     label = item.label
     m = re.search(r"\b(sur|après|apres|à réception|a reception)\b.*", label, re.IGNORECASE)
-    if m:
-        return m.group(0).rstrip(" .")
-    if item.kind == "solde":
-        return "sur présentation du compte rendu de l'exercice"
-    return "à la signature de la convention" if item.number == 1 else ""
+    return m.group(0).rstrip(" .") if m else ""  # never a condition the convention does not state
 
 
 # --- legal model (operator, adhesion clause, reference) ---------------------------------------------

@@ -39,8 +39,10 @@ def spec(name: str) -> catalog.DocSpec:
 
 def render_and_write(docs: list[Doc], project: Project, project_file: Path, out_dir: Path, *,
                      formats: tuple[str, ...] = ("docx",), templates: Path | None = None, force: bool = False,
-                     on_wait: Callable[[str], None] | None = None) -> Outcome:
-    """Render `docs` in `formats` and write them into `out_dir` (nothing written on a render error)."""
+                     on_wait: Callable[[str], None] | None = None, extra: dict[str, bytes] | None = None,
+                     extra_document: str = "") -> Outcome:
+    """Render `docs` in `formats` and write them into `out_dir` (nothing written on a render error),
+    with the `extra` files (name -> bytes: a summary table…), recorded in the manifest as `extra_document`."""
     outcome = Outcome(Path(out_dir))
     outcome.formats = formats
     outcome.documents = tuple(dict.fromkeys(d.spec.name for d in docs))
@@ -84,6 +86,11 @@ def render_and_write(docs: list[Doc], project: Project, project_file: Path, out_
         outcome.errors += errors
         chunk += [Output(f"{doc.stem}.{fmt}", files[doc.stem], sources) for doc, _, sources in rendered
                   if doc.stem in files]
+    if extra:
+        sources = {"document": extra_document, "generator": f"ptms {__version__}", "project": Path(project_file).name,
+                   "project_sha256": project_hash}
+        chunk += [Output(name, data, sources) for name, data in extra.items()]
+        outcome.documents += (extra_document,)
     outcome.planned = [o.name for o in chunk]
     write_outputs([chunk] if chunk else [], outcome, force, on_wait=on_wait)
     return outcome

@@ -144,6 +144,7 @@ COMMANDS: dict[str, str] = {
     "diff": "cmd_diff",  # after signature (aftersign/)
     "amend": "cmd_amend",
     "sign": "cmd_sign",
+    "calls": "cmd_calls",
 }
 
 
