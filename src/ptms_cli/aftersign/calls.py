@@ -150,8 +150,7 @@ def summary_xlsx(calls: list[Call], today: dt.date) -> bytes:
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in summary_rows(calls, today):
-        row[12] = dt.date.fromisoformat(row[12]) if row[12] else None
-        ws.append(row)
+        ws.append(row[:12] + [dt.date.fromisoformat(row[12]) if row[12] else None] + row[13:])
         for col in (9, 10, 11, 12):
             ws.cell(ws.max_row, col).number_format = '#,##0.00\\ "€"'
         ws.cell(ws.max_row, 13).number_format = "dd/mm/yyyy"
