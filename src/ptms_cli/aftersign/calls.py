@@ -155,8 +155,8 @@ def summary_xlsx(calls: list[Call], today: dt.date) -> bytes:
             ws.cell(ws.max_row, col).number_format = '#,##0.00\\ "€"'
         ws.cell(ws.max_row, 13).number_format = "dd/mm/yyyy"
     ws.freeze_panes = "A2"
-    for col, width in zip("ABCDEFGHIJKLMN", (22, 14, 36, 7, 9, 40, 9, 8, 16, 16, 14, 14, 13, 14)):
-        ws.column_dimensions[col].width = width
+    for letter_, width in zip("ABCDEFGHIJKLMN", (22, 14, 36, 7, 9, 40, 9, 8, 16, 16, 14, 14, 13, 14)):
+        ws.column_dimensions[letter_].width = width
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
