@@ -145,6 +145,7 @@ COMMANDS: dict[str, str] = {
     "amend": "cmd_amend",
     "sign": "cmd_sign",
     "calls": "cmd_calls",
+    "report": "cmd_report",
 }
 
 
