@@ -30,6 +30,7 @@ figcaption { font-size: .85rem; font-style: italic; }
 <header>
 <h1>Bilan d'activité et d'évaluation {{ r.year }}</h1>
 <p>{{ project.name }} — présenté au comité de pilotage par {{ operator }}.</p>
+{% if r.convention %}<p>{{ r.convention }}{% if r.signed_sha256 %} (version signée enregistrée, empreinte {{ r.signed_sha256 }}…){% endif %}.</p>{% endif %}
 </header>
 <main>
 <section aria-labelledby="ind">

@@ -213,6 +213,8 @@ def context(base: dict, r: Report) -> dict:
     return base | {"report": {
         "year": r.year,
         "previous_year": r.year - 1,
+        "convention": "",  # set by `ptms report`: the convention and its signature (`ptms sign`)
+        "signed_sha256": "",
         "indicators": [{"id": i.id, "label": i.label, "register": i.register, "level": i.level, "baseline": i.baseline or "—",
                         "target": i.target or "—", "value": i.value or "non saisi", "previous": i.previous or "—",
                         "reached": "oui" if i.reached else ("non" if i.reached is False else "—"),

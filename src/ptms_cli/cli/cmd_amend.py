@@ -24,13 +24,11 @@ def amend_cmd(
                                              help="Dossier de modèles personnalisés (avenant.docx, convention.docx)."),
     force: bool = typer.Option(False, "--force", help="Écraser aussi un avenant modifié à la main depuis sa génération."),
 ) -> None:
-    """Rédiger l'avenant à la convention signée : chaque changement (parties, montants par partenaire et par année,
-    clé de répartition, durée, échéancier, gouvernance) énoncé sous l'article qu'il modifie (« L'article 6 est ainsi
-    modifié : … »), les signataires requis et, en annexe, le plan de financement modifié.
+    """Avenant à la convention signée, rédigé à partir de ce qui a changé depuis la signature.
 
-    Sans changement, aucun avenant n'est produit (message, code 0). Les changements qui exigent l'accord de toutes les
-    parties sont signalés. Codes de sortie : 0 avenant écrit ou rien à modifier, 1 écriture ou rendu en échec (ou
-    version invalide), 2 version signée introuvable ou illisible.
+    Chaque changement (parties, montants par partenaire et par année, clé de répartition, durée, échéancier, gouvernance) énoncé sous l'article qu'il modifie (« L'article 6 est ainsi modifié : … »), les signataires requis et, en annexe, le plan de financement modifié.
+
+    Sans changement, aucun avenant n'est produit (message, code 0). Les changements qui exigent l'accord de toutes les parties sont signalés. Codes de sortie : 0 avenant écrit ou rien à modifier, 1 écriture ou rendu en échec (ou version invalide), 2 version signée introuvable ou illisible.
 
     Exemples : [bold]ptms amend projet.yaml --from signe.yaml[/bold] ; [bold]ptms amend projet.yaml --number 2 -f docx,md[/bold]
     """

@@ -38,14 +38,11 @@ def calls_cmd(
                                              help="Dossier de modèles personnalisés (appel-de-fonds.docx)."),
     force: bool = typer.Option(False, "--force", help="Écraser aussi une lettre modifiée à la main depuis sa génération."),
 ) -> None:
-    """Préparer les appels de fonds : une lettre par financeur et par échéance de l'échéancier de la convention
-    (montant en chiffres et en lettres, article de la convention, avance ou solde et sa condition, coordonnées
-    bancaires de l'opérateur, date d'échéance), et un tableau récapitulatif (csv, xlsx) de ce qui est dû, par qui, quand.
+    """Appels de fonds de l'année : une lettre par financeur et par échéance, et un tableau récapitulatif.
 
-    Les versements reçus s'inscrivent dans « payments: » du fichier projet : les appels suivants et le tableau
-    montrent alors le reste dû et les retards ; une échéance entièrement reçue n'a plus de lettre.
-    Codes de sortie : 0 appels écrits (ou rien à appeler), 1 projet invalide, sans échéancier, ou écriture en échec,
-    2 usage incorrect.
+    Pour chaque échéance de l'échéancier de la convention : montant en chiffres et en lettres, article de la convention, avance ou solde et sa condition, coordonnées bancaires de l'opérateur, date d'échéance ; et un tableau récapitulatif (csv, xlsx) de ce qui est dû, par qui, quand.
+
+    Les versements reçus s'inscrivent dans « payments: » du fichier projet : les appels suivants et le tableau montrent alors le reste dû et les retards ; une échéance entièrement reçue n'a plus de lettre. Codes de sortie : 0 appels écrits (ou rien à appeler), 1 projet invalide, sans échéancier, ou écriture en échec, 2 usage incorrect.
 
     Exemples : [bold]ptms calls projet.yaml --year 2027[/bold] ; [bold]ptms calls projet.yaml --due-before 2027-07-01 -f docx,md[/bold]
     """

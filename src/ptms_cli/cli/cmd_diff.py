@@ -38,8 +38,9 @@ def diff_cmd(
     after: Path = typer.Argument(..., metavar="APRÈS", help="Version modifiée du projet."),
     format: Format = typer.Option(Format.text, "--format", "-f", help="Format : text (lecture) ou json (outils)."),
 ) -> None:
-    """Comparer deux versions d'un projet : parties qui entrent ou sortent, montants par partenaire et par année
-    (avant → après), clé de répartition, durée, échéancier, gouvernance.
+    """Comparer deux versions d'un projet (en général la version signée et l'actuelle).
+
+    Parties qui entrent ou sortent, montants par partenaire et par année (avant → après), clé de répartition, durée, échéancier, gouvernance.
 
     Code de sortie : 0 aucun changement, 1 des changements (comme « diff »), 2 version illisible ou invalide (erreurs de validation), ou usage incorrect.
 

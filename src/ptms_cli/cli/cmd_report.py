@@ -25,14 +25,11 @@ def report_cmd(
                                              help="Dossier de modèles personnalisés (bilan-annuel.docx)."),
     force: bool = typer.Option(False, "--force", help="Écraser aussi un bilan modifié à la main depuis sa génération."),
 ) -> None:
-    """Produire le bilan annuel d'activité et d'évaluation présenté au comité de pilotage : résultats des indicateurs
-    face aux valeurs de départ et aux cibles (par registre CITER et par niveau), budget exécuté face au plan, versements
-    de chaque partenaire, ce qui change l'an prochain (aides qui s'arrêtent, postes, contributions). Graphiques lisibles
-    en noir et blanc, avec leur description textuelle.
+    """Bilan annuel d'activité et d'évaluation pour le comité de pilotage (docx, md, page HTML).
 
-    Les valeurs s'inscrivent dans le fichier projet (« results: », « actuals: », « payments: ») ; « --template csv,xlsx »
-    exporte la feuille de l'année à remplir. Codes de sortie : 0 bilan (ou feuille) écrit, 1 projet invalide ou écriture
-    en échec, 2 usage incorrect.
+    Résultats des indicateurs face aux valeurs de départ et aux cibles (par registre CITER et par niveau), budget exécuté face au plan, versements de chaque partenaire, ce qui change l'an prochain (aides qui s'arrêtent, postes, contributions). Graphiques lisibles en noir et blanc, avec leur description textuelle.
+
+    Les valeurs s'inscrivent dans le fichier projet (« results: », « actuals: », « payments: ») ; « --template csv,xlsx » exporte la feuille de l'année à remplir. Codes de sortie : 0 bilan (ou feuille) écrit, 1 projet invalide ou écriture en échec, 2 usage incorrect.
 
     Exemples : [bold]ptms report projet.yaml --year 2027[/bold] ; [bold]ptms report projet.yaml --year 2027 --template xlsx[/bold]
     """
@@ -63,7 +60,16 @@ def report_cmd(
     data = report.build(project, plan, year)
     for w in data.warnings:
         print(f"Attention : {w}.", file=sys.stderr)
+    from ..aftersign import adapters, sign
+
+    try:  # the signed version recorded by `ptms sign`, found without naming it
+        signed = sign.find(file)
+    except sign.SignError as exc:
+        print(f"Attention : {exc}.", file=sys.stderr)
+        signed = None
     context = report.context(full_context(project, result.derived), data)
+    context["report"]["convention"] = adapters.convention_reference(project, signed.record if signed else None)
+    context["report"]["signed_sha256"] = signed.record["sha256"][:12] if signed else ""
     images = {"budget": charts.budget_png(data), "indicators": charts.indicators_png(data)}
     extra = {f"bilan-{year}.html": page(context, images)} if "html" in wanted else {}
     docs = [Doc(spec("bilan-annuel"), f"bilan-{year}", f"Bilan {year}", context, images)]

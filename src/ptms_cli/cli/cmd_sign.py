@@ -23,12 +23,11 @@ def sign_cmd(
                                help="Formats de la convention archivée : docx, md, pdf, odt."),
     force: bool = typer.Option(False, "--force", help="Remplacer un enregistrement existant."),
 ) -> None:
-    """Enregistrer la version signée du projet : une copie exacte du fichier, son empreinte SHA-256, la date, et la
-    convention produite à partir de cette version avec l'empreinte de chaque fichier (signature.json).
+    """Enregistrer la version signée du projet (empreinte, date, convention archivée).
 
-    L'enregistrement est un dossier à côté du fichier (FICHIER-signature) : « ptms amend » et « ptms report » l'y
-    trouvent sans qu'on le nomme. Le fichier projet peut ensuite évoluer librement. Codes de sortie : 0 enregistré,
-    1 projet invalide ou écriture impossible, 2 usage incorrect (date, dossier).
+    Une copie exacte du fichier, son empreinte SHA-256, la date, et la convention produite à partir de cette version avec l'empreinte de chaque fichier (signature.json).
+
+    L'enregistrement est un dossier à côté du fichier (FICHIER-signature) : « ptms amend » et « ptms report » l'y trouvent sans qu'on le nomme. Le fichier projet peut ensuite évoluer librement. Codes de sortie : 0 enregistré, 1 projet invalide ou écriture impossible, 2 usage incorrect (date, dossier).
 
     Exemple : [bold]ptms sign projet.yaml --date 2026-03-15 -f docx,pdf[/bold]
     """
