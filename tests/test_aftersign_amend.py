@@ -75,7 +75,7 @@ def test_each_change_family_produces_its_clause_under_its_article(amended, inter
     assert {"contributions", "resources", "allocation"} == set(contrib.families)
     assert any("Commune de Villers — pour 2029, la contribution est fixée à" in x for x in contrib.lines)
     assert any("(trente mille euros)" in x or "euros" in x for x in contrib.lines)
-    assert "avant le 30 avril : 100 %" in by_article["Modalités de versement"].lines[0]
+    assert "avant le 30 avril : 100\xa0%" in by_article["Modalités de versement"].lines[0]
     assert "présidence" in by_article["Gouvernance"].lines[0]
 
 

@@ -91,7 +91,7 @@ def test_duration_schedule_allocation_and_governance_changes(compare, intercommu
     d = compare(intercommunal, new)
     assert {"schedule", "allocation", "governance", "contributions"} <= set(d.families())
     (s,) = d.of("schedule")
-    assert "avant le 30 avril : 100 %" in s.after
+    assert "avant le 30 avril : 100\xa0%" in s.after
     assert [c.subject for c in d.of("governance")] == ["Comité de pilotage : présidence"]
     method = next(c for c in d.of("allocation") if c.key == "method")
     assert method.before != method.after

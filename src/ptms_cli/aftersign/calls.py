@@ -103,7 +103,7 @@ def letter(call: Call, project: Project, base: dict, article: str, reference: st
         "installment_label": call.label,
         "kind": call.kind,
         "kind_label": KIND_LABELS[call.kind],
-        "percent": f"{quantity(call.percent)} %",
+        "percent": f"{quantity(call.percent)}\u00a0%",
         "annual": money(call.annual),
         "amount": money(call.amount),
         "amount_words": money_words(call.amount),

@@ -164,7 +164,7 @@ def compute(old: Project, old_plan, new: Project, new_plan) -> Diff:
         if pid in ow and pid in nw and ow[pid] == nw[pid]:
             continue
         def show(w, method=nm or om):
-            return f"{quantity(w)} %" if w is not None and method == "percentages" else "part de la répartition"
+            return f"{quantity(w)}\u00a0%" if w is not None and method == "percentages" else "part de la répartition"
 
         kind = "added" if pid not in ow else ("removed" if pid not in nw else "modified")
         ch.append(Change("allocation", kind, a.partner_name(new if pid in nw else old, pid),
@@ -174,7 +174,7 @@ def compute(old: Project, old_plan, new: Project, new_plan) -> Diff:
     ns = [(x.label, x.percent) for x in a.schedule(new)]
     if os_ != ns:
         def show_s(items):
-            return " ; ".join(f"{label} : {pct} %" for label, pct in items) or None
+            return " ; ".join(f"{label} : {quantity(pct)}\u00a0%" for label, pct in items) or None
         ch.append(Change("schedule", "modified", "Échéancier de versement", show_s(os_), show_s(ns), "payment_schedule"))
     # governance
     for attr, label in (("steering_committee", "Comité de pilotage"), ("technical_committee", "Comité technique")):
