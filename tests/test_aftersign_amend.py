@@ -124,6 +124,8 @@ def test_amend_after_signature_writes_the_avenant(ptms, write_project, intercomm
     n = ARTICLES.index("Contributions financières") + 1
     assert f"L'article {n} « Contributions financières » est ainsi modifié" in text
     assert "Commune de Villers" in text and "Budget pluriannuel et plan de financement modifiés" in text
+    avenant_article = ARTICLES.index("Avenant") + 1
+    assert f"en application de l'article {avenant_article} « Avenant » de la convention, la signature de l'ensemble" in text
     assert (tmp_path / "out" / "avenant-2.md").read_text(encoding="utf-8").startswith("# Avenant n° 2")
     manifest = json.loads((tmp_path / "out" / ".ptms-manifest.json").read_text())
     assert manifest["files"]["avenant-2.docx"]["document"] == "avenant"
