@@ -158,3 +158,17 @@ def test_cli_report_docx_html_and_template(ptms, write_project, intercommunal, t
     assert {row["type"] for row in rows} == {"indicateur", "cout", "recu"}
     bad = ptms("report", path, "--year", "2026", "-f", "gif")
     assert bad.code == 2 and "gif" in bad.err
+
+
+@pytest.mark.slow
+def test_check_compares_without_writing(ptms, write_project, intercommunal, tmp_path):
+    path = write_project(copy.deepcopy(intercommunal) | copy.deepcopy(FOLLOWUP))
+    out = tmp_path / "out"
+    missing = ptms("report", path, "--year", "2026", "-o", out, "-f", "md,html", "--check")
+    assert missing.code == 1 and "absent" in missing.err and not out.exists()
+    assert ptms("report", path, "--year", "2026", "-o", out, "-f", "md,html").code == 0
+    assert ptms("report", path, "--year", "2026", "-o", out, "-f", "md,html", "--check").code == 0  # reproducible
+    (out / "bilan-2026.md").write_text("modifié\n", encoding="utf-8")
+    changed = ptms("report", path, "--year", "2026", "-o", out, "-f", "md,html", "--check")
+    assert changed.code == 1 and "bilan-2026.md (différent)" in changed.err
+    assert (out / "bilan-2026.md").read_text(encoding="utf-8") == "modifié\n"  # --check wrote nothing

@@ -159,4 +159,6 @@ def summary_xlsx(calls: list[Call], today: dt.date) -> bytes:
         ws.column_dimensions[letter_].width = width
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    from .output import reproducible_xlsx
+
+    return reproducible_xlsx(buf.getvalue())

@@ -6,6 +6,7 @@ manifest, hand-edited files kept unless `force`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +20,26 @@ from ..documents.render import Properties, RenderError, read_template, render
 from ..model import Project
 
 FORMATS = ("docx", "md", "pdf", "odt")
+_MODIFIED = re.compile(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)")
+
+
+def reproducible_xlsx(data: bytes) -> bytes:
+    """An openpyxl workbook made byte-reproducible: openpyxl stamps the save time into
+    docProps/core.xml and the zip entries; both are fixed here (as `documents.render` does for .docx)."""
+    import io
+    import zipfile
+
+    from ..documents.render import normalize_docx
+
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        entries = {n: src.read(n) for n in src.namelist()}
+    if "docProps/core.xml" in entries:
+        entries["docProps/core.xml"] = _MODIFIED.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", entries["docProps/core.xml"])
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as out:
+        for name, value in entries.items():
+            out.writestr(name, value)
+    return normalize_docx(buf.getvalue())
 
 
 @dataclass
@@ -40,9 +61,11 @@ def spec(name: str) -> catalog.DocSpec:
 def render_and_write(docs: list[Doc], project: Project, project_file: Path, out_dir: Path, *,
                      formats: tuple[str, ...] = ("docx",), templates: Path | None = None, force: bool = False,
                      on_wait: Callable[[str], None] | None = None, extra: dict[str, bytes] | None = None,
-                     extra_document: str = "") -> Outcome:
+                     extra_document: str = "", check: bool = False) -> Outcome:
     """Render `docs` in `formats` and write them into `out_dir` (nothing written on a render error),
-    with the `extra` files (name -> bytes: a summary table…), recorded in the manifest as `extra_document`."""
+    with the `extra` files (name -> bytes: a summary table…), recorded in the manifest as `extra_document`.
+    `check`: write nothing; each file missing or different in `out_dir` is an error (« à régénérer »), as
+    `ptms render --check` (pdf and odt, made by LibreOffice, are not reproducible: not compared)."""
     outcome = Outcome(Path(out_dir))
     outcome.formats = formats
     outcome.documents = tuple(dict.fromkeys(d.spec.name for d in docs))
@@ -92,5 +115,19 @@ def render_and_write(docs: list[Doc], project: Project, project_file: Path, out_
         chunk += [Output(name, data, sources) for name, data in extra.items()]
         outcome.documents += (extra_document,)
     outcome.planned = [o.name for o in chunk]
+    if check:
+        from ..documents.manifest import is_regular
+
+        for o in chunk:
+            if o.name.rsplit(".", 1)[-1] in catalog.CONVERTED:
+                continue
+            path = Path(out_dir) / o.name
+            if not is_regular(path):
+                outcome.errors.append(f"à régénérer : {path} (absent)")
+            elif path.read_bytes() != o.data:
+                outcome.errors.append(f"à régénérer : {path} (différent)")
+            else:
+                outcome.unchanged.append(path)
+        return outcome
     write_outputs([chunk] if chunk else [], outcome, force, on_wait=on_wait)
     return outcome

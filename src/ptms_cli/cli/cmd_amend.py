@@ -22,6 +22,7 @@ def amend_cmd(
     format: str = typer.Option("docx", "--format", "-f", metavar="FORMATS", help="docx, md, pdf, odt (séparés par des virgules)."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DOSSIER",
                                              help="Dossier de modèles personnalisés (avenant.docx, convention.docx)."),
+    check: bool = typer.Option(False, "--check", help="Ne rien écrire : code 1 si un fichier du dossier est absent ou différent (CI)."),
     force: bool = typer.Option(False, "--force", help="Écraser aussi un avenant modifié à la main depuis sa génération."),
 ) -> None:
     """Avenant à la convention signée, rédigé à partir de ce qui a changé depuis la signature.
@@ -58,7 +59,7 @@ def amend_cmd(
                   "l'avenant le désigne par son titre.", file=sys.stderr)
     target = out_dir(file, out)
     doc = Doc(spec("avenant"), f"avenant-{number}", f"Avenant n° {number}", context)
-    outcome = render_and_write([doc], new.project, file, target, formats=wanted, templates=templates, force=force)
+    outcome = render_and_write([doc], new.project, file, target, formats=wanted, templates=templates, force=force, check=check)
     show_outcome(outcome)
     av = context["avenant"]
     print(f"Avenant n° {number} : {len(d.changes)} changement(s) dans {len(av['clauses'])} article(s) ; "

@@ -36,6 +36,7 @@ def calls_cmd(
                                         help="Date des lettres et du calcul des retards (par défaut aujourd'hui)."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DOSSIER",
                                              help="Dossier de modèles personnalisés (appel-de-fonds.docx)."),
+    check: bool = typer.Option(False, "--check", help="Ne rien écrire : code 1 si un fichier du dossier est absent ou différent (CI)."),
     force: bool = typer.Option(False, "--force", help="Écraser aussi une lettre modifiée à la main depuis sa génération."),
 ) -> None:
     """Appels de fonds de l'année : une lettre par financeur et par échéance, et un tableau récapitulatif.
@@ -95,7 +96,7 @@ def calls_cmd(
     if "xlsx" in tables:
         extra[f"{stem}.xlsx"] = calls.summary_xlsx(chosen, day)
     outcome = render_and_write(docs, project, file, out_dir(file, out), formats=wanted, templates=templates,
-                               force=force, extra=extra, extra_document="appels-de-fonds")
+                               force=force, extra=extra, extra_document="appels-de-fonds", check=check)
     show_outcome(outcome)
     total = sum((c.outstanding for c in due), calls.ZERO)
     late = [c for c in due if c.status(day) == "en retard"]

@@ -23,6 +23,7 @@ def report_cmd(
                                            help="Exporter seulement la feuille à remplir pour l'année : csv, xlsx."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DOSSIER",
                                              help="Dossier de modèles personnalisés (bilan-annuel.docx)."),
+    check: bool = typer.Option(False, "--check", help="Ne rien écrire : code 1 si un fichier du dossier est absent ou différent (CI)."),
     force: bool = typer.Option(False, "--force", help="Écraser aussi un bilan modifié à la main depuis sa génération."),
 ) -> None:
     """Bilan annuel d'activité et d'évaluation pour le comité de pilotage (docx, md, page HTML).
@@ -52,7 +53,7 @@ def report_cmd(
             extra[f"bilan-{year}-a-remplir.csv"] = _csv(rows)
         if "xlsx" in sheet:
             extra[f"bilan-{year}-a-remplir.xlsx"] = _xlsx(rows, year)
-        outcome = render_and_write([], project, file, target, extra=extra, extra_document="bilan-a-remplir", force=force)
+        outcome = render_and_write([], project, file, target, extra=extra, extra_document="bilan-a-remplir", force=force, check=check)
         show_outcome(outcome)
         print(f"Feuille {year} : {len(rows)} valeur(s) à saisir (colonne « valeur »), puis à reporter dans « results: » et "
               "« actuals: » du fichier projet.")
@@ -75,7 +76,7 @@ def report_cmd(
     docs = [Doc(spec("bilan-annuel"), f"bilan-{year}", f"Bilan {year}", context, images)]
     doc_formats = tuple(f for f in wanted if f != "html")
     outcome = render_and_write(docs if doc_formats else [], project, file, target, formats=doc_formats or ("docx",),
-                               templates=templates, force=force, extra=extra, extra_document="bilan-annuel")
+                               templates=templates, force=force, extra=extra, extra_document="bilan-annuel", check=check)
     show_outcome(outcome)
     print(f"Bilan {year} : {context['report']['indicators_entered']} indicateur(s) renseigné(s) sur "
           f"{len(data.indicators)} ; budget réalisé {context['report']['actual_total']} pour {context['report']['planned_total']} prévus.")
@@ -119,4 +120,6 @@ def _xlsx(rows: list[list], year: int) -> bytes:
     ws.freeze_panes = "A2"
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    from ..aftersign.output import reproducible_xlsx
+
+    return reproducible_xlsx(buf.getvalue())
