@@ -172,3 +172,31 @@ def test_check_compares_without_writing(ptms, write_project, intercommunal, tmp_
     changed = ptms("report", path, "--year", "2026", "-o", out, "-f", "md,html", "--check")
     assert changed.code == 1 and "bilan-2026.md (différent)" in changed.err
     assert (out / "bilan-2026.md").read_text(encoding="utf-8") == "modifié\n"  # --check wrote nothing
+
+
+def test_filled_sheet_values_feed_the_report(project):
+    p, d = project
+    rows = report.sheet_rows(p, d.plan, 2026)
+    for row in rows:
+        if row[1] == "couts-evites":
+            row[6] = "12 500"
+        if row[1] == "locaux":
+            row[6] = "23 999,99"
+    values = report.read_sheet(rows, "f.csv", 2026)
+    assert values[0]["couts-evites"] == Decimal(12500) and values[1]["locaux"] == Decimal("23999.99")
+    r = report.build(report.with_sheet(p, 2026, values), d.plan, 2026)
+    assert {b.category: b.actual for b in r.budget}["locaux"] == Decimal("23999.99")
+    assert {b.category: b.actual for b in r.budget}["personnel"] == Decimal("440000.00")  # kept from the file
+    assert {i.id: i.value for i in r.indicators}["couts-evites"] == "12\xa0500"
+
+
+@pytest.mark.parametrize("row, words", [
+    (["cout", "locaux", "", "2026", "", "", "beaucoup"], "f.csv:2: montant invalide « beaucoup »"),
+    (["cout", "locaux", "", "2026", "", "", "12.345"], "f.csv:2: montant invalide"),
+    (["depense", "x", "", "2026", "", "", "1"], "f.csv:2: type « depense » inconnu"),
+    (["cout", "locaux", "", "deux", "", "", "1"], "f.csv:2: année invalide « deux »"),
+])
+def test_a_bad_sheet_is_located(row, words):
+    with pytest.raises(report.SheetError) as err:
+        report.read_sheet([row], "f.csv", 2026)
+    assert words in str(err.value)

@@ -259,3 +259,62 @@ def sheet_rows(project: Project, plan, year: int) -> list[list]:
                 got = actual.received.get(pid) if actual else None
                 rows.append(["recu", pid, a.partner_name(project, pid), year, str(years[year]), "", str(got) if got is not None else ""])
     return rows
+
+
+class SheetError(ValueError):
+    """A filled sheet that cannot be read (French message with file and line)."""
+
+
+def _amount(text: str) -> Decimal:
+    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
+    value = Decimal(cleaned)  # InvalidOperation for anything else
+    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
+        raise InvalidOperation
+    return value.quantize(Decimal("0.01"))
+
+
+def read_sheet(rows: list[list], name: str, year: int) -> tuple[dict, dict, dict]:
+    """The values of a filled sheet (`ptms report --template`, csv or xlsx rows after the header):
+    (results {indicator: value}, costs {category: amount}, received {partner: amount}) for `year`.
+    Rows of another year, and empty values, are skipped."""
+    results: dict = {}
+    costs: dict = {}
+    received: dict = {}
+    for line, row in enumerate(rows, start=2):
+        cells = ["" if c is None else str(c).strip() for c in list(row) + [""] * 7][:7]
+        kind, ident, _, row_year, _, _, value = cells
+        if not kind or not value:
+            continue
+        try:
+            if int(float(row_year)) != year:
+                continue
+        except ValueError:
+            raise SheetError(f"{name}:{line}: année invalide « {row_year} »") from None
+        if kind == "indicateur":
+            try:
+                results[ident] = Decimal(re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", "."))
+            except InvalidOperation:
+                results[ident] = value  # a value in words (« 76 % », « bonne »)
+        elif kind in ("cout", "recu"):
+            try:
+                (costs if kind == "cout" else received)[ident] = _amount(value)
+            except InvalidOperation:
+                raise SheetError(f"{name}:{line}: montant invalide « {value} » (attendu : 12345.67)") from None
+        else:
+            raise SheetError(f"{name}:{line}: type « {kind} » inconnu (indicateur, cout ou recu)")
+    return results, costs, received
+
+
+def with_sheet(project: Project, year: int, values: tuple[dict, dict, dict]) -> Project:
+    """`project` with the sheet's values for `year` (the file is not modified)."""
+    from ..model.followup import ActualYear
+
+    results, costs, received = values
+    merged = {k: dict(v) for k, v in project.results.items()}
+    for ident, value in results.items():
+        merged.setdefault(ident, {})[year] = value
+    actuals = dict(project.actuals)
+    old = actuals.get(year)
+    actuals[year] = ActualYear(costs={**(old.costs if old else {}), **costs},
+                               received={**(old.received if old else {}), **received})
+    return project.model_copy(update={"results": merged, "actuals": actuals})

@@ -21,6 +21,8 @@ def report_cmd(
                                help="docx, md, pdf, odt et html (page autonome, graphiques intégrés)."),
     template: Optional[str] = typer.Option(None, "--template", metavar="FORMATS",
                                            help="Exporter seulement la feuille à remplir pour l'année : csv, xlsx."),
+    values: Optional[Path] = typer.Option(None, "--values", metavar="FEUILLE",
+                                          help="Feuille remplie (csv ou xlsx de --template) : ses valeurs complètent le fichier projet."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DOSSIER",
                                              help="Dossier de modèles personnalisés (bilan-annuel.docx)."),
     check: bool = typer.Option(False, "--check", help="Ne rien écrire : code 1 si un fichier du dossier est absent ou différent (CI)."),
@@ -58,6 +60,8 @@ def report_cmd(
         print(f"Feuille {year} : {len(rows)} valeur(s) à saisir (colonne « valeur »), puis à reporter dans « results: » et "
               "« actuals: » du fichier projet.")
         raise typer.Exit(EXIT_OK)
+    if values is not None:
+        project = report.with_sheet(project, year, _read_values(values, year))
     data = report.build(project, plan, year)
     for w in data.warnings:
         print(f"Attention : {w}.", file=sys.stderr)
@@ -68,7 +72,7 @@ def report_cmd(
     except sign.SignError as exc:
         print(f"Attention : {exc}.", file=sys.stderr)
         signed = None
-    context = report.context(full_context(project, result.derived), data)
+    context = report.context(full_context(result.project, result.derived), data)  # the sheet changes no key of it
     context["report"]["convention"] = adapters.convention_reference(project, signed.record if signed else None)
     context["report"]["signed_sha256"] = signed.record["sha256"][:12] if signed else ""
     images = {"budget": charts.budget_png(data), "indicators": charts.indicators_png(data)}
@@ -81,6 +85,29 @@ def report_cmd(
     print(f"Bilan {year} : {context['report']['indicators_entered']} indicateur(s) renseigné(s) sur "
           f"{len(data.indicators)} ; budget réalisé {context['report']['actual_total']} pour {context['report']['planned_total']} prévus.")
     raise typer.Exit(EXIT_OK)
+
+
+def _read_values(path: Path, year: int):
+    """The values of a filled sheet, or exit 1 (unreadable or invalid: French message with file and line)."""
+    from ..aftersign.report import SheetError, read_sheet
+    from .app import EXIT_FINDINGS
+
+    try:
+        if path.suffix.lower() == ".xlsx":
+            from openpyxl import load_workbook
+
+            rows = [list(r) for r in load_workbook(path, read_only=True, data_only=True).active.iter_rows(values_only=True)]
+        else:
+            import csv
+
+            with path.open(encoding="utf-8-sig", newline="") as fh:
+                rows = list(csv.reader(fh))
+        return read_sheet(rows[1:], path.name, year)
+    except SheetError as exc:
+        print(f"Erreur : {exc}.", file=sys.stderr)
+    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:  # zip or xml errors of a broken xlsx included
+        print(f"Erreur : feuille illisible « {path} » ({type(exc).__name__}).", file=sys.stderr)
+    raise typer.Exit(EXIT_FINDINGS)
 
 
 def _csv(rows: list[list]) -> bytes:
