@@ -26,7 +26,7 @@ sys.path[:0] = [str(HERE), str(ROOT / "src")]
 
 import docbuilder  # noqa: E402
 import docsource  # noqa: E402
-from ptms_cli.documents.catalog import DOCUMENTS  # noqa: E402
+from ptms_cli.documents.catalog import DOCUMENTS, FOLLOWUP  # noqa: E402
 from ptms_cli.documents.render import normalize_docx  # noqa: E402
 
 
@@ -41,7 +41,7 @@ def build_one(template: str) -> bytes:
 
 
 def build() -> dict[str, bytes]:
-    return {spec.template: build_one(spec.template) for spec in DOCUMENTS}
+    return {spec.template: build_one(spec.template) for spec in DOCUMENTS + FOLLOWUP}
 
 
 def difference(path: Path, data: bytes) -> str | None:

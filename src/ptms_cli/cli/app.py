@@ -141,6 +141,11 @@ COMMANDS: dict[str, str] = {
     "render": "cmd_render",
     "context": "cmd_render",
     "templates": "cmd_templates",
+    "diff": "cmd_diff",  # after signature (aftersign/)
+    "amend": "cmd_amend",
+    "sign": "cmd_sign",
+    "calls": "cmd_calls",
+    "report": "cmd_report",
 }
 
 

@@ -31,6 +31,12 @@ DOCUMENTS: list[DocSpec] = [
     DocSpec("convention", "convention.docx", 3, "Convention unique pluripartite"),
 ]
 BY_NAME = {d.name: d for d in DOCUMENTS}
+# After the signature: rendered by their own commands (`ptms amend`, `calls`, `report`), not by `ptms render`.
+FOLLOWUP: list[DocSpec] = [
+    DocSpec("avenant", "avenant.docx", 3, "Avenant à la convention"),
+    DocSpec("appel-de-fonds", "appel-de-fonds.docx", 3, "Appel de fonds", per_partner=True),
+    DocSpec("bilan-annuel", "bilan-annuel.docx", 3, "Bilan annuel d'activité et d'évaluation"),
+]
 FORMATS = ("docx", "md", "pdf", "odt")  # what `ptms render --format` writes
 CONVERTED = ("pdf", "odt")  # made by LibreOffice from the .docx (not reproducible byte for byte)
 IMAGES = ("contributions", "coverage")  # names under `images` in every template

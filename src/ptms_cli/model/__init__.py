@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 from .base import F, Id, Model, Text
 from .convention import Convention
 from .evaluation import Evaluation
+from .followup import FollowUp
 from .funding import Budget, Funding, Parameters
 from .governance import Governance
 from .partners import Actor, Milestone, Objective, Partner
@@ -16,7 +17,7 @@ from .territory import ContratDeVille, Period, Territory
 SCHEMA_VERSION = 1  # the one definition of the format version (the model, the wizards, the JSON Schema)
 
 
-class Project(Model):
+class Project(FollowUp):  # after signature: payments, results, actuals (model/followup.py)
     """Projet territorial de médiation sociale."""
 
     model_config = Model.model_config | {"title": "Projet territorial de médiation sociale (ptms)"}
