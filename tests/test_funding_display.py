@@ -72,9 +72,9 @@ def test_table_csv_json_and_xlsx_show_the_same_share(tmp_path):
     assert shares_json == shares_csv
     out = tmp_path / "plan.xlsx"
     assert run_ptms("funding", AGGLO, "-f", "xlsx", "-o", out).code == 0
-    ws = load_workbook(out)["Partenaires"]
+    ws = load_workbook(out)["Parts du coût"]
     agglo = next(r for r in ws.iter_rows() if r[0].value == "Communauté d'agglomération du Val de Marque")
-    share_2028 = agglo[6]
+    share_2028 = agglo[[c.value for c in ws[1]].index(2028)]
     assert D(str(share_2028.value)) == D("0.263") and share_2028.number_format == "0.0%"
 
 

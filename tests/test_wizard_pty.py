@@ -54,7 +54,7 @@ SPECIFY = [
     ("Raisons d'être", CR), ("Activités", SP + D + SP + CR), ("Champs d'intervention", D * 4 + SP + CR),
     ("Secteurs couverts : que faire", CR), ("? Secteur (", CR), ("Heures de présence", "30" + CR),
     ("Champs couverts dans ce secteur", CR), ("Créneaux : que faire", CR), ("Secteur prioritaire", CR),
-    ("Secteurs couverts : que faire", CR),
+    ("Secteurs couverts : que faire", CR), ("Opérateurs sous-traitants : que faire", CR),
     ("Postes : que faire", CR), ("Intitulé du poste", "Médiateur" + CR), ("Identifiant du poste", CR),
     ("Type de poste (coût)", CR), ("Équivalent temps plein", CR), ("Nombre de postes", "2" + CR),
     ("Type de contrat", CR), ("? Début", CR), ("? Fin", CR), ("Taux d'aide PEC", CR), ("Heures aidées", CR),
