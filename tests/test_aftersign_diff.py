@@ -100,6 +100,7 @@ def test_duration_schedule_allocation_and_governance_changes(compare, intercommu
 def test_period_change_is_a_duration_change(compare, intercommunal):
     new = copy.deepcopy(intercommunal)
     new["period"]["end"] = "2029-12-31"
+    new["convention"]["duration_years"] = 4  # else PTMS-E037: the convention's term must be the period
     for c in new["funding"]["contributions"] + new["funding"]["resources"]:
         c["amounts"][2029] = c["amounts"][2028]
     d = compare(intercommunal, new)
