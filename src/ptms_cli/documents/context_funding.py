@@ -19,6 +19,7 @@ from ..derived import Derived
 from ..funding.period import duration
 from ..model import Project
 from . import formatting as fmt
+from .context_money import allocation_words, in_kind_context, resource_terms
 
 VIEW_LABELS = {
     "calendar": "années civiles (exercices budgétaires)",
@@ -157,6 +158,9 @@ def funding_context(p: Project, derived: Derived, partner_name: Callable[[Projec
         ],
         "total": _amounts(keys, total(resources + contributions, keys), headers),
         "installments": _installments(p, plan.years),
+        "resource_terms": resource_terms(p, plan, partner_name),
+        "in_kind": in_kind_context(p, plan, partner_name),
+        "allocation_words": allocation_words(p),
         "other": _other_view(p, plan, partner_name),
     }
 
