@@ -69,13 +69,15 @@ def sector(sid, hours, fields=()):
 #   habitat x c: two actors + need, service         -> before overlap, after planned
 #   habitat x d: need, nobody, no service           -> before gap,     after gap
 #   emploi  x c: two actors, no need, no service    -> before overlap, after coordinated
-#   emploi  x a/b/d: nothing                        -> none in both views
+#   emploi  x d: need of 10 h, service of 4 h       -> before gap,     after partial
+#   emploi  x a/b: nothing                          -> none in both views
 def every_state() -> Project:
     return make(
-        partners=[partner("ville", need("habitat_collectif", ["a", "c"], 10), need("habitat_collectif", ["d"]))],
+        partners=[partner("ville", need("habitat_collectif", ["a", "c"], 10), need("habitat_collectif", ["d"]),
+                          need("emploi", ["d"], 10))],
         actors=[actor("x", ["habitat_collectif"], ["b", "c"], 20), actor("y", ["habitat_collectif", "emploi"], ["c"], 8),
                 actor("z", ["emploi"], ["c"])],
-        service=service(sector("a", 6), sector("c", 9)),
+        service=service(sector("a", 6), sector("c", 9), sector("d", 4, ["emploi"])),
     )
 
 
@@ -87,7 +89,7 @@ EXPECTED = {
     ("emploi", "c"): ("overlap", "coordinated"),
     ("emploi", "a"): ("none", "none"),
     ("emploi", "b"): ("none", "none"),
-    ("emploi", "d"): ("none", "none"),
+    ("emploi", "d"): ("gap", "partial"),
 }
 
 
@@ -174,7 +176,7 @@ def test_uncovered_needs_only_once_a_service_exists():
 def test_without_service_after_view_shows_only_coordination():
     m = coverage_matrix(make(partners=[partner("ville", need("emploi", ["a"]))], actors=[actor("x", ["sante"], ["a"])]))
     assert not m.has_service
-    assert m.summary("after") == {"planned": 0, "coordinated": 1, "gap": 1, "none": 0}
+    assert m.summary("after") == {"planned": 0, "partial": 0, "coordinated": 1, "gap": 1, "none": 0}
     assert m.cell("emploi", "a").after == "gap" and m.cell("sante", "a").after == "coordinated"
 
 
@@ -207,8 +209,8 @@ def test_json_shape_is_stable():
                     "before": "overlap", "after": "planned"}
     assert doc["uncovered_needs"] == [{"partner": "ville", "partner_index": 0, "need_index": 1,
                                        "field": "habitat_collectif", "sector": "d"}]
-    assert doc["summary"]["before"] == {"gap": 2, "once": 1, "overlap": 2, "none": 3}
-    assert doc["summary"]["after"] == {"planned": 2, "coordinated": 2, "gap": 1, "none": 3}
+    assert doc["summary"]["before"] == {"gap": 3, "once": 1, "overlap": 2, "none": 2}
+    assert doc["summary"]["after"] == {"planned": 2, "partial": 1, "coordinated": 2, "gap": 1, "none": 2}
     import json
 
     assert json.loads(json.dumps(doc)) == doc

@@ -41,12 +41,18 @@ CODES: dict[str, str] = {
     "PTMS-E035": "Échéancier de versement incomplet",
     "PTMS-E036": "Répartition impossible",
     "PTMS-E040": "Étape incomplète",
+    "PTMS-E070": "Prolongation de poste impossible (boucle)",
     "PTMS-W030": "Reste à financer",
     "PTMS-W031": "Fin de postes aidés pendant la période",
     "PTMS-W032": "Forte variation d'une contribution",
     "PTMS-W041": "Objectif sans indicateur",
     "PTMS-W042": "Signataire engagé sans représentant",
     "PTMS-W050": "Besoin non couvert par le service",
+    "PTMS-W051": "Présence promise au-delà de la capacité des médiateurs",
+    "PTMS-W052": "Besoin partiellement couvert par le service",
+    "PTMS-W070": "Prolongation de poste mal datée",
+    "PTMS-W071": "Présidence confiée à un partenaire absent une partie de la période",
+    "PTMS-W072": "Signataire ou membre hors de la période",
 }
 
 

@@ -18,7 +18,20 @@ from ..derived import Derived
 from ..findings import Problem
 from ..model import Project
 from ..steps import STEP_COMMANDS, STEPS
-from . import completeness, convention, coverage, dates, evaluation, fields, funding, ids, references, years
+from . import (
+    completeness,
+    convention,
+    coverage,
+    dates,
+    evaluation,
+    fields,
+    funding,
+    ids,
+    participation,
+    posts,
+    references,
+    years,
+)
 from .base import Check
 from .completeness import missing_for_step
 
@@ -43,6 +56,11 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-W041",), evaluation.indicators),
     Rule(("PTMS-W042",), convention.representatives),
     Rule(("PTMS-W050",), coverage.coverage),
+    Rule(("PTMS-W052",), coverage.partial),
+    Rule(("PTMS-E070", "PTMS-W070"), posts.continuations),
+    Rule(("PTMS-W051",), posts.capacity),
+    Rule(("PTMS-W071", "PTMS-W072"), participation.governance),
+    Rule(("PTMS-W072",), participation.signatories),
     Rule(("PTMS-E040",), completeness.step_complete),
     Rule(("PTMS-E030", "PTMS-E036", "PTMS-W030", "PTMS-W031", "PTMS-W032"), funding.funding),
 )
