@@ -72,9 +72,9 @@ def capacity(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
             parts.append(f"en {b.year.label} : {presence} h de présence sans aucun ETP de médiateur")
         else:
             parts.append(f"en {b.year.label} : {presence} h de présence pour {fte} ETP de médiateurs, "
-                         f"soit {number(b.per_fte, 1)} h par ETP, au-delà de {limit} h")
+                         f"soit {number(b.per_fte, 1).removesuffix(',0')} h par ETP, au-delà de {limit} h")
     yield Problem("PTMS-W051", "présence promise supérieure à la capacité des médiateurs " + " ; ".join(parts),
                   ("service", "sectors"),
                   f"Un ETP de médiateur assure au plus {limit} h de présence par semaine (75 % de 35 h : le reste "
                   "couvre congés, réunions d'équipe, formation et bilans). Réduisez les heures des secteurs ou "
-                  "ajoutez des postes pour ces années.")
+                  "ajoutez des postes pour ces années.", key=True)
