@@ -26,7 +26,7 @@ def test_table_fits_100_columns_with_french_legend(ptms):
                  "■ (bleu) Couvert par le service mutualisé", "parts égales"):
         assert text in r.out, text
     # 80 h over 3 fields at Les Trois Ponts: 26,7 h for a need of 27 h -> partly covered, not « tous couverts »
-    assert "◧ (magenta) Partiellement couvert : heures prévues inférieures au besoin" in r.out
+    assert "◧ (orange) Partiellement couvert : heures prévues inférieures au besoin" in r.out
     assert "Besoins partiellement couverts (1) :" in r.out
     assert "Habitat collectif — Les Trois Ponts (Hem-sur-Marque) : 26,7 h prévues pour 27 h de besoin" in r.out
     assert "Tous les besoins exprimés sont couverts" not in r.out

@@ -29,11 +29,11 @@ class Format(str, Enum):
 SYMBOLS = {
     "before": {"gap": ("✖", "bold white on red"), "once": ("●", "green"), "overlap": ("▲", "bold yellow"),
                "none": ("·", "dim")},
-    "after": {"planned": ("■", "bold blue"), "partial": ("◧", "bold magenta"), "coordinated": ("◆", "cyan"), "gap": ("✖", "bold white on red"),
+    "after": {"planned": ("■", "bold blue"), "partial": ("◧", "bold dark_orange"), "coordinated": ("◆", "cyan"), "gap": ("✖", "bold white on red"),
               "none": ("·", "dim")},
 }
 COLOUR_NAMES = {"bold white on red": "rouge", "green": "vert", "bold yellow": "jaune", "dim": "gris",
-                "bold blue": "bleu", "bold magenta": "magenta", "cyan": "cyan"}
+                "bold blue": "bleu", "bold dark_orange": "orange", "cyan": "cyan"}
 
 CSV_COLUMNS = ["champ_id", "champ", "secteur_id", "secteur", "besoin", "partenaires_demandeurs", "acteurs",
                "heures_besoin", "heures_acteurs", "heures_service", "etat_sans_projet", "etat_avec_projet"]
