@@ -25,11 +25,25 @@ def test_table_fits_100_columns_with_french_legend(ptms):
     for text in ("Légende", "▲ (jaune) Plusieurs acteurs, sans coordination", "✖ (rouge) Besoin non couvert : aucun acteur",
                  "■ (bleu) Couvert par le service mutualisé", "parts égales"):
         assert text in r.out, text
-    assert "Tous les besoins exprimés sont couverts par le service prévu." in r.out
+    # 80 h over 3 fields at Les Trois Ponts: 26,7 h for a need of 27 h -> partly covered, not « tous couverts »
+    assert "◧ (orange) Partiellement couvert : heures prévues inférieures au besoin" in r.out
+    assert "Besoins partiellement couverts (1) :" in r.out
+    assert "Habitat collectif — Les Trois Ponts (Hem-sur-Marque) : 26,7 h prévues pour 27 h de besoin" in r.out
+    assert "Tous les besoins exprimés sont couverts" not in r.out
     # the overlap in La Briqueterie: habitat collectif row shows two actors, then the service
     habitat = [line for line in lines if line.startswith("│ Habitat")]  # « collectif » may wrap
     assert habitat[0].split("│")[2].strip() == "▲ 2 acteurs"
     assert habitat[1].split("│")[2].strip() == "■ service"
+
+
+def test_all_needs_covered_only_when_hours_suffice(ptms, intercommunal, write_project):
+    data = copy.deepcopy(intercommunal)
+    trois_ponts = next(s for s in data["service"]["sectors"] if s["sector"] == "trois-ponts")
+    trois_ponts["hours_per_week"] = 81  # 27 h for each of its three fields: the 27 h need is met
+    r = ptms("coverage", write_project(data))
+    assert r.code == 0, r.err
+    assert "Tous les besoins exprimés sont couverts par le service prévu." in r.out
+    assert "partiellement couverts (" not in r.out
 
 
 def test_many_sectors_are_split_into_tables_that_fit(ptms, write_project, step1):

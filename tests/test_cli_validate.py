@@ -100,10 +100,12 @@ def test_json_format_shape(ptms, write_project, step1):
     path = write_project(step1)
     doc = json.loads(ptms("validate", path, EXAMPLES / "commune-beaulieu.yaml", "-f", "json").out)
     assert doc["version"] == 1
-    # the commune's adulte-relais agreement ends in 2028, inside the project: one PTMS-W031 warning
-    assert doc["summary"] == {"files": 2, "failed": 1, "errors": 1, "warnings": 1, "strict": False}
+    # the commune: its adulte-relais agreement ends in 2028 (PTMS-W031), 88 h of presence for 3 mediators
+    # (PTMS-W051, capacity), 5 h planned for a need of 15 h in the town centre (PTMS-W052)
+    assert doc["summary"] == {"files": 2, "failed": 1, "errors": 1, "warnings": 3, "strict": False}
     bad, good = doc["files"]
-    assert bad["valid"] is False and good["valid"] is True and [f["code"] for f in good["findings"]] == ["PTMS-W031"]
+    assert bad["valid"] is False and good["valid"] is True
+    assert sorted(f["code"] for f in good["findings"]) == ["PTMS-W031", "PTMS-W051", "PTMS-W052"]
     assert set(bad["findings"][0]) == {"code", "severity", "message", "file", "line", "column", "hint", "path"}
     assert bad["findings"][0]["path"] == "lead_partner"
 

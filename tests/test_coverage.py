@@ -69,13 +69,15 @@ def sector(sid, hours, fields=()):
 #   habitat x c: two actors + need, service         -> before overlap, after planned
 #   habitat x d: need, nobody, no service           -> before gap,     after gap
 #   emploi  x c: two actors, no need, no service    -> before overlap, after coordinated
-#   emploi  x a/b/d: nothing                        -> none in both views
+#   emploi  x d: need of 10 h, service of 4 h       -> before gap,     after partial
+#   emploi  x a/b: nothing                          -> none in both views
 def every_state() -> Project:
     return make(
-        partners=[partner("ville", need("habitat_collectif", ["a", "c"], 10), need("habitat_collectif", ["d"]))],
+        partners=[partner("ville", need("habitat_collectif", ["a", "c"], 10), need("habitat_collectif", ["d"]),
+                          need("emploi", ["d"], 10))],
         actors=[actor("x", ["habitat_collectif"], ["b", "c"], 20), actor("y", ["habitat_collectif", "emploi"], ["c"], 8),
                 actor("z", ["emploi"], ["c"])],
-        service=service(sector("a", 6), sector("c", 9)),
+        service=service(sector("a", 6), sector("c", 9), sector("d", 4, ["emploi"])),
     )
 
 
@@ -87,7 +89,7 @@ EXPECTED = {
     ("emploi", "c"): ("overlap", "coordinated"),
     ("emploi", "a"): ("none", "none"),
     ("emploi", "b"): ("none", "none"),
-    ("emploi", "d"): ("none", "none"),
+    ("emploi", "d"): ("gap", "partial"),
 }
 
 
@@ -174,7 +176,7 @@ def test_uncovered_needs_only_once_a_service_exists():
 def test_without_service_after_view_shows_only_coordination():
     m = coverage_matrix(make(partners=[partner("ville", need("emploi", ["a"]))], actors=[actor("x", ["sante"], ["a"])]))
     assert not m.has_service
-    assert m.summary("after") == {"planned": 0, "coordinated": 1, "gap": 1, "none": 0}
+    assert m.summary("after") == {"planned": 0, "partial": 0, "coordinated": 1, "gap": 1, "none": 0}
     assert m.cell("emploi", "a").after == "gap" and m.cell("sante", "a").after == "coordinated"
 
 
@@ -207,8 +209,8 @@ def test_json_shape_is_stable():
                     "before": "overlap", "after": "planned"}
     assert doc["uncovered_needs"] == [{"partner": "ville", "partner_index": 0, "need_index": 1,
                                        "field": "habitat_collectif", "sector": "d"}]
-    assert doc["summary"]["before"] == {"gap": 2, "once": 1, "overlap": 2, "none": 3}
-    assert doc["summary"]["after"] == {"planned": 2, "coordinated": 2, "gap": 1, "none": 3}
+    assert doc["summary"]["before"] == {"gap": 3, "once": 1, "overlap": 2, "none": 2}
+    assert doc["summary"]["after"] == {"planned": 2, "partial": 1, "coordinated": 2, "gap": 1, "none": 2}
     import json
 
     assert json.loads(json.dumps(doc)) == doc
@@ -239,6 +241,48 @@ def test_w050_hint_names_the_missing_sector(write_project, intercommunal):
     w050 = [f for f in validate_file(write_project(data)).findings if f.code == "PTMS-W050"]
     assert len(w050) == 1 and "« transmarque »" in w050[0].message
     assert "Ajoutez le secteur « ligne-3 »" in w050[0].hint and "agents-transmarque" in w050[0].hint
+
+
+# --- Partly covered: the third state of the after view, and W052 ----------------------------------
+
+def test_fewer_planned_hours_than_needed_is_partly_covered_not_covered():
+    p = make(partners=[partner("ville", need("emploi", ["a"], 20))], service=service(sector("a", 8.6), fields=("emploi",)))
+    c = coverage_matrix(p).cell("emploi", "a")
+    assert (c.after, c.planned_hours, c.needed_hours) == ("partial", Fraction("8.6"), 20)
+    enough = make(partners=[partner("ville", need("emploi", ["a"], 20))], service=service(sector("a", 20), fields=("emploi",)))
+    assert coverage_matrix(enough).cell("emploi", "a").after == "planned"
+    unknown = make(partners=[partner("ville", need("emploi", ["a"]))], service=service(sector("a", 1), fields=("emploi",)))
+    assert coverage_matrix(unknown).cell("emploi", "a").after == "planned"  # no hours needed: nothing to compare
+
+
+def test_coordinated_actors_hours_count_with_the_service():
+    p = make(partners=[partner("ville", need("emploi", ["a"], 20))], actors=[actor("x", ["emploi"], ["a"], 12)],
+             service=service(sector("a", 8.6), fields=("emploi",)))
+    assert coverage_matrix(p).cell("emploi", "a").after == "planned"  # 8,6 h + 12 h >= 20 h
+
+
+def test_partial_cell_text_and_summary():
+    from ptms_cli.coverage import cell_lines, view_summary
+
+    m = coverage_matrix(every_state())
+    assert cell_lines(m.cell("emploi", "d"), "after") == ["service partiel", "4 h", "besoin 10 h"]
+    assert view_summary(m, "after") == ("3 cases couvertes par le service (1 en partie), 2 cases par des acteurs "
+                                        "coordonnés, 1 besoin non couvert")
+    assert STATES["after"]["partial"].startswith("Partiellement couvert")
+
+
+def test_w052_on_the_service_sector_names_the_hours(write_project, commune):
+    path = write_project(commune)
+    w052 = [f for f in validate_file(path).findings if f.code == "PTMS-W052"]
+    assert len(w052) == 1
+    f = w052[0]
+    assert "« Tranquillité publique » à « Centre-ville et gare », 5 h prévues pour 15 h de besoin" in f.message
+    k = next(i for i, s in enumerate(commune["service"]["sectors"]) if s["sector"] == "centre-ville")
+    assert f.path == f"service.sectors[{k}].hours_per_week"
+    assert path.read_text(encoding="utf-8").splitlines()[f.line - 1].strip().startswith("hours_per_week:")
+    centre = commune["service"]["sectors"][k]
+    centre["hours_per_week"] = 15 * len(centre.get("fields") or commune["service"]["fields"])
+    assert "PTMS-W052" not in [f.code for f in validate_file(write_project(commune)).findings]
 
 
 def test_no_w050_without_service_or_when_covered(write_project, step1, intercommunal, commune):

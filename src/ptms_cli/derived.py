@@ -1,7 +1,8 @@
 """What is computed from a project and used twice: by the checks, then by the documents.
 
-`Derived(project)` holds the funding plan (`funding.compute_plan`) and the coverage matrix
-(`coverage.coverage_matrix`) of ONE project object, each computed at most once, when first asked.
+`Derived(project)` holds the funding plan (`funding.compute_plan`), the coverage matrix
+(`coverage.coverage_matrix`) and the staffing per month (`staffing.compute`) of ONE project object,
+each computed at most once, when first asked.
 `checks.run` makes one (or takes the caller's), the rules of the plan and of the coverage read it,
 `validation.validate_file` hands it on in `FileResult.derived`, and the documents
 (`documents.context.build_context`, `documents.pipeline.iter_outputs`) take it instead of computing
@@ -16,7 +17,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from . import coverage, funding
+from . import coverage, funding, staffing
 
 
 class Derived:
@@ -41,3 +42,8 @@ class Derived:
     def coverage(self) -> coverage.Matrix:
         """The coverage matrix of the project."""
         return coverage.coverage_matrix(self.project)
+
+    @cached_property
+    def staffing(self) -> staffing.Staffing:
+        """FTE per month and per calendar year of the period, from the posts' dates (`staffing.compute`)."""
+        return staffing.compute(self.project)

@@ -51,17 +51,23 @@ CODES: dict[str, str] = {
     "PTMS-E071": "Heures aidées au-delà des heures travaillées",
     "PTMS-E080": "Repli sur le partenaire qui verse",
     "PTMS-E081": "Indexation incohérente",
+    "PTMS-E090": "Prolongation de poste impossible (boucle)",
     "PTMS-W030": "Reste à financer",
     "PTMS-W031": "Fin de postes aidés pendant la période",
     "PTMS-W032": "Forte variation d'une contribution",
     "PTMS-W041": "Objectif sans indicateur",
     "PTMS-W042": "Signataire engagé sans représentant",
     "PTMS-W050": "Besoin non couvert par le service",
+    "PTMS-W051": "Présence promise au-delà de la capacité des médiateurs",
+    "PTMS-W052": "Besoin partiellement couvert par le service",
     "PTMS-W072": "PEC au-delà de sa durée maximale",
     "PTMS-W073": "Poste adulte-relais hors quartier prioritaire",
     "PTMS-W080": "Ressource seulement sollicitée",
     "PTMS-W081": "Ressource accordée sans décision",
     "PTMS-W082": "Ressource annuelle accordée pour plusieurs années",
+    "PTMS-W090": "Prolongation de poste mal datée",
+    "PTMS-W091": "Présidence confiée à un partenaire absent une partie de la période",
+    "PTMS-W092": "Signataire ou membre hors de la période",
 }
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 
+from . import staffing
 from .checks.completeness import missing_for_step
 from .model import Project
 from .steps import NUMBERS, STEP_COMMANDS, STEPS
@@ -22,7 +22,7 @@ class StepStatus:
         return not self.missing
 
 
-def _done(p: Project, step: int) -> list[str]:
+def _done(p: Project, step: int, st: staffing.Staffing | None = None) -> list[str]:
     out = []
     if step == 1:
         committed = sum(x.status == "committed" for x in p.partners)
@@ -36,12 +36,12 @@ def _done(p: Project, step: int) -> list[str]:
             out.append(f"{len(p.actors)} acteur(s) de médiation existant(s) recensé(s)")
     elif step == 2 and p.service:
         s = p.service
-        fte = sum((x.fte * x.count for x in s.posts), Decimal(0))
         out.append(f"service « {s.name} » porté par « {s.operator} »")
         if s.activities:
             out.append(f"{len(s.activities)} activité(s) sur 9")
         if s.posts:
-            out.append(f"{fte.normalize():f} ETP sur {len(s.posts)} type(s) de poste".replace(".", ","))
+            st = st or staffing.compute(p)
+            out.append(f"{staffing.types_text(st)}" + (f", {staffing.range_text(st)} selon les mois" if st.years else ""))
         if p.budget:
             out.append("budget renseigné")
         if p.funding:
@@ -56,9 +56,10 @@ def _done(p: Project, step: int) -> list[str]:
     return out
 
 
-def project_status(p: Project) -> list[StepStatus]:
+def project_status(p: Project, st: staffing.Staffing | None = None) -> list[StepStatus]:
+    """`st`: the project's staffing when already computed (`Derived.staffing`)."""
     missing = missing_for_step(p, NUMBERS[-1])  # every step's gaps, each tagged with its step
-    return [StepStatus(n, STEPS[n], _done(p, n), [what for at, what, _ in missing if at == n]) for n in NUMBERS]
+    return [StepStatus(n, STEPS[n], _done(p, n, st), [what for at, what, _ in missing if at == n]) for n in NUMBERS]
 
 
 def next_action(steps: list[StepStatus], errors: int = 0, file: str = "FICHIER") -> str:
@@ -75,7 +76,7 @@ def print_status(console, file, result) -> None:
     from .reporters import markup as escape  # user text: no control character, no markup
 
     project = result.project
-    steps = project_status(project)
+    steps = project_status(project, result.derived.staffing if result.derived is not None else None)
     console.print(f"[bold]Avancement — {escape(project.name)}[/bold]\n")
     for s in steps:
         mark = "[green]✔[/green]" if s.complete else "[yellow]◐[/yellow]" if s.done else "[dim]○[/dim]"

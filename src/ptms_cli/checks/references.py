@@ -21,6 +21,7 @@ def _defined(p: Project) -> dict[str, set[str]]:
         "sectors": {x.id for x in p.territory.sectors},
         "objectives": {x.id for x in p.objectives},
         "post_types": {x.id for x in p.budget.post_types} if p.budget else set(),
+        "posts": {x.id for x in p.service.posts} if p.service else set(),
     }
 
 

@@ -29,11 +29,11 @@ class Format(str, Enum):
 SYMBOLS = {
     "before": {"gap": ("✖", "bold white on red"), "once": ("●", "green"), "overlap": ("▲", "bold yellow"),
                "none": ("·", "dim")},
-    "after": {"planned": ("■", "bold blue"), "coordinated": ("◆", "cyan"), "gap": ("✖", "bold white on red"),
+    "after": {"planned": ("■", "bold blue"), "partial": ("◧", "bold dark_orange"), "coordinated": ("◆", "cyan"), "gap": ("✖", "bold white on red"),
               "none": ("·", "dim")},
 }
 COLOUR_NAMES = {"bold white on red": "rouge", "green": "vert", "bold yellow": "jaune", "dim": "gris",
-                "bold blue": "bleu", "cyan": "cyan"}
+                "bold blue": "bleu", "bold dark_orange": "orange", "cyan": "cyan"}
 
 CSV_COLUMNS = ["champ_id", "champ", "secteur_id", "secteur", "besoin", "partenaires_demandeurs", "acteurs",
                "heures_besoin", "heures_acteurs", "heures_service", "etat_sans_projet", "etat_avec_projet"]
@@ -111,7 +111,7 @@ def _table(matrix, views: list[str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from ..coverage import STATES, VIEW_TITLES, cell_lines, view_summary
+    from ..coverage import STATES, VIEW_TITLES, cell_lines, format_hours, view_summary
     from ..reporters import clean
     from .output import markup as escape  # user text: no control character, no markup
 
@@ -179,11 +179,17 @@ def _table(matrix, views: list[str]) -> None:
         if not matrix.has_service:
             console.print("Le service mutualisé n'est pas encore défini (section « service ») : la vue « avec "
                           "projet territorial » ne montre que la coordination des acteurs existants.")
-        elif matrix.uncovered_needs:
+        field_labels, sector_labels = dict(matrix.fields), dict(matrix.sectors)
+        partial = [c for c in matrix.cells.values() if c.after == "partial"]
+        if matrix.has_service and matrix.uncovered_needs:
             console.print(f"[bold]Besoins non couverts par le service ({len(matrix.uncovered_needs)})[/bold] :")
-            field_labels, sector_labels = dict(matrix.fields), dict(matrix.sectors)
             for u in matrix.uncovered_needs:
                 console.print(f"  ✖ {escape(field_labels[u.field])} — {escape(sector_labels[u.sector])} "
                               f"(besoin exprimé par « {escape(u.partner)} »)")
-        else:
+        if matrix.has_service and partial:
+            console.print(f"[bold]Besoins partiellement couverts ({len(partial)})[/bold] :")
+            for c in partial:
+                console.print(f"  ◧ {escape(field_labels[c.field])} — {escape(sector_labels[c.sector])} : "
+                              f"{format_hours(c.offered_hours)} prévues pour {format_hours(c.needed_hours)} de besoin")
+        if matrix.has_service and not (matrix.uncovered_needs or partial):
             console.print("[green]Tous les besoins exprimés sont couverts par le service prévu.[/green]")

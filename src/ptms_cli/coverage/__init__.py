@@ -44,6 +44,9 @@ of the frame and are coordinated with the pooled service):
 
 - ``planned``: the pooled service covers the cell (its sector lists the field); actors present
   there act in coordination with it;
+- ``partial`` (« partiellement couvert »): the service covers the cell, but the known hours offered
+  there (the service's share plus the hours of the actors coordinated with it) are below the known
+  hours needed; without hours on either side the cell stays ``planned`` (nothing to compare);
 - ``coordinated``: the service does not cover the cell, but existing actors do, now coordinated
   within the frame;
 - ``gap``: a need is expressed and neither the service nor any actor covers it;

@@ -22,6 +22,7 @@ STATES: dict[str, dict[str, str]] = {
     },
     "after": {
         "planned": "Couvert par le service mutualisé (coordonné)",
+        "partial": "Partiellement couvert : heures prévues inférieures au besoin",
         "coordinated": "Acteurs existants, coordonnés dans le cadre commun",
         "gap": "Besoin toujours non couvert",
         "none": "Ni besoin, ni acteur, ni service",
@@ -60,9 +61,21 @@ class Cell:
         return "gap" if self.needs else "none"
 
     @property
+    def offered_hours(self) -> Fraction | None:
+        """Hours of the service and of the actors coordinated with it (after view), None if none is known."""
+        return _add(self.planned_hours, self.actor_hours)
+
+    @property
+    def short(self) -> bool:
+        """The service covers the cell but the known offer is below the known need."""
+        offer = self.offered_hours
+        return (self.covered_by_service and self.needed_hours is not None and offer is not None
+                and offer < self.needed_hours)
+
+    @property
     def after(self) -> str:
         if self.covered_by_service:
-            return "planned"
+            return "partial" if self.short else "planned"
         if self.actors:
             return "coordinated"
         return "gap" if self.needs else "none"

@@ -7,11 +7,12 @@ from .text import cell_lines, view_summary
 
 COLORS: dict[str, dict[str, str]] = {
     "before": {"gap": "#c62828", "once": "#a5d6a7", "overlap": "#f9a825", "none": "#f2f2f2"},
-    "after": {"planned": "#1f5fa8", "coordinated": "#9ecae1", "gap": "#c62828", "none": "#f2f2f2"},
+    "after": {"planned": "#1f5fa8", "partial": "#f4a259", "coordinated": "#9ecae1", "gap": "#c62828", "none": "#f2f2f2"},
 }
 _DARK = {"#c62828", "#1f5fa8"}  # backgrounds that need white text
 
 DPI = 200
+LEGEND_ROW = 0.17  # inches between two lines of the legend
 WIDTH_IN = 1260 / DPI  # 16 cm (6.3 in, 1260 px): the text width of an A4 page with 2.5 cm margins
 
 
@@ -62,7 +63,7 @@ def _render(matrix: Matrix, views: list[str]) -> bytes:
         max([len(r)] + [len(cell_lines(matrix.cell(f, s), v)) for s, _ in matrix.sectors for v in views]) * line_h + 0.1
         for (f, _), r in zip(matrix.fields, rows)
     ]
-    legend_rows = 2  # every view has four states: two columns of two
+    legend_rows = {v: (len(STATES[v]) + 1) // 2 for v in views}  # two columns (the after view has five states)
 
     # layout: one block per view = title, subtitle, header, rows, legend
     blocks = []
@@ -73,7 +74,7 @@ def _render(matrix: Matrix, views: list[str]) -> bytes:
         grid_top = y
         y += header_h + (sum(row_hs) if rows else 0.3)
         legend_top = y + 0.1
-        y = legend_top + legend_rows * 0.19
+        y = legend_top + legend_rows[v] * LEGEND_ROW
         blocks.append((v, top, grid_top, legend_top))
         y += gap_y
     height = y - gap_y + margin
@@ -113,10 +114,10 @@ def _render(matrix: Matrix, views: list[str]) -> bytes:
         lx = margin  # two columns; the second starts after the widest label of the first
         renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]  # the Agg canvas
         items = list(STATES[v].items())
-        for col in (items[:legend_rows], items[legend_rows:]):
+        for col in (items[:legend_rows[v]], items[legend_rows[v]:]):
             widest = 0.0
             for n, (state, label) in enumerate(col):
-                ly = legend_top + n * 0.19
+                ly = legend_top + n * LEGEND_ROW
                 ax.add_patch(Rectangle((lx, ly), 0.22, 0.14, facecolor=COLORS[v][state], edgecolor="#999999",
                                        linewidth=0.5))
                 t = ax.text(lx + 0.3, ly + 0.07, label, fontproperties=regular, fontsize=7, va="center")

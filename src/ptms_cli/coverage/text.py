@@ -25,8 +25,8 @@ def cell_lines(cell: Cell, view: str) -> list[str]:
     if state == "gap":
         return ["0 acteur" if view == "before" else "à couvrir", need]
     n = len(cell.actors)
-    if state == "planned":
-        lines = ["service", format_hours(cell.planned_hours) or "heures inconnues"]
+    if state in ("planned", "partial"):
+        lines = ["service" if state == "planned" else "service partiel", format_hours(cell.planned_hours) or "heures inconnues"]
     else:
         lines = [f"{n} acteur{'s' if n > 1 else ''}", format_hours(cell.actor_hours) or "heures inconnues"]
     return lines + ([need] if cell.need else [])
@@ -45,6 +45,8 @@ def view_summary(matrix: Matrix, view: str) -> str:
                 f"{n('once', 'case couverte une fois', 'cases couvertes une fois')}")
     if not matrix.has_service:
         return f"service mutualisé non défini ; {n('gap', 'besoin sans acteur', 'besoins sans acteur')}"
-    return (f"{n('planned', 'case couverte', 'cases couvertes')} par le service, "
+    covered = counts["planned"] + counts["partial"]
+    part = f" ({counts['partial']} en partie)" if counts["partial"] else ""
+    return (f"{covered} {'case couverte' if covered <= 1 else 'cases couvertes'} par le service{part}, "
             f"{n('coordinated', 'case', 'cases')} par des acteurs coordonnés, "
             f"{n('gap', 'besoin non couvert', 'besoins non couverts')}")

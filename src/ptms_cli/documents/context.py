@@ -19,6 +19,7 @@ from pydantic import BaseModel
 from .. import frformat, referential
 from ..derived import Derived
 from ..model import Project
+from . import context_staffing
 from . import formatting as fmt
 from .context_operators import operators_context
 
@@ -372,7 +373,7 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
          "fields_label": fmt.join([_field_label(p, f) for f in o.fields], last=", ") or "—"}
         for i, o in enumerate(p.objectives, 1)
     ]
-    return {
+    ctx = {
         "project": {"name": _clean(p.name), "date": fmt.long_date(document_date(p))},
         "labels": field_labels(),
         "legal_references": LEGAL_REFERENCES,
@@ -414,6 +415,8 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
         "copies_label": fmt.count_words(len(sign_ids), "exemplaire original", "exemplaires originaux"),
         "coverage": _coverage(p, derived),
     }
+    context_staffing.extend(ctx, p, derived)  # staffing from the posts' dates, partners' participation dates
+    return ctx
 
 
 def letter_context(context: dict, partner_id: str) -> dict:
