@@ -53,6 +53,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--json", action="store_true", help="résultat en JSON")
+    parser.add_argument("--before", metavar="SRC", help="mesurer aussi `ptms validate` avec le code de SRC "
+                        "(ex. le dossier src/ d'une autre version), dans les mêmes tours")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         schema = Path(tmp) / "ptms.schema.json"
@@ -65,12 +67,16 @@ def main() -> None:
             "check-jsonschema": [tool("check-jsonschema"), "--schemafile", str(schema), str(EXAMPLE)],
             "python -c pass (plancher)": [sys.executable, "-c", "pass"],
         }
+        envs = {name: env for name in commands}
+        if args.before:
+            commands["ptms validate (avant)"] = commands["ptms validate"]
+            envs["ptms validate (avant)"] = {**env, "PYTHONPATH": str(Path(args.before).resolve())}
         samples: dict[str, list[tuple[float, float]]] = {k: [] for k in commands}
         for name, cmd in commands.items():  # warm the OS file cache, write the bytecode and model caches
-            measure(cmd, env)
+            measure(cmd, envs[name])
         for _ in range(args.runs):
             for name, cmd in commands.items():
-                samples[name].append(measure(cmd, env))
+                samples[name].append(measure(cmd, envs[name]))
     result = {
         name: {
             "wall_median_s": round(statistics.median(w for w, _ in s), 4),
@@ -81,6 +87,9 @@ def main() -> None:
     base, ours = result["check-jsonschema"], result["ptms validate"]
     result["ratio_wall"] = round(ours["wall_median_s"] / base["wall_median_s"], 3)
     result["ratio_cpu"] = round(ours["cpu_median_s"] / base["cpu_median_s"], 3)
+    if args.before:
+        before = result["ptms validate (avant)"]
+        result["ratio_before_cpu"] = round(before["cpu_median_s"] / base["cpu_median_s"], 3)
     result["runs"] = args.runs
     if args.json:
         print(json.dumps(result, indent=2))
@@ -89,6 +98,8 @@ def main() -> None:
     for name in commands:
         r = result[name]
         print(f"{name:<28} {r['wall_median_s'] * 1000:>11.0f} ms {r['cpu_median_s'] * 1000:>11.0f} ms")
+    if args.before:
+        print(f"avant : ratio {result['ratio_before_cpu']:.2f} (CPU)")
     print(f"ratio ptms / check-jsonschema : {result['ratio_wall']:.2f} (mur), {result['ratio_cpu']:.2f} (CPU), "
           f"{args.runs} exécutions")
 

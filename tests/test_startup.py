@@ -107,6 +107,14 @@ def test_cache_key_follows_the_model_source(tmp_path):
     service.write_text(service.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert [run(code, cache, src).stdout.strip() for _ in range(2)] == ["built", "cache"]
     assert len(list(cache.glob("model-*.pickle"))) == 2
+    for n in range(10):  # files of other versions: only the latest few are kept
+        (cache / f"model-old{n}.pickle").write_bytes(b"")
+        os.utime(cache / f"model-old{n}.pickle", (n, n))
+    service.write_text(service.read_text(encoding="utf-8") + "\n# changed again\n", encoding="utf-8")
+    assert run(code, cache, src).stdout.strip() == "built"
+    kept = {p.name for p in cache.glob("model-*.pickle")}
+    assert kept == {f"model-old{n}.pickle" for n in range(5, 10)} | {p.name for p in cache.glob("model-[0-9a-f]*.pickle")}
+    assert len(kept) == 8  # the three real files (the newest) and the five newest old ones
 
 
 def test_unwritable_cache_directory_still_validates(tmp_path):

@@ -29,6 +29,7 @@ _MODEL_MODULES = ("ptms_cli.model", "ptms_cli.referential")
 _LIBRARIES = {"pydantic", "pydantic_core", "annotated_types", "builtins", "copyreg", "collections", "datetime",
               "decimal", "enum", "functools", "re", "typing", "uuid", "pathlib", "ipaddress", "fractions"}
 _FORMAT = 1  # bump when what is saved changes
+_KEEP = 8  # cache files kept (the most recently written)
 
 HOW: dict[str, str] = {}
 """How each class was completed by `complete` (class name -> its return value), for the tests."""
@@ -93,6 +94,10 @@ def _write(path: Path, schema: Any, config: Any) -> None:
         os.replace(temporary, path)  # readers see the whole file or none
     finally:
         temporary.unlink(missing_ok=True)
+    # one file per model version met (installed versions, or a developer's edits): keep the latest few
+    older = sorted(path.parent.glob("model-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP:]
+    for old in older:
+        old.unlink(missing_ok=True)
 
 
 def _install(cls: Any, schema: Any, config: Any) -> None:
