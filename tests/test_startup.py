@@ -67,6 +67,8 @@ def test_cache_gives_the_same_results_as_pydantic(tmp_path, broken):
     fresh = probe("", broken)  # no cache: pydantic builds the validator
     first = probe(cache, broken)  # builds and writes the cache
     second = probe(cache, broken)  # rereads it
+    # "built" twice: the schema could not be saved or reread (a lambda or a class from outside the
+    # model in a field? see `model_cache._Unpickler`), and every start pays pydantic's build again
     assert (fresh["how"], first["how"], second["how"]) == ("built-only", "built", "cache")
     assert len(list(cache.glob("model-*.pickle"))) == 1
     assert fresh["results"][-1][1], "the broken file must have findings"
@@ -93,6 +95,19 @@ def test_stale_corrupt_or_foreign_cache_is_rebuilt(tmp_path, broken):
     path.write_bytes(pickle.dumps(Foreign()))
     foreign = probe(cache, broken)
     assert foreign["how"] == "built" and foreign["results"] == reference["results"]
+    assert not marker.exists()
+    # nor one reaching beyond the model through attributes: a model function's globals, their
+    # `__builtins__`, `exec` (would create the marker)
+    from ptms_cli.model import base
+
+    def step(reduce):  # a callable object that pickles as `reduce`
+        return type("Step", (), {"__reduce__": lambda self: reduce, "__call__": lambda self, *a: None})()
+
+    module_globals = step((getattr, (base.choice, "__globals__")))
+    builtins = step((step((getattr, (module_globals, "get"))), ("__builtins__",)))
+    run_code = step((step((getattr, (builtins, "get"))), ("exec",)))
+    path.write_bytes(pickle.dumps(step((run_code, (f"open({str(marker)!r}, 'w').close()",)))))
+    assert probe(cache, broken)["how"] == "built"
     assert not marker.exists()
     assert probe(cache, broken)["how"] == "cache"  # rewritten by the previous run
 

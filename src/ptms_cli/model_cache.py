@@ -22,12 +22,17 @@ import os
 import pickle
 import sys
 from pathlib import Path
+from types import FunctionType
 from typing import Any
 
-# Modules whose classes and functions the pickled schema may name (checked when reading).
+# What the pickled schema may name, checked when reading (a file in the cache directory is not
+# trusted): the classes and functions defined in the model's modules, a few value types, and
+# `getattr` only on a model class for a public name or pydantic's hook (how pickle names a method).
 _MODEL_MODULES = ("ptms_cli.model", "ptms_cli.referential")
-_LIBRARIES = {"pydantic", "pydantic_core", "annotated_types", "builtins", "copyreg", "collections", "datetime",
-              "decimal", "enum", "functools", "re", "typing", "uuid", "pathlib", "ipaddress", "fractions"}
+_VALUE_TYPES = {("builtins", n) for n in ("dict", "list", "tuple", "set", "frozenset")} | {
+    ("decimal", "Decimal"), ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
+    ("datetime", "timedelta"), ("datetime", "timezone")}
+_HOOKS = {"__get_pydantic_json_schema__", "__get_pydantic_core_schema__"}
 _FORMAT = 1  # bump when what is saved changes
 _KEEP = 8  # cache files kept (the most recently written)
 
@@ -65,10 +70,22 @@ def _key() -> str:
     return digest.hexdigest()[:32]
 
 
+def _model_attribute(obj: Any, name: str) -> Any:
+    if isinstance(obj, type) and _is_model_module(obj.__module__) and (not name.startswith("_") or name in _HOOKS):
+        return getattr(obj, name)
+    raise pickle.UnpicklingError(f"attribute {name} refused")
+
+
 class _Unpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        if _is_model_module(module) or module.split(".")[0] in _LIBRARIES:
+        if (module, name) == ("builtins", "getattr"):
+            return _model_attribute
+        if (module, name) in _VALUE_TYPES:
             return super().find_class(module, name)
+        if _is_model_module(module):
+            found = super().find_class(module, name)
+            if isinstance(found, (type, FunctionType)) and _is_model_module(found.__module__):
+                return found
         raise pickle.UnpicklingError(f"{module}.{name} is not part of the model")
 
 
