@@ -272,7 +272,8 @@ def default_parameters() -> dict[str, tuple[tuple[date, Decimal], ...]]:
 
     import yaml
 
-    raw = yaml.safe_load(files("ptms_cli").joinpath("data/parameters.yaml").read_text(encoding="utf-8"))
+    text = files("ptms_cli").joinpath("data/parameters.yaml").read_text(encoding="utf-8")
+    raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: 8x faster (start-up)
     return {k: tuple(sorted((d["since"], Decimal(str(d["amount"]))) for d in v)) for k, v in raw.items()}
 
 

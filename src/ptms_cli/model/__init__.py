@@ -3,6 +3,7 @@
 
 from typing import Annotated, Literal
 
+from ..model_cache import complete
 from .base import F, Id, Model, Text
 from .convention import Convention
 from .evaluation import Evaluation
@@ -60,5 +61,9 @@ class Project(FollowUp):  # after signature: payments, results, actuals (model/f
             return list(self.convention.signatories)
         return [x.id for x in self.partners if "signatory" in x.roles]
 
+
+# Every class defers its validator (`defer_build` in `base.Model`): `Project`'s is built here, once,
+# or reread from the cache of this model's version (`model_cache`, issue 18: start-up time).
+complete(Project)
 
 __all__ = ["Project", "SCHEMA_VERSION"]

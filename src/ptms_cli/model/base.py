@@ -20,7 +20,7 @@ class Model(BaseModel):
     """Base of every section: unknown keys are errors, strings are stripped."""
 
     model_config = ConfigDict(
-        extra="forbid", str_strip_whitespace=True, validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
+        extra="forbid", defer_build=True, str_strip_whitespace=True, validate_by_name=True, validate_by_alias=True, serialize_by_alias=True
     )
 
 
