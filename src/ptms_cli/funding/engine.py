@@ -129,8 +129,19 @@ class YearPlan:
     end: date | None = None  # last day of the year inside the period
     months: Fraction = Fraction(12)  # months of the year inside the period (pro rata of days)
     view: str = "calendar"  # calendar or convention
-    label: str = ""  # « 2026 », « 2026 (du 1er juillet au 31 décembre) », « Année 1 : du 1er juillet 2026 au 30 juin 2027 »
-    short: str = ""  # column header: « 2026 », « Année 1 »
+
+    @property
+    def label(self) -> str:
+        """« 2026 », « 2026 (du 1er juillet au 31 décembre) », « Année 1 : du 1er juillet 2026 au 30 juin 2027 »
+        (computed when read: the month names need babel, which `validate` never imports)."""
+        if self.start is None or self.end is None:
+            return str(self.year) if self.view == "calendar" else f"Année {self.year}"
+        return year_label(self.view, self.year, self.start, self.end)[0]
+
+    @property
+    def short(self) -> str:
+        """Column header: « 2026 », « Année 1 »."""
+        return str(self.year) if self.view == "calendar" else f"Année {self.year}"
 
     @property
     def partial(self) -> bool:
@@ -669,7 +680,6 @@ def compute_plan(project: Project, by: str | None = None) -> FundingPlan:
         years = []
         for number, group in groups.items():
             yp = _merge(project, group, number, name, order)
-            yp.label, yp.short = year_label(name, number, yp.start, yp.end)
             years.append(yp)
         plan.views[name] = years
     plan.years = plan.views[view]
