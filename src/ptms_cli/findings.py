@@ -47,6 +47,11 @@ CODES: dict[str, str] = {
     "PTMS-W041": "Objectif sans indicateur",
     "PTMS-W042": "Signataire engagé sans représentant",
     "PTMS-W050": "Besoin non couvert par le service",
+    "PTMS-W070": "Montage juridique incohérent avec le projet",
+    "PTMS-W071": "Coordonnées bancaires de l'opérateur manquantes",
+    "PTMS-W072": "Aides publiques au-delà du plafond de minimis SIEG",
+    "PTMS-W073": "Gouvernance en conflit d'intérêts",
+    "PTMS-W074": "Représentant désigné par un titre",
 }
 
 

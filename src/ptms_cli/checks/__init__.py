@@ -18,7 +18,7 @@ from ..derived import Derived
 from ..findings import Problem
 from ..model import Project
 from ..steps import STEP_COMMANDS, STEPS
-from . import completeness, convention, coverage, dates, evaluation, fields, funding, ids, references, years
+from . import completeness, convention, coverage, dates, evaluation, fields, funding, ids, legal, references, years
 from .base import Check
 from .completeness import missing_for_step
 
@@ -43,6 +43,11 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-W041",), evaluation.indicators),
     Rule(("PTMS-W042",), convention.representatives),
     Rule(("PTMS-W050",), coverage.coverage),
+    Rule(("PTMS-W070",), legal.setup),
+    Rule(("PTMS-W071",), legal.bank_details),
+    Rule(("PTMS-W072",), legal.sieg_ceiling),
+    Rule(("PTMS-W073",), legal.governance),
+    Rule(("PTMS-W074",), legal.representatives),
     Rule(("PTMS-E040",), completeness.step_complete),
     Rule(("PTMS-E030", "PTMS-E036", "PTMS-W030", "PTMS-W031", "PTMS-W032"), funding.funding),
 )
