@@ -118,3 +118,13 @@ def public_aid(p: Project, d: Derived) -> PublicAid:
             out.by_funder.setdefault(partner.id, {})[y] = share.total
         out.by_year[y] = total
     return out
+
+
+def render_note(p: Project) -> str:
+    """What `ptms render` says about the convention of a public-contract set-up: what ptms does not draft."""
+    if p.convention is None or p.service is None or setup(p) != "public_contract":
+        return ""
+    return ("Note : montage « marché public » — ptms produit la convention de partenariat (gouvernance, "
+            "financement, évaluation) ; il ne rédige ni la convention constitutive du groupement de commandes "
+            "ni les pièces du marché (règlement de la consultation, cahiers des clauses), à confier à l'acheteur "
+            "et à son service juridique.")

@@ -50,7 +50,7 @@ def setup(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
 def bank_details(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
     if p.service is None or p.convention is None or (step is not None and step < 3):
         return
-    if legalfacts.setup(p) != "regie" and p.convention.bank_account is None:
+    if legalfacts.setup(p) == "subsidy" and p.convention.bank_account is None:
         yield Problem("PTMS-W071", "coordonnées bancaires de l'opérateur manquantes", ("convention",),
                       "Renseignez « convention.bank_account » (titulaire, IBAN, BIC) : la convention affiche "
                       "« [à compléter] » à leur place.")

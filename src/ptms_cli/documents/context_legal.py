@@ -45,7 +45,7 @@ def legal_references() -> list[str]:
 
 def _euros(amount) -> str:
     """A threshold in whole euros: « 23 000 € »."""
-    return frformat.money(amount).replace(",00 €", " €")
+    return re.sub(r",00(\s€)$", r"\1", frformat.money(amount))
 
 
 def _clean(value: str | None) -> str:
@@ -220,7 +220,8 @@ def _data_protection(p: Project, short: dict[str, str], operator: str | None) ->
         label = referential.label("data_roles", role) if role else (
             "Orienteur et destinataire de données agrégées : responsable de ses propres traitements, il ne reçoit "
             "du service aucune donnée nominative hors orientation acceptée par la personne")
-        parties.append({"name": short.get(x.id, _clean(x.name)), "role_label": label})
+        state = x.kind in legalfacts.kinds("state_kinds")
+        parties.append({"name": f"L'État ({_state_service(x.name)})" if state else _clean(x.name), "role_label": label})
     return {
         "processing": processing,
         "dpo": dpo,
@@ -330,7 +331,7 @@ def legal_context(p: Project, derived: Derived) -> dict[str, Any] | None:
             "technical": _committee_rules(p, p.governance.technical_committee, operator_id, short, False),
         } if p.governance else None,
         "data": _data_protection(p, short, operator_id),
-        "not_produced": "ptms ne rédige ni la convention constitutive du groupement de commandes ni les pièces du "
-                        "marché public (règlement de consultation, cahier des clauses) : la présente convention en fixe "
-                        "seulement le cadre partenarial." if setup == "public_contract" else "",
+        "not_produced": "La présente convention ne tient lieu ni de la convention constitutive du groupement ni des "
+                        "pièces du marché : elle fixe seulement le cadre partenarial (gouvernance, financement, "
+                        "évaluation) entre les parties." if setup == "public_contract" else "",
     }
