@@ -256,11 +256,12 @@ def test_one_place_and_date_line_per_signature_block(agglo):
 
 # --- governance -------------------------------------------------------------------------------
 
-def test_operator_consultative_voice_and_restricted_cell(agglo, write_project):
+def test_operator_consultative_voice_and_restricted_cell(agglo, regie, write_project):
     text = convention(agglo)
     assert "L'opérateur siège avec voix consultative" in text
     assert "Quorum : la moitié au moins des membres" in text
     assert "aucun dossier nominatif n'est conservé" in text
+    assert "voix consultative" not in convention(regie)  # the collectivity runs and funds its own service
     agglo["governance"]["steering_committee"]["operator_votes"] = True
     assert "voix consultative" not in convention(agglo)
     found = codes(validate_file(write_project(agglo)), "PTMS-W073")

@@ -174,7 +174,8 @@ def _allocation(p: Project, short: dict[str, str]) -> str:
             f"ont votés.")
 
 
-def _committee_rules(p: Project, c, operator: str | None, short: dict[str, str], steering: bool) -> dict | None:
+def _committee_rules(p: Project, c, operator: str | None, short: dict[str, str], steering: bool,
+                     regie: bool = False) -> dict | None:
     if c is None:
         return None
     chair = short.get(c.chair or "", "") or "la présidence"
@@ -188,7 +189,8 @@ def _committee_rules(p: Project, c, operator: str | None, short: dict[str, str],
         "secretariat": short.get(c.secretariat, c.secretariat) if c.secretariat else (
             f"la présidence ({chair})" if c.chair else "la présidence"),
         "minutes": fmt.count_words(c.minutes_days, "jour", "jours"),
-        "operator_consultative": operator_member and not c.operator_votes and steering,
+        # in a régie the operator is the collectivity that runs and funds its own service: it votes
+        "operator_consultative": operator_member and not c.operator_votes and steering and not regie,
         "operator": short.get(operator or "", ""),
         "budget_by_funders": steering and c.budget_decided_by == "funders",
     }
@@ -327,7 +329,7 @@ def legal_context(p: Project, derived: Derived) -> dict[str, Any] | None:
             "source": legalfacts.threshold_source("sieg_de_minimis"),
         },
         "governance": {
-            "steering": _committee_rules(p, p.governance.steering_committee, operator_id, short, True),
+            "steering": _committee_rules(p, p.governance.steering_committee, operator_id, short, True, regie),
             "technical": _committee_rules(p, p.governance.technical_committee, operator_id, short, False),
         } if p.governance else None,
         "data": _data_protection(p, short, operator_id),
