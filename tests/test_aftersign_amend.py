@@ -32,8 +32,16 @@ def amended(write_project):
 
 
 def test_articles_are_read_from_the_convention_template_in_order():
-    source = (catalog.default_templates().parents[2] / "templates" / "src" / "convention.md").read_text(encoding="utf-8")
-    titles = [line.removeprefix("[article] ").strip() for line in source.splitlines() if line.startswith("[article] ")]
+    src = catalog.default_templates().parents[2] / "templates" / "src"
+
+    def lines(name: str) -> list[str]:  # the source with its `[inclure x]` fragments (`_x.md`) expanded
+        out = []
+        for line in (src / name).read_text(encoding="utf-8").splitlines():
+            inc = line.strip().removeprefix("[inclure ").removesuffix("]").split()[0] if line.strip() else ""
+            out += lines(f"_{inc}.md") if line.strip().startswith("[inclure ") else [line]
+        return out
+
+    titles = [line.removeprefix("[article] ").strip() for line in lines("convention.md") if line.startswith("[article] ")]
     assert ARTICLES == titles
     for fam in diff.FAMILIES.values():  # every family's article exists in today's convention
         assert fam.article is None or fam.article in ARTICLES

@@ -61,7 +61,7 @@ def test_calls_match_the_schedule_to_the_cent(intercommunal, schedule, amount):
     annex = build_context(project)["funding"]["installments"]
     shown = {(v["partner"], v["year"]): v["parts"] for v in annex}
     for (pid, year), parts in by_key.items():
-        assert shown[(adapters.partner_name(project, pid), year)] == [money(c.amount) for c in parts]
+        assert shown[(adapters.partner_name(project, pid), str(year))] == [money(c.amount) for c in parts]
 
 
 def test_payments_received_make_the_outstanding_and_late_calls(intercommunal):
@@ -123,7 +123,7 @@ def test_cli_writes_letters_and_summary(ptms, write_project, intercommunal, tmp_
     assert not (out / "appel-de-fonds-2027-caf-1.docx").exists()  # fully received: no letter
     text = plain(docx_text(out / "appel-de-fonds-2027-caf-2.docx"))
     assert "6 000,00 €" in text and "six mille euros" in text and "« Modalités de versement »" in text
-    assert "30 septembre 2027" in text and "coordonnées bancaires" in text
+    assert "30 septembre 2027" in text and "IBAN : FR76 0000" in text  # convention.bank_account of the example
     rows = list(csv.DictReader((out / "appels-de-fonds-2027.csv").open(encoding="utf-8")))
     caf = {r["echeance"]: r for r in rows if r["partenaire"] == "caf"}
     assert caf["1"]["statut"] == "payé" and caf["2"]["statut"] == "à venir"

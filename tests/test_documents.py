@@ -164,11 +164,14 @@ def test_convention_contains_parties_articles_amounts_and_signatures(rendered, i
     for x in intercommunal["partners"]:
         if "signatory" in x["roles"]:
             assert x["name"] in text and x["representative"]["name"] in text
-            assert f"{x['name']}\n{x['representative']['name']}\n{x['representative']['title']}" in text  # signature
+            # signature block; the State is the party, its préfecture the service that signs
+            heading = "L'État\nPréfecture du Nord" if x["kind"] == "prefecture" else x["name"]
+            assert f"{heading}\n{x['representative']['name']}\n{x['representative']['title']}" in text
     assert "délibération n° 2025-087 du conseil municipal en date du 4 décembre 2025" in text
-    for ref in ("loi n° 2014-173 du 21 février 2014", "circulaire du Premier ministre du 18 janvier 2010",
-                "circulaire du 29 septembre 2015", "XP X60-600", "articles 26 et 28"):
+    for ref in ("loi n° 2014-173 du 21 février 2014", "circulaire n° 5811-SG du 29 septembre 2015", "XP X60-600",
+                "articles 10, 26 et 28"):
         assert ref in text
+    assert "18 janvier 2010" not in text  # replaced by the 2015 circulaire
     assert "Considérant" in text
     assert "Logis de la Marque (office public de l'habitat) (droit commun) : 2026 : 60 000,00 € (soixante mille euros)" in text
     assert "avant le 31 mars de chaque année" in text and "60 %" in text
@@ -184,7 +187,8 @@ def test_convention_contains_parties_articles_amounts_and_signatures(rendered, i
                   "Territoire couvert", "Protection des données personnelles", "Communication"):
         assert title in {t for _, t in titles}
     assert re.findall(r"^## Annexe (\d) – (.+)$", md, re.M) == [
-        ("1", "Programme d'actions"), ("2", "Budget pluriannuel et plan de financement"), ("3", "Indicateurs d'évaluation")]
+        ("1", "Programme d'actions"), ("2", "Budget pluriannuel et plan de financement"), ("3", "Indicateurs d'évaluation"),
+        ("4", "Protection des données personnelles")]
 
 
 def test_documents_carry_the_computed_funding_plan(rendered, intercommunal):

@@ -68,6 +68,11 @@ CODES: dict[str, str] = {
     "PTMS-W090": "Prolongation de poste mal datée",
     "PTMS-W091": "Présidence confiée à un partenaire absent une partie de la période",
     "PTMS-W092": "Signataire ou membre hors de la période",
+    "PTMS-W100": "Montage juridique incohérent avec le projet",
+    "PTMS-W101": "Coordonnées bancaires de l'opérateur manquantes",
+    "PTMS-W102": "Aides publiques au-delà du plafond de minimis SIEG",
+    "PTMS-W103": "Gouvernance en conflit d'intérêts",
+    "PTMS-W104": "Représentant désigné par un titre",
 }
 
 

@@ -175,6 +175,22 @@ DATA_ROLES: dict[str, str] = {
     "none": "Aucun traitement de données personnelles",
 }
 
+LEGAL_SETUPS: dict[str, str] = {
+    "subsidy": "Subvention à un projet initié et conduit par l'opérateur",
+    "regie": "Régie (l'opérateur est une collectivité partie à la convention)",
+    "public_contract": "Marché public ou groupement de commandes",
+}
+
+ENTRY_MODES: dict[str, str] = {
+    "lapse": "Caducité si toutes les parties n'ont pas signé à la date limite",
+    "partial": "Entrée en vigueur partielle entre les signataires, parts réparties",
+}
+
+BUDGET_DECIDERS: dict[str, str] = {
+    "funders": "Les financeurs concernés",
+    "members": "Tous les membres ayant voix délibérative",
+}
+
 WEEKDAYS: dict[str, str] = {
     "lundi": "Lundi", "mardi": "Mardi", "mercredi": "Mercredi", "jeudi": "Jeudi",
     "vendredi": "Vendredi", "samedi": "Samedi", "dimanche": "Dimanche",
@@ -210,6 +226,9 @@ ALL: dict[str, dict[str, str]] = {
     "frequencies": FREQUENCIES,
     "data_roles": DATA_ROLES,
     "weekdays": WEEKDAYS,
+    "legal_setups": LEGAL_SETUPS,
+    "entry_modes": ENTRY_MODES,
+    "budget_deciders": BUDGET_DECIDERS,
     "purposes": PURPOSES,
 }
 

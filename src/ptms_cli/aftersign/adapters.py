@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -26,11 +26,11 @@ ZERO = Decimal("0.00")
 
 def contributions_by_partner(plan) -> dict[str, dict[int, Decimal]]:
     """Partner id -> year -> its contribution (fixed + allocated, every nature) in the plan.
-    RE-POINT: convention years vs calendar years (the `period` work) — the years of the plan."""
+    Calendar years (partners call and pay from their budget years), whatever view the convention counts in."""
     from ..funding import rows
 
     out: dict[str, dict[int, Decimal]] = {}
-    for r in rows(plan, "contributions"):
+    for r in rows(replace(plan, years=calendar(plan)), "contributions"):
         mine = out.setdefault(r.item.partner, {})
         for y, v in r.amounts.items():
             mine[y] = mine.get(y, ZERO) + v
@@ -39,7 +39,8 @@ def contributions_by_partner(plan) -> dict[str, dict[int, Decimal]]:
 
 def callable_contributions(project: Project, plan) -> dict[str, dict[int, Decimal]]:
     """What can be called from each partner, per year: its contribution in the plan.
-    RE-POINT: the money-sources work (planned / requested / granted) — only granted parts are called."""
+    Contributions are the partners' own cash: all of it is called. Resources (planned, requested or granted,
+    see `funding.instruments`) are paid by their own payers and never called here."""
     return contributions_by_partner(plan)
 
 
@@ -47,14 +48,14 @@ def resources_by_key(plan) -> dict[str, tuple[str, str | None, dict[int, Decimal
     """Resource key -> (label, partner id or None, year -> amount)."""
     from ..funding import rows
 
-    return {str(r.key): (r.item.label, r.item.partner, dict(r.amounts)) for r in rows(plan, "resources")}
+    return {str(r.key): (r.item.label, r.item.partner, dict(r.amounts)) for r in rows(replace(plan, years=calendar(plan)), "resources")}
 
 
 def partner_totals(plan) -> dict[str | None, dict[int, Decimal]]:
     """Partner id (None: resources paid by no named partner) -> year -> resources + contributions."""
     from ..funding import rows
 
-    return {r.key: dict(r.amounts) for r in rows(plan, "partners")}  # type: ignore[misc]
+    return {r.key: dict(r.amounts) for r in rows(replace(plan, years=calendar(plan)), "partners")}  # type: ignore[misc]
 
 
 def partner_name(project: Project, pid: str | None) -> str:
@@ -64,14 +65,19 @@ def partner_name(project: Project, pid: str | None) -> str:
     return p.name if p else pid
 
 
+def calendar(plan) -> list:
+    """The plan's calendar years (what `--year 2027` means), whatever view the convention counts in."""
+    return plan.views.get("calendar") or plan.years
+
+
 def cost_by_year(plan) -> dict[int, Decimal]:
-    return {y.year: y.cost_total for y in plan.years}
+    return {y.year: y.cost_total for y in calendar(plan)}
 
 
 def cost_by_category(plan, year: int) -> dict[str, tuple[str, Decimal]]:
     """Cost category id -> (French label, planned amount) for `year`."""
     out: dict[str, tuple[str, Decimal]] = {}
-    for y in plan.years:
+    for y in calendar(plan):
         if y.year != year:
             continue
         for c in y.costs:
@@ -81,7 +87,7 @@ def cost_by_category(plan, year: int) -> dict[str, tuple[str, Decimal]]:
 
 
 def plan_years(plan) -> list[int]:
-    return [y.year for y in plan.years]
+    return [y.year for y in calendar(plan)]
 
 
 # --- payment schedule (convention.payment_schedule; documents/context.py `_installments`) ----------
@@ -151,18 +157,21 @@ BANK_PLACEHOLDER = "[coordonnées bancaires de l'opérateur à compléter : IBAN
 
 
 def operator(project: Project) -> dict:
-    """Name and bank details of the operator who receives the funds.
-    RE-POINT: the legal model (operator bank details); a placeholder until it has them."""
+    """Name and bank details (`convention.bank_account`) of the operator who receives the funds; a
+    placeholder to complete while the project has none (ptms never invents them)."""
     name = partner_name(project, project.service.operator) if project.service is not None else ""
-    who = project.partner(project.service.operator) if project.service is not None else None
-    bank = getattr(who, "bank", None)
-    return {"name": name or "l'opérateur", "bank": str(bank) if bank else BANK_PLACEHOLDER, "bank_known": bool(bank)}
+    acc = project.convention.bank_account if project.convention else None
+    bank = ""
+    if acc is not None:
+        bank = " — ".join(x for x in (f"titulaire : {acc.holder}", f"IBAN : {acc.iban}",
+                                       f"BIC : {acc.bic}" if acc.bic else "", acc.bank or "") if x)
+    return {"name": name or "l'opérateur", "bank": bank or BANK_PLACEHOLDER, "bank_known": bool(bank)}
 
 
 def adhesion_clause(project: Project) -> bool:
-    """Whether the convention lets a new partner join by an adhesion signed by it and the lead only.
-    RE-POINT: the legal model's adhesion clause; today's convention has none (all parties sign)."""
-    return bool(getattr(project.convention, "adhesion", False)) if project.convention else False
+    """Whether the convention lets a new partner join by an adhesion (an act approved by the steering
+    committee, signed by the newcomer): the shipped convention always has that clause (« Adhésion »)."""
+    return project.convention is not None
 
 
 def convention_reference(project: Project, signed: dict | None = None) -> str:

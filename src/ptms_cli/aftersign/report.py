@@ -173,8 +173,8 @@ def next_year(project: Project, plan, year: int) -> list[str]:
             kind = "adultes-relais" if aid.contract == "adulte_relais" else "PEC"
             out.append(f"Fin en {aid.year} de l'aide de l'État pour {aid.count} poste(s) {kind} : "
                        f"{money(aid.amount)} par an à couvrir.")
-    costs_now = {c.ref: c for y in plan.years if y.year == year for c in y.costs}
-    costs_next = {c.ref: c for y in plan.years if y.year == nxt for c in y.costs}
+    costs_now = {c.ref: c for y in a.calendar(plan) if y.year == year for c in y.costs}
+    costs_next = {c.ref: c for y in a.calendar(plan) if y.year == nxt for c in y.costs}
     for ref, c in costs_now.items():
         if ref.startswith("post:") and (ref not in costs_next or not costs_next[ref].amount) and c.amount:
             out.append(f"Poste qui s'arrête : {c.label}.")

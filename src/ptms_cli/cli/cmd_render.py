@@ -183,6 +183,10 @@ def _render_one(file: Path, out: Path | None, docs, formats, templates, force, p
     done = len(outcome.written) + len(outcome.unchanged)
     print(f"{done} fichier(s) à jour dans {out_dir}, {len(outcome.skipped)} document(s) ignoré(s)"
           + (f", {len(outcome.protected) + len(outcome.errors)} en échec" if outcome.failed else "") + ".")
+    from ..legalfacts import render_note
+
+    if note := render_note(project):
+        print(note)
     raise typer.Exit(EXIT_FINDINGS if outcome.failed else EXIT_OK)
 
 

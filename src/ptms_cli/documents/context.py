@@ -21,19 +21,12 @@ from ..derived import Derived
 from ..model import Project
 from . import context_staffing
 from . import formatting as fmt
+from .context_legal import legal_context, legal_references
 from .context_operators import operators_context
 
-# Legal references quoted in the preamble of the convention and in the cahier des charges.
-LEGAL_REFERENCES: list[str] = [
-    "la loi n° 2014-173 du 21 février 2014 de programmation pour la ville et la cohésion urbaine",
-    "la circulaire du Premier ministre du 18 janvier 2010 relative aux relations entre les pouvoirs "
-    "publics et les associations (conventions pluriannuelles d'objectifs)",
-    "la circulaire du 29 septembre 2015 relative aux nouvelles relations entre les pouvoirs publics "
-    "et les associations",
-    "la norme AFNOR XP X60-600 de décembre 2016 relative au métier de médiateur social",
-    "le règlement (UE) 2016/679 du 27 avril 2016 relatif à la protection des données (RGPD), "
-    "notamment ses articles 26 et 28",
-]
+# Legal references quoted in the cahier des charges (the convention's visas: `context_legal`), from
+# `data/legal.yaml`: the common visas, the AFNOR norm and the CPO circulaire in force.
+LEGAL_REFERENCES: list[str] = legal_references()
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # not representable in XML (keeps \t and \n)
 
@@ -414,6 +407,7 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
         "signatories": [by_id[i] for i in sign_ids if i in by_id],
         "copies_label": fmt.count_words(len(sign_ids), "exemplaire original", "exemplaires originaux"),
         "coverage": _coverage(p, derived),
+        "legal": legal_context(p, derived),
     }
     context_staffing.extend(ctx, p, derived)  # staffing from the posts' dates, partners' participation dates
     return ctx

@@ -37,6 +37,7 @@ class Need(Model):
 class Partner(Model):
     id: Id = F("Identifiant du partenaire")
     name: Text = F("Nom du partenaire")
+    short_name: str | None = F("Nom court", "Désignation dans la convention, ex. « l'Agglomération ».", default=None)
     kind: choice("partner_kinds") = F("Type de partenaire")
     roles: list[choice("partner_roles")] = F(
         "Rôles", "Financeur, opérateur, prescripteur, bénéficiaire, signataire (plusieurs possibles).",

@@ -1,0 +1,130 @@
+"""Legal facts of a project, computed once for the rules (`checks.legal`) and the convention
+(`documents.context_legal`): the legal set-up, public aid to the operator per year and over three
+years, and the thresholds in force (`data/legal.yaml`, dated, with their source). No wording here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from typing import Any
+
+from .derived import Derived
+from .model import Project
+
+ZERO = Decimal(0)
+
+
+@cache
+def legal_data() -> dict[str, Any]:
+    """`ptms_cli/data/legal.yaml` (package data), read once."""
+    from importlib.resources import files
+
+    import yaml
+
+    return yaml.safe_load(files("ptms_cli").joinpath("data/legal.yaml").read_text(encoding="utf-8"))
+
+
+def threshold(name: str, on: date) -> Decimal:
+    """Amount of threshold `name` in force on a date (the last entry on or before it; the first before)."""
+    values = sorted(legal_data()["thresholds"][name]["values"], key=lambda v: v["since"])
+    amount = Decimal(str(values[0]["amount"]))
+    for v in values:
+        if v["since"] <= on:
+            amount = Decimal(str(v["amount"]))
+    return amount
+
+
+def threshold_source(name: str) -> str:
+    return str(legal_data()["thresholds"][name]["source"])
+
+
+def norm(on: date) -> str:
+    """The AFNOR norm's reference in force on a date."""
+    entries = sorted(legal_data()["norm"], key=lambda v: v["since"])
+    text = entries[0]["text"]
+    for e in entries:
+        if e["since"] <= on:
+            text = e["text"]
+    return str(text)
+
+
+def kinds(name: str) -> set[str]:
+    return set(legal_data()[name])
+
+
+def operator_kind(p: Project) -> str | None:
+    if p.service is None:
+        return None
+    x = p.partner(p.service.operator)
+    return x.kind if x else None
+
+
+def setup(p: Project) -> str:
+    """The legal set-up: `convention.legal_setup`, else deduced from the operator's kind (a public body
+    runs the service in régie, anyone else receives a subsidy)."""
+    if p.convention and p.convention.legal_setup:
+        return p.convention.legal_setup
+    return "regie" if operator_kind(p) in kinds("public_operator_kinds") else "subsidy"
+
+
+def reference_date(p: Project) -> date:
+    """The date thresholds are read on: the convention's start, else the project's, else the signing date."""
+    if p.convention and p.convention.start:
+        return p.convention.start
+    if p.period:
+        return p.period.start
+    if p.convention and p.convention.signing_date:
+        return p.convention.signing_date
+    return date(2026, 1, 1)
+
+
+@dataclass
+class PublicAid:
+    """Public money to the operator, by year and by public funder (State aids for posts included)."""
+
+    by_year: dict[int, Decimal] = field(default_factory=dict)
+    by_funder: dict[str, dict[int, Decimal]] = field(default_factory=dict)
+
+    def max_three_years(self) -> tuple[Decimal, list[int]]:
+        """The largest total over three consecutive years, and those years."""
+        years = sorted(self.by_year)
+        best, best_years = ZERO, years[:3]
+        for i in range(max(1, len(years) - 2)):
+            window = years[i:i + 3]
+            total = sum((self.by_year[y] for y in window), ZERO)
+            if total > best:
+                best, best_years = total, window
+        return best, best_years
+
+
+def public_aid(p: Project, d: Derived) -> PublicAid:
+    """Resources and contributions of public partners (`public_kinds`) other than the operator."""
+    out = PublicAid()
+    if p.funding is None or p.period is None or p.service is None:
+        return out
+    public = kinds("public_kinds")
+    plan = d.plan
+    for yp in plan.views.get("calendar") or plan.years:  # thresholds are per budget year (calendar)
+        y = yp.year
+        total = ZERO
+        for share in yp.partners:
+            partner = p.partner(share.partner) if share.partner else None
+            if partner is None or partner.id == p.service.operator or partner.kind not in public:
+                continue
+            total += share.total
+            out.by_funder.setdefault(partner.id, {})[y] = share.total
+        out.by_year[y] = total
+    return out
+
+
+def render_note(p: Project) -> str:
+    """What `ptms render` says about the convention of a public-contract set-up: what ptms does not draft."""
+    if p.convention is None or p.service is None or setup(p) != "public_contract":
+        return ""
+    return ("Note : montage « marché public » — ptms produit la convention de partenariat (gouvernance, "
+            "financement, évaluation) ; il ne rédige ni la convention constitutive du groupement de commandes "
+            "ni les pièces du marché (règlement de la consultation, cahiers des clauses), à confier à l'acheteur "
+            "et à son service juridique.")
