@@ -22,6 +22,7 @@ from .. import frformat, referential
 from ..derived import Derived
 from ..model import Project
 from . import formatting as fmt
+from .context_documents import documents_context
 
 # Legal references quoted in the preamble of the convention and in the cahier des charges.
 LEGAL_REFERENCES: list[str] = [
@@ -96,7 +97,8 @@ def _field_label(p: Project, field_id: str) -> str:
 def _representative(r) -> dict | None:
     if r is None:
         return None
-    return {"name": _clean(r.name), "title": _clean(r.title), "decision": _clean(r.decision),
+    return {"name": _clean(r.name), "title": _clean(r.title), "civility": r.civility or "",
+            "decision": _clean(r.decision),
             "decision_date": fmt.long_date(r.decision_date)}
 
 
@@ -486,7 +488,7 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
          "fields_label": fmt.join([_field_label(p, f) for f in o.fields], last=", ") or "—"}
         for i, o in enumerate(p.objectives, 1)
     ]
-    return {
+    ctx: dict[str, Any] = {
         "project": {"name": _clean(p.name), "date": fmt.long_date(document_date(p))},
         "labels": field_labels(),
         "legal_references": LEGAL_REFERENCES,
@@ -527,9 +529,11 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
         "copies_label": fmt.count_words(len(sign_ids), "exemplaire original", "exemplaires originaux"),
         "coverage": _coverage(p, derived),
     }
+    ctx.update(documents_context(p, derived, ctx))
+    return ctx
 
 
 def letter_context(context: dict, partner_id: str) -> dict:
     """Context of the letter of intent of one partner: the project context plus `partner`."""
     partner = next(x for x in context["partners"] if x["id"] == partner_id)
-    return {**context, "partner": partner}
+    return {**context, "partner": partner, "letter": context["letters"][partner_id]}

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..derived import Derived
@@ -80,6 +81,14 @@ def images_for(project: Project, context: dict, derived: Derived | None = None) 
     return images
 
 
+def typesetter(context: dict) -> Callable[[Any], None]:
+    """What every rendered part goes through: French typography, pictures' text alternatives."""
+    from .typeset_docx import typeset_tree
+
+    alt = {k: v["alt"] for k, v in (context.get("pictures") or {}).items() if isinstance(v, dict) and v.get("alt")}
+    return lambda tree: typeset_tree(tree, alt)
+
+
 def full_context(project: Project, derived: Derived | None = None) -> dict:
     """The template context of `project` (what `ptms context` prints); `derived`: see `build_context`."""
     return build_context(project, derived)
@@ -127,6 +136,7 @@ def iter_outputs(project: Project, project_file: Path, outcome: Outcome, *, name
     except OSError:
         project_hash = ""
     author = context["lead"]["name"] if context.get("lead") else context["territory"]["name"]
+    finish = typesetter(context)
     converted = [f for f in formats if f in catalog.CONVERTED]
     if converted:
         from .converter import prepare
@@ -140,7 +150,7 @@ def iter_outputs(project: Project, project_file: Path, outcome: Outcome, *, name
             props = Properties(title=f"{job.title} — {project.name}", author=author, subject=project.name,
                                date=document_date(project))
             try:
-                data = render(template, ctx, props, images)
+                data = render(template, ctx, props, images, finish=finish)
             except RenderError as exc:
                 outcome.errors.append(str(exc))
                 continue

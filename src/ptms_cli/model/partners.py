@@ -1,6 +1,6 @@
 
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from .base import EMAIL_PATTERN, SIRET_PATTERN, Date, F, Id, Model, Text, choice
 from .refs import Ref
@@ -13,6 +13,9 @@ class Representative(Model):
         "Décision autorisant la signature", "Ex. « délibération n° 2026-045 du conseil municipal ».", default=None
     )
     decision_date: Date | None = F("Date de la décision", default=None)
+    civility: Literal["madame", "monsieur"] | None = F(
+        "Civilité", "« madame » ou « monsieur » : appel et formule de politesse des lettres (« Monsieur le Président, »).",
+        default=None)
 
 
 class Contact(Model):
