@@ -41,6 +41,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-E034",), dates.dates),
     Rule(("PTMS-E033", "PTMS-E035"), convention.signatures),
     Rule(("PTMS-W041",), evaluation.indicators),
+    Rule(("PTMS-W043",), evaluation.targets),
     Rule(("PTMS-W042",), convention.representatives),
     Rule(("PTMS-W050",), coverage.coverage),
     Rule(("PTMS-E040",), completeness.step_complete),

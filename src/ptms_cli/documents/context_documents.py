@@ -9,6 +9,7 @@ adds for them, already written as French sentences.
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from typing import Any
 
 from .. import referential
@@ -159,11 +160,136 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str) -> dict[str,
     }
 
 
+# --- cahier des charges --------------------------------------------------------------------------
+
+FUTURE = {
+    "absorbed": ("intégré au service", "ses agents et ses moyens rejoignent le service mutualisé ; son financement "
+                 "actuel est repris dans le plan de financement"),
+    "coordinated": ("coordonné", "il poursuit son activité, coordonnée par le service au sein du comité technique ; "
+                    "son financement reste celui de son employeur"),
+    "stop": ("arrêté", "son activité cesse à l'ouverture du service ; les crédits qui la finançaient peuvent être "
+             "redéployés vers le service mutualisé"),
+}
+
+
+def _money(amount: Decimal) -> str:
+    from ..frformat import money
+
+    return money(amount)
+
+
+def risks(p: Project, derived: Any) -> dict[str, Any]:
+    """The facts behind PTMS-W031 (`funding.engine.ending_aids`) as sentences: which aids end when, how much."""
+    plan = derived.plan if p.funding is not None and p.period is not None else None
+    aids = list(plan.ending_aids) if plan is not None else []
+    lines = []
+    for x in aids:
+        noun = ("poste adulte-relais", "postes adultes-relais") if x.contract == "adulte_relais" else ("poste en "
+                                                                                                     "parcours emploi "
+                                                                                                     "compétences (PEC)",
+                                                                                                     "postes en parcours "
+                                                                                                     "emploi compétences "
+                                                                                                     "(PEC)")
+        what = f"d'un {noun[0]}" if x.count == 1 else f"de {x.count} {noun[1]}"
+        lines.append({"year": str(x.year), "text": f"en {x.year}, fin de l'aide {what} : {_money(x.amount)} par an "
+                                                   "à couvrir", "amount": _money(x.amount)})
+    total = sum((x.amount for x in aids), Decimal(0))
+    return {"ending_aids": lines, "total": _money(total) if aids else "", "any": bool(aids)}
+
+
+def careers(p: Project) -> dict[str, Any]:
+    """Use of subsidised contracts and the mediators' career paths, from the posts and the training plan."""
+    s = p.service
+    if s is None:
+        return {"subsidised": "", "any_subsidised": False, "certifications": []}
+    counts: dict[str, int] = {}
+    for x in s.posts:
+        if x.contract in ("adulte_relais", "pec"):
+            counts[x.contract] = counts.get(x.contract, 0) + x.count
+    parts = []
+    if counts.get("adulte_relais"):
+        n = counts["adulte_relais"]
+        parts.append(f"{n} poste{'s' if n > 1 else ''} adulte{'s' if n > 1 else ''}-relais")
+    if counts.get("pec"):
+        n = counts["pec"]
+        parts.append(f"{n} poste{'s' if n > 1 else ''} en parcours emploi compétences (PEC)")
+    certifications = sorted({t.certification.strip() for t in s.training if t.certification and t.certification.strip()})
+    return {"subsidised": _join(parts), "any_subsidised": bool(parts), "certifications": certifications}
+
+
+def money_explained(p: Project, ctx: dict[str, Any]) -> dict[str, Any] | None:
+    """Cost per inhabitant and per hour of presence, and the allocation key in words."""
+    funding = ctx.get("funding")
+    if not funding or p.funding is None:
+        return None
+    from ..frformat import money
+
+    costs = {y: Decimal(0) for y in funding["years"]}
+    plan_years = ctx.get("_plan_costs") or {}
+    costs.update(plan_years)
+    hours = sum((x.hours_per_week for x in p.service.sectors), 0.0) if p.service else 0.0
+    rows = []
+    for y, cost in costs.items():
+        per_inhabitant = money(cost / p.territory.population) if p.territory.population and cost else "—"
+        per_hour = money(cost / Decimal(str(hours * 52))) if hours and cost else "—"
+        rows.append({"year": str(y), "cost": money(cost), "per_inhabitant": per_inhabitant, "per_hour": per_hour})
+    return {"per_year": rows, "hours_per_year": f"{hours * 52:,.0f}".replace(",", " ") if hours else "",
+            "key": allocation_words(p)}
+
+
+def allocation_words(p: Project) -> str:
+    """The allocation key of the remainder, in a sentence."""
+    alloc = p.funding.allocation if p.funding else None
+    if alloc is None:
+        return ("Chaque partenaire apporte la contribution fixée au plan de financement ; il n'y a pas de clé de "
+                "répartition : les montants ont été arrêtés entre les partenaires.")
+    names = [(p.partner(x.partner).name if p.partner(x.partner) else x.partner) for x in alloc.partners]
+    nature = referential.label("funding_natures", alloc.nature).lower()
+    head = f"Après les aides et les contributions fixées, le reste à financer (crédits de {nature}) est réparti "
+    if alloc.method == "percentages":
+        shares = _join([f"{n} {str(x.weight).rstrip('0').rstrip('.').replace('.', ',')}\u00a0%"
+                        for n, x in zip(names, alloc.partners, strict=True) if x.weight is not None])
+        return head + f"selon des pourcentages fixés — {shares}."
+    who = _join(names) or "les partenaires"
+    if alloc.method == "population":
+        return head + f"au prorata de la population de chacun, la même somme par habitant — {who}."
+    if alloc.method == "hours":
+        return head + ("au prorata des heures de présence du service dans les secteurs de chacun, qui paie les "
+                       f"heures dont il bénéficie — {who}.")
+    return head + f"à parts égales — {who}."
+
+
+def cahier(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    s = p.service
+    stage = (s.selection_stage or "adopted") if s else "adopted"
+    return {
+        "stage": stage,
+        "call": stage == "call",
+        "risks": risks(p, derived),
+        "careers": careers(p),
+        "money": money_explained(p, ctx),
+        "actors": [
+            {"name": a.name.strip(), "future": getattr(a, "future", None) or "",
+             "future_label": FUTURE[a.future][0] if getattr(a, "future", None) else "à décider",
+             "future_text": FUTURE[a.future][1] if getattr(a, "future", None)
+             else "son articulation avec le service sera arrêtée en comité de pilotage"}
+            for a in p.actors
+        ],
+    }
+
+
 # --- all of it ------------------------------------------------------------------------------------
+
+def _plan_costs(p: Project, derived: Any) -> dict[int, Decimal]:
+    if p.funding is None or p.period is None:
+        return {}
+    return {y.year: y.cost_total for y in derived.plan.years}
+
 
 def documents_context(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     """The keys this module adds to the template context (`context.build_context` calls it last)."""
     return {
         "pictures": pictures(ctx),
         "letters": {x.id: letter_extras(p, ctx, x.id) for x in p.partners},
+        "cahier": cahier(p, derived, {**ctx, "_plan_costs": _plan_costs(p, derived)}),
     }

@@ -77,6 +77,9 @@ class Actor(Model):
     sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs couverts", default_factory=list)
     hours_per_week: float | None = F("Heures par semaine", default=None, ge=0, le=10000)
     time_slots: str | None = F("Horaires", "Ex. « du lundi au vendredi, 16 h – 20 h ».", default=None)
+    future: Literal["absorbed", "coordinated", "stop"] | None = F(
+        "Avenir avec le service", "« absorbed » (intégré au service), « coordinated » (coordonné par le service) "
+        "ou « stop » (arrêté) : le cahier des charges le dit, avec ce que devient son financement.", default=None)
 
 
 class Milestone(Model):
