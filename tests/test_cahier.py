@@ -89,3 +89,38 @@ def test_cahier_variants_and_sections(tmp_path, ptms, write_project, intercommun
     assert "intégré au service" in text and "à décider" in text
     measure = next(i["measure"] for i in data["evaluation"]["indicators"] if i.get("measure"))
     assert measure in text
+
+
+# --- dossier de mobilisation ------------------------------------------------------------------------
+
+def test_dossier_asks_each_partner_with_order_of_magnitude(intercommunal):
+    data = copy.deepcopy(intercommunal)
+    target = next(x for x in data["partners"] if "funder" in x["roles"] and x["id"] != data["lead_partner"])
+    target["reply_by"] = "2026-03-15"
+    project, ctx = context_of(data)
+    mob = ctx["mobilization"]
+    assert mob["budget"].startswith("environ ")
+    ask = next(a for a in mob["asks"] if a["partner"] == target["name"])
+    assert ask["reply_by"] == "15 mars 2026" and ask["contribution"].startswith("environ ")
+    assert "financement" in ask["decision"]
+    assert data["lead_partner"] not in {a["partner"] for a in mob["asks"]}
+    lead_name = next(x["name"] for x in data["partners"] if x["id"] == data["lead_partner"])
+    assert lead_name not in {a["partner"] for a in mob["asks"]}
+
+
+@pytest.mark.slow
+def test_dossier_shows_benefits_asks_and_today_s_coverage_only(tmp_path, ptms):
+    from conftest import EXAMPLES
+
+    run = ptms("render", EXAMPLES / "agglo-val-de-marque.yaml", "-o", tmp_path, "--doc", "mobilisation")
+    assert run.code == 0, run.err
+    text = plain(docx_text(tmp_path / "dossier-mobilisation.docx"))
+    for words in ("Ce que le projet apporte à chacun", "Ce que nous vous demandons", "Ordre de grandeur du budget",
+                  "Couverture actuelle des besoins"):
+        assert words in text
+    assert "Avec le service mutualisé" not in text
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "dossier-mobilisation.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    assert 'descr="Matrice de couverture actuelle' in xml

@@ -33,7 +33,7 @@ DOCUMENTS: list[DocSpec] = [
 BY_NAME = {d.name: d for d in DOCUMENTS}
 FORMATS = ("docx", "md", "pdf", "odt")  # what `ptms render --format` writes
 CONVERTED = ("pdf", "odt")  # made by LibreOffice from the .docx (not reproducible byte for byte)
-IMAGES = ("contributions", "coverage")  # names under `images` in every template
+IMAGES = ("contributions", "coverage", "coverage_before")  # names under `images` in every template
 
 
 def default_templates() -> Path:

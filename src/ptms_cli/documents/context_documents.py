@@ -278,6 +278,73 @@ def cahier(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# --- dossier de mobilisation ---------------------------------------------------------------------
+
+def _round_money(amount: Decimal) -> str:
+    """An order of magnitude: two significant digits (« environ 490 000 € »)."""
+    from ..frformat import money
+
+    if amount <= 0:
+        return money(Decimal(0)).replace(",00", "")
+    digits = len(str(int(amount)))
+    step = Decimal(10) ** max(digits - 2, 0)
+    return money((amount / step).quantize(Decimal(1)) * step).replace(",00", "")
+
+
+def _decision(roles: list[str], signatory: bool) -> str:
+    if "funder" in roles:
+        return "une délibération (ou décision) de principe sur votre participation au financement"
+    if signatory:
+        return "un accord de principe pour signer la convention unique pluripartite"
+    if "prescriber" in roles:
+        return "la désignation d'un référent qui orientera les situations vers le service"
+    return "la désignation d'un référent pour les travaux de préparation"
+
+
+def mobilization(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
+    """Budget order of magnitude and « ce que nous vous demandons » per partner."""
+    from .formatting import long_date
+
+    plan = derived.plan if p.funding is not None and p.period is not None else None
+    costs = [y.cost_total for y in plan.years] if plan else []
+    budget = ""
+    if costs:
+        average = sum(costs, Decimal(0)) / len(costs)
+        budget = (f"environ {_round_money(average)} par an pour le service mutualisé, soit "
+                  f"{_round_money(sum(costs, Decimal(0)))} sur {len(costs)} ans")
+    elif p.service and p.service.posts:
+        fte = sum((x.fte * x.count for x in p.service.posts), Decimal(0))
+        budget = (f"de {_round_money(fte * 35000)} à {_round_money(fte * 50000)} par an pour "
+                  f"{str(fte.normalize()).replace('.', ',')} équivalents temps plein (un médiateur coûte de "
+                  "35 000 à 50 000 € par an, tout compris)")
+    shares: dict[str, Decimal] = {}
+    if plan:
+        for y in plan.years:
+            for x in y.partners:
+                if x.partner:
+                    shares[x.partner] = shares.get(x.partner, Decimal(0)) + x.total
+    asks = []
+    signing = set(p.signatories())
+    for x in p.partners:
+        if x.status == "declined" or x.id == p.lead_partner:
+            continue
+        roles = list(x.roles)
+        if x.id in shares and plan:
+            magnitude = f"environ {_round_money(shares[x.id] / len(plan.years))} par an"
+        elif "funder" in roles:
+            magnitude = "à fixer avec les autres financeurs à l'étape 2 (cahier des charges)"
+        else:
+            magnitude = "pas de contribution financière attendue"
+        asks.append({
+            "partner": x.name.strip(),
+            "role": _join([lower_label(referential.label("partner_roles", r), set()) for r in roles]) or "à préciser",
+            "contribution": magnitude,
+            "decision": _decision(roles, x.id in signing),
+            "reply_by": long_date(x.reply_by) if x.reply_by else "",
+        })
+    return {"budget": budget, "asks": asks}
+
+
 # --- all of it ------------------------------------------------------------------------------------
 
 def _plan_costs(p: Project, derived: Any) -> dict[int, Decimal]:
@@ -291,5 +358,6 @@ def documents_context(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str
     return {
         "pictures": pictures(ctx),
         "letters": {x.id: letter_extras(p, ctx, x.id) for x in p.partners},
+        "mobilization": mobilization(p, derived, ctx),
         "cahier": cahier(p, derived, {**ctx, "_plan_costs": _plan_costs(p, derived)}),
     }

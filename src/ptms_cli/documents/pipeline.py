@@ -76,7 +76,15 @@ def images_for(project: Project, context: dict, derived: Derived | None = None) 
         # step 1: the situation without the project; once the service is specified, both views
         return coverage.coverage_png(project, "both" if project.service else "before", matrix=derived.coverage)
 
-    images = {"contributions": contributions, "coverage": coverage_picture}
+    @cache
+    def coverage_before():  # step-1 documents: today's coverage only
+        from .. import coverage
+
+        if not context["coverage"]["cells"]:
+            return None
+        return coverage.coverage_png(project, "before", matrix=derived.coverage)
+
+    images = {"contributions": contributions, "coverage": coverage_picture, "coverage_before": coverage_before}
     assert set(images) == set(catalog.IMAGES)
     return images
 

@@ -53,6 +53,9 @@ class Partner(Model):
     fields: Annotated[list[Id], Ref("fields")] = F("Champs d'intérêt", default_factory=list)
     needs: list[Need] = F("Besoins exprimés", default_factory=list)
     notes: str | None = F("Notes", default=None)
+    reply_by: Date | None = F(
+        "Réponse attendue le", "Date à laquelle la décision du partenaire est attendue (dossier de mobilisation).",
+        default=None)
     from_: Date | None = F(
         "Entrée dans le projet", "Date à laquelle le partenaire rejoint le projet ; vide : dès le début.",
         default=None, alias="from",
