@@ -304,14 +304,14 @@ def test_cache_counter_counts_hits_and_misses():
     from datetime import date
 
     from ptms_cli.documents import catalog
-    from ptms_cli.documents.context import build_context
+    from ptms_cli.documents.context import build_context, letter_context
     from ptms_cli.validation import validate_file
 
     project = validate_file(STEP1).project
     ctx = build_context(project)
     props = r.Properties(title="t", author="a", date=date(2027, 1, 1))
     tpl = catalog.default_templates() / "lettre-intention.docx"
-    ctx = dict(ctx, partner=ctx["partners"][0])
+    ctx = letter_context(ctx, ctx["partners"][0]["id"])
     r.render(tpl, ctx, props, dict.fromkeys(catalog.IMAGES))
     before = r.cache_stats()
     r.render(tpl, ctx, props, dict.fromkeys(catalog.IMAGES))

@@ -133,7 +133,7 @@ def test_cahier_counts_and_lists(agglo_docs, intercommunal):
     assert len(intercommunal["territory"]["qpv"]) == 2
     assert "Le territoire compte deux quartiers prioritaires de la politique de la ville." in text
     doc = Document(str(path))
-    refs = [p.text for p in doc.paragraphs if p.style.name == "List Bullet" and p.text.startswith(("la ", "le "))
+    refs = [plain(p.text) for p in doc.paragraphs if p.style.name == "List Bullet" and p.text.startswith(("la ", "le "))
             and ("loi" in p.text or "circulaire" in p.text or "norme" in p.text or "règlement" in p.text)]
     assert len(refs) == 5
     assert all(r.endswith(" ;") for r in refs[:-1]) and refs[-1].endswith(".") and not refs[-1].endswith(";.")

@@ -57,6 +57,7 @@ CODES: dict[str, str] = {
     "PTMS-W032": "Forte variation d'une contribution",
     "PTMS-W041": "Objectif sans indicateur",
     "PTMS-W042": "Signataire engagé sans représentant",
+    "PTMS-W043": "Indicateur sans cible ou sans source",
     "PTMS-W050": "Besoin non couvert par le service",
     "PTMS-W051": "Présence promise au-delà de la capacité des médiateurs",
     "PTMS-W052": "Besoin partiellement couvert par le service",

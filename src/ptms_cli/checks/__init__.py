@@ -65,6 +65,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-E062", "PTMS-E063"), partners.operators),
     Rule(("PTMS-E070", "PTMS-E071", "PTMS-W072", "PTMS-W073"), posts.posts),
     Rule(("PTMS-W041",), evaluation.indicators),
+    Rule(("PTMS-W043",), evaluation.targets),
     Rule(("PTMS-W042",), convention.representatives),
     Rule(("PTMS-W050",), coverage.coverage),
     Rule(("PTMS-W052",), coverage.partial),

@@ -39,7 +39,7 @@ FOLLOWUP: list[DocSpec] = [
 ]
 FORMATS = ("docx", "md", "pdf", "odt")  # what `ptms render --format` writes
 CONVERTED = ("pdf", "odt")  # made by LibreOffice from the .docx (not reproducible byte for byte)
-IMAGES = ("contributions", "coverage")  # names under `images` in every template
+IMAGES = ("contributions", "coverage", "coverage_before")  # names under `images` in every template
 
 
 def default_templates() -> Path:
@@ -81,6 +81,12 @@ def plan(project: Project, names: list[str] | None = None) -> Plan:
             continue
         if spec.per_partner:
             partners = [x for x in project.partners if x.status != "declined"]
+            if project.service and project.service.selection_stage == "call":  # not before the call that selects it
+                for x in [x for x in partners if (x.id == project.service.operator or "operator" in x.roles)
+                          and x.id != project.lead_partner]:
+                    partners.remove(x)
+                    out.skipped.append(Skip(spec, f"{x.name} : opérateur pressenti, sans lettre d'intention avant "
+                                                  "l'appel à projets qui doit le choisir"))
             if not partners:
                 out.skipped.append(Skip(spec, "aucun partenaire à solliciter"))
             for x in partners:  # an id is already a safe file name (`model.base.Id`), and unique

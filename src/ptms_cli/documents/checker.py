@@ -127,7 +127,7 @@ def minimal_context() -> dict:
 def known_names(context: dict, template_name: str) -> set[str]:
     names = set(context) | {"images"}
     if any(d.per_partner and d.template == template_name for d in catalog.DOCUMENTS):
-        names.add("partner")
+        names.update(("partner", "letter"))
     return names
 
 
@@ -154,7 +154,9 @@ def check_directory(directory: Path, context: dict, project=None) -> tuple[list[
         if project is not None and not any(p.kind == "malformed" for p in found):
             ctx = dict(context)
             if "partner" in known_names(context, path.name) and context.get("partners"):
-                ctx["partner"] = context["partners"][0]
+                from .context import letter_context
+
+                ctx = letter_context(context, context["partners"][0]["id"])
             try:
                 render(path, ctx, Properties(title=path.stem, author="ptms"), dict.fromkeys(catalog.IMAGES))
             except RenderError as exc:

@@ -21,6 +21,7 @@ from ..derived import Derived
 from ..model import Project
 from . import context_staffing
 from . import formatting as fmt
+from .context_documents import documents_context
 from .context_legal import legal_context, legal_references
 from .context_operators import operators_context
 
@@ -89,7 +90,8 @@ def _field_label(p: Project, field_id: str) -> str:
 def _representative(r) -> dict | None:
     if r is None:
         return None
-    return {"name": _clean(r.name), "title": _clean(r.title), "decision": _clean(r.decision),
+    return {"name": _clean(r.name), "title": _clean(r.title), "civility": r.civility or "",
+            "decision": _clean(r.decision),
             "decision_date": fmt.long_date(r.decision_date)}
 
 
@@ -366,7 +368,7 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
          "fields_label": fmt.join([_field_label(p, f) for f in o.fields], last=", ") or "—"}
         for i, o in enumerate(p.objectives, 1)
     ]
-    ctx = {
+    ctx: dict[str, Any] = {
         "project": {"name": _clean(p.name), "date": fmt.long_date(document_date(p))},
         "labels": field_labels(),
         "legal_references": LEGAL_REFERENCES,
@@ -410,10 +412,11 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
         "legal": legal_context(p, derived),
     }
     context_staffing.extend(ctx, p, derived)  # staffing from the posts' dates, partners' participation dates
+    ctx.update(documents_context(p, derived, ctx))
     return ctx
 
 
 def letter_context(context: dict, partner_id: str) -> dict:
     """Context of the letter of intent of one partner: the project context plus `partner`."""
     partner = next(x for x in context["partners"] if x["id"] == partner_id)
-    return {**context, "partner": partner}
+    return {**context, "partner": partner, "letter": context["letters"][partner_id]}

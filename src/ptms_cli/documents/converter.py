@@ -30,7 +30,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .export import MISSING_SOFFICE, ExportError, convert_batch, soffice_path
+from .export import FILTER_OPTIONS, MISSING_SOFFICE, ExportError, convert_batch, soffice_path
 
 CONVERT_TIMEOUT = 120.0  # seconds for one document
 START_TIMEOUT = 120.0  # seconds for LibreOffice to start (its first start creates the profile)
@@ -175,7 +175,8 @@ class Converter:
             dst = self.tmp / "io" / f"{self.count}.{fmt}"
             src.write_bytes(data)
             try:
-                answer = self._request({"src": str(src), "dst": str(dst), "filter": FILTERS[fmt]})
+                answer = self._request({"src": str(src), "dst": str(dst), "filter": FILTERS[fmt],
+                                        "options": FILTER_OPTIONS.get(fmt, {})})
                 if answer is None or answer.get("crashed"):  # no answer in time, or a crash
                     hung = answer is None and self.proc is not None and self.proc.poll() is None
                     self.stop()

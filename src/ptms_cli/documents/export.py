@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,8 @@ import tempfile
 from pathlib import Path
 
 PDF_TIMEOUT = 180  # seconds for one LibreOffice run over a batch (the fallback)
+# PDF export options: PDF/A-2b (archivable) and tagged (structure for screen readers, RGAA)
+FILTER_OPTIONS: dict[str, dict[str, bool | int]] = {"pdf": {"SelectPdfVersion": 2, "UseTaggedPDF": True}}
 
 
 class ExportError(Exception):
@@ -151,6 +154,16 @@ MISSING_SOFFICE = (
 )
 
 
+def _convert_to(fmt: str) -> str:
+    """`--convert-to` argument: the format, with the export filter's options (LibreOffice 7.4+ syntax)."""
+    options = FILTER_OPTIONS.get(fmt)
+    if not options:
+        return fmt
+    spec = {k: {"type": "boolean" if isinstance(v, bool) else "long", "value": str(v).lower()}
+            for k, v in options.items()}
+    return f"{fmt}:writer_pdf_Export:{json.dumps(spec, separators=(',', ':'))}"
+
+
 def convert_batch(documents: dict[str, bytes], fmt: str = "pdf", timeout: float = PDF_TIMEOUT) -> dict[str, bytes]:
     """Convert .docx files to `fmt` (pdf, odt) in one LibreOffice run with its own profile.
     {stem: docx} -> {stem: converted}. The fallback of `converter.convert_documents`."""
@@ -168,7 +181,7 @@ def convert_batch(documents: dict[str, bytes], fmt: str = "pdf", timeout: float 
         for stem, data in documents.items():
             (src / f"{stem}.docx").write_bytes(data)
         cmd = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-               "--convert-to", fmt, "--outdir", str(tmpdir / "out"), *sorted(str(p) for p in src.iterdir())]
+               "--convert-to", _convert_to(fmt), "--outdir", str(tmpdir / "out"), *sorted(str(p) for p in src.iterdir())]
         try:
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                     stdin=subprocess.DEVNULL, start_new_session=True,

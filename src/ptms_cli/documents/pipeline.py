@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..derived import Derived
@@ -75,9 +76,25 @@ def images_for(project: Project, context: dict, derived: Derived | None = None) 
         # step 1: the situation without the project; once the service is specified, both views
         return coverage.coverage_png(project, "both" if project.service else "before", matrix=derived.coverage)
 
-    images = {"contributions": contributions, "coverage": coverage_picture}
+    @cache
+    def coverage_before():  # step-1 documents: today's coverage only
+        from .. import coverage
+
+        if not context["coverage"]["cells"]:
+            return None
+        return coverage.coverage_png(project, "before", matrix=derived.coverage)
+
+    images = {"contributions": contributions, "coverage": coverage_picture, "coverage_before": coverage_before}
     assert set(images) == set(catalog.IMAGES)
     return images
+
+
+def typesetter(context: dict) -> Callable[[Any], None]:
+    """What every rendered part goes through: French typography, pictures' text alternatives."""
+    from .typeset_docx import typeset_tree
+
+    alt = {k: v["alt"] for k, v in (context.get("pictures") or {}).items() if isinstance(v, dict) and v.get("alt")}
+    return lambda tree: typeset_tree(tree, alt)
 
 
 def full_context(project: Project, derived: Derived | None = None) -> dict:
@@ -127,6 +144,7 @@ def iter_outputs(project: Project, project_file: Path, outcome: Outcome, *, name
     except OSError:
         project_hash = ""
     author = context["lead"]["name"] if context.get("lead") else context["territory"]["name"]
+    finish = typesetter(context)
     converted = [f for f in formats if f in catalog.CONVERTED]
     if converted:
         from .converter import prepare
@@ -140,7 +158,7 @@ def iter_outputs(project: Project, project_file: Path, outcome: Outcome, *, name
             props = Properties(title=f"{job.title} — {project.name}", author=author, subject=project.name,
                                date=document_date(project))
             try:
-                data = render(template, ctx, props, images)
+                data = render(template, ctx, props, images, finish=finish)
             except RenderError as exc:
                 outcome.errors.append(str(exc))
                 continue

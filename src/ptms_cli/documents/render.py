@@ -33,7 +33,7 @@ import struct
 import zipfile
 import zlib
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -608,7 +608,7 @@ _PICTURE = (
     '<wp:extent cx="{cx}" cy="{cy}"/><wp:docPr id="{id}" name="Image {n}"/>'
     '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
     '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic>'
-    '<pic:nvPicPr><pic:cNvPr id="0" name="{file}"/><pic:cNvPicPr/></pic:nvPicPr>'
+    '<pic:nvPicPr><pic:cNvPr id="0" name="{key}{file}"/><pic:cNvPicPr/></pic:nvPicPr>'
     '<pic:blipFill><a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
     '<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
     '<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
@@ -619,8 +619,8 @@ _PICTURE = (
 class _Picture:
     """A picture in the context: rendered by a tag as a drawing run (like docxtpl's InlineImage)."""
 
-    def __init__(self, media: "_Media", png: bytes) -> None:
-        self._media, self._png = media, png
+    def __init__(self, media: "_Media", png: bytes, key: str = "") -> None:
+        self._media, self._png, self.key = media, png, key
         w, h, hdpi, vdpi = _png_size(png)
         self.cx = int(IMAGE_WIDTH_MM * 36000)
         native_w, native_h = int(w / hdpi * 914400), int(h / vdpi * 914400)
@@ -629,7 +629,8 @@ class _Picture:
     def __html__(self) -> str:
         media, rid = self._media.add(self._png)
         shape = self._media.next_shape_id()
-        return _PICTURE.format(cx=self.cx, cy=self.cy, id=shape, n=shape - 5000, file=posixpath.basename(media), rid=rid)
+        return _PICTURE.format(cx=self.cx, cy=self.cy, id=shape, n=shape - 5000, file=posixpath.basename(media), rid=rid,
+                               key=f"{self.key}:" if self.key else "")
 
     __str__ = __html__
 
@@ -707,7 +708,7 @@ class _Images(dict):
                 raise KeyError(name)
             png = self._sources[name]
             png = png() if callable(png) else png
-            dict.__setitem__(self, name, _Picture(self._media, png) if png else None)
+            dict.__setitem__(self, name, _Picture(self._media, png, name) if png else None)
         return dict.__getitem__(self, name)
 
     def __contains__(self, name) -> bool:
@@ -1015,13 +1016,16 @@ ENGINES = ("ptms", "docxtpl")
 ENGINE = "ptms"  # "docxtpl": the slow reference path (`ptms render --engine docxtpl`)
 
 
-def render(template: Path, context: dict, props: Properties, images: dict | None = None) -> bytes:
+def render(template: Path, context: dict, props: Properties, images: dict | None = None,
+           finish: Callable[[Any], None] | None = None) -> bytes:
     """Render `template` with `context`; returns the .docx bytes (reproducible).
 
     `images`: {name: PNG bytes | None | function returning them}, available as `images.<name>`.
+    `finish`: called on each rendered part's XML tree (body, headers, footers…) before it is written
+    (the pipeline's typography pass).
     """
     if ENGINE == "docxtpl":
-        return render_with_docxtpl(template, context, props, images)
+        return render_with_docxtpl(template, context, props, images, finish)
     package = _package(template)
     media = _Media(package)
     ctx = dict(context)
@@ -1041,6 +1045,8 @@ def render(template: Path, context: dict, props: Properties, images: dict | None
         except etree.XMLSyntaxError as exc:
             raise RenderError(f"modèle « {package.name} » ({_part_label(part.key)}) : le rendu n'est pas "
                               f"un XML valide ({exc}) — une balise {{% %}} coupe sans doute un paragraphe") from None
+        if finish is not None:
+            finish(tree)
         if part.key == "body":
             fix_tables(tree)
             for n, doc_pr in enumerate(tree.iter(f"{_WP}docPr"), start=1001):  # unique picture ids
@@ -1059,7 +1065,8 @@ def render(template: Path, context: dict, props: Properties, images: dict | None
     return _zip(entries, unchanged, stored=set(media.files.values()))
 
 
-def render_with_docxtpl(template: Path, context: dict, props: Properties, images: dict | None = None) -> bytes:
+def render_with_docxtpl(template: Path, context: dict, props: Properties, images: dict | None = None,
+                        finish: Callable[[Any], None] | None = None) -> bytes:
     """The reference path: docxtpl itself renders (same sandbox and bounds), slower; for comparison."""
     from docx.shared import Mm
     from docxtpl import InlineImage
@@ -1093,6 +1100,11 @@ def render_with_docxtpl(template: Path, context: dict, props: Properties, images
     core.title, core.subject, core.author = props.title[:255], props.subject[:255], props.author[:255]
     core.last_modified_by, core.language, core.revision = props.author[:255], "fr-FR", 1
     core.comments, core.created, core.modified, core.last_printed = "Document produit par ptms.", moment, moment, moment
+    if finish is not None:
+        finish(tpl.docx.element.body)
+        for rel in tpl.docx.part.rels.values():
+            if rel.reltype in (RT.HEADER, RT.FOOTER):
+                finish(rel.target_part.element)
     out = io.BytesIO()
     tpl.save(out)
     return normalize_docx(out.getvalue())

@@ -124,7 +124,11 @@ def main():
                                                props(Hidden=True, ReadOnly=True, UpdateDocMode=0))
             if doc is None:
                 raise RuntimeError("document illisible")
-            doc.storeToURL(uno.systemPathToFileUrl(req["dst"]), props(FilterName=req["filter"], Overwrite=True))
+            store = props(FilterName=req["filter"], Overwrite=True)
+            if req.get("options"):  # PDF/A, tagged PDF…: the export filter's own options
+                # a sequence of PropertyValue must be typed, and passed through uno.invoke to keep its type
+                store += props(FilterData=uno.Any("[]com.sun.star.beans.PropertyValue", props(**req["options"])))
+            uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(req["dst"]), store))
             doc, closing = None, doc
             closing.close(True)  # before answering: LibreOffice is idle when ptms sends the next one
             reply({"ok": True})

@@ -1,7 +1,7 @@
 
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -16,6 +16,9 @@ class Representative(Model):
         "Décision autorisant la signature", "Ex. « délibération n° 2026-045 du conseil municipal ».", default=None
     )
     decision_date: Date | None = F("Date de la décision", default=None)
+    civility: Literal["madame", "monsieur"] | None = F(
+        "Civilité", "« madame » ou « monsieur » : appel et formule de politesse des lettres (« Monsieur le Président, »).",
+        default=None)
 
 
 class Contact(Model):
@@ -66,6 +69,9 @@ class Partner(Model):
     fields: Annotated[list[Id], Ref("fields")] = F("Champs d'intérêt", default_factory=list)
     needs: list[Need] = F("Besoins exprimés", default_factory=list)
     notes: str | None = F("Notes", default=None)
+    reply_by: Date | None = F(
+        "Réponse attendue le", "Date à laquelle la décision du partenaire est attendue (dossier de mobilisation).",
+        default=None)
     from_: Date | None = F(
         "Entrée dans le projet", "Date à laquelle le partenaire rejoint le projet ; vide : dès le début.",
         default=None, alias="from",
@@ -90,6 +96,9 @@ class Actor(Model):
     sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs couverts", default_factory=list)
     hours_per_week: float | None = F("Heures par semaine", default=None, ge=0, le=10000)
     time_slots: str | None = F("Horaires", "Ex. « du lundi au vendredi, 16 h – 20 h ».", default=None)
+    future: Literal["absorbed", "coordinated", "stop"] | None = F(
+        "Avenir avec le service", "« absorbed » (intégré au service), « coordinated » (coordonné par le service) "
+        "ou « stop » (arrêté) : le cahier des charges le dit, avec ce que devient son financement.", default=None)
 
 
 class Milestone(Model):

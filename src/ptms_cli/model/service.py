@@ -1,6 +1,6 @@
 
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field
 
@@ -88,3 +88,8 @@ class Service(Model):
     charter: str | None = F("Posture et charte", "Principes déontologiques des médiateurs.", default=None)
     resources: str | None = F("Moyens matériels", "Locaux, véhicules, téléphones, tenues…", default=None)
     selection: str | None = F("Choix de l'opérateur", "Comment l'opérateur est désigné ou sélectionné.", default=None)
+    selection_stage: Literal["call", "adopted"] | None = F(
+        "Stade du choix de l'opérateur",
+        "« call » : le cahier des charges sert à l'appel à projets (l'opérateur n'est pas encore choisi : il n'est "
+        "pas nommé et ne signe pas de lettre d'intention) ; « adopted » (par défaut) : cahier adopté avec "
+        "l'opérateur retenu.", default=None)

@@ -1,0 +1,135 @@
+"""French typography of a text, at the rendering boundary: spaces only, nothing else changes.
+
+`typeset(text)` is pure and idempotent. It puts
+- a narrow no-break space (U+202F) before « ; ! ? » and inside « guillemets »;
+- a no-break space (U+00A0) before « : », after « M. », « Mme », « MM. », « Mmes », « Mlle »,
+  « n° », « art. », and between a number and its unit (h, %, €, k€, M€, ETP);
+and leaves alone what is inside a web address, an e-mail address or `code`. It only replaces,
+removes or inserts space characters: every other character stays, in its order (a property test
+checks it over random strings). `superscripts(text)` says where an ordinal's letters go up
+(« 1er », « 1re », « 2e »): the Word writer (`typeset_docx`) raises them; Markdown, which has no
+superscript, keeps « 1er » as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+NBSP = "\u00a0"
+NNBSP = "\u202f"
+SPACES = " \u00a0\u202f"  # the spaces this pass may turn into one another (never a line break or a tab)
+
+# What is never touched: web addresses, e-mail addresses, `code`
+_PROTECTED = re.compile(
+    r"`[^`\n]*`"
+    r"|\b(?:https?|ftp)://[^\s<>«»]*[^\s<>«».,;:!?)\]]"
+    r"|\bwww\.[^\s<>«»]*[^\s<>«».,;:!?)\]]"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+)
+
+_SP = f"[{SPACES}]"
+# Before « ; ! ? »: spaces become one narrow no-break space; none after a word is inserted when the
+# mark ends a phrase (a space, a closing mark or the end follows): « Bonjour! » -> « Bonjour ! »
+_BEFORE_TALL = re.compile(rf"(?<=\S){_SP}+(?=[;!?])")
+_MISSING_TALL = re.compile(r"(?<=[\w»)\]])(?=[;!?](?:[\s»)\]]|$))")
+_BEFORE_COLON = re.compile(rf"(?<=\S){_SP}+(?=:)")
+_AFTER_OPEN = re.compile(rf"«{_SP}*")
+_BEFORE_CLOSE = re.compile(rf"(?<=\S){_SP}*»")
+# « M. Dupont », « n° 12 », « art. L. 2212-2 »: the abbreviation stays with what follows
+_ABBREVIATION = re.compile(r"(?<![\w.])(M\.|MM\.|Mme|Mmes|Mlle|Mlles|[nN]°|[aA]rt\.)[ \u202f](?=\S)")
+# « 23 h », « 12 % », « 1 200 € », « 11,2 ETP »
+_UNIT = re.compile(r"(?<=\d)[ \u202f](?=(?:h|%|€|k€|M€|ETP)(?!\w))")
+# « 1 200 » typed with an ordinary space: the groups of digits stay together
+_THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
+_ORDINAL = re.compile(r"(?<![\w,.])(?:1(er|re|ère)|[2-9]\d*(e)|1\d+(e))(?![\w])")
+
+
+def _pieces(text: str) -> list[tuple[str, bool]]:
+    """`text` cut into (piece, protected) in order."""
+    out, pos = [], 0
+    for m in _PROTECTED.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos:m.start()], False))
+        out.append((m.group(0), True))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def _typeset_plain(text: str, mark: str = "\ue000") -> str:
+    text = _BEFORE_TALL.sub(NNBSP, text)
+    text = _MISSING_TALL.sub(NNBSP, text)
+    text = _BEFORE_COLON.sub(NBSP, text)
+    text = re.sub(rf"(?<=[^\W\d]|{re.escape(mark)})(?=:(?:\s|$))", NBSP, text)
+    text = _AFTER_OPEN.sub("«" + NNBSP, text)
+    text = _BEFORE_CLOSE.sub(NNBSP + "»", text)
+    text = _ABBREVIATION.sub(lambda m: m.group(1) + NBSP, text)
+    text = _THOUSANDS.sub(NNBSP, text)
+    return _UNIT.sub(NBSP, text)
+
+
+def typeset(text: str) -> str:
+    """`text` with French spaces (see the module). Idempotent; only spaces change."""
+    if not text:
+        return text
+    pieces = _pieces(text)
+    if len(pieces) == 1 and not pieces[0][1]:
+        return _typeset_plain(text)
+    # each protected piece is replaced by a placeholder (a character the text does not hold), so the
+    # rules see one word there
+    mark = next(c for c in map(chr, range(0xE000, 0xF900)) if c not in text)
+    marks = [piece for piece, protected in pieces if protected]
+    masked = "".join(mark if protected else piece for piece, protected in pieces)
+    out = _typeset_plain(masked, mark)
+    it = iter(marks)
+    return re.sub(re.escape(mark), lambda _m: next(it), out)
+
+
+def superscripts(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the letters of each ordinal that a typesetter raises: « 1er » -> the « er »."""
+    spans = []
+    for piece_start, (piece, protected) in _offsets(text):
+        if protected:
+            continue
+        for m in _ORDINAL.finditer(piece):
+            group = next(g for g in (1, 2, 3) if m.group(g))
+            spans.append((piece_start + m.start(group), piece_start + m.end(group)))
+    return spans
+
+
+def _offsets(text: str) -> list[tuple[int, tuple[str, bool]]]:
+    out, pos = [], 0
+    for piece in _pieces(text):
+        out.append((pos, piece))
+        pos += len(piece[0])
+    return out
+
+
+def is_space(char: str) -> bool:
+    return char in SPACES
+
+
+def align(old: str, new: str) -> list[int]:
+    """For each character of `new` (the result of `typeset(old)`), the index in `old` of the character
+    it stands for, or -1 for an inserted space. Non-space characters correspond one to one, in order;
+    between two of them, the k-th space of `new` stands for the k-th space of `old` (if any)."""
+    out: list[int] = []
+    i = 0
+    j = 0
+    while j < len(new):
+        run_old = i
+        while i < len(old) and is_space(old[i]):
+            i += 1
+        run_new = j
+        while j < len(new) and is_space(new[j]):
+            j += 1
+        for k in range(j - run_new):
+            out.append(run_old + k if run_old + k < i else -1)
+        if j < len(new):
+            if i >= len(old) or old[i] != new[j]:
+                raise ValueError("typeset changed a character other than a space")
+            out.append(i)
+            i += 1
+            j += 1
+    return out

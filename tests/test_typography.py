@@ -1,0 +1,154 @@
+"""French typography at the rendering boundary: the pure pass (`documents.typography`), its Word
+writer (`documents.typeset_docx`), and every shipped document of every example."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from conftest import EXAMPLES, docx_texts
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lxml import etree
+
+from ptms_cli.documents import typography as ty
+from ptms_cli.documents.typeset_docx import typeset_tree
+
+NB, NN = ty.NBSP, ty.NNBSP
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Objet : la médiation", f"Objet{NB}: la médiation"),
+    ("Objet: la médiation", f"Objet{NB}: la médiation"),
+    ("Attention ; vraiment ! Pourquoi ?", f"Attention{NN}; vraiment{NN}! Pourquoi{NN}?"),
+    ("Bonjour!", f"Bonjour{NN}!"),
+    ("« médiation »", f"«{NN}médiation{NN}»"),
+    ("«médiation»", f"«{NN}médiation{NN}»"),
+    ("M. Dupont et Mme Durand", f"M.{NB}Dupont et Mme{NB}Durand"),
+    ("arrêté n° 12, art. 3", f"arrêté n°{NB}12, art.{NB}3"),
+    ("de 9 h à 23 h, 12 %, 1 200 €, 11,2 ETP", f"de 9{NB}h à 23{NB}h, 12{NB}%, 1{NN}200{NB}€, 11,2{NB}ETP"),
+    ("à 10:30", "à 10:30"),  # a time: no space inside
+    ("Mme.Durand", "Mme.Durand"),  # nothing after the abbreviation: nothing to bind
+    ("", ""),
+])
+def test_typeset(text, expected):
+    assert ty.typeset(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "voir https://exemple.fr/a?b=1;c=2 et la suite",
+    "contact : mediation@ville-beaulieu.fr",
+    "le code `a : b ; c` reste",
+    "www.ville.fr/page?x=1!",
+])
+def test_urls_mails_and_code_are_untouched(text):
+    out = ty.typeset(text)
+    for protected in re.findall(r"https?://\S+|[\w.-]+@[\w.-]+\.\w+|`[^`]*`|www\.\S+", text):
+        protected = protected.rstrip("!")
+        assert protected in out
+
+
+def test_a_colon_after_an_address_still_gets_its_space():
+    assert ty.typeset("écrire à a.b@ville.fr: merci") == f"écrire à a.b@ville.fr{NB}: merci"
+
+
+def test_superscripts():
+    text = "le 1er janvier, la 1re fois, la 2e année, le 10:30, 1erement, v1er"
+    spans = ty.superscripts(text)
+    assert [text[a:b] for a, b in spans] == ["er", "re", "e"]
+
+
+SPACE_LIKE = st.sampled_from([" ", NB, NN, ":", ";", "!", "?", "«", "»", "M.", "Mme", "n°", "art.", "h", "%",
+                              "€", "ETP", "1", "12", "er", "e", "\n", "`", "http://a.fr", "x@y.fr", "a", "é"])
+USER_TEXT = st.lists(st.one_of(SPACE_LIKE, st.text(max_size=4)), max_size=25).map("".join)
+
+
+def _without_spaces(text: str) -> str:
+    return "".join(c for c in text if not ty.is_space(c))
+
+
+@settings(max_examples=400, deadline=None)
+@given(USER_TEXT)
+def test_property_idempotent_and_only_spaces_change(text):
+    once = ty.typeset(text)
+    assert ty.typeset(once) == once
+    assert _without_spaces(once) == _without_spaces(text)
+    assert [c for c in once if c in "\n\t"] == [c for c in text if c in "\n\t"]  # line breaks kept
+    mapping = ty.align(text, once)
+    assert len(mapping) == len(once)
+    assert all(once[k] == text[i] or (ty.is_space(once[k]) and ty.is_space(text[i]))
+               for k, i in enumerate(mapping) if i >= 0)
+
+
+def _paragraph(*runs: str, bold_first: bool = False) -> etree._Element:
+    body = etree.Element(f"{W}body")
+    p = etree.SubElement(body, f"{W}p")
+    for n, text in enumerate(runs):
+        r = etree.SubElement(p, f"{W}r")
+        if n == 0 and bold_first:
+            etree.SubElement(etree.SubElement(r, f"{W}rPr"), f"{W}b")
+        etree.SubElement(r, f"{W}t").text = text
+    return body
+
+
+def test_docx_pass_keeps_runs_and_their_formatting():
+    body = _paragraph("Président", " : M. ", "Dupont", bold_first=True)
+    typeset_tree(body)
+    runs = body.findall(f".//{W}r")
+    assert [r.find(f"{W}t").text for r in runs] == ["Président", f"{NB}: M.{NB}", "Dupont"]
+    assert runs[0].find(f"{W}rPr/{W}b") is not None
+
+
+def test_docx_pass_inserts_a_missing_space_in_the_run_before():
+    body = _paragraph("«", "Médiation", "» et Objet", ": voir")
+    typeset_tree(body)
+    assert [t.text for t in body.iter(f"{W}t")] == [f"«{NN}", f"Médiation{NN}", f"» et Objet{NB}", ": voir"]
+
+
+def test_docx_pass_raises_ordinals_and_keeps_introductions_with_what_follows():
+    body = _paragraph("Article 1er de la convention, signée le 1er mars :")
+    typeset_tree(body)
+    runs = body.findall(f".//{W}r")
+    assert [r.find(f"{W}t").text for r in runs] == ["Article 1", "er", " de la convention, signée le 1", "er",
+                                                    f" mars{NB}:"]
+    raised = [r.find(f"{W}t").text for r in runs if r.find(f"{W}rPr/{W}vertAlign") is not None]
+    assert raised == ["er", "er"]
+    assert body.find(f"{W}p/{W}pPr/{W}keepNext") is not None
+    before = etree.tostring(body)
+    typeset_tree(body)  # idempotent on the document too
+    assert etree.tostring(body) == before
+
+
+BREAKING = re.compile(r"(?: [:;!?])|(?:« )|(?: »)")
+
+
+def _rendered(tmp_path_factory, example: str):
+    from conftest import run_ptms
+
+    out = tmp_path_factory.mktemp(example)
+    run = run_ptms("render", EXAMPLES / f"{example}.yaml", "-o", out, "--format", "docx,md", timeout=600)
+    assert run.code == 0, run.err
+    return out
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("example", ["commune-beaulieu", "agglo-val-de-marque", "cc-deux-rives"])
+def test_no_breaking_space_in_shipped_documents(tmp_path_factory, example):
+    out = _rendered(tmp_path_factory, example)
+    documents = sorted(out.glob("*.docx"))
+    assert len(documents) >= 4
+    for path in documents:
+        texts = docx_texts(path.read_bytes())
+        bad = [t for t in texts if BREAKING.search(t)]
+        assert bad == [], (path.name, bad[:3])
+        assert any(NB in t or NN in t for t in texts), path.name
+        md = path.with_suffix(".md").read_text(encoding="utf-8")
+        assert not BREAKING.search(md), (path.with_suffix(".md").name, BREAKING.findall(md)[:3])
+        with zipfile.ZipFile(io.BytesIO(path.read_bytes())) as z:
+            xml = z.read("word/document.xml")
+        tree = etree.fromstring(xml)
+        for pr in tree.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
+            assert pr.get("descr"), (path.name, "image sans texte de remplacement")
