@@ -42,6 +42,14 @@ def test_text_default_is_kept_on_enter(keys):
     assert keys(ENTER).text("Nom", default="Villeneuve") == "Villeneuve"
 
 
+def test_typing_replaces_the_default_instead_of_appending_to_it(keys):
+    """The current value is offered greyed, not pre-filled: « 2 » typed over a default « 1 » is 2, not 12."""
+    assert keys("2", ENTER).text("Nombre de postes", default="1") == "2"
+    seen = []
+    assert keys(ENTER).text("Nombre de postes", default="1", validate=lambda t: seen.append(t)) == "1"
+    assert seen == ["1"]  # Enter on the empty line validates the default it keeps
+
+
 def test_select_returns_values_including_none(keys):
     choices = [("a", "Premier"), ("b", "Second"), (None, "(aucun)")]
     assert keys(DOWN, ENTER).select("Choix", choices, default="a") == "b"

@@ -57,7 +57,7 @@ SPECIFY = [
     ("Secteurs couverts : que faire", CR),
     ("Postes : que faire", CR), ("Intitulé du poste", "Médiateur" + CR), ("Identifiant du poste", CR),
     ("Type de poste (coût)", CR), ("Équivalent temps plein", CR), ("Nombre de postes", "2" + CR),
-    ("Type de contrat", CR), ("? Début", CR), ("? Fin", CR), ("Taux d'aide PEC", CR), ("Heures aidées", CR),
+    ("Type de contrat", CR), ("? Début", CR), ("? Fin", CR),
     ("Secteurs d'affectation", SP + CR), ("Postes : que faire", CR),
     ("Renseigner « Encadrement »", CR), ("Plan de formation : que faire", CR), ("Renseigner « Suivi et bilans »", CR),
     ("Posture et charte", CR), ("Moyens matériels", CR), ("Choix de l'opérateur", CR),
@@ -70,7 +70,7 @@ SPECIFY = [
     ("Nature des crédits", CR),
     ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", CR), ("Poids", CR), ("Secteurs achetés", CR),
     ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", D + CR), ("Poids", CR), ("Secteurs achetés", CR),
-    ("Partenaires qui se répartissent le reste : que faire", CR), ("Seuil d'alerte", CR), ("Enregistrer", CR),
+    ("Partenaires qui se répartissent le reste : que faire", CR), ("Années de la convention", CR), ("Seuil d'alerte", CR), ("Enregistrer", CR),
     ("Produire maintenant", CR),
 ]
 

@@ -38,7 +38,7 @@ SPECIFY = [
     E("prioritaire", True), E("Secteurs couverts", "done"),
     E("Postes", "add"), E("Intitulé", "Médiateur"), E("Identifiant", ENTER), E("Type de poste", "mediateur"),
     E("ETP", ENTER), E("Nombre", "2"), E("Type de contrat", ENTER), E("Début", ENTER), E("Fin", ENTER),
-    E("Taux", ENTER), E("Heures aidées", ENTER), E("Secteurs", ["les-haras"]), E("Postes", "done"),
+    E("Secteurs", ["les-haras"]), E("Postes", "done"),
     E("Encadrement", False), E("Plan de formation", "done"), E("Suivi", False), E("Posture", ENTER),
     E("Moyens", ENTER), E("Choix", ENTER),
     E("Année de référence", ENTER), E("indexation", ENTER), E("Encadrement", ENTER), E("Formation", ENTER),
@@ -48,7 +48,7 @@ SPECIFY = [
     E("Répartition", True), E("Clé", "percentages"), E("Nature", ENTER),
     E("Partenaires qui", "add"), E("Partenaire", "ville"), E("Poids", "60"), E("Secteurs achetés", ENTER),
     E("Partenaires qui", "add"), E("Partenaire", "habitat-47"), E("Poids", "40"), E("Secteurs achetés", ENTER), E("Partenaires qui", "done"),
-    E("Seuil", ENTER), E("Enregistrer", True), E("Produire maintenant", True),
+    E("Années de la convention", ENTER), E("Seuil", ENTER), E("Enregistrer", True), E("Produire maintenant", True),
 ]
 
 CONVENE = [

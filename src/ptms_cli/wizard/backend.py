@@ -90,12 +90,17 @@ class QuestionaryBackend:
 
     def text(self, message: str, default: str = "", validate: Validate | None = None) -> str:
         import questionary
+        from prompt_toolkit.formatted_text import FormattedText
 
+        # The current value is shown greyed in the empty line, never pre-filled: a pre-filled « 1 »
+        # followed by a typed « 2 » gave « 12 ». Enter on the empty line keeps it; what is typed replaces it.
         def check(value: str) -> bool | str:
-            error = validate(value) if validate else None
+            error = validate(value if value.strip() else default) if validate else None
             return True if error is None else error
 
-        return self._ask(questionary.text(message, default=default, validate=check, qmark="?", **self._io))
+        placeholder = FormattedText([("fg:ansibrightblack", default)]) if default else None
+        answer = self._ask(questionary.text(message, validate=check, qmark="?", placeholder=placeholder, **self._io))
+        return answer if answer.strip() else default
 
     # Choices carry their index as value: questionary replaces a None value by the title.
     def select(self, message: str, choices: Choices, default: Any = None) -> Any:
@@ -165,7 +170,7 @@ class ScriptedBackend:
     def text(self, message: str, default: str = "", validate: Validate | None = None) -> str:
         while True:
             answer = self._next("text", message)
-            answer = default if answer is ENTER else str(answer)
+            answer = default if answer is ENTER or not str(answer).strip() else str(answer)  # as the terminal does
             error = validate(answer) if validate else None
             if error is None:
                 return answer

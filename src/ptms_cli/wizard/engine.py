@@ -15,10 +15,25 @@ from pydantic import BaseModel
 from .. import referential
 from ..model.refs import TARGETS
 from .backend import Backend
+from .forms import hint
+from .frinput import FrInputError, parse_amount
 from .questions import NONE_LABEL, Question, parse_text, question, show, slug
 
 NAMING = ("name", "label", "title", "statement")
-DESCRIBE = ("id", "name", "label", "title", "partner", "sector", "field", "statement", "since", "date", "days", "start")
+DESCRIBE = ("name", "label", "title", "partner", "sector", "field", "statement", "since", "date", "days", "start", "id")
+
+
+# Questions that only apply to some items: "Model.field" -> rule on the answers of the item so far.
+APPLIES: dict[str, Callable[[dict], bool]] = {
+    "Post.aid_rate": lambda post: post.get("contract") == "pec",
+    "Post.aid_hours_per_week": lambda post: post.get("contract") == "pec",
+}
+
+
+def name_of(item: dict) -> str:
+    """What a user calls an item: its name (label, title, statement), its identifier only without one."""
+    text = next((str(item[k]) for k in NAMING if item.get(k)), None) or str(item.get("id") or "(sans nom)")
+    return text if len(text) <= 70 else text[:69] + "…"
 
 
 def describe(item: dict) -> str:
@@ -36,6 +51,8 @@ class Engine:
         self.after_change: Callable[[], None] | None = None
         self.required: set[str] = set()  # "Model.field" lists that must not stay empty: « Ajouter » first
         self.defaults: dict[str, Callable[[], Any]] = {}  # "Model.field" -> default answer of a new item
+        # "Model.field" -> does the question apply, given the answers of the item so far (else not asked, value kept)
+        self.applies: dict[str, Callable[[dict], bool]] = dict(APPLIES)
         # The answers being given, section -> sub-section -> list, for a live preview (see `preview`).
         self.frames: list[list] = []
 
@@ -78,15 +95,16 @@ class Engine:
         items: Any = d
         for key in where:
             items = (items.get(key) if isinstance(items, dict) else None) or ([] if key == where[-1] else {})
-        return [(x["id"], f"{x['id']} — {x.get('name') or x.get('label') or x.get('statement') or ''}".rstrip(" —"))
-                for x in items if isinstance(x, dict) and x.get("id")]
+        return [(x["id"], name_of(x)) for x in items if isinstance(x, dict) and x.get("id")]
 
     # --- one field --------------------------------------------------------------------------------
     def ask(self, q: Question, current: Any, default: Any = None, extra: Callable[[Any], str | None] | None = None) -> Any:
         """Ask one field; returns the new plain value (None: no value)."""
         start = current if current is not None else (default if default is not None else q.default)
-        if q.help and q.kind not in ("model", "models"):
-            self.say(q.help, "dim")
+        if q.kind not in ("model", "models"):
+            for line in (q.help, hint(q.model, q.name, q.form) if q.kind == "text" else None):
+                if line:
+                    self.say(line, "dim")
         kind = q.kind
         targets = self.targets(q.reference) if q.reference else []
         if q.reference and not targets:
@@ -121,22 +139,29 @@ class Engine:
             value, error = parse_text(q, text)
             return error or (extra(value) if extra else None)
 
-        answer = self.b.text(q.title, default=show(start), validate=validate)
+        if q.optional and current is not None:
+            self.say("Entrée : garder la valeur actuelle ; « - » : l'effacer.", "dim")
+        answer = self.b.text(q.title, default=show(start, q.form), validate=validate)
         return parse_text(q, answer)[0]
 
     def ask_years(self, q: Question, current: dict) -> dict:
         period = self.data.get("period") or {}
         years = list(range(period["start"].year, period["end"].year + 1)) if period.get("start") and period.get("end") and hasattr(period["start"], "year") else sorted(current)
         out: dict = {}
+        def typed(text: str, year: int) -> tuple[Any, str | None]:
+            try:
+                amount = parse_amount(text)
+            except FrInputError as exc:
+                return None, exc.message
+            return q.check({year: amount})
+
         for year in years:
             def validate(text: str, year=year) -> str | None:
-                if not text.strip():
-                    return None
-                return q.check({year: text.strip().replace(",", ".").replace(" ", "")})[1]
+                return typed(text, year)[1] if text.strip() else None
 
-            answer = self.b.text(f"{q.title} — {year}", default=show(current.get(year)), validate=validate)
+            answer = self.b.text(f"{q.title} — {year}", default=show(current.get(year), "amount"), validate=validate)
             if answer.strip():
-                out[year] = q.check({year: answer.strip().replace(",", ".").replace(" ", "")})[0][year]
+                out[year] = typed(answer, year)[0][year]
         return out
 
     # --- a model (mapping) ----------------------------------------------------------------------
@@ -170,6 +195,11 @@ class Engine:
         defaults = dict(defaults or {})
         for name in names:
             q = question(model, name)
+            rule = self.applies.get(f"{model.__name__}.{name}")
+            if rule is not None and not rule(result):
+                continue
+            if q.reference and q.optional and q.reference != "fields" and not self.targets(q.reference) and result.get(q.key) in (None, []):
+                continue  # nothing to choose from (the first post cannot continue another one)
             default = defaults.get(q.key)
             extra = None
             if name == "id":
@@ -249,34 +279,60 @@ class Engine:
             else:
                 self.data[key] = value
             self.changed()
-            errors = [m for m in self.review(key) if not m.startswith("PTMS-W")]
+            errors = self.review(key)
             if not errors or not self.b.confirm("Revenir sur cette section pour corriger les erreurs ?", default=True):
                 return
 
-    def review(self, *keys: str) -> list[str]:
-        """French messages of `ptms validate` for the sections `keys` of the working project."""
+    def place(self, loc: tuple) -> str:
+        """Where a value is, in words: « Postes › Médiateur › Nombre de postes » (titles and item names, no key)."""
+        from ..model import Project
+        from ..schema_errors import _field, model_at
+
+        parts: list[str] = []
+        node: Any = self.data
+        for i, part in enumerate(loc):
+            if isinstance(part, int):
+                item = node[part] if isinstance(node, list) and part < len(node) else None
+                parts.append(name_of(item) if isinstance(item, dict) else f"n° {part + 1}")
+            else:
+                model = model_at(Project, loc[:i]) or Project
+                field = _field(model, part)
+                parts.append(field.title if field is not None and field.title else str(part))
+            node = node.get(part) if isinstance(node, dict) and isinstance(part, str) else (
+                node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None)
+        return " › ".join(parts)
+
+    def findings(self, *keys: str) -> list[tuple[bool, str]]:
+        """(is an error, French sentence) of `ptms validate` for the sections `keys` of the working
+        project: where (titles and names), what, and how to fix it; no code, no YAML key."""
         from pydantic import ValidationError
 
         from .. import checks
         from ..model import Project
-        from ..schema_errors import _message, path_text
+        from ..schema_errors import _message
 
-        messages: list[str] = []
+        out: list[tuple[bool, str]] = []
         try:
             project = Project.model_validate(self.data)
         except ValidationError as exc:
             for err in exc.errors(include_url=False):
                 loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
                 if loc and loc[0] in keys:
-                    text = {"missing": "réponse manquante", "extra_forbidden": "clé inconnue"}.get(err["type"]) or _message(err)
-                    messages.append(f"{path_text(loc)} : {text}")
+                    text = {"missing": "réponse manquante", "extra_forbidden": "réponse inattendue"}.get(err["type"]) or _message(err)
+                    out.append((True, f"{self.place(loc)} : {text}"))
         else:
             for pb in checks.run(project, None):
                 if pb.loc and pb.loc[0] in keys:
-                    messages.append(f"{pb.code} {pb.message}" + (f" — {pb.hint}" if pb.hint else ""))
-        for m in messages:
-            self.say(f"  ⚠ {m}", "yellow")
-        return messages
+                    out.append((pb.code.startswith("PTMS-E"), f"{self.place(pb.loc)} : {pb.message}"
+                                + (f" — {pb.hint}" if pb.hint else "")))
+        return out
+
+    def review(self, *keys: str) -> list[str]:
+        """Show the findings of sections `keys` (see `findings`); returns the sentences of the errors."""
+        found = self.findings(*keys)
+        for error, m in found:
+            self.say(f"  {'✗' if error else '⚠'} {m}", "red" if error else "yellow")
+        return [m for error, m in found if error]
 
     def project(self, data: dict | None = None):
         """The working project (or `data`) as a `Project`, or None while it does not validate."""
