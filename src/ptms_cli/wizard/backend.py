@@ -17,6 +17,10 @@ Choices = Sequence[tuple[Any, str]]  # (value, French label)
 YES, NO = "Oui", "Non"
 
 
+class GoBack(Exception):
+    """The user leaves the current item or section without keeping its answers (Échap or « ← Retour »)."""
+
+
 class Backend(Protocol):
     def text(self, message: str, default: str = "", validate: Validate | None = None) -> str: ...
 
@@ -79,6 +83,16 @@ class QuestionaryBackend:
                 raise KeyboardInterrupt
 
             previous = signal.signal(signal.SIGINT, on_sigint)
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        back = KeyBindings()
+
+        @back.add("escape")  # alone (after prompt_toolkit's short wait: not the start of an arrow key)
+        def _(event) -> None:
+            event.app.exit(exception=GoBack())
+
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, back]) if app.key_bindings else back
         try:
             answer = question.unsafe_ask()  # Ctrl-C -> KeyboardInterrupt, never None
         finally:
@@ -140,6 +154,10 @@ class CTRL_C:
     """Scripted answer: the user presses Ctrl-C."""
 
 
+class ESCAPE:
+    """Scripted answer: the user presses Échap (leave the item or section, `GoBack`)."""
+
+
 class ScriptedBackend:
     """Answers from a list, in order, for tests of the flows. Records every question asked.
 
@@ -165,6 +183,8 @@ class ScriptedBackend:
             answer = answer.answer
         if answer is CTRL_C:
             raise KeyboardInterrupt
+        if answer is ESCAPE:
+            raise GoBack
         return answer
 
     def text(self, message: str, default: str = "", validate: Validate | None = None) -> str:

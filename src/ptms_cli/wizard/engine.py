@@ -14,7 +14,7 @@ from pydantic import BaseModel
 
 from .. import referential
 from ..model.refs import TARGETS
-from .backend import Backend
+from .backend import Backend, GoBack
 from .forms import hint
 from .frinput import FrInputError, parse_amount
 from .questions import NONE_LABEL, Question, parse_text, question, show, slug
@@ -53,6 +53,8 @@ class Engine:
         self.defaults: dict[str, Callable[[], Any]] = {}  # "Model.field" -> default answer of a new item
         # "Model.field" -> does the question apply, given the answers of the item so far (else not asked, value kept)
         self.applies: dict[str, Callable[[dict], bool]] = dict(APPLIES)
+        self.autosave: Callable[[], None] | None = None  # writes the draft (`draft.save`) after each item and section
+        self.in_hub = False  # a step's hub shows each section's state: no « Revenir » question after a section
         # The answers being given, section -> sub-section -> list, for a live preview (see `preview`).
         self.frames: list[list] = []
 
@@ -74,6 +76,11 @@ class Engine:
     def changed(self) -> None:
         if self.after_change:
             self.after_change()
+
+    def checkpoint(self) -> None:
+        """An item or a section is complete: keep the answers so far in the draft."""
+        if self.autosave:
+            self.autosave()
 
     # --- display --------------------------------------------------------------------------------
     def say(self, text: str, style: str | None = None) -> None:
@@ -250,24 +257,78 @@ class Engine:
             choices += [(("edit", i), f"Modifier : {describe(x)}") for i, x in enumerate(items)]
             choices += [(("remove", i), f"Retirer : {describe(x)}") for i, x in enumerate(items)]
             choices.append(("done", "Terminer"))
+            choices.append(("back", "← Retour (sans garder les changements de cette liste)"))
             action = self.b.select(f"{q.title} : que faire ?", choices, default="add" if not items and (required or f"{q.model.__name__}.{q.name}" in self.required) else "done")
             if action == "done":
                 return items
+            if action == "back":
+                raise GoBack
             ids = {x.get("id") for x in items if x.get("id")}
-            if action == "add":
-                items.append(self.fields(q.inner, {}, names=names, taken=ids))
-            elif action[0] == "edit":
-                i = action[1]
-                items[i] = self.fields(q.inner, items[i], names=names, taken=ids - {items[i].get("id")})
-            else:
-                i = action[1]
-                if self.b.confirm(f"Retirer « {describe(items[i])} » ?", default=False):
-                    del items[i]
+            try:
+                if action == "add":
+                    items.append(self.fields(q.inner, {}, names=names, taken=ids))
+                elif action[0] == "edit":
+                    i = action[1]
+                    items[i] = self.edit_item(q, items[i], names=names, taken=ids - {items[i].get("id")})
+                else:
+                    i = action[1]
+                    if self.b.confirm(f"Retirer « {describe(items[i])} » ?", default=False):
+                        del items[i]
+            except GoBack:
+                self.say("Retour : cet élément n'a pas été modifié.", "dim")
             self.changed()
+            self.checkpoint()
+
+    def value_text(self, q: Question, value: Any) -> str:
+        """A current value in words, for the menu of an item's fields."""
+        if value is None or value == [] or value == {}:
+            return "—"
+        if q.kind == "confirm":
+            return "oui" if value else "non"
+        if q.vocabulary:
+            labels = referential.ALL[q.vocabulary]
+            text = ", ".join(labels.get(v, str(v)) for v in (value if isinstance(value, list) else [value]))
+        elif q.reference:
+            names = dict(self.targets(q.reference))
+            text = ", ".join(names.get(v, str(v)) for v in (value if isinstance(value, list) else [value]))
+        elif q.kind == "model":
+            text = describe(value) if isinstance(value, dict) else str(value)
+        elif q.kind == "models":
+            text = f"{len(value)} élément(s)"
+        elif q.kind == "years":
+            text = ", ".join(f"{y} : {show(v, 'amount')}" for y, v in sorted(value.items()))
+        else:
+            text = show(value, q.form)
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    def edit_item(self, q: Question, item: dict, names: list[str] | None = None,
+                  taken: set[str] | frozenset[str] = frozenset()) -> dict:
+        """An item's fields with their current values: pick the one to change, « Valider » keeps the
+        changes, « ← Retour » (or Échap) leaves the item as it was."""
+        model = q.inner
+        item = dict(item)
+        fields = [n for n in (names or list(model.model_fields)) if n != "id" and question(model, n).kind != "skip"]
+        while True:
+            choices: list[tuple[Any, str]] = []
+            for n in fields:
+                fq = question(model, n)
+                rule = self.applies.get(f"{model.__name__}.{n}")
+                if rule is not None and not rule(item):
+                    continue
+                choices.append((n, f"{fq.title} : {self.value_text(fq, item.get(fq.key))}"))
+            choices += [("done", "✔ Valider cet élément"), ("back", "← Retour (sans garder)")]
+            pick = self.b.select(f"{describe(item)} : quel champ modifier ?", choices, default="done")
+            if pick == "done":
+                return item
+            if pick == "back":
+                raise GoBack
+            item = self.fields(model, item, names=[pick], taken=taken)
 
     # --- a top-level section ------------------------------------------------------------------------
-    def section(self, key: str, ask: Callable[[], Any]) -> None:
-        """Ask a section (repeatable), then show the cross-field problems found in it."""
+    def section(self, key: str, ask: Callable[[], Any], again: bool | None = None) -> None:
+        """Ask a section, then show the cross-field problems found in it; with `again` (default: outside
+        a hub), offer to go back to it while it has errors."""
+        again = not self.in_hub if again is None else again
         while True:
             self.frames = [[key, None]]
             try:
@@ -280,7 +341,7 @@ class Engine:
                 self.data[key] = value
             self.changed()
             errors = self.review(key)
-            if not errors or not self.b.confirm("Revenir sur cette section pour corriger les erreurs ?", default=True):
+            if not again or not errors or not self.b.confirm("Revenir sur cette section pour corriger les erreurs ?", default=True):
                 return
 
     def place(self, loc: tuple) -> str:
@@ -302,7 +363,7 @@ class Engine:
                 node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None)
         return " › ".join(parts)
 
-    def findings(self, *keys: str) -> list[tuple[bool, str]]:
+    def findings(self, *keys: str) -> list[tuple[bool, str, str]]:
         """(is an error, French sentence) of `ptms validate` for the sections `keys` of the working
         project: where (titles and names), what, and how to fix it; no code, no YAML key."""
         from pydantic import ValidationError
@@ -311,7 +372,7 @@ class Engine:
         from ..model import Project
         from ..schema_errors import _message
 
-        out: list[tuple[bool, str]] = []
+        out: list[tuple[bool, str, str]] = []
         try:
             project = Project.model_validate(self.data)
         except ValidationError as exc:
@@ -319,20 +380,20 @@ class Engine:
                 loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
                 if loc and loc[0] in keys:
                     text = {"missing": "réponse manquante", "extra_forbidden": "réponse inattendue"}.get(err["type"]) or _message(err)
-                    out.append((True, f"{self.place(loc)} : {text}"))
+                    out.append((True, f"{self.place(loc)} : {text}", str(loc[0])))
         else:
             for pb in checks.run(project, None):
                 if pb.loc and pb.loc[0] in keys:
                     out.append((pb.code.startswith("PTMS-E"), f"{self.place(pb.loc)} : {pb.message}"
-                                + (f" — {pb.hint}" if pb.hint else "")))
+                                + (f" — {pb.hint}" if pb.hint else ""), str(pb.loc[0])))
         return out
 
     def review(self, *keys: str) -> list[str]:
         """Show the findings of sections `keys` (see `findings`); returns the sentences of the errors."""
         found = self.findings(*keys)
-        for error, m in found:
+        for error, m, _ in found:
             self.say(f"  {'✗' if error else '⚠'} {m}", "red" if error else "yellow")
-        return [m for error, m in found if error]
+        return [m for error, m, _ in found if error]
 
     def project(self, data: dict | None = None):
         """The working project (or `data`) as a `Project`, or None while it does not validate."""
