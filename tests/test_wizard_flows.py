@@ -134,15 +134,30 @@ def test_back_leaves_an_item_and_a_section_without_keeping_their_answers(created
     assert "inchangé" in out
 
 
-def test_removing_a_partner(created):
+def test_removing_a_used_partner_lists_every_place_and_cancel_is_the_default(created):
     drive("mobilize", created, list(MOBILIZE))
-    script = [H, E("Partenaires : que faire", ("remove", 1)), E("Retirer", True), E("Partenaires : que faire", "done"),
-              H, E("Objectifs", "done"), E("quelle section", "done"), E("Enregistrer", True)]
-    code, _, out = drive("mobilize", created, script)
+    before = created.read_bytes()
+    script = [H, E("Partenaires : que faire", ("remove", 1)), E("Retirer « Habitat 47 »", ENTER),
+              E("Partenaires : que faire", "done"), E("quelle section", "done"), E("Enregistrer", True),
+              E("Produire maintenant", False)]
+    _, _, out = drive("mobilize", created, script)
+    assert created.read_bytes() == before
+    flat = re.sub(r"\s+", " ", out)
+    assert "« Habitat 47 » est utilisé à 1 endroit(s) : – Objectifs partagés › Apaiser les halls d'immeubles › Partenaires concernés" in flat
+
+
+def test_removing_a_used_partner_with_its_uses_leaves_no_dangling_reference(created):
+    for name, script in (("mobilize", MOBILIZE), ("specify", SPECIFY)):
+        drive(name, created, list(script))
+    script = [E("quelle section", 0), E("Partenaires : que faire", ("remove", 1)), E("Retirer « Habitat 47 »", "cascade"),
+              E("Partenaires : que faire", "done"), E("quelle section", "done"), E("Enregistrer", True)]
+    code, _, out = drive("mobilize", created, script)  # (one partner left: step 1 incomplete, no document offered)
     data = yaml.safe_load(created.read_text(encoding="utf-8"))
     assert [p["id"] for p in data["partners"]] == ["ville"]
-    assert "habitat-47" in out  # the dangling reference of the objective is reported at once
-    assert code == 1  # and by the validation summary
+    assert data["objectives"][0]["partners"] == ["ville"]  # removed from the list of ids
+    assert "habitat-47" not in created.read_text(encoding="utf-8")  # the share of the allocation key too
+    flat = re.sub(r"\s+", " ", out)
+    assert "− Plan de financement › Répartition du reste à financer › Partenaires qui se répartissent le reste › habitat-47 (retiré)" in flat
 
 
 @pytest.mark.parametrize("at", [1, 5, 12, 20])

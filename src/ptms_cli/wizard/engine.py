@@ -32,7 +32,7 @@ APPLIES: dict[str, Callable[[dict], bool]] = {
 
 def name_of(item: dict) -> str:
     """What a user calls an item: its name (label, title, statement), its identifier only without one."""
-    text = next((str(item[k]) for k in NAMING if item.get(k)), None) or str(item.get("id") or "(sans nom)")
+    text = next((str(item[k]) for k in NAMING if item.get(k)), None) or (describe(item) if item else "(sans nom)")
     return text if len(text) <= 70 else text[:69] + "…"
 
 
@@ -272,12 +272,72 @@ class Engine:
                     items[i] = self.edit_item(q, items[i], names=names, taken=ids - {items[i].get("id")})
                 else:
                     i = action[1]
-                    if self.b.confirm(f"Retirer « {describe(items[i])} » ?", default=False):
+                    if self.confirm_removal(items, i):
                         del items[i]
             except GoBack:
                 self.say("Retour : cet élément n'a pas été modifié.", "dim")
             self.changed()
             self.checkpoint()
+
+    def list_kind(self) -> str | None:
+        """The kind of identifier (`model.refs.TARGETS`) of the items of the list being edited, if any."""
+        path = tuple(key for key, _ in self.frames)
+        return next((kind for kind, (where, _) in TARGETS.items() if where == path), None)
+
+    def confirm_removal(self, items: list, i: int) -> bool:
+        """Removing an item whose identifier is used elsewhere (`model.refs.usages`): every place is
+        listed, and the user removes those uses with it, or cancels."""
+        from ..model.refs import usages
+
+        item = items[i]
+        kind = self.list_kind()
+        project = self.project(self.preview()) if kind and item.get("id") else None
+        uses = usages(project, kind, item["id"]) if project is not None and kind else []
+        if not uses:
+            return bool(self.b.confirm(f"Retirer « {describe(item)} » ?", default=False))
+        self.say(f"« {name_of(item)} » est utilisé à {len(uses)} endroit(s) :", "yellow")
+        for loc, _ in uses:
+            self.say(f"  – {self.place(loc)}")
+        choice = self.b.select(f"Retirer « {name_of(item)} » ?", [
+            ("cancel", "Annuler (ne rien retirer)"),
+            ("cascade", f"Retirer « {name_of(item)} » et ces {len(uses)} usage(s)")], default="cancel")
+        if choice != "cascade":
+            return False
+        self.drop_uses([loc for loc, _ in uses])
+        return True
+
+    def drop_uses(self, locs: list[tuple]) -> None:
+        """Remove the references at `locs`: an id from a list, an optional field, or the item that a
+        required reference identifies (the contribution of a removed partner)."""
+        from ..model import Project
+        from ..schema_errors import _field, model_at
+
+        root = self.preview()
+        for loc in sorted(locs, key=lambda loc: [(0, p) if isinstance(p, int) else (1, str(p)) for p in loc], reverse=True):
+            if len(loc) == 1:
+                self.data.pop(loc[0], None)
+                continue
+            parent: Any = root
+            try:
+                for part in loc[:-1]:
+                    parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                continue
+            last = loc[-1]
+            if isinstance(parent, list):
+                if isinstance(last, int) and last < len(parent):
+                    del parent[last]
+                continue
+            model = model_at(Project, loc[:-1])
+            field = _field(model, last) if model is not None else None
+            if field is not None and field.is_required() and len(loc) >= 3 and isinstance(loc[-2], int):
+                holder: Any = root
+                for part in loc[:-2]:
+                    holder = holder[part]
+                if isinstance(holder, list) and loc[-2] < len(holder):
+                    del holder[loc[-2]]
+            else:
+                parent.pop(last, None)
 
     def value_text(self, q: Question, value: Any) -> str:
         """A current value in words, for the menu of an item's fields."""

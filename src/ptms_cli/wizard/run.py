@@ -220,6 +220,8 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
                 engine.autosave = lambda: autosave(engine, name, path, keys)
             while True:
                 getattr(flows, name)(engine)
+                # a removal with its uses (`Engine.confirm_removal`) may reach the sections of another step
+                keys += [k for k in list(engine.data) + list(base) if k not in keys and engine.data.get(k) != base.get(k)]
                 choice = review(engine, base, keys, str(path))
                 if choice != BACK:
                     break
