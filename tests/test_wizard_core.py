@@ -172,3 +172,29 @@ def test_partner_map_shows_names_literally():
     text = out.getvalue()
     assert "Asso [Quartier] Nord" in text
     assert "Association" in text and "Financeur" in text and "Engagé" in text and "Médiation santé" in text
+
+
+def test_at_60_columns_the_partner_map_stacks_and_no_amount_is_split():
+    import re
+
+    from conftest import EXAMPLES
+
+    from ptms_cli import yamledit
+
+    data = yamledit.open_document(EXAMPLES / "agglo-val-de-marque.yaml").data()
+    out = io.StringIO()
+    e = Engine(ScriptedBackend([]), Console(file=out, width=60, color_system=None), data)
+    flows.partner_map(e, data["partners"])
+    flows.show_balance(e)
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    assert lines and max(len(line) for line in lines) <= 60
+    bullets = [line for line in lines if line.startswith("• ")]
+    assert len(bullets) == len(data["partners"])
+    for partner, bullet in zip(data["partners"], bullets):  # each block starts with the name (wrapped if long)
+        shown = bullet[2:].split(" — ")[0].rstrip(" —")
+        assert partner["name"].startswith(shown) and len(shown) >= 5
+    assert not any("│" in line for line in lines)  # no table squeezed into 60 columns
+    amounts = re.findall(r"\d{1,3}(?:\u00a0\d{3})*,\d\d\u00a0€", out.getvalue())
+    years = [line for line in lines if re.match(r"20\d\d coût ", line)]
+    assert len(years) == 3 and len(amounts) == 4 * len(years)  # cost, resources, contributions, balance: each whole
+    assert not [line for line in lines if re.search(r"[\d,]$", line)]  # no line ends inside an amount

@@ -68,21 +68,35 @@ def partner_map(e: Engine, partners: list[dict]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    # Short headers for a terminal-wide table; the full labels are the model's titles.
-    table = Table(title=f"Carte des partenaires ({len(partners)})", box=box.SIMPLE_HEAD, header_style="bold")
-    table.add_column("Identifiant", no_wrap=True)
-    for header in ("Partenaire", "Type", "Rôles", "Statut", "Contact", "Champs d'intérêt"):
-        table.add_column(header)
+    rows = []
     for p in partners:
         contact = p.get("contact") or {}
-        table.add_row(*map(escape, (
-            p.get("id", ""), p.get("name", ""),
+        rows.append((
+            p.get("name", "") or p.get("id", ""),
             referential.label("partner_kinds", p.get("kind", "")) if p.get("kind") else "",
             ", ".join(referential.label("partner_roles", r) for r in p.get("roles") or []),
             referential.label("mobilization_statuses", p.get("status", "identified")),
             " ".join(x for x in (contact.get("name"), contact.get("email")) if x),
             ", ".join(referential.label("fields", f) for f in p.get("fields") or []),
-        )))
+        ))
+    if e.console.width < 100:  # a narrow terminal: one block per partner, the columns stacked
+        e.say(f"Carte des partenaires ({len(partners)})", "bold")
+        for name, kind, roles, status, contact, fields in rows:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold")
+            grid.add_row("•", f"[bold]{escape(name)}[/bold]" + (f" — {escape(kind)}" if kind else ""))
+            for label, value in (("Statut", status), ("Rôles", roles), ("Contact", contact), ("Champs", fields)):
+                if value:
+                    grid.add_row("", f"{label} : {escape(value)}")
+            e.console.print(grid)
+        return
+    # Short headers for a terminal-wide table; the full labels are the model's titles.
+    table = Table(title=f"Carte des partenaires ({len(partners)})", box=box.SIMPLE_HEAD, header_style="bold")
+    for header in ("Partenaire", "Type", "Rôles", "Statut", "Contact", "Champs d'intérêt"):
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*map(escape, row))
     e.console.print(table)
 
 
@@ -175,6 +189,18 @@ def show_balance(e: Engine) -> None:
     if shown == getattr(e, "last_balance", None) or not any(any(x[1:4]) for x in shown):
         return  # shown only when it changes, once there is something to show
     e.last_balance = shown  # type: ignore[attr-defined]  # remembered between two screens
+    if e.console.width < 100:  # narrow terminal: one line per year, amounts never split (no-break spaces)
+        e.say("Équilibre du financement", "bold")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for y in plan.years:
+            style = "green" if y.balance == 0 else "red"
+            grid.add_row(str(y.year), f"coût {money(y.cost_total)} ; ressources {money(y.resources_total)} ; "
+                                      f"contributions {money(y.contributions_total)} ; "
+                                      f"[{style}]reste à financer {money(y.balance)}[/{style}]")
+        e.console.print(grid)
+        return
     table = Table(title="Équilibre du financement", header_style="bold")
     for col in ("Année", "Coût du service", "Ressources", "Contributions", "Reste à financer"):
         table.add_column(col, justify="right" if col != "Année" else "left")
