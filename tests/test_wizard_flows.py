@@ -96,8 +96,9 @@ def test_hand_comments_survive_a_later_step(created):
 def test_rerun_with_all_defaults_changes_nothing(created):
     drive("mobilize", created, list(MOBILIZE))
     before = created.read_bytes()
-    rerun = [H, E("Partenaires : que faire", "done"), H, E("Objectifs partagés", "done"), H, E("Acteurs", "done"),
-             H, E("Calendrier", "done"), H, E("Enregistrer", True), E("Produire maintenant", False)]
+    # everything complete: Enter opens the first section, then Enter goes to « Terminer »
+    rerun = [H, E("Partenaires : que faire", "done"), E("quelle section", ENTER), E("Enregistrer", True),
+             E("Produire maintenant", False)]
     code, _, out = drive("mobilize", created, rerun)
     assert created.read_bytes() == before
     assert "inchangé" in out
@@ -126,7 +127,7 @@ def test_back_leaves_an_item_and_a_section_without_keeping_their_answers(created
               E("Statut", "interested"), E("quel champ modifier", "back"),  # the item as it was
               E("Partenaires : que faire", "add"), E("Nom du partenaire", "Collège"), E("Identifiant", ENTER),
               E("Type", ESCAPE),  # Échap in the middle of a new item: no item
-              E("Partenaires : que faire", ("remove", 0)), E("Retirer", True),
+              E("Partenaires : que faire", ("remove", 0)), E("Retirer", "cascade"),
               E("Partenaires : que faire", "back"),  # the whole section as it was: the removal is forgotten
               E("quelle section", "done"), E("Enregistrer", True), E("Produire maintenant", False)]
     _, _, out = drive("mobilize", created, script)
@@ -258,7 +259,8 @@ def test_a_draft_survives_ctrl_c_and_is_resumed_then_removed_by_the_save(created
     before = created.read_bytes()
     draft = created.with_name("projet.yaml.brouillon-mobilize")
     # a new objective, complete, then Ctrl-C in the middle of a second one
-    script = [H, E("Partenaires : que faire", "done"), H, E("Objectifs partagés", "add"), E("Énoncé", "Réduire les incivilités"),
+    script = [H, E("Partenaires : que faire", "done"), E("quelle section", 1), E("Objectifs partagés", "add"),
+              E("Énoncé", "Réduire les incivilités"),
               E("Identifiant", "incivilites"), E("Partenaires concernés", ["ville"]), E("Champs", ENTER),
               E("Objectifs partagés", "add"), E("Énoncé", CTRL_C)]
     backend = ScriptedBackend(script)
@@ -279,7 +281,7 @@ def test_a_draft_survives_ctrl_c_and_is_resumed_then_removed_by_the_save(created
 def test_a_declined_draft_leaves_the_project_as_it_is(created):
     drive("mobilize", created, list(MOBILIZE))
     before = created.read_bytes()
-    backend = ScriptedBackend([H, E("Partenaires : que faire", ("remove", 1)), E("Retirer", True),
+    backend = ScriptedBackend([H, E("Partenaires : que faire", ("remove", 1)), E("Retirer", "cascade"),
                                E("Partenaires : que faire", "done"), CTRL_C])
     assert run("mobilize", created, Console(file=io.StringIO()), lambda: backend) == 130
     assert [p["id"] for p in yaml.safe_load(created.with_name("projet.yaml.brouillon-mobilize").read_text())["partners"]] == ["ville"]
@@ -291,15 +293,19 @@ def test_a_declined_draft_leaves_the_project_as_it_is(created):
 
 def test_saving_with_errors_is_a_deliberate_choice_not_the_default(created):
     drive("mobilize", created, list(MOBILIZE))
+    text = created.read_text(encoding="utf-8").replace("partners: [ville, habitat-47]", "partners: [ville, habitat-47, bailleur-inconnu]", 1)
+    created.write_text(text, encoding="utf-8")  # a hand edit: an objective names a partner that does not exist
+    assert "bailleur-inconnu" in text
     before = created.read_bytes()
-    script = [H, E("Partenaires : que faire", ("remove", 1)), E("Retirer", True), E("Partenaires : que faire", "done"),
+    script = [H, E("Partenaires : que faire", ("remove", 1)), E("Retirer", "cascade"), E("Partenaires : que faire", "done"),
               E("quelle section", "done"), E("Enregistrer", ENTER),  # Enter: back to the sections, not saved
               E("quelle section", "done"), E("Enregistrer", False)]
     _, backend, out = drive("mobilize", created, script)
     assert created.read_bytes() == before
     flat = re.sub(r"\s+", " ", out)
     assert "− Partenaires › Habitat 47 (retiré)" in flat
-    assert "Objectifs partagés › Apaiser les halls d'immeubles › Partenaires concernés" in flat  # where to go back
+    assert "✗ Objectifs partagés › Apaiser les halls d'immeubles › Partenaires concernés" in flat  # where to go back
+    assert "bailleur-inconnu" in flat
     assert "PTMS-" not in out and "objectives[" not in out
     labels = [m for k, m in backend.asked if m.startswith("Enregistrer")]
     assert len(labels) == 2

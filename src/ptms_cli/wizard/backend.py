@@ -122,8 +122,11 @@ class QuestionaryBackend:
 
         items = [questionary.Choice(title=label, value=i) for i, (_, label) in enumerate(choices)]
         chosen = next((items[i] for i, (value, _) in enumerate(choices) if value == default), None)
+        # short menus get shortcut keys (1 to 9, then letters): a choice is one key away
+        shortcuts = len(items) <= 36
         index = self._ask(questionary.select(
-            message, choices=items, default=chosen, instruction="(flèches puis Entrée)", **self._io))
+            message, choices=items, default=chosen, use_shortcuts=shortcuts, use_jk_keys=not shortcuts,
+            instruction="(flèches ou touche du choix, puis Entrée)" if shortcuts else "(flèches puis Entrée)", **self._io))
         return choices[index][0]
 
     def checkbox(self, message: str, choices: Choices, default: Sequence[Any] = ()) -> list:

@@ -51,7 +51,10 @@ def load(name: str, path: Path) -> tuple[dict, dt.datetime] | None:
 
 
 def remove(name: str, path: Path) -> None:
+    """Remove the draft of a session (never the answers kept after a refused save, `run.write_draft`)."""
+    draft = draft_path(name, path)
     try:
-        draft_path(name, path).unlink()
-    except FileNotFoundError:
+        if draft.read_text(encoding="utf-8").startswith("# Brouillon de"):
+            draft.unlink()
+    except (FileNotFoundError, UnicodeDecodeError):
         pass

@@ -38,7 +38,8 @@ def name_of(item: dict) -> str:
 
 def describe(item: dict) -> str:
     """A short French label of a list item, for menus."""
-    parts = [show(item[k]) for k in DESCRIBE if item.get(k) not in (None, "")][:2]
+    keys = [k for k in DESCRIBE if k != "id"] if any(item.get(k) for k in NAMING) else DESCRIBE  # a name, never its id
+    parts = [show(item[k]) for k in keys if item.get(k) not in (None, "")][:2]
     text = " — ".join(parts) or "(sans nom)"
     return text if len(text) <= 70 else text[:69] + "…"
 
@@ -257,7 +258,7 @@ class Engine:
             choices += [(("edit", i), f"Modifier : {describe(x)}") for i, x in enumerate(items)]
             choices += [(("remove", i), f"Retirer : {describe(x)}") for i, x in enumerate(items)]
             choices.append(("done", "Terminer"))
-            choices.append(("back", "← Retour (sans garder les changements de cette liste)"))
+            choices.append(("back", "← Retour (sans garder les changements)"))
             action = self.b.select(f"{q.title} : que faire ?", choices, default="add" if not items and (required or f"{q.model.__name__}.{q.name}" in self.required) else "done")
             if action == "done":
                 return items
@@ -377,7 +378,7 @@ class Engine:
                     continue
                 choices.append((n, f"{fq.title} : {self.value_text(fq, item.get(fq.key))}"))
             choices += [("done", "✔ Valider cet élément"), ("back", "← Retour (sans garder)")]
-            pick = self.b.select(f"{describe(item)} : quel champ modifier ?", choices, default="done")
+            pick = self.b.select(f"{name_of(item)} : quel champ modifier ?", choices, default="done")
             if pick == "done":
                 return item
             if pick == "back":

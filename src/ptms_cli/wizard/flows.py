@@ -144,12 +144,14 @@ def specify(e: Engine) -> None:
     try:
         walk(e, 2, [
             Section("budget", post_types,
-                    lambda: e.section("budget", lambda: e.fields(Budget, d.get("budget") or {}, names=["post_types"]))),
+                    lambda: e.section("budget", lambda: e.fields(Budget, d.get("budget") or {}, names=["post_types"])),
+                    part=lambda data: (data.get("budget") or {}).get("post_types")),
             Section("service", question(Project, "service").title,
                     lambda: e.section("service", lambda: e.fields(Service, d.get("service") or {}))),
             Section("budget", question(Project, "budget").title,
                     lambda: e.section("budget", lambda: e.fields(Budget, d.get("budget") or {},
-                                                                 names=[n for n in Budget.model_fields if n != "post_types"]))),
+                                                                 names=[n for n in Budget.model_fields if n != "post_types"])),
+                    required=False, part=lambda data: {k: v for k, v in (data.get("budget") or {}).items() if k != "post_types"}),
             Section("parameters", question(Project, "parameters").title,
                     lambda: e.section("parameters", lambda: e.ask(question(Project, "parameters"), d.get("parameters"))),
                     required=False),

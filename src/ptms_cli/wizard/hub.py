@@ -26,6 +26,7 @@ class Section:
     title: str  # French
     ask: Callable[[], Any]  # asks the section (edits `engine.data`)
     required: bool = True  # « ✗ manquant » when empty (else « ○ facultatif »)
+    part: Callable[[dict], Any] | None = None  # the part of the project it fills, when not the whole `key`
 
 
 def plain(what: str) -> str:
@@ -40,8 +41,8 @@ def _key_of(what: str, loc: tuple) -> str | None:
     return m.group(1) if m else None
 
 
-def states(e: Engine, step: int, sections: list[Section], redirect: dict[str, str]) -> dict[str, tuple[str, list[str]]]:
-    """Section key -> (state, French reasons)."""
+def states(e: Engine, step: int, sections: list[Section], redirect: dict[str, str]) -> dict[int, tuple[str, list[str]]]:
+    """Index of a section -> (state, French reasons)."""
     from ..checks.completeness import missing_for_step
 
     keys = [s.key for s in sections]
@@ -62,17 +63,17 @@ def states(e: Engine, step: int, sections: list[Section], redirect: dict[str, st
             key = redirect.get(key or "", key)
             if key in missing:
                 missing[key].append(plain(what))
-    out: dict[str, tuple[str, list[str]]] = {}
-    for s in sections:
-        value = e.data.get(s.key)
+    out: dict[int, tuple[str, list[str]]] = {}
+    for i, s in enumerate(sections):
+        value = s.part(e.data) if s.part else e.data.get(s.key)
         if missing[s.key] or (s.required and value in (None, [], {})):
-            out[s.key] = (MISSING, missing[s.key] + reasons[s.key])
+            out[i] = (MISSING, missing[s.key] + reasons[s.key])
         elif reasons[s.key]:
-            out[s.key] = (REVIEW, reasons[s.key])
+            out[i] = (REVIEW, reasons[s.key])
         elif value in (None, [], {}):
-            out[s.key] = (OPTIONAL, [])
+            out[i] = (OPTIONAL, [])
         else:
-            out[s.key] = (COMPLETE, [])
+            out[i] = (COMPLETE, [])
     return out
 
 
@@ -82,18 +83,24 @@ def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dic
     redirect = redirect or {}
     last = -1
     n = len(sections)
+    first: bool | None = None  # a first walk (something was missing): the optional sections are offered too
     while True:
         state = states(e, step, sections, redirect)
+        if first is None:
+            first = any(st == MISSING for st, _ in state.values())
+        skip = (COMPLETE,) if first else (COMPLETE, OPTIONAL)
         choices: list[tuple[Any, str]] = [
-            (i, f"{s.title} — {state[s.key][0]}") for i, s in enumerate(sections)]
+            (i, f"{s.title} — {state[i][0]}") for i, s in enumerate(sections)]
         choices.append(("done", "Terminer (relire puis enregistrer)"))
-        if last >= 0 and state[sections[last].key][0] == REVIEW and any(
+        if last >= 0 and state[last][0] == REVIEW and any(
                 error for error, _, _ in e.findings(sections[last].key)):
             default: Any = last
-        else:
-            default = last + 1 if last + 1 < n else "done"
+        else:  # the next section that is not complete (each one once on a first walk), then « Terminer »
+            default = next((i for i in range(last + 1, n) if state[i][0] not in skip), "done")
+            if last < 0 and default == "done":
+                default = 0  # everything complete: the first section, to change something
         e.heading(title)
-        pick = e.b.select(f"{title} : quelle section ?", choices, default=default)
+        pick = e.b.select(f"Étape {step} : quelle section ?", choices, default=default)
         if pick == "done":
             return
         s = sections[pick]

@@ -247,6 +247,10 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
     try:
         written = save(doc)
     except yamledit.Conflict as conflict:
+        if backend_factory is not None:
+            from . import draft
+
+            draft.remove(name, path)  # the answers kept by `conflict_text` replace the draft of the session
         _error_console(console).print(f"[red]Erreur :[/red] {_escape(conflict_text(name, path, conflict, base, data, force))}",
                                       highlight=False)
         return EXIT_FAILED
@@ -350,9 +354,6 @@ def conflict_text(name: str, path: Path, conflict: yamledit.Conflict, base: dict
         header.append("Retraits non repris ici (à refaire) : " + ", ".join(removed))
     lines = [(f"« {path} » n'a pas été enregistré : {conflict.reason} (un autre assistant ou une modification "
               "à la main). Le fichier n'a pas été touché : cette autre version est conservée.")]
-    from . import draft as autosaved
-
-    autosaved.remove(name, path)  # the answers below replace the draft of the session
     try:
         draft = write_draft(name, path, answers, header)
     except OSError as exc:
