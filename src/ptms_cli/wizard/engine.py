@@ -87,7 +87,8 @@ class Engine:
     def say(self, text: str, style: str | None = None) -> None:
         from rich.markup import escape
 
-        self.console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text), highlight=False)
+        # wrapped by rich at word boundaries (the terminal would cut words and amounts at its edge)
+        self.console.print(f"[{style}]{escape(text)}[/{style}]" if style else escape(text), highlight=False, soft_wrap=False)
 
     def heading(self, text: str) -> None:
         self.console.print()

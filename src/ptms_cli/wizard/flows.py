@@ -145,7 +145,7 @@ def specify(e: Engine) -> None:
         walk(e, 2, [
             Section("budget", post_types,
                     lambda: e.section("budget", lambda: e.fields(Budget, d.get("budget") or {}, names=["post_types"])),
-                    part=lambda data: (data.get("budget") or {}).get("post_types")),
+                    required=False, part=lambda data: (data.get("budget") or {}).get("post_types")),
             Section("service", question(Project, "service").title,
                     lambda: e.section("service", lambda: e.fields(Service, d.get("service") or {}))),
             Section("budget", question(Project, "budget").title,

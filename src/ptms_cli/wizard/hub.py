@@ -105,6 +105,8 @@ def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dic
             return
         s = sections[pick]
         e.say(f"Étape {step} — section {pick + 1} sur {n} : {s.title}", "bold")
+        for reason in state[pick][1]:  # why it is « à revoir » or « manquant »
+            e.say(f"  {'✗' if state[pick][0] == MISSING else '⚠'} {reason}", "yellow")
         before = copy.deepcopy(e.data)
         try:
             s.ask()
