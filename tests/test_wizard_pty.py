@@ -160,3 +160,28 @@ def test_ctrl_c_in_a_terminal_changes_nothing(tmp_path):
     child.close()
     assert child.exitstatus == 130
     assert path.read_bytes() == before
+
+
+def test_a_killed_wizard_leaves_the_project_untouched_and_its_draft_resumable(tmp_path):
+    walk(tmp_path, ["init", "projet.yaml"], INIT)
+    path = tmp_path / "projet.yaml"
+    before = path.read_bytes()
+    env = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "1"}
+    child = pexpect.spawn(sys.executable, ["-m", "ptms_cli", "mobilize", "projet.yaml"], cwd=str(tmp_path), env=env,
+                          dimensions=(40, 100), encoding="utf-8", timeout=60)
+    steps = MOBILIZE[:MOBILIZE.index(("Partenaires : que faire", CR)) + 1]  # one partner added, back at the list
+    for question, keys in steps[:-1]:
+        child.expect(pattern(question))
+        child.send(keys)
+    child.expect(pattern("Partenaires : que faire"))
+    child.kill(9)  # a crash, a closed terminal: no chance to clean up
+    child.close()
+    assert path.read_bytes() == before
+    draft = tmp_path / "projet.yaml.brouillon-mobilize"
+    assert "Habitat 47" in draft.read_text(encoding="utf-8")
+    # resumed; « 5 » then Enter: « Terminer » (the shortcut key of the 5th choice); no objective yet: no document offered
+    out = walk(tmp_path, ["mobilize", "projet.yaml"], [("Reprendre le brouillon du", CR), ("quelle section", "5" + CR),
+                                                     ("Enregistrer", CR)])
+    assert "Habitat 47" in path.read_text(encoding="utf-8")
+    assert not draft.exists()
+    assert "enregistré" in out
