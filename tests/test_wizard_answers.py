@@ -176,7 +176,7 @@ def test_existing_amounts_are_offered_as_written_in_the_file(beaulieu):
     engine = Engine(backend, Console(file=io.StringIO()), data)
     habitat = next(c for c in data["funding"]["contributions"] if c["partner"] == "habitat-sambre")
     kept = engine.ask_years(question(Contribution, "amounts"), habitat["amounts"])
-    assert backend.defaults == ["30000.00"] * 3
+    assert backend.defaults == ["30\u00a0000,00\u00a0€"] * 3  # in French, as the user types an amount
     assert kept == habitat["amounts"]
 
 

@@ -74,11 +74,11 @@ class EditsByHandBeforeSaving(ScriptedBackend):
         super().__init__(answers)
         self.path, self.edit = path, edit
 
-    def confirm(self, message, default=True):
+    def select(self, message, choices, default=None):
         if message.startswith("Enregistrer"):
             old = self.path.read_text(encoding="utf-8") if self.path.exists() else ""
             self.path.write_text(self.edit(old), encoding="utf-8")
-        return super().confirm(message, default)
+        return super().select(message, choices, default)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -15,11 +16,12 @@ from ptms_cli.model.evaluation import Indicator
 from ptms_cli.model.funding import Budget
 from ptms_cli.model.partners import Partner
 from ptms_cli.model.service import Post, TimeSlot
+from ptms_cli.model.territory import Period, Territory
 from ptms_cli.validation import validate_file
 from ptms_cli.wizard import flows
 from ptms_cli.wizard.backend import ENTER, ScriptedBackend
 from ptms_cli.wizard.engine import Engine
-from ptms_cli.wizard.questions import parse_text, question
+from ptms_cli.wizard.questions import parse_text, question, show
 
 
 def test_choices_come_from_the_referential_with_french_labels():
@@ -33,9 +35,8 @@ def test_choices_come_from_the_referential_with_french_labels():
 
 
 @pytest.mark.parametrize("model, name, typed, value", [
-    (Budget, "supervision", "1.234", "1.234"),
     (Budget, "supervision", "-5", "-5"),
-    (Post, "fte", "1.5", "1.5"),
+    (Post, "fte", "1,5", "1.5"),
     (TimeSlot, "start", "25:00", "25:00"),
     (Partner, "id", "Ville Nord", "Ville Nord"),
 ])
@@ -57,7 +58,29 @@ def test_a_typed_answer_gets_the_message_validate_gives_in_a_file(write_project,
 
 def test_french_decimal_comma_and_spaces_are_accepted_for_numbers():
     assert parse_text(question(Budget, "supervision"), "42 000,50") == (Decimal("42000.50"), None)
-    assert parse_text(question(Budget, "indexation_rate"), "0,02") == (Decimal("0.02"), None)
+    assert parse_text(question(Budget, "supervision"), "42 000,50 €") == (Decimal("42000.50"), None)
+    assert parse_text(question(Budget, "indexation_rate"), "2") == (Decimal("0.02"), None)  # a rate is typed in percent
+    assert parse_text(question(Budget, "indexation_rate"), "2,5 %") == (Decimal("0.025"), None)
+    assert parse_text(question(Post, "fte"), "0,8") == (Decimal("0.8"), None)  # an FTE is not a percentage
+    assert parse_text(question(Territory, "population"), "24 000") == (24000, None)
+
+
+def test_french_answers_that_cannot_be_read_or_are_out_of_bounds_are_refused_in_french():
+    assert parse_text(question(Budget, "supervision"), "1.234")[1].startswith("« 1.234 » : le point est ambigu")
+    assert parse_text(question(Budget, "indexation_rate"), "25 %")[1] == "le taux doit être compris entre 0\u00a0% et 20\u00a0%"
+    assert parse_text(question(Territory, "population"), "2,5")[1].startswith("« 2,5 » : un nombre entier")
+    assert "n'existe pas" in parse_text(question(Period, "start"), "31/02/2027")[1]
+
+
+def test_values_are_offered_back_in_french():
+    assert show(Decimal("0.025"), question(Budget, "indexation_rate").form) == "2,5\u00a0%"
+    assert show(Decimal("35412.5"), question(Budget, "supervision").form) == "35\u00a0412,50\u00a0€"
+    assert show(Decimal("0.8"), question(Post, "fte").form) == "0,8"
+    assert show(date(2026, 7, 1), question(Period, "start").form) == "01/07/2026"
+    assert show(2026, question(Budget, "base_year").form) == "2026"  # a year is not grouped
+    for q, value in ((question(Budget, "indexation_rate"), Decimal("0.0175")), (question(Budget, "supervision"), Decimal("1234.5")),
+                     (question(Period, "end"), date(2028, 12, 31))):
+        assert parse_text(q, show(value, q.form)) == (value, None)  # what is offered parses back
 
 
 def test_suggestions_are_valid_indicators_of_the_referential():
@@ -149,3 +172,29 @@ def test_partner_map_shows_names_literally():
     text = out.getvalue()
     assert "Asso [Quartier] Nord" in text
     assert "Association" in text and "Financeur" in text and "Engagé" in text and "Médiation santé" in text
+
+
+def test_at_60_columns_the_partner_map_stacks_and_no_amount_is_split():
+    import re
+
+    from conftest import EXAMPLES
+
+    from ptms_cli import yamledit
+
+    data = yamledit.open_document(EXAMPLES / "agglo-val-de-marque.yaml").data()
+    out = io.StringIO()
+    e = Engine(ScriptedBackend([]), Console(file=out, width=60, color_system=None), data)
+    flows.partner_map(e, data["partners"])
+    flows.show_balance(e)
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    assert lines and max(len(line) for line in lines) <= 60
+    bullets = [line for line in lines if line.startswith("• ")]
+    assert len(bullets) == len(data["partners"])
+    for partner, bullet in zip(data["partners"], bullets):  # each block starts with the name (wrapped if long)
+        shown = bullet[2:].split(" — ")[0].rstrip(" —")
+        assert partner["name"].startswith(shown) and len(shown) >= 5
+    assert not any("│" in line for line in lines)  # no table squeezed into 60 columns
+    amounts = re.findall(r"\d{1,3}(?:\u00a0\d{3})*,\d\d\u00a0€", out.getvalue())
+    years = [line for line in lines if re.match(r"20\d\d coût ", line)]
+    assert len(years) == 3 and len(amounts) == 4 * len(years)  # cost, resources, contributions, balance: each whole
+    assert not [line for line in lines if re.search(r"\d[,\u00a0]?$", line)]  # no line ends inside an amount

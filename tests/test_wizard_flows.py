@@ -13,10 +13,10 @@ from rich.console import Console
 from conftest import docx_text
 
 from ptms_cli.validation import validate_file
-from ptms_cli.wizard.backend import CTRL_C, ENTER, ScriptedBackend
+from ptms_cli.wizard.backend import CTRL_C, ENTER, ESCAPE, ScriptedBackend
 from ptms_cli.wizard.backend import Expect as E
 from ptms_cli.wizard.run import run
-from wizard_scripts import CONVENE, INIT, MOBILIZE, SPECIFY
+from wizard_scripts import CONVENE, INIT, MOBILIZE, SPECIFY, H
 
 
 def drive(name: str, path: Path, script: list, **kw) -> tuple[int, ScriptedBackend, str]:
@@ -96,38 +96,69 @@ def test_hand_comments_survive_a_later_step(created):
 def test_rerun_with_all_defaults_changes_nothing(created):
     drive("mobilize", created, list(MOBILIZE))
     before = created.read_bytes()
-    rerun = [E("Partenaires : que faire", "done"), E("Objectifs partagés", "done"), E("Acteurs", "done"),
-             E("Calendrier", "done"), E("Enregistrer", True), E("Produire maintenant", False)]
+    # everything complete: Enter opens the first section, then Enter goes to « Terminer »
+    rerun = [H, E("Partenaires : que faire", "done"), E("quelle section", ENTER), E("Enregistrer", True),
+             E("Produire maintenant", False)]
     code, _, out = drive("mobilize", created, rerun)
     assert created.read_bytes() == before
     assert "inchangé" in out
 
 
-def test_editing_a_partner_offers_its_current_values(created):
+def test_editing_a_partner_shows_its_fields_with_their_values_and_changes_only_the_one_picked(created):
     drive("mobilize", created, list(MOBILIZE))
-    script = [E("Partenaires : que faire", ("edit", 1)), E("Nom du partenaire", ENTER), E("Identifiant", ENTER),
-              E("Type", ENTER), E("Rôles", ENTER), E("Statut", "interested"), E("Représentant", ENTER),
-              E("Nom du représentant", ENTER), E("Qualité", ENTER), E("Décision", ENTER), E("Date", ENTER),
-              E("Contact", ENTER), E("Champs", ENTER), E("Besoins", "done"), E("Notes", ENTER),
-              E("Partenaires : que faire", "done"), E("Objectifs", "done"), E("Acteurs", "done"),
-              E("Calendrier", "done"), E("Enregistrer", True), E("Produire maintenant", False)]
-    drive("mobilize", created, script)
+    script = [E("quelle section", 0), E("Partenaires : que faire", ("edit", 1)), E("quel champ modifier", "status"),
+              E("Statut", "interested"), E("quel champ modifier", "done"),
+              E("Partenaires : que faire", "done"), E("quelle section", "done"), E("Enregistrer", True),
+              E("Produire maintenant", False)]
+    _, backend, out = drive("mobilize", created, script)
     partner = yaml.safe_load(created.read_text(encoding="utf-8"))["partners"][1]
     assert partner["status"] == "interested"
     assert partner["name"] == "Habitat 47" and partner["kind"] == "bailleur_social"
     assert partner["representative"]["name"] == "Mme Claire Martin"
+    menu = [m for k, m in backend.asked if "quel champ" in m]
+    assert len(menu) == 2 and menu[0].startswith("Habitat 47")
+    assert "~ Partenaires › Habitat 47 › Statut de mobilisation : Engagé → Intéressé" in out.replace("\u00a0", " ")
 
 
-def test_removing_a_partner(created):
+def test_back_leaves_an_item_and_a_section_without_keeping_their_answers(created):
     drive("mobilize", created, list(MOBILIZE))
-    script = [E("Partenaires : que faire", ("remove", 1)), E("Retirer", True), E("Partenaires : que faire", "done"),
-              E("Objectifs", "done"), E("Revenir", False), E("Acteurs", "done"), E("Calendrier", "done"),
-              E("Enregistrer", True)]
-    code, _, out = drive("mobilize", created, script)
+    before = created.read_bytes()
+    script = [E("quelle section", 0), E("Partenaires : que faire", ("edit", 1)), E("quel champ modifier", "status"),
+              E("Statut", "interested"), E("quel champ modifier", "back"),  # the item as it was
+              E("Partenaires : que faire", "add"), E("Nom du partenaire", "Collège"), E("Identifiant", ENTER),
+              E("Type", ESCAPE),  # Échap in the middle of a new item: no item
+              E("Partenaires : que faire", ("remove", 0)), E("Retirer", "cascade"),
+              E("Partenaires : que faire", "back"),  # the whole section as it was: the removal is forgotten
+              E("quelle section", "done"), E("Enregistrer", True), E("Produire maintenant", False)]
+    _, _, out = drive("mobilize", created, script)
+    assert created.read_bytes() == before
+    assert "inchangé" in out
+
+
+def test_removing_a_used_partner_lists_every_place_and_cancel_is_the_default(created):
+    drive("mobilize", created, list(MOBILIZE))
+    before = created.read_bytes()
+    script = [H, E("Partenaires : que faire", ("remove", 1)), E("Retirer « Habitat 47 »", ENTER),
+              E("Partenaires : que faire", "done"), E("quelle section", "done"), E("Enregistrer", True),
+              E("Produire maintenant", False)]
+    _, _, out = drive("mobilize", created, script)
+    assert created.read_bytes() == before
+    flat = re.sub(r"\s+", " ", out)
+    assert "« Habitat 47 » est utilisé à 1 endroit(s) : – Objectifs partagés › Apaiser les halls d'immeubles › Partenaires concernés" in flat
+
+
+def test_removing_a_used_partner_with_its_uses_leaves_no_dangling_reference(created):
+    for name, script in (("mobilize", MOBILIZE), ("specify", SPECIFY)):
+        drive(name, created, list(script))
+    script = [E("quelle section", 0), E("Partenaires : que faire", ("remove", 1)), E("Retirer « Habitat 47 »", "cascade"),
+              E("Partenaires : que faire", "done"), E("quelle section", "done"), E("Enregistrer", True)]
+    code, _, out = drive("mobilize", created, script)  # (one partner left: step 1 incomplete, no document offered)
     data = yaml.safe_load(created.read_text(encoding="utf-8"))
     assert [p["id"] for p in data["partners"]] == ["ville"]
-    assert "habitat-47" in out  # the dangling reference of the objective is reported at once
-    assert code == 1  # and by the validation summary
+    assert data["objectives"][0]["partners"] == ["ville"]  # removed from the list of ids
+    assert "habitat-47" not in created.read_text(encoding="utf-8")  # the share of the allocation key too
+    flat = re.sub(r"\s+", " ", out)
+    assert "− Plan de financement › Répartition du reste à financer › Partenaires qui se répartissent le reste › habitat-47 (retiré)" in flat
 
 
 @pytest.mark.parametrize("at", [1, 5, 12, 20])
@@ -160,10 +191,10 @@ def test_invalid_answers_are_refused_with_the_validate_message(tmp_path):
     at = script.index(E("Population", "24 000"))
     script[at:at] = [E("Population", "beaucoup")]
     at = script.index(E("Fin du projet", "2028-12-31"))
-    script[at:at] = [E("Fin du projet", "31/12/2028")]
+    script[at:at] = [E("Fin du projet", "31/02/2028")]
     _, backend, _ = drive("init", tmp_path / "p.yaml", script)
-    assert ("Population", "beaucoup", "nombre entier attendu") in backend.rejected
-    assert ("Fin du projet", "31/12/2028", "date invalide : format AAAA-MM-JJ attendu, avec un jour qui existe (ex. 2026-01-01)") in backend.rejected
+    assert ("Population", "beaucoup", "« beaucoup » n'est pas un nombre (ex. 24 000)") in backend.rejected
+    assert ("Fin du projet", "31/02/2028", "« 31/02/2028 » : ce jour n'existe pas (le mois n'a pas 31 jours)") in backend.rejected
 
 
 def test_duplicate_identifier_is_refused_as_typed(created):
@@ -182,12 +213,16 @@ def test_cross_field_error_offers_to_go_back(created):
     at = script.index(E("Part", "100"))
     script[at] = E("Part", "60")
     at = script.index(E("Signataires", ENTER)) + 1
-    script[at:at] = [E("Revenir", True), E("Intitulé", ENTER), E("Prise d'effet", ENTER), E("Durée", ENTER),
-                     E("Échéancier", ("edit", 0)), E("Échéance", ENTER), E("Part", "100"), E("Échéancier", "done"),
+    # back at the hub, Enter reopens the section that has an error (the default)
+    script[at + 4:at + 4] = [E("quelle section", ENTER), E("Intitulé", ENTER), E("Prise d'effet", ENTER), E("Durée", ENTER),
+                             E("Échéancier", ("edit", 0)), E("quel champ", "percent"), E("Part", "100"),
+                             E("quel champ", "done"), E("Échéancier", "done"),
                      E("comptes rendus", ENTER), E("Préavis", ENTER), E("Tribunal", ENTER), E("Protection", ENTER),
                      E("Lieu", ENTER), E("Date de signature", ENTER), E("Communication", ENTER), E("Signataires", ENTER)]
     code, _, out = drive("convene", created, script)
-    assert "l'échéancier de versement totalise 60 % au lieu de 100 %" in out
+    flat = re.sub(r"\s+", " ", out)  # the terminal wraps long lines
+    assert "Convention unique › Échéancier de versement : l'échéancier de versement totalise 60 % au lieu de 100 %" in flat
+    assert "PTMS-" not in out  # no code in the wizard
     data = yaml.safe_load(created.read_text(encoding="utf-8"))
     assert data["convention"]["payment_schedule"] == [{"label": "À la signature", "percent": 100}]
 
@@ -217,3 +252,60 @@ def test_rerunning_a_step_offers_the_current_values(created, name):
     assert code == 0
     assert created.read_bytes() == before
     assert len(backend.asked) >= 5  # every question was answered with its default
+
+
+def test_a_draft_survives_ctrl_c_and_is_resumed_then_removed_by_the_save(created, capsys):
+    drive("mobilize", created, list(MOBILIZE))
+    before = created.read_bytes()
+    draft = created.with_name("projet.yaml.brouillon-mobilize")
+    # a new objective, complete, then Ctrl-C in the middle of a second one
+    script = [H, E("Partenaires : que faire", "done"), E("quelle section", 1), E("Objectifs partagés", "add"),
+              E("Énoncé", "Réduire les incivilités"),
+              E("Identifiant", "incivilites"), E("Partenaires concernés", ["ville"]), E("Champs", ENTER),
+              E("Objectifs partagés", "add"), E("Énoncé", CTRL_C)]
+    backend = ScriptedBackend(script)
+    assert run("mobilize", created, Console(file=io.StringIO()), lambda: backend) == 130
+    assert created.read_bytes() == before  # the project is untouched
+    assert "projet.yaml.brouillon-mobilize" in capsys.readouterr().err
+    kept = yaml.safe_load(draft.read_text(encoding="utf-8"))
+    assert [o["id"] for o in kept["objectives"]] == ["halls", "incivilites"]
+    # the next run offers it, with its date; accepted, then saved: in the project, and the draft is gone
+    code, backend, _ = drive("mobilize", created, [E("Reprendre le brouillon du", True), E("quelle section", "done"),
+                                                   E("Enregistrer", True), E("Produire maintenant", False)])
+    assert re.fullmatch(r"Reprendre le brouillon du (1er|\d+) \w+, \d+ h \d\d \?", backend.asked[0][1])
+    data = yaml.safe_load(created.read_text(encoding="utf-8"))
+    assert [o["id"] for o in data["objectives"]] == ["halls", "incivilites"]
+    assert not draft.exists()
+
+
+def test_a_declined_draft_leaves_the_project_as_it_is(created):
+    drive("mobilize", created, list(MOBILIZE))
+    before = created.read_bytes()
+    backend = ScriptedBackend([H, E("Partenaires : que faire", ("remove", 1)), E("Retirer", "cascade"),
+                               E("Partenaires : que faire", "done"), CTRL_C])
+    assert run("mobilize", created, Console(file=io.StringIO()), lambda: backend) == 130
+    assert [p["id"] for p in yaml.safe_load(created.with_name("projet.yaml.brouillon-mobilize").read_text())["partners"]] == ["ville"]
+    drive("mobilize", created, [E("Reprendre le brouillon", False), E("quelle section", "done"), E("Enregistrer", True),
+                                E("Produire maintenant", False)])
+    assert created.read_bytes() == before  # the removal kept in the draft was not applied
+    assert not created.with_name("projet.yaml.brouillon-mobilize").exists()
+
+
+def test_saving_with_errors_is_a_deliberate_choice_not_the_default(created):
+    drive("mobilize", created, list(MOBILIZE))
+    text = created.read_text(encoding="utf-8").replace("partners: [ville, habitat-47]", "partners: [ville, habitat-47, bailleur-inconnu]", 1)
+    created.write_text(text, encoding="utf-8")  # a hand edit: an objective names a partner that does not exist
+    assert "bailleur-inconnu" in text
+    before = created.read_bytes()
+    script = [H, E("Partenaires : que faire", ("remove", 1)), E("Retirer", "cascade"), E("Partenaires : que faire", "done"),
+              E("quelle section", "done"), E("Enregistrer", ENTER),  # Enter: back to the sections, not saved
+              E("quelle section", "done"), E("Enregistrer", False)]
+    _, backend, out = drive("mobilize", created, script)
+    assert created.read_bytes() == before
+    flat = re.sub(r"\s+", " ", out)
+    assert "− Partenaires › Habitat 47 (retiré)" in flat
+    assert "✗ Objectifs partagés › Apaiser les halls d'immeubles › Partenaires concernés" in flat  # where to go back
+    assert "bailleur-inconnu" in flat
+    assert "PTMS-" not in out and "objectives[" not in out
+    labels = [m for k, m in backend.asked if m.startswith("Enregistrer")]
+    assert len(labels) == 2

@@ -42,6 +42,14 @@ def test_text_default_is_kept_on_enter(keys):
     assert keys(ENTER).text("Nom", default="Villeneuve") == "Villeneuve"
 
 
+def test_typing_replaces_the_default_instead_of_appending_to_it(keys):
+    """The current value is offered greyed, not pre-filled: « 2 » typed over a default « 1 » is 2, not 12."""
+    assert keys("2", ENTER).text("Nombre de postes", default="1") == "2"
+    seen = []
+    assert keys(ENTER).text("Nombre de postes", default="1", validate=lambda t: seen.append(t)) == "1"
+    assert seen == ["1"]  # Enter on the empty line validates the default it keeps
+
+
 def test_select_returns_values_including_none(keys):
     choices = [("a", "Premier"), ("b", "Second"), (None, "(aucun)")]
     assert keys(DOWN, ENTER).select("Choix", choices, default="a") == "b"
@@ -56,6 +64,15 @@ def test_checkbox_and_confirm(keys):
     assert keys(DOWN, ENTER).confirm("Enregistrer ?", default=True) is False
 
 
+def test_escape_goes_back_from_a_text_and_from_a_choice(keys):
+    from ptms_cli.wizard.backend import GoBack
+
+    with pytest.raises(GoBack):
+        keys("Vil", "\x1b").text("Nom")
+    with pytest.raises(GoBack):
+        keys("\x1b").select("Choix", [("a", "Premier"), ("b", "Second")], default="a")
+
+
 def test_ctrl_c_raises_instead_of_returning_none(keys):
     with pytest.raises(KeyboardInterrupt):
         keys("Vil", CTRL_C).text("Nom")
@@ -66,8 +83,9 @@ def test_a_whole_wizard_with_real_prompts_then_ctrl_c(tmp_path, keys):
     path = tmp_path / "projet.yaml"
     shutil.copy(__import__("conftest").EXAMPLES / "cc-deux-rives.yaml", path)
     before = path.read_bytes()
-    # « Ajouter » (Down wraps from « Terminer »), name, identifier, kind: then Ctrl-C at the roles
-    backend = keys(DOWN, ENTER, "Collège Jean Moulin", ENTER, ENTER, ENTER, CTRL_C)
+    # the hub (Enter: the partners), « Ajouter » (Down twice wraps from « Terminer » over « ← Retour »),
+    # name, identifier, kind: then Ctrl-C at the roles
+    backend = keys(ENTER, DOWN, DOWN, ENTER, "Collège Jean Moulin", ENTER, ENTER, ENTER, CTRL_C)
     out = io.StringIO()
     assert run("mobilize", path, Console(file=out, width=100), lambda: backend) == 130
     assert path.read_bytes() == before

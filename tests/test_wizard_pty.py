@@ -33,59 +33,61 @@ INIT = [
 ]
 
 MOBILIZE = [
-    ("Partenaires : que faire", D + CR), ("Nom du partenaire", "Habitat 47" + CR), ("Identifiant du partenaire", CR),
+    ("quelle section", CR), ("Partenaires : que faire", D * 2 + CR), ("Nom du partenaire", "Habitat 47" + CR), ("Identifiant du partenaire", CR),
     ("Type de partenaire", D * 8 + CR), ("Rôles", SP + D * 4 + SP + CR), ("Statut de mobilisation", D * 3 + CR),
     ("Renseigner « Représentant légal »", U + CR), ("Nom du représentant", "Mme Martin" + CR),
     ("Qualité", "Directrice" + CR), ("Décision autorisant", CR), ("Date de la décision", CR),
     ("Renseigner « Contact professionnel »", CR), ("Champs d'intérêt", D * 4 + SP + CR),
     ("Besoins exprimés : que faire", CR), ("Notes", CR), ("Partenaires : que faire", CR),
-    ("Objectifs partagés : que faire", CR), ("Énoncé de l'objectif", "Apaiser les halls" + CR),
+    ("quelle section", CR), ("Objectifs partagés : que faire", CR), ("Énoncé de l'objectif", "Apaiser les halls" + CR),
     ("Identifiant de l'objectif", KILL + "halls" + CR), ("Partenaires concernés", SP + D + SP + CR),
     ("Champs d'intervention", D * 4 + SP + CR), ("Objectifs partagés : que faire", CR),
-    ("Acteurs de médiation existants : que faire", CR), ("Calendrier de la démarche : que faire", CR),
-    ("Enregistrer", CR), ("Produire maintenant", CR),
+    ("quelle section", CR), ("Acteurs de médiation existants : que faire", CR),
+    ("quelle section", CR), ("Calendrier de la démarche : que faire", CR),
+    ("quelle section", CR), ("Enregistrer", CR), ("Produire maintenant", CR),
 ]
 
 SPECIFY = [
-    ("Types de postes : que faire", CR), ("Libellé", "Médiateur social" + CR),
+    ("quelle section", CR), ("Types de postes : que faire", CR), ("Libellé", "Médiateur social" + CR),
     ("Identifiant du type de poste", KILL + "mediateur" + CR), ("Coût annuel", "42000" + CR),
     ("Types de postes : que faire", CR),
-    ("Nom du service", "Service de médiation" + CR), ("? Opérateur", CR), ("Forme de portage", CR),
+    ("quelle section", CR), ("Nom du service", "Service de médiation" + CR), ("? Opérateur", CR), ("Forme de portage", CR),
     ("Raisons d'être", CR), ("Activités", SP + D + SP + CR), ("Champs d'intervention", D * 4 + SP + CR),
     ("Secteurs couverts : que faire", CR), ("? Secteur (", CR), ("Heures de présence", "30" + CR),
     ("Champs couverts dans ce secteur", CR), ("Créneaux : que faire", CR), ("Secteur prioritaire", CR),
     ("Secteurs couverts : que faire", CR), ("Opérateurs sous-traitants : que faire", CR),
     ("Postes : que faire", CR), ("Intitulé du poste", "Médiateur" + CR), ("Identifiant du poste", CR),
     ("Type de poste (coût)", CR), ("Équivalent temps plein", CR), ("Nombre de postes", "2" + CR),
-    ("Type de contrat", CR), ("? Début", CR), ("? Fin", CR), ("Taux d'aide PEC", CR), ("Heures aidées", CR),
+    ("Type de contrat", CR), ("? Début", CR), ("? Fin", CR),
     ("Secteurs d'affectation", SP + CR), ("Postes : que faire", CR),
     ("Renseigner « Encadrement »", CR), ("Plan de formation : que faire", CR), ("Renseigner « Suivi et bilans »", CR),
-    ("Posture et charte", CR), ("Moyens matériels", CR), ("Choix de l'opérateur", CR),
+    ("Posture et charte", CR), ("Moyens matériels", CR), ("Choix de l'opérateur", CR), ("quelle section", CR),
     ("Année de référence", CR), ("Taux d'indexation", CR), ("Encadrement (par an)", CR), ("Formation (par an)", CR),
     ("Équipement (par an)", CR), ("Locaux (par an)", CR), ("Frais de structure", CR),
-    ("Lignes de coût explicites : que faire", CR), ("Renseigner « Paramètres datés »", CR),
+    ("Lignes de coût explicites : que faire", CR), ("quelle section", CR), ("Renseigner « Paramètres datés »", CR),
+    ("quelle section", CR),
     ("Ressources (hors contributions des partenaires) : que faire", CR),
     ("Contributions fixes des partenaires : que faire", CR),
-    ("Renseigner « Répartition du reste à financer »", U + CR), ("Clé de répartition", D * 3 + CR),
+    ("Renseigner « Répartition du reste à financer »", U + CR), ("Clé de répartition", D * 4 + CR),
     ("Nature des crédits", CR),
-    ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", CR), ("Poids", CR), ("Secteurs achetés", CR),
-    ("Partenaires qui se répartissent le reste : que faire", D + CR), ("? Partenaire (", D + CR), ("Poids", CR), ("Secteurs achetés", CR),
-    ("Partenaires qui se répartissent le reste : que faire", CR), ("Seuil d'alerte", CR), ("Enregistrer", CR),
+    ("Partenaires qui se répartissent le reste : que faire", D * 2 + CR), ("? Partenaire (", CR), ("Poids", CR), ("Secteurs achetés", CR),
+    ("Partenaires qui se répartissent le reste : que faire", D * 2 + CR), ("? Partenaire (", D + CR), ("Poids", CR), ("Secteurs achetés", CR),
+    ("Partenaires qui se répartissent le reste : que faire", CR), ("Années de la convention", CR), ("Seuil d'alerte", CR), ("quelle section", CR), ("Enregistrer", CR),
     ("Produire maintenant", CR),
 ]
 
 CONVENE = [
-    ("Membres", CR), ("Présidence", CR), ("Réunions par an", "2" + CR), ("Règle de décision", CR),
-    ("Missions du comité", CR), ("Renseigner « Comité technique »", CR),
+    ("quelle section", CR), ("Membres", CR), ("Présidence", CR), ("Réunions par an", "2" + CR), ("Règle de décision", CR),
+    ("Missions du comité", CR), ("Renseigner « Comité technique »", CR), ("quelle section", CR),
     ("Pilote de l'évaluation", CR), ("Démarche", CR), ("Indicateurs suggérés", CR), ("Indicateurs : que faire", CR),
-    ("Intitulé de la convention", CR), ("Prise d'effet", CR), ("Durée (années)", CR),
+    ("quelle section", CR), ("Intitulé de la convention", CR), ("Prise d'effet", CR), ("Durée (années)", CR),
     ("Échéancier de versement : que faire", CR), ("? Échéance", "À la signature" + CR),
     ("Part de la contribution", "100" + CR), ("Échéancier de versement : que faire", CR),
     ("Délai de remise", CR), ("Préavis de résiliation", CR), ("Tribunal compétent", "Tribunal administratif de Bordeaux" + CR),
     ("Renseigner « Protection des données »", CR), ("Lieu de signature", CR), ("Date de signature", CR),
     ("Communication", CR), ("Signataires", CR),
     ("Nom du représentant", "M. Paul Durand" + CR), ("Qualité", "Maire" + CR), ("Décision autorisant", CR),
-    ("Date de la décision", CR), ("Enregistrer", CR), ("Produire maintenant", CR),
+    ("Date de la décision", CR), ("quelle section", CR), ("Enregistrer", CR), ("Produire maintenant", CR),
 ]
 
 
@@ -148,7 +150,7 @@ def test_ctrl_c_in_a_terminal_changes_nothing(tmp_path):
     env = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "1"}
     child = pexpect.spawn(sys.executable, ["-m", "ptms_cli", "mobilize", "projet.yaml"], cwd=str(tmp_path), env=env,
                           dimensions=(40, 100), encoding="utf-8", timeout=60)
-    for question, keys in MOBILIZE[:7]:  # up to « Renseigner « Représentant légal » ? » : Oui
+    for question, keys in MOBILIZE[:8]:  # up to « Renseigner « Représentant légal » ? » : Oui
         child.expect(pattern(question))
         child.send(keys)
     child.expect(pattern("? Nom du représentant"))  # the prompt is on screen: Ctrl-C is typed into it
@@ -158,3 +160,28 @@ def test_ctrl_c_in_a_terminal_changes_nothing(tmp_path):
     child.close()
     assert child.exitstatus == 130
     assert path.read_bytes() == before
+
+
+def test_a_killed_wizard_leaves_the_project_untouched_and_its_draft_resumable(tmp_path):
+    walk(tmp_path, ["init", "projet.yaml"], INIT)
+    path = tmp_path / "projet.yaml"
+    before = path.read_bytes()
+    env = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "NO_COLOR": "1"}
+    child = pexpect.spawn(sys.executable, ["-m", "ptms_cli", "mobilize", "projet.yaml"], cwd=str(tmp_path), env=env,
+                          dimensions=(40, 100), encoding="utf-8", timeout=60)
+    steps = MOBILIZE[:MOBILIZE.index(("Partenaires : que faire", CR)) + 1]  # one partner added, back at the list
+    for question, keys in steps[:-1]:
+        child.expect(pattern(question))
+        child.send(keys)
+    child.expect(pattern("Partenaires : que faire"))
+    child.kill(9)  # a crash, a closed terminal: no chance to clean up
+    child.close()
+    assert path.read_bytes() == before
+    draft = tmp_path / "projet.yaml.brouillon-mobilize"
+    assert "Habitat 47" in draft.read_text(encoding="utf-8")
+    # resumed; « 5 » then Enter: « Terminer » (the shortcut key of the 5th choice); no objective yet: no document offered
+    out = walk(tmp_path, ["mobilize", "projet.yaml"], [("Reprendre le brouillon du", CR), ("quelle section", "5" + CR),
+                                                     ("Enregistrer", CR)])
+    assert "Habitat 47" in path.read_text(encoding="utf-8")
+    assert not draft.exists()
+    assert "enregistré" in out

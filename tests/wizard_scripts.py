@@ -3,6 +3,8 @@
 from ptms_cli.wizard.backend import ENTER
 from ptms_cli.wizard.backend import Expect as E
 
+H = E("quelle section", ENTER)  # the step's hub: Enter opens the next section, then « Terminer »
+
 INIT = [
     E("Nom du territoire", "Villeneuve"), E("Type de territoire", "commune"), E("Département", "Lot (47)"),
     E("Communes", "Villeneuve"), E("Quartiers prioritaires", "done"), E("Population", "24 000"),
@@ -17,20 +19,20 @@ INIT = [
 ]
 
 MOBILIZE = [
-    E("Partenaires : que faire", "add"), E("Nom du partenaire", "Habitat 47"), E("Identifiant", ENTER),
+    H, E("Partenaires : que faire", "add"), E("Nom du partenaire", "Habitat 47"), E("Identifiant", ENTER),
     E("Type", "bailleur_social"), E("Rôles", ["funder", "signatory"]), E("Statut", "committed"),
     E("Représentant", True), E("Nom du représentant", "Mme Claire Martin"), E("Qualité", "Directrice générale"),
     E("Décision", ENTER), E("Date de la décision", ENTER), E("Contact", False), E("Champs", ["habitat_collectif"]),
     E("Besoins", "done"), E("Notes", ENTER), E("Partenaires : que faire", "done"),
-    E("Objectifs partagés", "add"), E("Énoncé", "Apaiser les halls d'immeubles"), E("Identifiant", "halls"),
+    H, E("Objectifs partagés", "add"), E("Énoncé", "Apaiser les halls d'immeubles"), E("Identifiant", "halls"),
     E("Partenaires concernés", ["ville", "habitat-47"]), E("Champs", ["habitat_collectif"]),
-    E("Objectifs partagés", "done"), E("Acteurs", "done"), E("Calendrier", "done"), E("Enregistrer", True),
+    E("Objectifs partagés", "done"), H, E("Acteurs", "done"), H, E("Calendrier", "done"), H, E("Enregistrer", True),
     E("Produire maintenant", True),
 ]
 
 SPECIFY = [
-    E("Types de postes", "add"), E("Libellé", "Médiateur social"), E("Identifiant", "mediateur"),
-    E("Coût annuel", "42 000"), E("Types de postes", "done"),
+    H, E("Types de postes", "add"), E("Libellé", "Médiateur social"), E("Identifiant", "mediateur"),
+    E("Coût annuel", "42 000"), E("Types de postes", "done"), H,
     E("Nom du service", "Service de médiation de Villeneuve"), E("Opérateur", "ville"), E("Forme", ENTER),
     E("Raisons", ENTER), E("Activités", ["presence_active", "gestion_conflits"]), E("Champs", ["habitat_collectif"]),
     E("Secteurs couverts", "add"), E("Secteur", "les-haras"), E("Heures", "30"), E("Champs", ENTER),
@@ -38,28 +40,28 @@ SPECIFY = [
     E("prioritaire", True), E("Secteurs couverts", "done"), E("Opérateurs sous-traitants", "done"),
     E("Postes", "add"), E("Intitulé", "Médiateur"), E("Identifiant", ENTER), E("Type de poste", "mediateur"),
     E("ETP", ENTER), E("Nombre", "2"), E("Type de contrat", ENTER), E("Début", ENTER), E("Fin", ENTER),
-    E("Taux", ENTER), E("Heures aidées", ENTER), E("Secteurs", ["les-haras"]), E("Postes", "done"),
+    E("Secteurs", ["les-haras"]), E("Postes", "done"),
     E("Encadrement", False), E("Plan de formation", "done"), E("Suivi", False), E("Posture", ENTER),
-    E("Moyens", ENTER), E("Choix", ENTER),
+    E("Moyens", ENTER), E("Choix", ENTER), H,
     E("Année de référence", ENTER), E("indexation", ENTER), E("Encadrement", ENTER), E("Formation", ENTER),
     E("Équipement", ENTER), E("Locaux", ENTER), E("Frais de structure", ENTER), E("Lignes", "done"),
-    E("Paramètres", False),
+    H, E("Paramètres", False), H,
     E("Ressources", "done"), E("Contributions", "done"),
     E("Répartition", True), E("Clé", "percentages"), E("Nature", ENTER),
     E("Partenaires qui", "add"), E("Partenaire", "ville"), E("Poids", "60"), E("Secteurs achetés", ENTER),
     E("Partenaires qui", "add"), E("Partenaire", "habitat-47"), E("Poids", "40"), E("Secteurs achetés", ENTER), E("Partenaires qui", "done"),
-    E("Seuil", ENTER), E("Enregistrer", True), E("Produire maintenant", True),
+    E("Années de la convention", ENTER), E("Seuil", ENTER), H, E("Enregistrer", True), E("Produire maintenant", True),
 ]
 
 CONVENE = [
-    E("Membres", ENTER), E("Présidence", ENTER), E("Réunions", "2"), E("Règle", "consensus"), E("Missions", ENTER),
-    E("Comité technique", False),
-    E("Pilote", ENTER), E("Démarche", ENTER), E("Indicateurs suggérés", ENTER), E("Indicateurs : que faire", "done"),
+    H, E("Membres", ENTER), E("Présidence", ENTER), E("Réunions", "2"), E("Règle", "consensus"), E("Missions", ENTER),
+    E("Comité technique", False), H,
+    E("Pilote", ENTER), E("Démarche", ENTER), E("Indicateurs suggérés", ENTER), E("Indicateurs : que faire", "done"), H,
     E("Intitulé", ENTER), E("Prise d'effet", ENTER), E("Durée", ENTER),
     E("Échéancier", "add"), E("Échéance", "À la signature"), E("Part", "100"), E("Échéancier", "done"),
     E("comptes rendus", ENTER), E("Préavis", ENTER), E("Tribunal", "Tribunal administratif de Bordeaux"),
     E("Protection", False), E("Lieu", "Villeneuve"), E("Date de signature", ENTER), E("Communication", ENTER),
     E("Signataires", ENTER),
     E("Nom du représentant", "M. Paul Durand"), E("Qualité", "Maire"), E("Décision", ENTER), E("Date de la décision", ENTER),
-    E("Enregistrer", True), E("Produire maintenant", True),
+    H, E("Enregistrer", True), E("Produire maintenant", True),
 ]

@@ -138,10 +138,10 @@ ALLOCATION_METHODS: dict[str, str] = {
     "percentages": "Pourcentages fixés",
     "hours": "Heures de service achetées dans les secteurs du partenaire",
     "population": "Population",
+    "equal": "Parts égales",
     "qpv_population": "Population en quartier prioritaire (QPV)",
     "housing_units": "Logements sociaux",
     "attribute": "Attribut déclaré",
-    "equal": "Parts égales",
 }
 
 INDEXATION_STEPS: dict[str, str] = {

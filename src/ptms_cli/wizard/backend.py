@@ -17,6 +17,10 @@ Choices = Sequence[tuple[Any, str]]  # (value, French label)
 YES, NO = "Oui", "Non"
 
 
+class GoBack(Exception):
+    """The user leaves the current item or section without keeping its answers (Échap or « ← Retour »)."""
+
+
 class Backend(Protocol):
     def text(self, message: str, default: str = "", validate: Validate | None = None) -> str: ...
 
@@ -79,6 +83,16 @@ class QuestionaryBackend:
                 raise KeyboardInterrupt
 
             previous = signal.signal(signal.SIGINT, on_sigint)
+        from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+        back = KeyBindings()
+
+        @back.add("escape")  # alone (after prompt_toolkit's short wait: not the start of an arrow key)
+        def _(event) -> None:
+            event.app.exit(exception=GoBack())
+
+        app = question.application
+        app.key_bindings = merge_key_bindings([app.key_bindings, back]) if app.key_bindings else back
         try:
             answer = question.unsafe_ask()  # Ctrl-C -> KeyboardInterrupt, never None
         finally:
@@ -90,12 +104,17 @@ class QuestionaryBackend:
 
     def text(self, message: str, default: str = "", validate: Validate | None = None) -> str:
         import questionary
+        from prompt_toolkit.formatted_text import FormattedText
 
+        # The current value is shown greyed in the empty line, never pre-filled: a pre-filled « 1 »
+        # followed by a typed « 2 » gave « 12 ». Enter on the empty line keeps it; what is typed replaces it.
         def check(value: str) -> bool | str:
-            error = validate(value) if validate else None
+            error = validate(value if value.strip() else default) if validate else None
             return True if error is None else error
 
-        return self._ask(questionary.text(message, default=default, validate=check, qmark="?", **self._io))
+        placeholder = FormattedText([("fg:ansibrightblack", default)]) if default else None
+        answer = self._ask(questionary.text(message, validate=check, qmark="?", placeholder=placeholder, **self._io))
+        return answer if answer.strip() else default
 
     # Choices carry their index as value: questionary replaces a None value by the title.
     def select(self, message: str, choices: Choices, default: Any = None) -> Any:
@@ -103,8 +122,11 @@ class QuestionaryBackend:
 
         items = [questionary.Choice(title=label, value=i) for i, (_, label) in enumerate(choices)]
         chosen = next((items[i] for i, (value, _) in enumerate(choices) if value == default), None)
+        # short menus get shortcut keys (1 to 9, then letters): a choice is one key away
+        shortcuts = len(items) <= 36
         index = self._ask(questionary.select(
-            message, choices=items, default=chosen, instruction="(flèches puis Entrée)", **self._io))
+            message, choices=items, default=chosen, use_shortcuts=shortcuts, use_jk_keys=not shortcuts,
+            instruction="(flèches ou touche du choix, puis Entrée)" if shortcuts else "(flèches puis Entrée)", **self._io))
         return choices[index][0]
 
     def checkbox(self, message: str, choices: Choices, default: Sequence[Any] = ()) -> list:
@@ -135,6 +157,10 @@ class CTRL_C:
     """Scripted answer: the user presses Ctrl-C."""
 
 
+class ESCAPE:
+    """Scripted answer: the user presses Échap (leave the item or section, `GoBack`)."""
+
+
 class ScriptedBackend:
     """Answers from a list, in order, for tests of the flows. Records every question asked.
 
@@ -160,12 +186,14 @@ class ScriptedBackend:
             answer = answer.answer
         if answer is CTRL_C:
             raise KeyboardInterrupt
+        if answer is ESCAPE:
+            raise GoBack
         return answer
 
     def text(self, message: str, default: str = "", validate: Validate | None = None) -> str:
         while True:
             answer = self._next("text", message)
-            answer = default if answer is ENTER else str(answer)
+            answer = default if answer is ENTER or not str(answer).strip() else str(answer)  # as the terminal does
             error = validate(answer) if validate else None
             if error is None:
                 return answer

@@ -5,11 +5,14 @@ Each flow edits `engine.data` (the plain project) section by section; nothing is
 
 from __future__ import annotations
 
+import copy
+
 from .. import referential
 from ..model import SCHEMA_VERSION
 from ..steps import ALL as STEP_LIST
 from ..steps import STEPS
 from .engine import Engine, describe
+from .hub import Section, hub
 from .questions import question
 
 # Top-level keys each wizard may change (also the keys accepted in --answers): the step's sections.
@@ -65,36 +68,65 @@ def partner_map(e: Engine, partners: list[dict]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    # Short headers for a terminal-wide table; the full labels are the model's titles.
-    table = Table(title=f"Carte des partenaires ({len(partners)})", box=box.SIMPLE_HEAD, header_style="bold")
-    table.add_column("Identifiant", no_wrap=True)
-    for header in ("Partenaire", "Type", "Rôles", "Statut", "Contact", "Champs d'intérêt"):
-        table.add_column(header)
+    rows = []
     for p in partners:
         contact = p.get("contact") or {}
-        table.add_row(*map(escape, (
-            p.get("id", ""), p.get("name", ""),
+        rows.append((
+            p.get("name", "") or p.get("id", ""),
             referential.label("partner_kinds", p.get("kind", "")) if p.get("kind") else "",
             ", ".join(referential.label("partner_roles", r) for r in p.get("roles") or []),
             referential.label("mobilization_statuses", p.get("status", "identified")),
             " ".join(x for x in (contact.get("name"), contact.get("email")) if x),
             ", ".join(referential.label("fields", f) for f in p.get("fields") or []),
-        )))
+        ))
+    if e.console.width < 100:  # a narrow terminal: one block per partner, the columns stacked
+        e.say(f"Carte des partenaires ({len(partners)})", "bold")
+        for name, kind, roles, status, contact, fields in rows:
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column(overflow="fold")
+            grid.add_row("•", f"[bold]{escape(name)}[/bold]" + (f" — {escape(kind)}" if kind else ""))
+            for label, value in (("Statut", status), ("Rôles", roles), ("Contact", contact), ("Champs", fields)):
+                if value:
+                    grid.add_row("", f"{label} : {escape(value)}")
+            e.console.print(grid)
+        return
+    # Short headers for a terminal-wide table; the full labels are the model's titles.
+    table = Table(title=f"Carte des partenaires ({len(partners)})", box=box.SIMPLE_HEAD, header_style="bold")
+    for header in ("Partenaire", "Type", "Rôles", "Statut", "Contact", "Champs d'intérêt"):
+        table.add_column(header)
+    for row in rows:
+        table.add_row(*map(escape, row))
     e.console.print(table)
 
 
 def mobilize(e: Engine) -> None:
     Project, Partner = _models()
     d = e.data
-    e.heading(step_title(1))
 
-    e.section("partners", lambda: e.edit_list(question(Project, "partners"), d.get("partners") or [],
-                                              show_items=lambda items: partner_map(e, items), names=PARTNER_FIELDS,
-                                              required=True))
-    e.section("objectives", lambda: e.edit_list(question(Project, "objectives"), d.get("objectives") or [],
-                                                required=True))
-    e.section("actors", lambda: e.edit_list(question(Project, "actors"), d.get("actors") or []))
-    e.section("calendar", lambda: e.edit_list(question(Project, "calendar"), d.get("calendar") or []))
+    def partners():
+        e.section("partners", lambda: e.edit_list(question(Project, "partners"), d.get("partners") or [],
+                                                  show_items=lambda items: partner_map(e, items), names=PARTNER_FIELDS,
+                                                  required=True))
+
+    def listed(key: str, required: bool = False):
+        return lambda: e.section(key, lambda: e.edit_list(question(Project, key), d.get(key) or [], required=required))
+
+    walk(e, 1, [
+        Section("partners", question(Project, "partners").title, partners),
+        Section("objectives", question(Project, "objectives").title, listed("objectives", True)),
+        Section("actors", question(Project, "actors").title, listed("actors"), required=False),
+        Section("calendar", question(Project, "calendar").title, listed("calendar"), required=False),
+    ])
+
+
+def walk(e: Engine, step: int, sections: list[Section], redirect: dict[str, str] | None = None) -> None:
+    """The step's hub (`hub.hub`): sections in any order until « Terminer »."""
+    e.in_hub = True
+    try:
+        hub(e, step, step_title(step), sections, redirect)
+    finally:
+        e.in_hub = False
 
 
 def specify(e: Engine) -> None:
@@ -103,22 +135,31 @@ def specify(e: Engine) -> None:
 
     Project, _ = _models()
     d = e.data
-    e.heading(step_title(2))
     e.required |= {"Service.sectors", "Service.posts", "Budget.post_types"}
     e.after_change = lambda: show_balance(e)
+    e.defaults["Post.post_type"] = lambda: next((t.get("id") for t in (d.get("budget") or {}).get("post_types") or []), None)
 
     # first the post types: the posts of the service point to these cost types
-    e.section("budget", lambda: e.fields(Budget, d.get("budget") or {}, names=["post_types"]))
-    e.defaults["Post.post_type"] = lambda: next((t.get("id") for t in (d.get("budget") or {}).get("post_types") or []), None)
-    e.heading(question(Project, "service").title)
-    e.section("service", lambda: e.fields(Service, d.get("service") or {}))
-    e.heading(question(Project, "budget").title)
-    e.section("budget", lambda: e.fields(Budget, d.get("budget") or {},
-                                         names=[n for n in Budget.model_fields if n != "post_types"]))
-    e.section("parameters", lambda: e.ask(question(Project, "parameters"), d.get("parameters")))
-    e.heading(question(Project, "funding").title)
-    e.section("funding", lambda: e.fields(Funding, d.get("funding") or {}))
-    e.after_change = None
+    post_types = question(Budget, "post_types").title
+    try:
+        walk(e, 2, [
+            Section("budget", post_types,
+                    lambda: e.section("budget", lambda: e.fields(Budget, d.get("budget") or {}, names=["post_types"])),
+                    required=False, part=lambda data: (data.get("budget") or {}).get("post_types")),
+            Section("service", question(Project, "service").title,
+                    lambda: e.section("service", lambda: e.fields(Service, d.get("service") or {}))),
+            Section("budget", question(Project, "budget").title,
+                    lambda: e.section("budget", lambda: e.fields(Budget, d.get("budget") or {},
+                                                                 names=[n for n in Budget.model_fields if n != "post_types"])),
+                    required=False, part=lambda data: {k: v for k, v in (data.get("budget") or {}).items() if k != "post_types"}),
+            Section("parameters", question(Project, "parameters").title,
+                    lambda: e.section("parameters", lambda: e.ask(question(Project, "parameters"), d.get("parameters"))),
+                    required=False),
+            Section("funding", question(Project, "funding").title,
+                    lambda: e.section("funding", lambda: e.fields(Funding, d.get("funding") or {}))),
+        ])
+    finally:
+        e.after_change = None
 
 
 def funding_engine():
@@ -150,6 +191,18 @@ def show_balance(e: Engine) -> None:
     if shown == getattr(e, "last_balance", None) or not any(any(x[1:4]) for x in shown):
         return  # shown only when it changes, once there is something to show
     e.last_balance = shown  # type: ignore[attr-defined]  # remembered between two screens
+    if e.console.width < 100:  # narrow terminal: one line per year, amounts never split (no-break spaces)
+        e.say("Équilibre du financement", "bold")
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for y in plan.years:
+            style = "green" if y.balance == 0 else "red"
+            grid.add_row(str(y.year), f"coût {money(y.cost_total)} ; ressources {money(y.resources_total)} ; "
+                                      f"contributions {money(y.contributions_total)} ; "
+                                      f"[{style}]reste à financer {money(y.balance)}[/{style}]")
+        e.console.print(grid)
+        return
     table = Table(title="Équilibre du financement", header_style="bold")
     for col in ("Année", "Coût du service", "Ressources", "Contributions", "Reste à financer"):
         table.add_column(col, justify="right" if col != "Année" else "left")
@@ -170,17 +223,14 @@ def convene(e: Engine) -> None:
     d = e.data
     partners = d.get("partners") or []
     operator = (d.get("service") or {}).get("operator")
-    e.heading(step_title(3))
     e.required |= {"Evaluation.indicators", "Convention.payment_schedule"}
 
-    e.heading(question(Project, "governance").title)
-    governance = d.get("governance") or {
-        "steering_committee": {"members": [p["id"] for p in partners if p.get("status") == "committed"]}}
-    if d.get("lead_partner") and "chair" not in governance["steering_committee"]:
-        governance["steering_committee"]["chair"] = d["lead_partner"]
-    e.section("governance", lambda: e.fields(Governance, governance))
-
-    e.heading(question(Project, "evaluation").title)
+    def governance():
+        current = copy.deepcopy(d.get("governance")) or {
+            "steering_committee": {"members": [p["id"] for p in partners if p.get("status") == "committed"]}}
+        if d.get("lead_partner") and "chair" not in current["steering_committee"]:
+            current["steering_committee"]["chair"] = d["lead_partner"]
+        e.section("governance", lambda: e.fields(Governance, current))
 
     def evaluation():
         current = dict(d.get("evaluation") or ({"lead": operator} if operator else {}))
@@ -207,10 +257,6 @@ def convene(e: Engine) -> None:
         current["indicators"] = e.edit_list(question(Evaluation, "indicators"), indicators)
         return current
 
-    e.section("evaluation", evaluation)
-
-    e.heading(question(Project, "convention").title)
-
     def convention():
         period = d.get("period") or {}
         defaults = {}
@@ -227,13 +273,27 @@ def convene(e: Engine) -> None:
             current.pop("signatories", None)
         return current
 
-    e.section("convention", convention)
+    def convention_and_representatives():
+        e.section("convention", convention)
+        representatives(e)
+
+    walk(e, 3, [
+        Section("governance", question(Project, "governance").title, governance),
+        Section("evaluation", question(Project, "evaluation").title, lambda: e.section("evaluation", evaluation)),
+        Section("convention", question(Project, "convention").title, convention_and_representatives),
+    ], redirect={"objectives": "evaluation", "partners": "convention"})
+
+
+def representatives(e: Engine) -> None:
+    """Each signatory needs its legal representative: asked for those who have none."""
+    d = e.data
     project = e.project()
     if project is None:
         return
     from ..model.partners import Partner, Representative
 
-    e.say("Signataires : " + (", ".join(project.signatories()) or "(aucun)"))
+    names = {p.get("id"): p.get("name") or p.get("id") for p in d.get("partners") or []}
+    e.say("Signataires : " + (", ".join(names.get(i, i) for i in project.signatories()) or "(aucun)"))
     for pid in project.signatories():  # each signatory needs its legal representative
         partner = next((p for p in d.get("partners") or [] if p.get("id") == pid), None)
         if partner is not None and not partner.get("representative"):

@@ -12,7 +12,6 @@ import re
 import types
 import typing
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Literal
@@ -25,6 +24,8 @@ from ..model import Project
 from ..model.refs import ref_of, reference_map
 from ..schema_errors import _message
 from ..slug import slug  # noqa: F401  (the wizard engine takes it from here)
+from .forms import display, form_of, parse, strip_format_help
+from .frinput import FrInputError
 
 # What an identifier field refers to, derived from the `Ref` markers of the model (`model.refs`):
 # (model class name, field name) -> kind of target (partners, sectors, objectives, post_types, fields).
@@ -47,6 +48,7 @@ class Question:
     reference: str | None = None
     inner: Any = None  # model class (model/models) or item annotation (list)
     annotation: Any = None
+    form: str | None = None  # how a number or a date is typed and shown in French (`forms.form_of`)
 
     def check(self, value: Any) -> tuple[Any, str | None]:
         """Validate a Python value against the field's own rules: (typed value, French message)."""
@@ -106,6 +108,23 @@ def _is_model(annotation: Any) -> bool:
     return isinstance(annotation, type) and issubclass(annotation, BaseModel)
 
 
+# Fields the wizards do not ask (yet): expert settings of the money schemes, the legal clauses and the
+# committees' rules, each with a default that makes a complete project; they are written in the YAML
+# (see the README). Listed here, by model and field, so a new model field is asked unless added here.
+EXPERT_FIELDS = {
+    "Budget.indexation", "Budget.indexation_step",
+    "Allocation.groups", "Allocation.attributes", "Allocation.attribute", "AllocationShare.weight_by_year",
+    "Resource.status", "Resource.decision", "Resource.fallback", "Funding.in_kind",
+    "Partner.qpv_population", "Partner.housing_units", "Partner.attributes", "Partner.short_name",
+    "Partner.reply_by", "Representative.civility", "Actor.future", "Service.selection_stage",
+    "Convention.legal_setup", "Convention.visas", "Convention.replaces", "Convention.version",
+    "Convention.version_date", "Convention.entry_into_force", "Convention.lapse_months", "Convention.bank_account",
+    "Convention.payers", "Convention.sieg_mandate", "Convention.fungibility_percent", "DataProtection.processing",
+    "Committee.quorum", "Committee.proxies_per_member", "Committee.convened_by", "Committee.notice_days",
+    "Committee.secretariat", "Committee.minutes_days", "Committee.operator_votes", "Committee.budget_decided_by",
+}
+
+
 def question(model: type[BaseModel], name: str) -> Question:
     field = model.model_fields[name]
     annotation, optional = _strip_optional(field.annotation)
@@ -123,7 +142,11 @@ def question(model: type[BaseModel], name: str) -> Question:
                  default, annotation=annotation)
     ref = ref_of(field)
     q.reference = ref.kind if ref else None
-    if typing.get_origin(base) is Literal:
+    q.form = form_of(model, name)
+    q.help = strip_format_help(q.help, q.form)
+    if f"{model.__name__}.{name}" in EXPERT_FIELDS:
+        q.kind = "skip"
+    elif typing.get_origin(base) is Literal:
         q.kind, q.vocabulary = "select", vocabulary_of(base)
         if q.vocabulary is None:  # a fixed literal (schema_version): not a question
             q.kind = "skip"
@@ -160,6 +183,8 @@ def _numeric(annotation: Any) -> bool:
 def parse_text(q: Question, text: str) -> tuple[Any, str | None]:
     """A typed answer -> (value, French error). Empty means « no value » (default if optional)."""
     text = text.strip()
+    if text == "-" and q.optional:  # « - » clears a value (Enter on an empty line keeps the current one)
+        return None, None
     if not text:
         if q.optional:
             return None, None
@@ -173,6 +198,15 @@ def parse_text(q: Question, text: str) -> tuple[Any, str | None]:
                 return None, f"« {item} » : {error}"
             out.append(value)
         return q.check(out)
+    if q.form and q.kind == "text":
+        try:
+            typed = parse(q.form, text)
+        except FrInputError as exc:
+            return None, exc.message
+        value, error = q.check(typed)
+        if error and q.form in ("percent", "points"):
+            return None, percent_error(q, typed)
+        return value, error
     value = text
     if _numeric(q.annotation) and _NUMBER.match(text):
         value = re.sub(r"[\s\u202f\u00a0]", "", text).replace(",", ".")
@@ -185,17 +219,24 @@ def parse_text(q: Question, text: str) -> tuple[Any, str | None]:
     return value, error
 
 
-def show(value: Any) -> str:
-    """A current value as default text of a prompt."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(show(v) for v in value)
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
+def percent_error(q: Question, typed: Decimal) -> str:
+    """The bounds of a rate, in percent (the model's are fractions)."""
+    from .forms import bound
+
+    low, high = bound(q.model, q.name, "ge"), bound(q.model, q.name, "le")
+    if low is None:
+        low = bound(q.model, q.name, "gt")
+    scale = 0 if q.form == "percent" else -2
+    low_text = display("percent", Decimal(low).scaleb(scale)) if low is not None else None
+    high_text = display("percent", Decimal(high).scaleb(scale)) if high is not None else None
+    if low_text and high_text:
+        return f"le taux doit être compris entre {low_text} et {high_text}"
+    return f"taux invalide ({display(q.form, typed)})"
+
+
+def show(value: Any, form: str | None = None) -> str:
+    """A current value in French, as the default text of a prompt (it parses back, `forms.display`)."""
+    return display(form, value)
 
 
 def natural_key(model: type[BaseModel]) -> str | None:

@@ -208,10 +208,26 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
                              f"« ptms {name} {path} --answers reponses.yaml », ou lancez la commande dans un terminal.")
                 raise Stop(EXIT_USAGE, "\n".join(lines))
         else:
+            from . import draft
+            from .review import BACK, review
+
             engine = Engine(backend_factory(), console, data)
-            getattr(flows, name)(engine)
+            if name != "init":
+                resumed = draft.load(name, path)
+                if resumed is not None and engine.b.confirm(
+                        f"Reprendre le brouillon du {draft.when(resumed[1])} ?", default=True):
+                    data.update({k: v for k, v in resumed[0].items() if k in keys})
+                engine.autosave = lambda: autosave(engine, name, path, keys)
+            while True:
+                getattr(flows, name)(engine)
+                # a removal with its uses (`Engine.confirm_removal`) may reach the sections of another step
+                keys += [k for k in list(engine.data) + list(base) if k not in keys and engine.data.get(k) != base.get(k)]
+                choice = review(engine, base, keys, str(path))
+                if choice != BACK:
+                    break
             data = engine.data
-            if not engine.b.confirm(f"Enregistrer les modifications dans « {path} » ?", default=True):
+            if not choice:
+                draft.remove(name, path)
                 console.print("Rien n'a été modifié.")
                 return EXIT_OK
         doc = prepare(doc, data, keys)
@@ -221,23 +237,50 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
         _error_console(console).print(f"[red]Erreur :[/red] {_escape(stop.message)}")
         return stop.code
     except (KeyboardInterrupt, EOFError):  # Ctrl-C (or Ctrl-D) before the single write: the file is untouched
-        _error_console(console).print("\nInterrompu : rien n'a été modifié.")
+        from . import draft
+
+        kept = backend_factory is not None and draft.draft_path(name, path).exists()
+        _error_console(console).print("\nInterrompu : rien n'a été modifié." + (
+            f" Vos réponses sont gardées dans le brouillon « {draft.draft_path(name, path).name} » : "
+            f"relancez « ptms {name} {path} » pour le reprendre." if kept else ""))
         return EXIT_INTERRUPTED
     try:
         written = save(doc)
     except yamledit.Conflict as conflict:
+        if backend_factory is not None:
+            from . import draft
+
+            draft.remove(name, path)  # the answers kept by `conflict_text` replace the draft of the session
         _error_console(console).print(f"[red]Erreur :[/red] {_escape(conflict_text(name, path, conflict, base, data, force))}",
                                       highlight=False)
         return EXIT_FAILED
     except OSError as exc:  # writing.WriteError (read-only file, rights, disk full…) or another OS error
         _error_console(console).print(f"[red]Erreur :[/red] {_escape(write_error_text(exc, path))}", highlight=False)
         return EXIT_FAILED
+    if backend_factory is not None:
+        from . import draft
+
+        draft.remove(name, path)
     console.print(f"[green]✔[/green] {_escape(str(path))} {'enregistré' if written else 'inchangé'}.", highlight=False)
     try:
         return after_step(console, path, flows.STEP_NUMBER[name], engine.b if backend_factory else None)
     except KeyboardInterrupt:
         _error_console(console).print("\nInterrompu : le projet est enregistré, aucun document n'a été produit.")
         return EXIT_INTERRUPTED
+
+
+def autosave(engine: Engine, name: str, path: Path, keys: list[str]) -> None:
+    """Write the draft; a draft that cannot be written is said once and the wizard goes on."""
+    from . import draft
+
+    try:
+        draft.save(name, path, engine.preview(), keys)
+    except OSError as exc:
+        if engine.autosave is not None:
+            from ..writing import os_reason
+
+            engine.say(f"Brouillon impossible à écrire ({os_reason(exc)}) : vos réponses ne sont gardées qu'à l'enregistrement.", "yellow")
+            engine.autosave = None
 
 
 _SAME = object()

@@ -1,0 +1,119 @@
+"""The hub of a step: its sections with their state, any order, then a review before saving.
+
+A section's state comes from the rules of `ptms status` (`checks.completeness.missing_for_step`) and
+the findings of `ptms validate` on the working project: ✔ complet, ⚠ à revoir (an error or a
+warning), ✗ manquant (the step still needs it), ○ facultatif (empty, nothing needs it).
+« ← Retour » (or Échap) inside a section leaves it without keeping its answers (`GoBack`).
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from .backend import GoBack
+from .engine import Engine
+
+COMPLETE, REVIEW, MISSING, OPTIONAL = "✔ complet", "⚠ à revoir", "✗ manquant", "○ facultatif"
+
+
+@dataclass
+class Section:
+    key: str  # top-level key of the project it fills
+    title: str  # French
+    ask: Callable[[], Any]  # asks the section (edits `engine.data`)
+    required: bool = True  # « ✗ manquant » when empty (else « ○ facultatif »)
+    part: Callable[[dict], Any] | None = None  # the part of the project it fills, when not the whole `key`
+
+
+def plain(what: str) -> str:
+    """« les postes du service (« service.posts ») » -> « les postes du service »: no YAML key for the user."""
+    return re.sub(r"\s*\((?:[^()«]*)?«\s*[a-z_.]+\s*»\)", "", what).strip()
+
+
+def _key_of(what: str, loc: tuple) -> str | None:
+    if loc:
+        return str(loc[0])
+    m = re.search(r"«\s*([a-z_]+)", what)
+    return m.group(1) if m else None
+
+
+def states(e: Engine, step: int, sections: list[Section], redirect: dict[str, str]) -> dict[int, tuple[str, list[str]]]:
+    """Index of a section -> (state, French reasons)."""
+    from ..checks.completeness import missing_for_step
+
+    keys = [s.key for s in sections]
+    reasons: dict[str, list[str]] = {k: [] for k in keys}
+    errors: dict[str, bool] = {k: False for k in keys}
+    for error, text, key in e.findings(*set(keys) | set(redirect)):
+        key = redirect.get(key, key)
+        if key in reasons:
+            reasons[key].append(text)
+            errors[key] = errors[key] or error
+    missing: dict[str, list[str]] = {k: [] for k in keys}
+    project = e.project()
+    if project is not None:
+        for at, what, loc in missing_for_step(project, step):
+            if at != step:
+                continue
+            key = _key_of(what, loc)
+            key = redirect.get(key or "", key)
+            if key in missing:
+                missing[key].append(plain(what))
+    out: dict[int, tuple[str, list[str]]] = {}
+    for i, s in enumerate(sections):
+        value = s.part(e.data) if s.part else e.data.get(s.key)
+        if missing[s.key] or (s.required and value in (None, [], {})):
+            out[i] = (MISSING, missing[s.key] + reasons[s.key])
+        elif reasons[s.key]:
+            out[i] = (REVIEW, reasons[s.key])
+        elif value in (None, [], {}):
+            out[i] = (OPTIONAL, [])
+        else:
+            out[i] = (COMPLETE, [])
+    return out
+
+
+def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dict[str, str] | None = None) -> None:
+    """The step's menu until « Terminer »: Enter walks the sections in order (the default is the next
+    one; the same one again while it has errors)."""
+    redirect = redirect or {}
+    last = -1
+    n = len(sections)
+    first: bool | None = None  # a first walk (something was missing): the optional sections are offered too
+    while True:
+        state = states(e, step, sections, redirect)
+        if first is None:
+            first = any(st == MISSING for st, _ in state.values())
+        skip = (COMPLETE,) if first else (COMPLETE, OPTIONAL)
+        choices: list[tuple[Any, str]] = [
+            (i, f"{s.title} — {state[i][0]}") for i, s in enumerate(sections)]
+        choices.append(("done", "Terminer (relire puis enregistrer)"))
+        if last >= 0 and state[last][0] == REVIEW and any(
+                error for error, _, _ in e.findings(sections[last].key)):
+            default: Any = last
+        else:  # the next section that is not complete (each one once on a first walk), then « Terminer »
+            default = next((i for i in range(last + 1, n) if state[i][0] not in skip), "done")
+            if last < 0 and default == "done":
+                default = 0  # everything complete: the first section, to change something
+        e.heading(title)
+        pick = e.b.select(f"Étape {step} : quelle section ?", choices, default=default)
+        if pick == "done":
+            return
+        s = sections[pick]
+        e.say(f"Étape {step} — section {pick + 1} sur {n} : {s.title}", "bold")
+        for reason in state[pick][1]:  # why it is « à revoir » or « manquant »
+            e.say(f"  {'✗' if state[pick][0] == MISSING else '⚠'} {reason}", "yellow")
+        before = copy.deepcopy(e.data)
+        try:
+            s.ask()
+        except GoBack:
+            e.data.clear()
+            e.data.update(before)
+            e.say("Retour : les réponses de cette section n'ont pas été gardées.", "dim")
+        last = pick
+        e.changed()
+        e.checkpoint()
