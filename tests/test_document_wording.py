@@ -122,7 +122,9 @@ def test_convention_parties_and_signatures(agglo_docs, intercommunal):
     assert (f"représentant : {marcq['representative']['name']}, {marcq['representative']['title']} — habilitation : "
             "délibération n° 2025-087 du conseil municipal en date du 4 décembre 2025 ;") in text
     assert "onze (11) exemplaires originaux" in text
-    assert "versé par" not in text and "— versement : Préfecture du Nord (État) —" in text
+    assert "versé par" not in text and "versement : Préfecture" not in text  # the State pays, not a préfecture
+    assert "; versement : l'État —" in text  # the FIPD
+    assert "; versement : l'Agence de services et de paiement (ASP) —" in text  # the post aids
 
 
 # --- D10e: cahier des charges -----------------------------------------------------------------

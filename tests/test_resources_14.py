@@ -8,6 +8,7 @@ import json
 from decimal import Decimal
 
 from conftest import load_example
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -154,7 +155,7 @@ def test_funding_command_shows_in_kind_and_the_refusal_scenario(ptms, write_proj
     assert "Contributions en nature" in out and "Local de 60" in out
     assert "Si « FSE+ inclusion » (sollicitée) est refusée : montant à la charge de Logis de la Marque" in out
     assert "(+20 000,00 €)" in out and "(−20 000,00 €)" in out
-    assert "sollicitée — versée par" not in out  # no partner: nobody named as paying
+    assert "sollicitée — versée par l'autorité de gestion du programme FSE+" in out  # the instrument's payer
     assert "versée par l'Agence de services et de paiement (ASP)" in out
     j = json.loads(ptms("funding", path, "--format", "json").out)["plan"]
     assert j["in_kind"][0]["amount"] == "9000.00"
@@ -162,3 +163,58 @@ def test_funding_command_shows_in_kind_and_the_refusal_scenario(ptms, write_proj
     assert Decimal(change["after"]) - Decimal(change["before"]) == Decimal("20000.00")
     plain = json.loads(ptms("funding", write_project(AGGLO, "b.yaml"), "--format", "json").out)["plan"]
     assert "in_kind" not in plain and "if_refused" not in plain
+
+
+def test_the_xlsx_has_the_status_and_payer_of_each_resource_and_a_sheet_for_contributions_in_kind(ptms, tmp_path):
+    from openpyxl import load_workbook
+
+    from conftest import EXAMPLES
+
+    out = tmp_path / "plan.xlsx"
+    r = ptms("funding", EXAMPLES / "agglo-val-d-ysel.yaml", "--format", "xlsx", "-o", out)
+    assert r.code == 0, r.err
+    wb = load_workbook(out)
+    rows = list(wb["Ressources"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("Libellé", "Nature", "Statut", "Versée par")
+    by_label = {row[0]: row for row in rows[1:]}
+    fse = next(v for k, v in by_label.items() if k and k.startswith("FSE+"))
+    assert fse[2] == "sollicitée" and fse[3] == "l'autorité de gestion du programme FSE+"
+    assert all(v[3] == "l'Agence de services et de paiement (ASP)" for k, v in by_label.items()
+               if k and k.startswith("Aide de l'État"))
+    kind = list(wb["Apports en nature"].iter_rows(values_only=True))
+    assert kind[0][3:] == (2026, 2027, 2028, 2029)  # calendar years as numbers
+    assert [row[0] for row in kind[1:]] == ["Ville de Vallon-sur-Ysel", "Transysel (délégataire du réseau de bus)"]
+    assert all(isinstance(v, (int, float)) for v in kind[1][3:])
+
+
+def test_the_mid_year_example_shares_by_groups_and_moves_a_refused_fse_to_the_agglomeration():
+    from conftest import load_example
+
+    p = project(load_example("agglo-val-d-ysel.yaml"))
+    plan = compute_plan(p)
+    assert plan.allocation_method == "groups" and all(y.balance == 0 for y in plan.years)
+    (effect,) = refusal_effects(p)
+    assert effect.resource == "fse" and effect.fallback == "agglo" and not effect.short
+    moved = {c.year: c.change for c in effect.changes if c.partner == "agglo"}
+    assert sum(moved.values()) == Decimal("40000.00")  # 20 000 € in 2027 and in 2028, seen by convention year
+
+
+@pytest.mark.slow
+def test_the_convention_states_resources_as_planned_by_their_payer_and_the_adhesion_fallback(ptms, tmp_path):
+    from conftest import EXAMPLES
+
+    def convention(name: str) -> str:
+        out = tmp_path / name
+        r = ptms("render", EXAMPLES / f"{name}.yaml", "-o", out, "--format", "md")
+        assert r.code == 0, r.err
+        return " ".join((out / "convention.md").read_text(encoding="utf-8").split())
+
+    ysel = convention("agglo-val-d-ysel")
+    assert "ressources prévisionnelles suivantes" in ysel
+    assert "(montant sollicité) — décision : l'autorité de gestion du programme FSE+" in ysel
+    assert "(montant prévisionnel, attribué chaque année) — décision : le préfet" in ysel  # the FIPD
+    assert "versement : Préfecture" not in ysel
+    assert "Elle prend effet le 1er septembre 2026 et prend fin le 31 août 2029, soit une durée de trois (3) ans" in ysel
+    assert "Si l'un d'eux n'a pas adhéré à la date prévue, sa part n'est pas mise à la charge des autres parties" in ysel
+    assert "montants maximaux" in ysel and "dans la limite des crédits qu'elles ont votés" not in ysel
+    assert "Si l'un d'eux n'a pas adhéré" not in convention("agglo-val-de-marque")  # nobody joins later there

@@ -237,13 +237,21 @@ def _payer(project, line) -> str:
     return " — ".join(x for x in (status, f"versée par {payer}" if payer else "") if x)
 
 
-def _status(project, line) -> str:
-    from .. import referential as ref
+def _payer_name(project, line) -> str:
+    """Who pays a resource: the instrument's payer (the ASP for post aids), else the resource's partner."""
+    from ..funding.instruments import instrument
 
+    return instrument(line.kind).pays or _name(project, line.partner)
+
+
+def _status(project, line) -> str:
     if line.computed or not line.ref.startswith("resource:") or project.funding is None:
         return ""
     r = next((r for r in project.funding.resources if f"resource:{r.id}" == line.ref), None)
-    return ref.RESOURCE_STATUSES[r.status].lower() if r and r.status != "planned" else ""
+    return _STATUS_WORDS[r.status] if r and r.status != "planned" else ""
+
+
+_STATUS_WORDS = {"planned": "prévisionnelle", "requested": "sollicitée", "granted": "accordée"}  # une ressource
 
 
 def _name(project, pid: str | None) -> str:
@@ -376,7 +384,8 @@ def _xlsx(project, plan, alerts) -> bytes:
     matrix("Coûts", "costs", lambda x: x.label, [("Catégorie", lambda x: x.category_label)],
            lambda y: y.cost_total)
     matrix("Ressources", "resources", lambda x: x.label,
-           [("Nature", lambda x: ref.FUNDING_NATURES[x.nature]), ("Versée par", lambda x: _name(project, x.partner))],
+           [("Nature", lambda x: ref.FUNDING_NATURES[x.nature]), ("Statut", lambda x: _status(project, x) or "prévisionnelle"),
+            ("Versée par", lambda x: _payer_name(project, x))],
            lambda y: y.resources_total)
     matrix("Contributions", "contributions", lambda x: x.name, [("Nature", lambda x: ref.FUNDING_NATURES[x.nature])],
            lambda y: y.contributions_total)
@@ -393,6 +402,16 @@ def _xlsx(project, plan, alerts) -> bytes:
         ws.append([r.item.name] + [r.shares.get(y) for y in years])
         for col in range(2, 2 + len(years)):
             ws.cell(ws.max_row, col).number_format = pct
+    from ..funding.inkind import in_kind_lines
+
+    calendar = [y.year for y in (plan.views.get("calendar") or plan.years)]
+    kinds = {x.ref: x for y in calendar for x in in_kind_lines(project, y)}
+    if kinds:  # valued, never paid: apart from the cash sheets (calendar years, as entered)
+        ws = sheet("Apports en nature", ["Partenaire", "Nature", "Description"] + calendar)
+        for key, x in kinds.items():
+            values = {y: next((z.amount for z in in_kind_lines(project, y) if z.ref == key), None) for y in calendar}
+            amounts(ws, [x.name, x.kind_label, x.label] + [values[y] for y in calendar], range(4, 4 + len(calendar)))
+        ws.column_dimensions["B"].width = ws.column_dimensions["C"].width = 30
     ws = sheet("Alertes", ["Code", "Message", "Ligne"])
     ws.column_dimensions["A"].width = 12
     ws.column_dimensions["B"].width = 90

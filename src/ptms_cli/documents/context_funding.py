@@ -136,7 +136,10 @@ def funding_context(p: Project, derived: Derived, partner_name: Callable[[Projec
             **_amounts(keys, line.amounts, headers),
         }
 
-    resource_rows = [row(x, f"{x.label} ({partner_name(p, x.partner)})" if x.partner else x.label) for x in resources]
+    terms = resource_terms(p, plan, partner_name)  # status, decider, payer: same order as `resources`
+    resource_rows = [row(x, f"{x.label} ({t['payer']})" if t["payer"] else x.label)
+                     | {k: t[k] for k in ("status_label", "decides", "payer", "annual", "reservation", "fallback")}
+                     for x, t in zip(resources, terms)]
     contribution_rows = [row(x) for x in contributions]
     cost_total = total(costs, keys)
     return {
@@ -158,7 +161,7 @@ def funding_context(p: Project, derived: Derived, partner_name: Callable[[Projec
         ],
         "total": _amounts(keys, total(resources + contributions, keys), headers),
         "installments": _installments(p, plan.years),
-        "resource_terms": resource_terms(p, plan, partner_name),
+        "resource_terms": terms,
         "in_kind": in_kind_context(p, plan, partner_name),
         "allocation_words": allocation_words(p),
         "other": _other_view(p, plan, partner_name),

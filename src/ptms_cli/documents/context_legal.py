@@ -196,8 +196,9 @@ def _allocation(p: Project, short: dict[str, str]) -> str:
     alloc = p.funding.allocation if p.funding else None
     if alloc is None or not (alloc.partners or alloc.groups):
         return ""
-    tail = (" Toute variation du coût du service ou d'une autre ressource modifie donc la part de ces parties, "
-            "dans cette proportion, dans la limite des crédits qu'elles ont votés.")
+    tail = (" Les montants qui en résultent, fixés ci-dessus, sont des montants maximaux : une variation du coût du "
+            "service ou d'une autre ressource modifierait la part de ces parties selon la même clé, et fait l'objet "
+            "d'un avenant.")
     if not alloc.groups:
         words = _key_words(p, keys(alloc)[0], short)
         if words is None:

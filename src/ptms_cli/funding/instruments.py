@@ -37,12 +37,13 @@ INSTRUMENTS: dict[str, Instrument] = {
         "l'Agence de services et de paiement (ASP)", False, STATE_RESERVATION),
     "fipd": Instrument(
         "fipd", "le préfet, sur l'appel à projets annuel du FIPD (jamais d'engagement pluriannuel)",
-        None, True, STATE_RESERVATION),
+        "l'État", True, STATE_RESERVATION),
     "contrat_de_ville": Instrument(
         "contrat_de_ville", "le financeur, sur l'appel à projets annuel du contrat de ville", None, True,
         LOCAL_RESERVATION),
     "fse_plus": Instrument(
-        "fse_plus", "l'autorité de gestion du programme FSE+, lors de la programmation de l'opération", None, False,
+        "fse_plus", "l'autorité de gestion du programme FSE+, lors de la programmation de l'opération",
+        "l'autorité de gestion du programme FSE+", False,
         BOARD_RESERVATION),
     "region": Instrument("region", "le conseil régional", None, True, LOCAL_RESERVATION),
     "caf": Instrument("caf", "le conseil d'administration de la CAF", None, True, BOARD_RESERVATION),
