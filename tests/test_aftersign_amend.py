@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from pathlib import Path
 
 import pytest
 from conftest import docx_text, plain
@@ -32,7 +33,7 @@ def amended(write_project):
 
 
 def test_articles_are_read_from_the_convention_template_in_order():
-    src = catalog.default_templates().parents[2] / "templates" / "src"
+    src = Path(__file__).resolve().parents[1] / "templates" / "src"  # the repository's sources (not site-packages)
 
     def lines(name: str) -> list[str]:  # the source with its `[inclure x]` fragments (`_x.md`) expanded
         out = []
