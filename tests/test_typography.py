@@ -152,3 +152,8 @@ def test_no_breaking_space_in_shipped_documents(tmp_path_factory, example):
         tree = etree.fromstring(xml)
         for pr in tree.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
             assert pr.get("descr"), (path.name, "image sans texte de remplacement")
+
+
+def test_a_colon_before_a_closing_guillemet_is_stable():  # found by the property test (CI, 2026-12-03)
+    once = ty.typeset("http://a.fr:»")
+    assert once == f"http://a.fr{NB}:{NN}»" and ty.typeset(once) == once
