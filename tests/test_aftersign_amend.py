@@ -135,7 +135,7 @@ def test_amend_after_signature_writes_the_avenant(ptms, write_project, intercomm
     assert "Commune de Villers" in text and "Budget pluriannuel et plan de financement modifiés" in text
     avenant_article = ARTICLES.index("Avenant") + 1
     assert f"en application de l'article {avenant_article} « Avenant » de la convention, la signature de l'ensemble" in text
-    assert (tmp_path / "out" / "avenant-2.md").read_text(encoding="utf-8").startswith("# Avenant n° 2")
+    assert (tmp_path / "out" / "avenant-2.md").read_text(encoding="utf-8").startswith("# Avenant n°\u00a02")  # typography pass
     manifest = json.loads((tmp_path / "out" / ".ptms-manifest.json").read_text())
     assert manifest["files"]["avenant-2.docx"]["document"] == "avenant"
 

@@ -132,3 +132,14 @@ def test_cli_writes_letters_and_summary(ptms, write_project, intercommunal, tmp_
     assert both.code == 2 and "--year" in both.err
     bad = ptms("calls", path, "--due-before", "2027-13-01")
     assert bad.code == 2 and "AAAA-MM-JJ" in bad.err
+
+
+@pytest.mark.slow
+def test_call_letters_go_through_the_french_typography_pass(ptms, intercommunal, write_project, tmp_path):
+    from conftest import docx_text
+
+    out = tmp_path / "out"
+    r = ptms("calls", write_project(intercommunal), "--year", "2027", "-o", out)
+    assert r.code == 0, r.err
+    text = docx_text(out / "appel-de-fonds-2027-caf-1.docx")
+    assert "Objet\u00a0:" in text and "Objet :" not in text  # no-break space before the colon, as in every document

@@ -15,7 +15,7 @@ from .. import __version__
 from ..documents import catalog
 from ..documents.context import document_date
 from ..documents.manifest import sha256
-from ..documents.pipeline import Outcome, Output, project_templates_dir, write_outputs
+from ..documents.pipeline import Outcome, Output, project_templates_dir, typesetter, write_outputs
 from ..documents.render import Properties, RenderError, read_template, render
 from ..model import Project
 
@@ -83,7 +83,7 @@ def render_and_write(docs: list[Doc], project: Project, project_file: Path, out_
         props = Properties(title=f"{doc.title} — {project.name}", author=project.name, subject=project.name,
                            date=document_date(project))
         try:
-            data = render(template, doc.context, props, doc.images)
+            data = render(template, doc.context, props, doc.images, finish=typesetter(doc.context))
         except RenderError as exc:
             outcome.errors.append(str(exc))
             continue
