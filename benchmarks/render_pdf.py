@@ -11,6 +11,9 @@ name), the convention only. In one run, each in a fresh process:
               documents the full loop would take most of an hour);
   (b)       : one `soffice --convert-to pdf` call for all the .docx at once: LibreOffice's own floor.
 
+(a) and (b) use the export filter options ptms uses (PDF/A-2b, tagged), so the three produce the same
+kind of PDF.
+
 Prints seconds per document, ratios, and peak memory: the highest sum of the resident memory of
 the whole process tree (ptms, its workers, the helpers and LibreOffice processes), sampled every
 0,2 s. The .docx for (a) and (b) are rendered beforehand by ptms (not timed).
@@ -35,6 +38,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 from render_batch import make_copies  # noqa: E402
+
+from ptms_cli.documents.export import _convert_to  # noqa: E402  (same PDF/A, tagged export filter as ptms)
 
 
 def _tree_rss_kib(root: int) -> int:
@@ -84,7 +89,7 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
 
 def soffice_cmd(profile: Path, outdir: Path, files: list[Path]) -> list[str]:
     return [shutil.which("soffice"), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-            "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)]
+            "--convert-to", _convert_to("pdf"), "--outdir", str(outdir), *map(str, files)]
 
 
 def bench(n: int, sample: int, work: Path) -> dict:
