@@ -114,6 +114,41 @@ def test_pdf_and_odt_through_one_libreoffice(tmp_path, private_tmp):
     assert _processes_using(private_tmp) == [] and list(private_tmp.iterdir()) == []
 
 
+def _pipe_of(pid: int) -> Path:
+    """The socket file in /tmp of the UNO pipe LibreOffice `pid` listens on (from its command line)."""
+    args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    accept = next(a.decode() for a in args if a.startswith(b"--accept=pipe,name="))
+    return Path(f"/tmp/OSL_PIPE_{os.getuid()}_{accept.split('name=')[1].split(';')[0]}")
+
+
+def test_libreoffice_quits_cleanly_and_leaves_no_socket_in_tmp(tmp_path, private_tmp):
+    """LibreOffice writes its pipes' sockets in /tmp whatever TMPDIR says; killed, it leaves them
+    there (two files per run). After a normal run, ptms lets it quit: the socket is gone."""
+    _require_libreoffice()
+    docx = _rendered(("convention",))["convention"]
+    conv = _converter()
+    try:
+        assert conv.convert(docx, "pdf", "convention.docx").startswith(b"%PDF")
+        pipe = next(_pipe_of(p) for p in _soffice_children(conv.soffice_pid))
+        assert pipe.is_socket()
+    finally:
+        conv.close()
+    assert not pipe.exists()
+
+
+def _soffice_children(pgid: int) -> list[int]:
+    """Processes of LibreOffice's process group whose command line has the --accept option."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if os.getpgid(int(entry.name)) == pgid and b"--accept=pipe" in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
 def test_a_document_that_hangs_libreoffice_fails_alone(tmp_path, private_tmp, monkeypatch):
     """LibreOffice frozen (SIGSTOP) while it converts the second document: that document fails with a
     French message after the timeout, LibreOffice is started again, the others are converted."""

@@ -34,6 +34,7 @@ from .export import FILTER_OPTIONS, MISSING_SOFFICE, ExportError, convert_batch,
 
 CONVERT_TIMEOUT = 120.0  # seconds for one document
 START_TIMEOUT = 120.0  # seconds for LibreOffice to start (its first start creates the profile)
+QUIT_TIMEOUT = 5.0  # seconds for an idle LibreOffice to quit by itself before it is killed
 
 FILTERS = {"pdf": "writer_pdf_Export", "odt": "writer8", "docx": "MS Word 2007 XML"}
 HELPER = Path(__file__).with_name("uno_helper.py")
@@ -136,8 +137,16 @@ class Converter:
             signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
     def _stop(self) -> None:
-        proc, self.proc, self.ready = self.proc, None, False
+        proc, ready, self.proc, self.ready = self.proc, self.ready, None, False
         try:
+            if proc is not None and ready and proc.poll() is None:
+                # an idle helper: end of its input lets LibreOffice quit cleanly (its sockets in /tmp
+                # go with it); the kill below is for whatever did not stop in time
+                try:
+                    proc.stdin.close()
+                    proc.wait(QUIT_TIMEOUT)
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
             if proc is not None:
                 if not self.soffice_pid and proc.poll() is None:  # started but not yet heard from
                     self.proc = proc

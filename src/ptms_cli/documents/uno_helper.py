@@ -66,6 +66,11 @@ def main():
             except subprocess.TimeoutExpired:
                 pass
             shutil.rmtree(os.path.dirname(profile), ignore_errors=True)
+            # a killed LibreOffice leaves its pipe's socket file behind, in /tmp whatever TMPDIR says
+            try:
+                os.unlink(f"/tmp/OSL_PIPE_{os.getuid()}_{pipe}")
+            except OSError:
+                pass
             stopped.append(True)
 
     _STOP.append(stop)
@@ -145,6 +150,13 @@ def main():
             msg = getattr(exc, "Message", "") or str(exc)
             reply({"error": f"{type(exc).__name__}: {msg}".strip().rstrip(":"), "dead": False,
                    "crashed": proc.poll() is not None})
+    # end of input: LibreOffice quits by itself, which removes its sockets in /tmp (a SIGKILL leaves
+    # them there, two per run); whatever remains is killed by stop()
+    try:
+        desktop.terminate()
+        proc.wait(10)
+    except Exception:
+        pass
     stop()
     return 0
 
