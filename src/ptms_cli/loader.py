@@ -231,6 +231,7 @@ def _tag_error(loaded: Loaded, node: yaml.Node) -> LoadError:
 
 
 _EXPONENT = re.compile(r"[eE]([-+]?[0-9]+)$")
+_OTHER_BASE = re.compile(r"[-+]?0[0-9_xXbB]")  # an integer YAML 1.1 would read in base 8, 16 or 2
 
 
 def _number_bounds(loaded: Loaded, node: yaml.Node) -> None:
@@ -261,8 +262,12 @@ def _scalar(loaded: Loaded, node: yaml.Node) -> Any:
             return Decimal(text)
         except InvalidOperation:
             return float(_CONSTRUCTOR.construct_yaml_float(node))
-    if tag == _INT and ":" in node.value:
-        return node.value  # YAML 1.1 base 60 (`14:00` = 840): an hour is meant, keep the text
+    if tag == _INT and (":" in node.value or _OTHER_BASE.match(node.value)):
+        # YAML 1.1 base 60 (`14:00` = 840): an hour is meant; octal (`010000` = 4096, a postal code
+        # `01000` = 512), hexadecimal, binary: a person writes base ten. Kept as text: the model reads
+        # `010000` as 10000 where it wants a number (and `01000` as written where it wants a text),
+        # and refuses `0x1F` with the field's position.
+        return node.value
     try:
         return _CONSTRUCTORS[tag](_CONSTRUCTOR, node)
     except (yaml.YAMLError, ValueError):
