@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import referential
 from ..model import Project
+from ..model.service import DEFAULT_SELECTION_CRITERIA
 
 # --- pictures -------------------------------------------------------------------------------------
 
@@ -217,23 +218,63 @@ def careers(p: Project) -> dict[str, Any]:
     return {"subsidised": _join(parts), "any_subsidised": bool(parts), "certifications": certifications}
 
 
+def qpv_population(p: Project) -> dict[str, Any]:
+    """The population living in the priority neighbourhoods, from the communes partners' `qpv_population`
+    (the one place the project gives it): {count, communes (names), missing (communes without it)}."""
+    communes = [x for x in p.partners if x.kind == "commune"]
+    given = [x for x in communes if x.qpv_population is not None]
+    return {"count": sum(x.qpv_population or 0 for x in given) if given else None,
+            "communes": [x.name.strip() for x in given],
+            "missing": [x.name.strip() for x in communes if x.qpv_population is None]}
+
+
 def money_explained(p: Project, ctx: dict[str, Any]) -> dict[str, Any] | None:
-    """Cost per inhabitant and per hour of presence, and the allocation key in words."""
+    """Cost per inhabitant, per QPV inhabitant and per hour of presence, and what each ratio divides by
+    (or why it cannot be computed), and the allocation key in words."""
     funding = ctx.get("funding")
     if not funding or p.funding is None:
         return None
-    from ..frformat import money
+    from ..frformat import money, quantity
 
     costs = {y: Decimal(0) for y in funding["years"]}
     plan_years = ctx.get("_plan_costs") or {}
     costs.update(plan_years)
     hours = sum((x.hours_per_week for x in p.service.sectors), 0.0) if p.service else 0.0
+    population = p.territory.population
+    qpv = qpv_population(p)
+    unknown = "non calculable"
     rows = []
     for y, cost in costs.items():
-        per_inhabitant = money(cost / p.territory.population) if p.territory.population and cost else "—"
-        per_hour = money(cost / Decimal(str(hours * 52))) if hours and cost else "—"
-        rows.append({"year": str(y), "cost": money(cost), "per_inhabitant": per_inhabitant, "per_hour": per_hour})
-    return {"per_year": rows, "hours_per_year": f"{hours * 52:,.0f}".replace(",", " ") if hours else "",
+        per_inhabitant = money(cost / population) if population and cost else unknown
+        per_qpv = money(cost / qpv["count"]) if qpv["count"] and cost else unknown
+        per_hour = money(cost / Decimal(str(hours * 52))) if hours and cost else unknown
+        rows.append({"year": str(y), "cost": money(cost), "per_inhabitant": per_inhabitant,
+                     "per_qpv_inhabitant": per_qpv, "per_hour": per_hour})
+    notes = []
+    if population:
+        notes.append(f"Le coût par habitant rapporte le coût de l'année à la population du territoire "
+                     f"({quantity(population)} habitants).")
+    else:
+        notes.append("Le coût par habitant n'est pas calculable : la population du territoire n'est pas "
+                     "renseignée.")
+    if qpv["count"]:
+        whose = _join(qpv["communes"])
+        notes.append(f"Le coût par habitant en quartier prioritaire (QPV) le rapporte aux {quantity(qpv['count'])} "
+                     f"habitants des quartiers prioritaires déclarés par {'la commune' if len(qpv['communes']) == 1 else 'les communes'} "
+                     f"partenaire{'s' if len(qpv['communes']) > 1 else ''} ({whose})"
+                     + (f" ; la population en QPV de {_join(qpv['missing'])} n'est pas connue et n'y est pas comptée."
+                        if qpv["missing"] else "."))
+    else:
+        notes.append("Le coût par habitant en quartier prioritaire (QPV) n'est pas calculable : la population des "
+                     "quartiers prioritaires n'est pas renseignée pour les communes partenaires.")
+    if hours:
+        notes.append(f"Le coût par heure le rapporte aux heures de présence prévues ({quantity(hours)} heures par "
+                     f"semaine, soit {quantity(round(hours * 52))} heures sur 52 semaines).")
+    else:
+        notes.append("Le coût par heure de présence n'est pas calculable : aucune heure de présence n'est prévue "
+                     "dans les secteurs du service.")
+    return {"per_year": rows, "hours_per_year": quantity(round(hours * 52)) if hours else "",
+            "qpv_population": quantity(qpv["count"]) if qpv["count"] else "", "notes": notes,
             "key": allocation_words(p)}
 
 
@@ -259,6 +300,14 @@ def allocation_words(p: Project) -> str:
     return head + f"à parts égales — {who}."
 
 
+def selection_criteria(p: Project) -> list[dict[str, str]]:
+    """The call for projects' criteria and weights: the project's, or the default four."""
+    given = [(c.label.strip(), c.weight) for c in p.service.selection_criteria] if p.service else []
+    from ..frformat import quantity
+
+    return [{"label": label, "weight": f"{quantity(weight)} %"} for label, weight in given or DEFAULT_SELECTION_CRITERIA]
+
+
 def cahier(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     s = p.service
     stage = (s.selection_stage or "adopted") if s else "adopted"
@@ -268,6 +317,9 @@ def cahier(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "risks": risks(p, derived),
         "careers": careers(p),
         "money": money_explained(p, ctx),
+        "criteria": selection_criteria(p),
+        "indicators_incomplete": any(not (x or "").strip() for i in (p.evaluation.indicators if p.evaluation else [])
+                                     for x in (i.measure, i.target, i.source, i.objective)),
         "actors": [
             {"name": a.name.strip(), "future": getattr(a, "future", None) or "",
              "future_label": FUTURE[a.future][0] if getattr(a, "future", None) else "à décider",
