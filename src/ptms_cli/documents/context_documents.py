@@ -236,9 +236,12 @@ def money_explained(p: Project, ctx: dict[str, Any]) -> dict[str, Any] | None:
         return None
     from ..frformat import money, quantity
 
-    costs = {y: Decimal(0) for y in funding["years"]}
     plan_years = ctx.get("_plan_costs") or {}
-    costs.update(plan_years)
+    labels = [str(x) for x in funding["years"]]
+    # The funding tables' column labels (« 2026 », or « Année 1 » for convention years), in the plan's order.
+    costs = {(labels[i] if i < len(labels) else str(y)): c for i, (y, c) in enumerate(plan_years.items())}
+    for label in labels[len(costs):]:
+        costs.setdefault(label, Decimal(0))
     hours = sum((x.hours_per_week for x in p.service.sectors), 0.0) if p.service else 0.0
     population = p.territory.population
     qpv = qpv_population(p)
@@ -278,26 +281,46 @@ def money_explained(p: Project, ctx: dict[str, Any]) -> dict[str, Any] | None:
             "key": allocation_words(p)}
 
 
+_KEY_WORDS = {
+    "population": "au prorata de la population de chacun, la même somme par habitant",
+    "qpv_population": "au prorata de la population de chacun en quartier prioritaire",
+    "housing_units": "au prorata des logements sociaux de chacun",
+    "hours": "au prorata des heures de présence du service dans les secteurs de chacun, qui paie les heures dont il "
+             "bénéficie",
+    "attribute": "au prorata de « {attribute} » de chacun",
+    "equal": "à parts égales",
+}
+
+
+def _key_sentence(p: Project, method: str, attribute: str | None, shares: list) -> str:
+    """« selon des pourcentages fixés — A 60 % et B 40 % », « au prorata de … — A, B et C »."""
+    names = [(p.partner(x.partner).name.strip() if p.partner(x.partner) else x.partner) for x in shares]
+    if method == "percentages":
+        return "selon des pourcentages fixés — " + _join(
+            [f"{n} {str(x.weight).rstrip('0').rstrip('.').replace('.', ',')}\u00a0%"
+             for n, x in zip(names, shares, strict=True) if x.weight is not None])
+    alloc = p.funding.allocation if p.funding else None
+    label = alloc.attributes.get(attribute or "", attribute or "") if alloc else (attribute or "")
+    return _KEY_WORDS.get(method, "à parts égales").format(attribute=label) + " — " + (_join(names) or "les partenaires")
+
+
 def allocation_words(p: Project) -> str:
-    """The allocation key of the remainder, in a sentence."""
+    """The allocation key of the remainder (one key or groups), in a sentence."""
     alloc = p.funding.allocation if p.funding else None
     if alloc is None:
         return ("Chaque partenaire apporte la contribution fixée au plan de financement ; il n'y a pas de clé de "
                 "répartition : les montants ont été arrêtés entre les partenaires.")
-    names = [(p.partner(x.partner).name if p.partner(x.partner) else x.partner) for x in alloc.partners]
     nature = referential.label("funding_natures", alloc.nature).lower()
     head = f"Après les aides et les contributions fixées, le reste à financer (crédits de {nature}) est réparti "
-    if alloc.method == "percentages":
-        shares = _join([f"{n} {str(x.weight).rstrip('0').rstrip('.').replace('.', ',')}\u00a0%"
-                        for n, x in zip(names, alloc.partners, strict=True) if x.weight is not None])
-        return head + f"selon des pourcentages fixés — {shares}."
-    who = _join(names) or "les partenaires"
-    if alloc.method == "population":
-        return head + f"au prorata de la population de chacun, la même somme par habitant — {who}."
-    if alloc.method == "hours":
-        return head + ("au prorata des heures de présence du service dans les secteurs de chacun, qui paie les "
-                       f"heures dont il bénéficie — {who}.")
-    return head + f"à parts égales — {who}."
+    if not alloc.groups:
+        return head + _key_sentence(p, alloc.method or "equal", alloc.attribute, alloc.partners) + "."
+    from ..frformat import quantity
+
+    parts = []
+    for g in alloc.groups:
+        share = f"{quantity(g.percent)}\u00a0% du reste" if g.percent is not None else "un montant fixé chaque année"
+        parts.append(f"le groupe « {g.name.strip()} » ({share}), {_key_sentence(p, g.method, g.attribute, g.partners)}")
+    return head + "entre des groupes de partenaires : " + " ; ".join(parts) + "."
 
 
 def selection_criteria(p: Project) -> list[dict[str, str]]:
