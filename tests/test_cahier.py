@@ -218,3 +218,18 @@ def test_indicators_with_a_blank_are_explained(intercommunal):
     data["evaluation"]["indicators"][0].pop("source")
     _, ctx = context_of(data)
     assert ctx["cahier"]["indicators_incomplete"] is True
+
+
+def test_landlords_contribution_is_linked_to_their_tfpb_abatement(intercommunal):
+    data = copy.deepcopy(intercommunal)
+    landlords = [x["name"] for x in data["partners"] if x["kind"] == "bailleur_social" and "funder" in x["roles"]]
+    assert landlords
+    _, ctx = context_of(data)
+    sentence = ctx["cahier"]["landlords"]
+    assert all(name in sentence for name in landlords)
+    assert "TFPB" in sentence and "1388 bis" in sentence
+    for x in data["partners"]:
+        if x["kind"] == "bailleur_social":
+            x["roles"] = [r for r in x["roles"] if r != "funder"]
+    _, ctx = context_of(data)
+    assert ctx["cahier"]["landlords"] == ""

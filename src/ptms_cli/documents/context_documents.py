@@ -323,6 +323,21 @@ def allocation_words(p: Project) -> str:
     return head + "entre des groupes de partenaires : " + " ; ".join(parts) + "."
 
 
+def landlords_tfpb(p: Project) -> str:
+    """The social landlords who fund the service, and why: the counterpart of their TFPB abatement in QPV."""
+    from ..legalfacts import legal_data
+
+    names = [x.name.strip() for x in p.partners if x.kind == "bailleur_social" and "funder" in x.roles]
+    if not names or p.funding is None:
+        return ""
+    visa = (legal_data().get("visas_by_kind", {}).get("bailleur_social") or [""])[0]
+    who = (f"Le bailleur social {names[0]} contribue" if len(names) == 1
+           else f"Les bailleurs sociaux {_join(names)} contribuent")
+    return (f"{who} au titre des actions de tranquillité et de médiation sociale qui sont la contrepartie de "
+            "l'abattement de taxe foncière sur les propriétés bâties (TFPB)" + (f" prévu par {visa}," if visa else "")
+            + " pour leurs logements situés en quartier prioritaire.")
+
+
 def selection_criteria(p: Project) -> list[dict[str, str]]:
     """The call for projects' criteria and weights: the project's, or the default four."""
     given = [(c.label.strip(), c.weight) for c in p.service.selection_criteria] if p.service else []
@@ -341,6 +356,7 @@ def cahier(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "careers": careers(p),
         "money": money_explained(p, ctx),
         "criteria": selection_criteria(p),
+        "landlords": landlords_tfpb(p),
         "indicators_incomplete": any(not (x or "").strip() for i in (p.evaluation.indicators if p.evaluation else [])
                                      for x in (i.measure, i.target, i.source, i.objective)),
         "actors": [
