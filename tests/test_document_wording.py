@@ -259,3 +259,59 @@ def test_context_refusal_fits_the_command(ptms, write_project, step1):
     assert run.code == 1 and "PTMS-E021" in run.err
     assert "Aucun document produit" not in run.err and "Contexte des modèles non produit" in run.err
     assert run.out == ""
+
+
+# --- layout a reader would stumble on (issue 16, acceptance) ---------------------------------------------
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _keeps_with_next(paragraph) -> bool:
+    return paragraph._p.find(f"{W_NS}pPr/{W_NS}keepNext") is not None
+
+
+def test_dossier_objective_stays_with_its_partners(agglo_docs, intercommunal):
+    doc = Document(str(agglo_docs / "dossier-mobilisation.docx"))
+    paragraphs = doc.paragraphs
+    heads = [n for n, x in enumerate(paragraphs) if plain(x.text).startswith("Objectif ")]
+    assert len(heads) == len(intercommunal["objectives"])
+    for n in heads:
+        assert _keeps_with_next(paragraphs[n]), paragraphs[n].text
+        assert plain(paragraphs[n + 1].text).startswith("Partenaires concernés")
+
+
+def test_dossier_coverage_picture_follows_its_text_with_its_caption(agglo_docs):
+    doc = Document(str(agglo_docs / "dossier-mobilisation.docx"))
+    texts = [plain(x.text) for x in doc.paragraphs]
+    start = texts.index("Couverture actuelle du territoire")
+    end = next(n for n in range(start + 1, len(texts)) if doc.paragraphs[n].style.name.startswith("Heading"))
+    pictures = [n for n in range(start, end) if doc.paragraphs[n]._p.findall(f".//{W_NS}drawing")]
+    assert len(pictures) == 1
+    at = pictures[0]
+    assert texts[at + 1].startswith("Figure 1 – ")  # the caption right under the picture
+    assert _keeps_with_next(doc.paragraphs[at])
+    assert any(t.startswith("Besoins exprimés qu'aucun acteur") for t in texts[start:at])  # text before the picture
+    assert "(figure 1)" in texts[start + 1]
+
+
+def test_cahier_cost_table_says_what_cannot_be_computed(agglo_docs):
+    text = plain((agglo_docs / "cahier-des-charges.md").read_text(encoding="utf-8"))
+    section = text.split("Ce que coûte le service", 1)[1].split("Risques et pérennisation", 1)[0]
+    assert "Par habitant en QPV" in section
+    assert "—" not in section  # an unknown ratio is said, never a bare dash
+    assert "non calculable" in section and "n'est pas calculable" in section
+
+
+def test_cahier_cost_rows_are_the_plan_s_years_once(ptms):
+    """Convention years (« Année 1 »…): one row per year of the plan, with its cost, and the groups' keys."""
+    run = ptms("context", ROOT / "examples" / "agglo-val-d-ysel.yaml")
+    assert run.code == 0, run.err
+    import json
+
+    ctx = json.loads(run.out)
+    rows = ctx["cahier"]["money"]["per_year"]
+    assert [r["year"] for r in rows] == [str(y) for y in ctx["funding"]["years"]]
+    assert all(r["cost"] != "0,00\u00a0€" for r in rows)
+    key = plain(ctx["cahier"]["money"]["key"])
+    assert "groupe « Communes » (35 % du reste), au prorata de la population" in key
+    assert "groupe « Agglomération » (40 % du reste), à parts égales" in key

@@ -120,3 +120,29 @@ def test_rendered_letters(tmp_path, ptms):
     assert "convention unique pluripartite" not in college.split("nous engageons")[1].split("La présente")[0]
     lead = plain(docx_text(out / "lettre-intention-agglo.docx"))
     assert "invitation à rejoindre" in lead and "Caisse d'allocations familiales du Nord" in lead
+
+
+@pytest.mark.pdf
+def test_a_letter_fits_on_one_page_and_a_long_one_keeps_its_end_together(tmp_path, ptms):
+    """Room for the letterhead, yet the CAF's letter is one page; a letter that runs over (the lead's invitation
+    to 16 partners) carries its last paragraph to the closing and the signature, never the closing alone."""
+    import subprocess
+
+    from conftest import EXAMPLES, require_soffice
+
+    require_soffice()
+    out = tmp_path / "out"
+    run = ptms("render", EXAMPLES / "agglo-val-de-marque.yaml", "-o", out, "--doc", "lettres", "--format", "pdf",
+               timeout=600)
+    assert run.code == 0, run.err
+
+    def pages(name: str) -> list[str]:
+        text = subprocess.run(["pdftotext", "-layout", str(out / name), "-"], capture_output=True, text=True,
+                              timeout=60).stdout
+        return [plain(x) for x in text.split("\f") if x.strip()]
+
+    assert len(pages("lettre-intention-caf.pdf")) == 1
+    lead = pages("lettre-intention-agglo.pdf")
+    assert len(lead) == 2
+    last = " ".join(lead[-1].split())
+    assert "Veuillez agréer" in last and "Nous vous invitons à nous faire part" in last

@@ -135,11 +135,12 @@ def _rendered(tmp_path_factory, example: str):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("example", ["commune-beaulieu", "agglo-val-de-marque", "cc-deux-rives"])
+@pytest.mark.parametrize("example", ["commune-beaulieu", "agglo-val-de-marque", "cc-deux-rives", "agglo-val-d-ysel"])
 def test_no_breaking_space_in_shipped_documents(tmp_path_factory, example):
     out = _rendered(tmp_path_factory, example)
     documents = sorted(out.glob("*.docx"))
     assert len(documents) >= 4
+    figures = 0
     for path in documents:
         texts = docx_texts(path.read_bytes())
         bad = [t for t in texts if BREAKING.search(t)]
@@ -152,6 +153,15 @@ def test_no_breaking_space_in_shipped_documents(tmp_path_factory, example):
         tree = etree.fromstring(xml)
         for pr in tree.iter("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"):
             assert pr.get("descr"), (path.name, "image sans texte de remplacement")
+        # every picture has its caption, the paragraph right under it
+        body = tree.find(f"{W}body")
+        paragraphs = [p for p in body if p.tag == f"{W}p"]
+        for n, p in enumerate(paragraphs):
+            if p.findall(f".//{W}drawing"):
+                caption = "".join(t.text or "" for t in paragraphs[n + 1].iter(f"{W}t"))
+                assert caption.startswith("Figure "), (path.name, caption)
+                figures += 1
+    assert figures >= 1  # the dossier's coverage matrix at least
 
 
 def test_a_colon_before_a_closing_guillemet_is_stable():  # found by the property test (CI, 2026-12-03)

@@ -34,6 +34,7 @@ from . import (
     posts,
     references,
     resources,
+    selection,
     workforce,
     years,
 )
@@ -78,6 +79,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-W102",), legal.sieg_ceiling),
     Rule(("PTMS-W103",), legal.governance),
     Rule(("PTMS-W104",), legal.representatives),
+    Rule(("PTMS-W115", "PTMS-W116", "PTMS-W117", "PTMS-W118"), selection.criteria),
     Rule(("PTMS-E040",), completeness.step_complete),
     Rule(("PTMS-E030", "PTMS-E036", "PTMS-W030", "PTMS-W031", "PTMS-W032"), funding.funding),
     Rule(("PTMS-E081",), budget.indexation),

@@ -14,6 +14,7 @@ from typing import Any
 
 from .. import referential
 from ..model import Project
+from ..model.service import DEFAULT_SELECTION_CRITERIA
 
 # --- pictures -------------------------------------------------------------------------------------
 
@@ -217,46 +218,132 @@ def careers(p: Project) -> dict[str, Any]:
     return {"subsidised": _join(parts), "any_subsidised": bool(parts), "certifications": certifications}
 
 
+def qpv_population(p: Project) -> dict[str, Any]:
+    """The population living in the priority neighbourhoods, from the communes partners' `qpv_population`
+    (the one place the project gives it): {count, communes (names), missing (communes without it)}."""
+    communes = [x for x in p.partners if x.kind == "commune"]
+    given = [x for x in communes if x.qpv_population is not None]
+    return {"count": sum(x.qpv_population or 0 for x in given) if given else None,
+            "communes": [x.name.strip() for x in given],
+            "missing": [x.name.strip() for x in communes if x.qpv_population is None]}
+
+
 def money_explained(p: Project, ctx: dict[str, Any]) -> dict[str, Any] | None:
-    """Cost per inhabitant and per hour of presence, and the allocation key in words."""
+    """Cost per inhabitant, per QPV inhabitant and per hour of presence, and what each ratio divides by
+    (or why it cannot be computed), and the allocation key in words."""
     funding = ctx.get("funding")
     if not funding or p.funding is None:
         return None
-    from ..frformat import money
+    from ..frformat import money, quantity
 
-    costs = {y: Decimal(0) for y in funding["years"]}
     plan_years = ctx.get("_plan_costs") or {}
-    costs.update(plan_years)
+    labels = [str(x) for x in funding["years"]]
+    # The funding tables' column labels (« 2026 », or « Année 1 » for convention years), in the plan's order.
+    costs = {(labels[i] if i < len(labels) else str(y)): c for i, (y, c) in enumerate(plan_years.items())}
+    for label in labels[len(costs):]:
+        costs.setdefault(label, Decimal(0))
     hours = sum((x.hours_per_week for x in p.service.sectors), 0.0) if p.service else 0.0
+    population = p.territory.population
+    qpv = qpv_population(p)
+    unknown = "non calculable"
     rows = []
     for y, cost in costs.items():
-        per_inhabitant = money(cost / p.territory.population) if p.territory.population and cost else "—"
-        per_hour = money(cost / Decimal(str(hours * 52))) if hours and cost else "—"
-        rows.append({"year": str(y), "cost": money(cost), "per_inhabitant": per_inhabitant, "per_hour": per_hour})
-    return {"per_year": rows, "hours_per_year": f"{hours * 52:,.0f}".replace(",", " ") if hours else "",
+        per_inhabitant = money(cost / population) if population and cost else unknown
+        per_qpv = money(cost / qpv["count"]) if qpv["count"] and cost else unknown
+        per_hour = money(cost / Decimal(str(hours * 52))) if hours and cost else unknown
+        rows.append({"year": str(y), "cost": money(cost), "per_inhabitant": per_inhabitant,
+                     "per_qpv_inhabitant": per_qpv, "per_hour": per_hour})
+    notes = []
+    if population:
+        notes.append(f"Le coût par habitant rapporte le coût de l'année à la population du territoire "
+                     f"({quantity(population)} habitants).")
+    else:
+        notes.append("Le coût par habitant n'est pas calculable : la population du territoire n'est pas "
+                     "renseignée.")
+    if qpv["count"]:
+        whose = _join(qpv["communes"])
+        notes.append(f"Le coût par habitant en quartier prioritaire (QPV) le rapporte aux {quantity(qpv['count'])} "
+                     f"habitants des quartiers prioritaires déclarés par {'la commune' if len(qpv['communes']) == 1 else 'les communes'} "
+                     f"partenaire{'s' if len(qpv['communes']) > 1 else ''} ({whose})"
+                     + (f" ; la population en QPV de {_join(qpv['missing'])} n'est pas connue et n'y est pas comptée."
+                        if qpv["missing"] else "."))
+    else:
+        notes.append("Le coût par habitant en quartier prioritaire (QPV) n'est pas calculable : la population des "
+                     "quartiers prioritaires n'est pas renseignée pour les communes partenaires.")
+    if hours:
+        notes.append(f"Le coût par heure le rapporte aux heures de présence prévues ({quantity(hours)} heures par "
+                     f"semaine, soit {quantity(round(hours * 52))} heures sur 52 semaines).")
+    else:
+        notes.append("Le coût par heure de présence n'est pas calculable : aucune heure de présence n'est prévue "
+                     "dans les secteurs du service.")
+    return {"per_year": rows, "hours_per_year": quantity(round(hours * 52)) if hours else "",
+            "qpv_population": quantity(qpv["count"]) if qpv["count"] else "", "notes": notes,
             "key": allocation_words(p)}
 
 
+_KEY_WORDS = {
+    "population": "au prorata de la population de chacun, la même somme par habitant",
+    "qpv_population": "au prorata de la population de chacun en quartier prioritaire",
+    "housing_units": "au prorata des logements sociaux de chacun",
+    "hours": "au prorata des heures de présence du service dans les secteurs de chacun, qui paie les heures dont il "
+             "bénéficie",
+    "attribute": "au prorata de « {attribute} » de chacun",
+    "equal": "à parts égales",
+}
+
+
+def _key_sentence(p: Project, method: str, attribute: str | None, shares: list) -> str:
+    """« selon des pourcentages fixés — A 60 % et B 40 % », « au prorata de … — A, B et C »."""
+    names = [(p.partner(x.partner).name.strip() if p.partner(x.partner) else x.partner) for x in shares]
+    if method == "percentages":
+        return "selon des pourcentages fixés — " + _join(
+            [f"{n} {str(x.weight).rstrip('0').rstrip('.').replace('.', ',')}\u00a0%"
+             for n, x in zip(names, shares, strict=True) if x.weight is not None])
+    alloc = p.funding.allocation if p.funding else None
+    label = alloc.attributes.get(attribute or "", attribute or "") if alloc else (attribute or "")
+    return _KEY_WORDS.get(method, "à parts égales").format(attribute=label) + " — " + (_join(names) or "les partenaires")
+
+
 def allocation_words(p: Project) -> str:
-    """The allocation key of the remainder, in a sentence."""
+    """The allocation key of the remainder (one key or groups), in a sentence."""
     alloc = p.funding.allocation if p.funding else None
     if alloc is None:
         return ("Chaque partenaire apporte la contribution fixée au plan de financement ; il n'y a pas de clé de "
                 "répartition : les montants ont été arrêtés entre les partenaires.")
-    names = [(p.partner(x.partner).name if p.partner(x.partner) else x.partner) for x in alloc.partners]
     nature = referential.label("funding_natures", alloc.nature).lower()
     head = f"Après les aides et les contributions fixées, le reste à financer (crédits de {nature}) est réparti "
-    if alloc.method == "percentages":
-        shares = _join([f"{n} {str(x.weight).rstrip('0').rstrip('.').replace('.', ',')}\u00a0%"
-                        for n, x in zip(names, alloc.partners, strict=True) if x.weight is not None])
-        return head + f"selon des pourcentages fixés — {shares}."
-    who = _join(names) or "les partenaires"
-    if alloc.method == "population":
-        return head + f"au prorata de la population de chacun, la même somme par habitant — {who}."
-    if alloc.method == "hours":
-        return head + ("au prorata des heures de présence du service dans les secteurs de chacun, qui paie les "
-                       f"heures dont il bénéficie — {who}.")
-    return head + f"à parts égales — {who}."
+    if not alloc.groups:
+        return head + _key_sentence(p, alloc.method or "equal", alloc.attribute, alloc.partners) + "."
+    from ..frformat import quantity
+
+    parts = []
+    for g in alloc.groups:
+        share = f"{quantity(g.percent)}\u00a0% du reste" if g.percent is not None else "un montant fixé chaque année"
+        parts.append(f"le groupe « {g.name.strip()} » ({share}), {_key_sentence(p, g.method, g.attribute, g.partners)}")
+    return head + "entre des groupes de partenaires : " + " ; ".join(parts) + "."
+
+
+def landlords_tfpb(p: Project) -> str:
+    """The social landlords who fund the service, and why: the counterpart of their TFPB abatement in QPV."""
+    from ..legalfacts import legal_data
+
+    names = [x.name.strip() for x in p.partners if x.kind == "bailleur_social" and "funder" in x.roles]
+    if not names or p.funding is None:
+        return ""
+    visa = (legal_data().get("visas_by_kind", {}).get("bailleur_social") or [""])[0]
+    who = (f"Le bailleur social {names[0]} contribue" if len(names) == 1
+           else f"Les bailleurs sociaux {_join(names)} contribuent")
+    return (f"{who} au titre des actions de tranquillité et de médiation sociale qui sont la contrepartie de "
+            "l'abattement de taxe foncière sur les propriétés bâties (TFPB)" + (f" prévu par {visa}," if visa else "")
+            + " pour leurs logements situés en quartier prioritaire.")
+
+
+def selection_criteria(p: Project) -> list[dict[str, str]]:
+    """The call for projects' criteria and weights: the project's, or the default four."""
+    given = [(c.label.strip(), c.weight) for c in p.service.selection_criteria] if p.service else []
+    from ..frformat import quantity
+
+    return [{"label": label, "weight": f"{quantity(weight)} %"} for label, weight in given or DEFAULT_SELECTION_CRITERIA]
 
 
 def cahier(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
@@ -268,6 +355,10 @@ def cahier(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
         "risks": risks(p, derived),
         "careers": careers(p),
         "money": money_explained(p, ctx),
+        "criteria": selection_criteria(p),
+        "landlords": landlords_tfpb(p),
+        "indicators_incomplete": any(not (x or "").strip() for i in (p.evaluation.indicators if p.evaluation else [])
+                                     for x in (i.measure, i.target, i.source, i.objective)),
         "actors": [
             {"name": a.name.strip(), "future": getattr(a, "future", None) or "",
              "future_label": FUTURE[a.future][0] if getattr(a, "future", None) else "à décider",

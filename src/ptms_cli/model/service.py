@@ -70,6 +70,21 @@ class Subcontractor(Model):
     amount: Money | None = F("Montant annuel reversé", "Montant reversé chaque année au sous-traitant (au lieu d'une part).", default=None)
 
 
+class SelectionCriterion(Model):
+    label: Text = F("Critère de sélection", "Ex. « Qualité du projet de service ».")
+    weight: Annotated[Decimal, Field(ge=0, le=100), Ratio] = F(
+        "Pondération (%)", "Poids du critère en pourcentage ; les pondérations des critères totalisent 100.")
+
+
+# The call for projects' criteria when the project gives none (`service.selection_criteria` empty).
+DEFAULT_SELECTION_CRITERIA: tuple[tuple[str, int], ...] = (
+    ("Compréhension des besoins du territoire et qualité du projet de service", 40),
+    ("Professionnalisation : qualification, encadrement, formation et parcours des médiateurs", 25),
+    ("Ancrage territorial, connaissance des partenaires et capacité de coordination", 15),
+    ("Coût, soutenabilité financière et cofinancements mobilisés", 20),
+)
+
+
 class Service(Model):
     name: Text = F("Nom du service", "Ex. « Service intercommunal de médiation sociale ».")
     operator: Annotated[Id, Ref("partners", "opérateur", checked=False)] = F("Opérateur", "Identifiant du partenaire qui porte le service.")
@@ -93,3 +108,8 @@ class Service(Model):
         "« call » : le cahier des charges sert à l'appel à projets (l'opérateur n'est pas encore choisi : il n'est "
         "pas nommé et ne signe pas de lettre d'intention) ; « adopted » (par défaut) : cahier adopté avec "
         "l'opérateur retenu.", default=None)
+    selection_criteria: list[SelectionCriterion] = F(
+        "Critères de sélection de l'appel à projets",
+        "Critères et pondérations imprimés dans le cahier des charges de l'appel à projets (« selection_stage: "
+        "call ») ; vide : les quatre critères par défaut (projet de service 40 %, professionnalisation 25 %, "
+        "ancrage territorial 15 %, coût et cofinancements 20 %).", default_factory=list)

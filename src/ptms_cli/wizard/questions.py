@@ -122,6 +122,7 @@ EXPERT_FIELDS = {
     "Convention.payers", "Convention.sieg_mandate", "Convention.fungibility_percent", "DataProtection.processing",
     "Committee.quorum", "Committee.proxies_per_member", "Committee.convened_by", "Committee.notice_days",
     "Committee.secretariat", "Committee.minutes_days", "Committee.operator_votes", "Committee.budget_decided_by",
+    "Service.selection_criteria",
 }
 
 
