@@ -102,8 +102,7 @@ def calls_cmd(
         raise typer.Exit(EXIT_OK)
     template = adapters.convention_template(project, file, templates)
     articles = adapters.convention_articles(template)
-    title = "Modalités de versement"
-    article = f"l'article {articles.index(title) + 1} « {title} »" if title in articles else f"l'article « {title} »"
+    article, _ = adapters.article_ref("Modalités de versement", articles)
     reference = adapters.convention_reference(project)
     base = full_context(project, result.derived)
     docs = [Doc(spec("appel-de-fonds"), f"appel-de-fonds-{c.year}-{c.partner}-{c.number}", f"Appel de fonds {c.reference}",

@@ -33,7 +33,7 @@ def sign_cmd(
 
     « ptms amend » et « ptms report » retrouvent ainsi la version signée sans qu'on la nomme, et refusent une archive modifiée depuis. Le fichier projet peut ensuite évoluer librement. Il faut LibreOffice pour le PDF/A. Codes de sortie : 0 enregistré, 1 projet invalide, PDF/A impossible ou écriture impossible, 2 usage incorrect (date, dossier, archive déjà présente).
 
-    Exemple : [bold]ptms sign projet.yaml --date 2026-03-15[/bold] ; [bold]ptms sign projet.yaml -d convention,cahier-des-charges -f pdf,docx[/bold]
+    Exemples : [bold]ptms sign projet.yaml --date 2026-03-15[/bold] ; [bold]ptms sign projet.yaml -d convention,cahier-des-charges -f pdf,docx[/bold]
     """
     import json
 
