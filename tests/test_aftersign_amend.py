@@ -111,7 +111,7 @@ def test_signers_are_every_party_including_those_leaving(amended, intercommunal)
 @pytest.mark.slow
 def test_amend_without_change_says_so_and_writes_nothing(ptms, write_project, intercommunal, tmp_path):
     path = write_project(intercommunal)
-    assert ptms("sign", path, "--date", "2026-03-15").code == 0
+    assert ptms("sign", path, "--date", "2026-03-15", "-f", "docx").code == 0
     record = json.loads((sign.folder_for(path) / sign.RECORD).read_text())
     assert record["date"] == "2026-03-15" and "convention.docx" in record["documents"]
     r = ptms("amend", path, "-o", tmp_path / "out")
@@ -122,8 +122,8 @@ def test_amend_without_change_says_so_and_writes_nothing(ptms, write_project, in
 @pytest.mark.slow
 def test_amend_after_signature_writes_the_avenant(ptms, write_project, intercommunal, tmp_path):
     path = write_project(intercommunal)
-    assert ptms("sign", path).code == 0
-    again = ptms("sign", path)
+    assert ptms("sign", path, "-f", "docx").code == 0
+    again = ptms("sign", path, "-f", "docx")
     assert again.code == 2 and "existe déjà" in again.err  # a second signature needs --force
     write_project(_every_family(intercommunal))  # the same file, edited after the signature
     r = ptms("amend", path, "--number", "2", "-o", tmp_path / "out", "-f", "docx,md")
@@ -145,7 +145,7 @@ def test_amend_refuses_a_tampered_signed_copy_and_a_missing_one(ptms, write_proj
     path = write_project(intercommunal)
     missing = ptms("amend", path)
     assert missing.code == 2 and "ptms sign" in missing.err
-    assert ptms("sign", path).code == 0
+    assert ptms("sign", path, "-f", "docx").code == 0
     copy_path = sign.folder_for(path) / path.name
     copy_path.write_text(copy_path.read_text(encoding="utf-8") + "\n# modifié\n", encoding="utf-8")
     r = ptms("amend", path)

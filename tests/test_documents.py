@@ -379,11 +379,11 @@ def test_templates_export_and_check(tmp_path, ptms):
     out = tmp_path / "modeles"
     run = ptms("templates", "export", out)
     assert run.code == 0, run.err
-    for spec in catalog.DOCUMENTS:
+    for spec in catalog.TEMPLATES:  # after-signature templates included
         assert (out / spec.template).read_bytes() == (catalog.default_templates() / spec.template).read_bytes()
     run = ptms("templates", "check", out, "--project", ROOT / "examples" / "agglo-val-de-marque.yaml")
     assert run.code == 0, run.out + run.err
-    assert "4 modèle(s) vérifié(s) : 4 sans problème" in run.out
+    assert f"{len(catalog.TEMPLATES)} modèle(s) vérifié(s) : {len(catalog.TEMPLATES)} sans problème" in run.out
     run = ptms("templates", "check", out, "--project", ROOT / "examples" / "cc-deux-rives.yaml")
     assert run.code == 0 and "rendu d'essai non fait, le projet n'a pas terminé l'étape 3" in run.out
     # a second export keeps the files already there

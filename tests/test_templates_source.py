@@ -138,8 +138,8 @@ def test_export_records_version_and_digest_and_check_is_clean(tmp_path, ptms):
     out = tmp_path / "modeles"
     assert ptms("templates", "export", out).code == 0
     record = _record(out)
-    assert set(record) == {spec.template for spec in catalog.DOCUMENTS}
-    for spec in catalog.DOCUMENTS:
+    assert set(record) == {spec.template for spec in catalog.TEMPLATES}  # after-signature ones included
+    for spec in catalog.TEMPLATES:
         digest = sha256((catalog.default_templates() / spec.template).read_bytes())
         assert record[spec.template] == {"sha256": digest, "ptms_version": __version__}
     run = ptms("templates", "check", out)
@@ -208,4 +208,4 @@ def test_damaged_record_is_ignored_then_rewritten(tmp_path, ptms):
     run = ptms("templates", "check", out)
     assert run.code == 0 and "avertissement" not in run.out and "Traceback" not in run.err
     assert ptms("templates", "export", out, "--force").code == 0
-    assert set(_record(out)) == {spec.template for spec in catalog.DOCUMENTS}
+    assert set(_record(out)) == {spec.template for spec in catalog.TEMPLATES}

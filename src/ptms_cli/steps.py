@@ -28,7 +28,7 @@ ALL: tuple[Step, ...] = (
     Step(3, "Signer la convention unique", "convene", ("governance", "evaluation", "convention", "partners")),
 )
 
-SETTINGS = ("templates", "payments", "results", "actuals")  # top-level keys of no step (edited in the file; after signature: model/followup.py)
+SETTINGS = ("templates", "payments", "results", "actuals", "signature")  # top-level keys of no step (edited in the file; after signature: model/followup.py)
 
 NUMBERS = tuple(s.number for s in ALL if s.number)  # (1, 2, 3): the steps of the approach
 STEPS = {s.number: s.title for s in ALL if s.number}  # step number -> French title

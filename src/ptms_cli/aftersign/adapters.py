@@ -218,3 +218,11 @@ def convention_template(project: Project, project_file: Path | None = None, temp
     user = templates if templates is not None else (
         project_templates_dir(project, project_file) if project_file is not None else None)
     return catalog.template_path(catalog.BY_NAME["convention"], user)[0]
+
+
+def article_ref(title: str, articles: list[str]) -> tuple[str, int | None]:
+    """How a document cites the convention's article `title`: « l'article 6 « Contributions financières » »
+    (by title alone if the template has no such article), and its number. The one place to call the
+    convention's own numbering (« Article 1er », computed at render time) once it is exposed."""
+    number = articles.index(title) + 1 if title in articles else None
+    return (f"l'article {number} « {title} »" if number else f"l'article « {title} »"), number

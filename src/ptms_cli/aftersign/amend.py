@@ -30,11 +30,10 @@ class Clause:
 
 
 def _article_ref(title: str | None, articles: list[str]) -> tuple[str, int | None]:
-    """« l'article 6 « Contributions financières » » (by title; without number if the template has no such article)."""
+    """« l'article 6 « Contributions financières » » (`adapters.article_ref`); none for the parties."""
     if title is None:
         return "", None
-    number = articles.index(title) + 1 if title in articles else None
-    return (f"l'article {number} « {title} »" if number else f"l'article « {title} »"), number
+    return a.article_ref(title, articles)
 
 
 def _amount(c: Change, value) -> str:

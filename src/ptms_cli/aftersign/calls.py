@@ -34,6 +34,7 @@ class Call:
     received: Decimal  # received so far on it (`payments` with a date)
     due: dt.date | None
     condition: str
+    received_on: dt.date | None = None  # when the last funds of it arrived
 
     @property
     def outstanding(self) -> Decimal:
@@ -51,16 +52,21 @@ class Call:
         return "en retard" if self.due < today else "à venir"
 
 
-def all_calls(project: Project, plan) -> list[Call]:
-    """Every instalment of every partner and year of the plan, in the order partner, year, instalment."""
+def all_calls(project: Project, plan, answers: list | None = None) -> list[Call]:
+    """Every instalment of every partner and year of the plan, in the order partner, year, instalment.
+
+    `answers` (`aftersign.answers`, a filled summary): for each instalment it names, its total
+    received replaces what `payments:` says (it is the operator's latest statement)."""
     items = a.schedule(project)
     if not items:
         return []
     received: dict[tuple[str, int, int], Decimal] = {}
+    last: dict[tuple[str, int, int], dt.date] = {}
     for p in project.payments:
         if p.received_on is not None:
             key = (p.partner, p.year, p.installment)
             received[key] = received.get(key, ZERO) + p.amount
+            last[key] = max(last.get(key, p.received_on), p.received_on)
     out = []
     for pid, years in a.callable_contributions(project, plan).items():
         for year in sorted(years):
@@ -70,8 +76,20 @@ def all_calls(project: Project, plan) -> list[Call]:
             for item, part in zip(items, a.split(annual, items)):
                 out.append(Call(pid, a.partner_name(project, pid), year, item.number, item.label, item.kind,
                                 item.percent, annual, part, received.get((pid, year, item.number), ZERO),
-                                a.due_date(project, item, year), a.condition(item)))
+                                a.due_date(project, item, year), a.condition(item),
+                                last.get((pid, year, item.number))))
+    by_reference = {c.reference: c for c in out}
+    for answer in answers or ():
+        call = by_reference.get(answer.reference)
+        if call is not None and answer.received_on is not None:
+            call.received, call.received_on = answer.amount, answer.received_on
     return out
+
+
+def unknown_answers(calls: list[Call], answers: list) -> list:
+    """The answers whose reference is no instalment of the convention."""
+    known = {c.reference for c in calls}
+    return [x for x in answers if x.reference not in known]
 
 
 def select(calls: list[Call], year: int | None = None, due_before: dt.date | None = None) -> list[Call]:
@@ -120,12 +138,13 @@ def letter(call: Call, project: Project, base: dict, article: str, reference: st
 
 
 SUMMARY_HEADER = ["reference", "partenaire", "partenaire_nom", "annee", "echeance", "libelle", "nature", "part",
-                  "contribution_annuelle", "montant", "recu", "reste", "date_echeance", "statut"]
+                  "contribution_annuelle", "montant", "recu", "reste", "date_echeance", "statut", "recu_le"]
 
 
 def summary_rows(calls: list[Call], today: dt.date) -> list[list]:
     return [[c.reference, c.partner, c.partner_name, c.year, c.number, c.label, c.kind, c.percent, c.annual, c.amount,
-             c.received, c.outstanding, c.due.isoformat() if c.due else "", c.status(today)] for c in calls]
+             c.received, c.outstanding, c.due.isoformat() if c.due else "", c.status(today),
+             c.received_on.isoformat() if c.received_on else ""] for c in calls]
 
 
 def summary_csv(calls: list[Call], today: dt.date) -> bytes:
@@ -146,16 +165,18 @@ def summary_xlsx(calls: list[Call], today: dt.date) -> bytes:
     ws = wb.active
     ws.title = "Appels de fonds"
     ws.append(["Référence", "Partenaire (id)", "Partenaire", "Année", "Échéance", "Libellé", "Nature", "Part (%)",
-               "Contribution annuelle", "Montant appelé", "Reçu", "Reste dû", "Date d'échéance", "Statut"])
+               "Contribution annuelle", "Montant appelé", "Reçu", "Reste dû", "Date d'échéance", "Statut", "Reçu le"])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in summary_rows(calls, today):
-        ws.append(row[:12] + [dt.date.fromisoformat(row[12]) if row[12] else None] + row[13:])
+        ws.append(row[:12] + [dt.date.fromisoformat(row[12]) if row[12] else None, row[13],
+                              dt.date.fromisoformat(row[14]) if row[14] else None])
         for col in (9, 10, 11, 12):
             ws.cell(ws.max_row, col).number_format = '#,##0.00\\ "€"'
-        ws.cell(ws.max_row, 13).number_format = "dd/mm/yyyy"
+        for col in (13, 15):
+            ws.cell(ws.max_row, col).number_format = "dd/mm/yyyy"
     ws.freeze_panes = "A2"
-    for letter_, width in zip("ABCDEFGHIJKLMN", (22, 14, 36, 7, 9, 40, 9, 8, 16, 16, 14, 14, 13, 14)):
+    for letter_, width in zip("ABCDEFGHIJKLMNO", (22, 14, 36, 7, 9, 40, 9, 8, 16, 16, 14, 14, 13, 14, 13)):
         ws.column_dimensions[letter_].width = width
     buf = io.BytesIO()
     wb.save(buf)

@@ -1,22 +1,19 @@
-"""Render the after-signature documents through the same engine and writers as `ptms render`:
-`documents.render.render` (escaping, typographic pass, reproducible .docx), md by
-`documents.export`, pdf/odt by LibreOffice, then `documents.pipeline.write_outputs` (atomic writes,
-manifest, hand-edited files kept unless `force`).
+"""Render the after-signature documents through the pipeline of `ptms render`: the same render
+loop (`documents.pipeline.render_pieces`: engine, escaping, typographic pass, md/pdf/odt), the same
+writes (`write_outputs`: atomic, manifest, hand-edited files kept unless `force`) and the same
+`--check` (`compare_outputs`). This module only adds the extra files (summary tables, HTML page).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
 from ..documents import catalog
-from ..documents.context import document_date
 from ..documents.manifest import sha256
-from ..documents.pipeline import Outcome, Output, project_templates_dir, typesetter, write_outputs
-from ..documents.render import Properties, RenderError, read_template, render
+from ..documents.pipeline import Outcome, Output, Piece, compare_outputs, project_templates_dir, render_pieces, write_outputs
 from ..model import Project
 
 FORMATS = ("docx", "md", "pdf", "odt")
@@ -42,16 +39,7 @@ def reproducible_xlsx(data: bytes) -> bytes:
     return normalize_docx(buf.getvalue())
 
 
-@dataclass
-class Doc:
-    """One document to render: its catalogue entry (`catalog.FOLLOWUP`), file stem, title, context."""
-
-    spec: catalog.DocSpec
-    stem: str
-    title: str
-    context: dict
-    images: dict = field(default_factory=dict)
-    extra: dict[str, bytes] = field(default_factory=dict)  # other files written with it (name -> bytes)
+Doc = Piece  # one document to render (`catalog.FOLLOWUP` entry, stem, title, context, images, extra files)
 
 
 def spec(name: str) -> catalog.DocSpec:
@@ -65,7 +53,7 @@ def render_and_write(docs: list[Doc], project: Project, project_file: Path, out_
     """Render `docs` in `formats` and write them into `out_dir` (nothing written on a render error),
     with the `extra` files (name -> bytes: a summary table…), recorded in the manifest as `extra_document`.
     `check`: write nothing; each file missing or different in `out_dir` is an error (« à régénérer »), as
-    `ptms render --check` (pdf and odt, made by LibreOffice, are not reproducible: not compared)."""
+    `ptms render --check` (pdf and odt, made by LibreOffice, are not reproducible: only required to exist)."""
     outcome = Outcome(Path(out_dir))
     outcome.formats = formats
     outcome.documents = tuple(dict.fromkeys(d.spec.name for d in docs))
@@ -77,38 +65,11 @@ def render_and_write(docs: list[Doc], project: Project, project_file: Path, out_
         project_hash = sha256(Path(project_file).read_bytes())
     except OSError:
         project_hash = ""
-    rendered: list[tuple[Doc, bytes, dict]] = []
-    for doc in docs:
-        template, _ = catalog.template_path(doc.spec, user_dir)
-        props = Properties(title=f"{doc.title} — {project.name}", author=project.name, subject=project.name,
-                           date=document_date(project))
-        try:
-            data = render(template, doc.context, props, doc.images, finish=typesetter(doc.context))
-        except RenderError as exc:
-            outcome.errors.append(str(exc))
-            continue
-        sources = {"document": doc.spec.name, "generator": f"ptms {__version__}", "project": Path(project_file).name,
-                   "project_sha256": project_hash, "template": template.name,
-                   "template_sha256": read_template(template)[1]}
-        rendered.append((doc, data, sources))
+    made = (tuple(f for f in formats if f not in catalog.CONVERTED) or ("docx",)) if check else formats
+    chunk = render_pieces(docs, project, project_file, outcome, formats=made, user_dir=user_dir,
+                          author=project.name, project_hash=project_hash)
     if outcome.errors:
         return outcome
-    chunk: list[Output] = []
-    for doc, data, sources in rendered:
-        if "docx" in formats:
-            chunk.append(Output(f"{doc.stem}.docx", data, sources))
-        if "md" in formats:
-            from ..documents.export import docx_to_markdown
-
-            chunk.append(Output(f"{doc.stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
-        chunk += [Output(name, extra, sources) for name, extra in doc.extra.items()]
-    for fmt in [f for f in formats if f in catalog.CONVERTED]:
-        from ..documents.converter import convert_documents
-
-        files, errors = convert_documents({doc.stem: data for doc, data, _ in rendered}, fmt)
-        outcome.errors += errors
-        chunk += [Output(f"{doc.stem}.{fmt}", files[doc.stem], sources) for doc, _, sources in rendered
-                  if doc.stem in files]
     if extra:
         sources = {"document": extra_document, "generator": f"ptms {__version__}", "project": Path(project_file).name,
                    "project_sha256": project_hash}
@@ -116,18 +77,11 @@ def render_and_write(docs: list[Doc], project: Project, project_file: Path, out_
         outcome.documents += (extra_document,)
     outcome.planned = [o.name for o in chunk]
     if check:
-        from ..documents.manifest import is_regular
-
-        for o in chunk:
-            if o.name.rsplit(".", 1)[-1] in catalog.CONVERTED:
-                continue
-            path = Path(out_dir) / o.name
-            if not is_regular(path):
-                outcome.errors.append(f"à régénérer : {path} (absent)")
-            elif path.read_bytes() != o.data:
-                outcome.errors.append(f"à régénérer : {path} (différent)")
-            else:
-                outcome.unchanged.append(path)
+        missing, differs, _ = compare_outputs([chunk], out_dir, formats)
+        outcome.errors += [f"à régénérer : {Path(out_dir) / n} (absent)" for n in missing]
+        outcome.errors += [f"à régénérer : {Path(out_dir) / n} (différent)" for n in differs]
+        outcome.unchanged += [Path(out_dir) / o.name for o in chunk if o.name not in missing + differs]
         return outcome
     write_outputs([chunk] if chunk else [], outcome, force, on_wait=on_wait)
     return outcome
+

@@ -1,23 +1,25 @@
-"""The record of the signed version of a project: a sidecar folder beside the project file.
+"""The record of the signed version of a project: an archive folder beside the project file, and
+its date, digest and folder in the project file (`signature:`, model/followup.py).
 
-Why a sidecar and not a `signed:` section in the project file: the digest of a file cannot be
-written into that file without changing it, and the signed version must stay readable after the
-project file is edited (that is what `ptms amend` compares against). So `ptms sign projet.yaml`
-writes into `projet-signature/` (or the folder given with `-o`):
+`ptms sign projet.yaml` writes into `projet-signature/` (or the folder given with `-o`):
 
-- `projet.yaml`: the signed version, byte for byte;
-- `signature.json`: `{"version": 1, "file", "sha256", "date", "generator", "documents": {name: sha256}}`;
-- the convention rendered from the signed version (and its other formats if asked), whose digests
-  are in `signature.json` and in the folder's manifest.
+- `projet.yaml`: the signed version, byte for byte (before `signature:` is written into the file);
+- the documents rendered from it (the convention by default), as PDF/A-2b (archivable) and in
+  the other formats asked, recorded in the folder's manifest;
+- `signature.json`: `{"version": 1, "file", "sha256", "date", "generator", "documents": {name: sha256},
+  "pdfa": [names]}`.
 
-`find(project_file)` reads the default folder: `ptms amend` and `ptms report` use it when no file
-is named.
+Then `signature: {date, sha256, archive}` is written into the project file (the digest of a file
+cannot be inside the bytes it digests: it is the digest of the copy). `find(project_file)` reads the
+folder that section names (else the default one) and checks the copy and every archived document
+against their digests: `ptms amend` and `ptms report` use it when no file is named.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,11 +44,36 @@ class SignError(ValueError):
     """The record is unreadable or does not match the signed copy (French message)."""
 
 
-def make_record(name: str, data: bytes, date: dt.date, documents: dict[str, str], generator: str) -> dict:
+def make_record(name: str, data: bytes, date: dt.date, documents: dict[str, str], generator: str,
+                pdfa: list[str] | None = None) -> dict:
     from ..documents.manifest import sha256
 
     return {"version": VERSION, "file": name, "sha256": sha256(data), "date": date.isoformat(),
-            "generator": generator, "documents": dict(sorted(documents.items()))}
+            "generator": generator, "documents": dict(sorted(documents.items())), "pdfa": sorted(pdfa or [])}
+
+
+_PDFA = re.compile(rb"pdfaid:part(?:>|=\")([1-4])")
+
+
+def pdfa_part(data: bytes) -> str | None:
+    """The PDF/A part a PDF declares in its XMP metadata (« 2 » for PDF/A-2b), None if it declares none."""
+    if not data.startswith(b"%PDF-"):
+        return None
+    match = _PDFA.search(data)
+    return match.group(1).decode() if match else None
+
+
+def declared(project_file: Path) -> dict | None:
+    """The `signature:` section of the project file as written (None if absent or unreadable: the
+    file's own validation says why)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(project_file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    section = data.get("signature") if isinstance(data, dict) else None
+    return section if isinstance(section, dict) else None
 
 
 def read(directory: Path) -> Signed:
@@ -69,11 +96,32 @@ def read(directory: Path) -> Signed:
     if sha256(data) != record.get("sha256"):
         raise SignError(f"la version signée « {copy} » a été modifiée depuis la signature "
                         f"(empreinte différente de celle de « {path} »)")
+    for doc, digest in (record.get("documents") or {}).items():
+        archived = Path(directory) / Path(doc).name
+        try:
+            same = sha256(archived.read_bytes()) == digest
+        except OSError:
+            raise SignError(f"le document archivé « {archived} » est introuvable") from None
+        if not same:
+            raise SignError(f"le document archivé « {archived} » a été modifié depuis la signature "
+                            f"(empreinte différente de celle de « {path} »)")
     return Signed(Path(directory), record, copy)
 
 
 def find(project_file: Path) -> Signed | None:
-    """The signed version recorded beside `project_file` (None if it was never signed)."""
+    """The signed version of `project_file`: in the folder its `signature:` section names, else in
+    the default folder beside it (None if it was never signed)."""
+    section = declared(project_file)
+    if section and isinstance(section.get("archive"), str):
+        directory = Path(project_file).parent / section["archive"]
+        if not (directory / RECORD).exists():
+            raise SignError(f"l'archive de signature « {directory} » indiquée dans « {project_file} » "
+                            "(signature.archive) est introuvable")
+        signed = read(directory)
+        if section.get("sha256") != signed.record["sha256"]:
+            raise SignError(f"l'empreinte notée dans « {project_file} » (signature.sha256) n'est pas celle de "
+                            f"l'archive « {directory} »")
+        return signed
     directory = folder_for(project_file)
     if not (directory / RECORD).exists():
         return None

@@ -34,6 +34,9 @@ def calls_cmd(
     summary: str = typer.Option("csv,xlsx", "--summary", metavar="FORMATS", help="Tableau récapitulatif : csv, xlsx."),
     today: Optional[str] = typer.Option(None, "--today", metavar="AAAA-MM-JJ",
                                         help="Date des lettres et du calcul des retards (par défaut aujourd'hui)."),
+    answers: Optional[Path] = typer.Option(None, "--answers", metavar="FEUILLE",
+                                           help="Tableau récapitulatif (csv ou xlsx) complété : colonnes « recu » et "
+                                                "« recu_le » des échéances reçues."),
     templates: Optional[Path] = typer.Option(None, "--templates", metavar="DOSSIER",
                                              help="Dossier de modèles personnalisés (appel-de-fonds.docx)."),
     check: bool = typer.Option(False, "--check", help="Ne rien écrire : code 1 si un fichier du dossier est absent ou différent (CI)."),
@@ -43,9 +46,9 @@ def calls_cmd(
 
     Pour chaque échéance de l'échéancier de la convention : montant en chiffres et en lettres, article de la convention, avance ou solde et sa condition, coordonnées bancaires de l'opérateur, date d'échéance ; et un tableau récapitulatif (csv, xlsx) de ce qui est dû, par qui, quand.
 
-    Les versements reçus s'inscrivent dans « payments: » du fichier projet : les appels suivants et le tableau montrent alors le reste dû et les retards ; une échéance entièrement reçue n'a plus de lettre. Codes de sortie : 0 appels écrits (ou rien à appeler), 1 projet invalide, sans échéancier, ou écriture en échec, 2 usage incorrect.
+    Les versements reçus s'inscrivent dans « payments: » du fichier projet, ou dans le tableau récapitulatif complété (colonnes « recu » et « recu_le ») donné avec « --answers » : les appels suivants et le tableau montrent alors le reste dû et les retards ; une échéance entièrement reçue n'a plus de lettre. Codes de sortie : 0 appels écrits (ou rien à appeler), 1 projet invalide, sans échéancier, ou écriture en échec, 2 usage incorrect.
 
-    Exemples : [bold]ptms calls projet.yaml --year 2027[/bold] ; [bold]ptms calls projet.yaml --due-before 2027-07-01 -f docx,md[/bold]
+    Exemples : [bold]ptms calls projet.yaml --year 2027[/bold] ; [bold]ptms calls projet.yaml --due-before 2027-07-01 -f docx,md[/bold] ; [bold]ptms calls projet.yaml --year 2027 --answers appels-de-fonds-2027.csv[/bold]
     """
     from ..aftersign import adapters, calls
     from ..aftersign.output import FORMATS, Doc, render_and_write, spec
@@ -66,7 +69,23 @@ def calls_cmd(
         print(f"Erreur : « {file} » n'a pas d'échéancier de versement (convention.payment_schedule) ou pas de plan de "
               "financement : rien à appeler.", file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS)
-    everything = calls.all_calls(project, plan)
+    filled = []
+    if answers is not None:
+        from ..aftersign.answers import AnswersError, read
+
+        try:
+            filled = read(answers)
+        except AnswersError as exc:
+            print(f"Erreur : {exc}.", file=sys.stderr)
+            raise typer.Exit(EXIT_FINDINGS) from None
+    everything = calls.all_calls(project, plan, filled)
+    for x in calls.unknown_answers(everything, filled):
+        print(f"Attention : {answers}:{x.line} : échéance « {x.reference} » inconnue de la convention : ignorée.",
+              file=sys.stderr)
+    for x in filled:
+        if x.received_on is None and x.amount:
+            print(f"Attention : {answers}:{x.line} : « {x.reference} » sans date de réception (colonne « recu_le ») : "
+                  "annoncé, pas compté comme reçu.", file=sys.stderr)
     for i in calls.unknown_payments(project, everything):
         p = project.payments[i]
         print(f"Attention : payments[{i}] ({p.partner}, {p.year}, échéance {p.installment}) ne correspond à aucune "
@@ -83,8 +102,7 @@ def calls_cmd(
         raise typer.Exit(EXIT_OK)
     template = adapters.convention_template(project, file, templates)
     articles = adapters.convention_articles(template)
-    title = "Modalités de versement"
-    article = f"l'article {articles.index(title) + 1} « {title} »" if title in articles else f"l'article « {title} »"
+    article, _ = adapters.article_ref("Modalités de versement", articles)
     reference = adapters.convention_reference(project)
     base = full_context(project, result.derived)
     docs = [Doc(spec("appel-de-fonds"), f"appel-de-fonds-{c.year}-{c.partner}-{c.number}", f"Appel de fonds {c.reference}",
@@ -104,6 +122,9 @@ def calls_cmd(
 
     print(f"{len(due)} appel(s) de fonds pour {money(total)} ; {len(chosen) - len(due)} échéance(s) déjà reçue(s)"
           + (f" ; {len(late)} en retard" if late else "") + ".")
+    for c in late:
+        print(f"En retard : {c.reference} ({c.partner_name}), {money(c.outstanding)} restant dû depuis le "
+              f"{c.due.strftime('%d/%m/%Y') if c.due else '?'}.")
     if not adapters.operator(project)["bank_known"]:
         print("Attention : coordonnées bancaires de l'opérateur absentes du projet : les lettres portent un champ à "
               "compléter.", file=sys.stderr)

@@ -89,6 +89,8 @@ def report_cmd(
 
 def _read_values(path: Path, year: int):
     """The values of a filled sheet, or exit 1 (unreadable or invalid: French message with file and line)."""
+    from zipfile import BadZipFile
+
     from ..aftersign.report import SheetError, read_sheet
     from .app import EXIT_FINDINGS
 
@@ -105,7 +107,7 @@ def _read_values(path: Path, year: int):
         return read_sheet(rows[1:], path.name, year)
     except SheetError as exc:
         print(f"Erreur : {exc}.", file=sys.stderr)
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:  # zip or xml errors of a broken xlsx included
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, BadZipFile) as exc:  # zip or xml errors of a broken xlsx
         print(f"Erreur : feuille illisible « {path} » ({type(exc).__name__}).", file=sys.stderr)
     raise typer.Exit(EXIT_FINDINGS)
 

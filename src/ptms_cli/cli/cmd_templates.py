@@ -40,7 +40,7 @@ def export_cmd(
         print(f"Erreur : « {directory} » existe et n'est pas un dossier.", file=sys.stderr)
         raise typer.Exit(EXIT_USAGE)
     copied = []
-    for spec in catalog.DOCUMENTS:
+    for spec in catalog.TEMPLATES:
         target = directory / spec.template
         if target.exists() and not force:
             print(f"conservé (déjà présent, --force pour remplacer) : {target}")
@@ -53,6 +53,21 @@ def export_cmd(
         print(f"version des modèles copiés notée dans {directory / exported.NAME}")
     print("Modifiez-les dans Word ou LibreOffice, puis vérifiez-les avec « ptms templates check "
           f"{directory} --project FICHIER ».")
+    raise typer.Exit(EXIT_OK)
+
+
+@templates_app.command("list", cls=Command)
+def list_cmd() -> None:
+    """Lister les modèles fournis : fichier, document, commande qui le produit.
+
+    Tous se copient avec « ptms templates export DOSSIER » et s'utilisent avec « --templates DOSSIER ».
+
+    Exemple : [bold]ptms templates list[/bold]
+    """
+    from ..documents import catalog
+
+    for spec in catalog.TEMPLATES:
+        print(f"{spec.template} : {spec.title} (ptms {spec.command})")
     raise typer.Exit(EXIT_OK)
 
 

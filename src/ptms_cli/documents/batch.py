@@ -220,26 +220,10 @@ def _process(task: Task, report: ProjectReport) -> None:
 
 def _check(task: Task, report: ProjectReport, outcome, chunks) -> None:
     """--check: compare each output with the file on disk, byte for byte; list the orphans. Writes nothing."""
-    from .catalog import CONVERTED
-    from .manifest import Manifest, _read_regular
-    from .pipeline import find_orphans
+    from .manifest import Manifest
+    from .pipeline import compare_outputs, find_orphans
 
-    produced = False
-    for chunk in chunks:
-        for out in chunk:
-            produced = True
-            path = task.out_dir / out.name
-            for fmt in CONVERTED if out.name.endswith(".docx") else ():
-                converted = out.name.removesuffix(".docx") + "." + fmt  # must be there (not compared)
-                if fmt in task.formats and not (task.out_dir / converted).is_file():
-                    report.missing.append(converted)
-            if path.suffix.lstrip(".") not in task.formats:
-                continue
-            data = _read_regular(path)
-            if data is None:
-                report.missing.append(out.name)
-            elif data != out.data:
-                report.differs.append(out.name)
+    report.missing, report.differs, produced = compare_outputs(chunks, task.out_dir, task.formats)
     report.skipped = [{"document": s.spec.title, "reason": s.reason} for s in outcome.skipped]
     report.failed += [{"document": "", "reason": e} for e in outcome.errors]
     outcome.formats = task.formats

@@ -22,6 +22,8 @@ class DocSpec:
     step: int
     title: str
     per_partner: bool = False
+    command: str = "render"  # the `ptms` command that renders it
+    context: tuple[str, ...] = ()  # top-level names its command adds to the project's context
 
 
 DOCUMENTS: list[DocSpec] = [
@@ -33,10 +35,13 @@ DOCUMENTS: list[DocSpec] = [
 BY_NAME = {d.name: d for d in DOCUMENTS}
 # After the signature: rendered by their own commands (`ptms amend`, `calls`, `report`), not by `ptms render`.
 FOLLOWUP: list[DocSpec] = [
-    DocSpec("avenant", "avenant.docx", 3, "Avenant à la convention"),
-    DocSpec("appel-de-fonds", "appel-de-fonds.docx", 3, "Appel de fonds", per_partner=True),
-    DocSpec("bilan-annuel", "bilan-annuel.docx", 3, "Bilan annuel d'activité et d'évaluation"),
+    DocSpec("avenant", "avenant.docx", 3, "Avenant à la convention", command="amend", context=("avenant",)),
+    DocSpec("appel-de-fonds", "appel-de-fonds.docx", 3, "Appel de fonds", per_partner=True, command="calls",
+            context=("call",)),
+    DocSpec("bilan-annuel", "bilan-annuel.docx", 3, "Bilan annuel d'activité et d'évaluation", command="report",
+            context=("report",)),
 ]
+TEMPLATES: list[DocSpec] = DOCUMENTS + FOLLOWUP  # every shipped template a user may export and customise
 FORMATS = ("docx", "md", "pdf", "odt")  # what `ptms render --format` writes
 CONVERTED = ("pdf", "odt")  # made by LibreOffice from the .docx (not reproducible byte for byte)
 IMAGES = ("contributions", "coverage", "coverage_before")  # names under `images` in every template

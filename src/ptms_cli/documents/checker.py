@@ -128,6 +128,9 @@ def known_names(context: dict, template_name: str) -> set[str]:
     names = set(context) | {"images"}
     if any(d.per_partner and d.template == template_name for d in catalog.DOCUMENTS):
         names.update(("partner", "letter"))
+    for d in catalog.FOLLOWUP:  # after signature: what `ptms amend|calls|report` add (avenant, call, report)
+        if d.template == template_name:
+            names.update(d.context)
     return names
 
 
@@ -148,6 +151,10 @@ def check_directory(directory: Path, context: dict, project=None) -> tuple[list[
         found = check_template(path, known_names(context, path.name))
         problems += found
         step = steps.get(path.name)
+        followup = next((d for d in catalog.FOLLOWUP if d.template == path.name), None)
+        if project is not None and followup is not None:
+            notes.append(f"{path.name} : rendu d'essai avec « ptms {followup.command} FICHIER --templates {directory} »")
+            continue
         if project is not None and step and missing_for_step(project, step):
             notes.append(f"{path.name} : rendu d'essai non fait, le projet n'a pas terminé l'étape {step}")
             continue

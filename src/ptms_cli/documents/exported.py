@@ -66,7 +66,7 @@ def record(directory: Path, copied: list[str]) -> None:
 def outdated(directory: Path) -> list[Outdated]:
     """The recorded templates whose shipped version changed since the export."""
     out = []
-    for spec in catalog.DOCUMENTS:
+    for spec in catalog.TEMPLATES:
         entry = load(directory).get(spec.template)
         if entry is None or entry["sha256"] == shipped_digest(spec.template):
             continue

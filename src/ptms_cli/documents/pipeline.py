@@ -151,37 +151,91 @@ def iter_outputs(project: Project, project_file: Path, outcome: Outcome, *, name
 
         prepare()  # LibreOffice starts (once per process) while the documents are rendered
     for start in range(0, len(the_plan.jobs), CHUNK):
-        rendered: list[tuple[str, bytes, dict]] = []
-        for job in the_plan.jobs[start:start + CHUNK]:
-            template, _ = catalog.template_path(job.spec, user_dir)
-            ctx = letter_context(context, job.partner) if job.partner else context
-            props = Properties(title=f"{job.title} — {project.name}", author=author, subject=project.name,
-                               date=document_date(project))
-            try:
-                data = render(template, ctx, props, images, finish=finish)
-            except RenderError as exc:
-                outcome.errors.append(str(exc))
-                continue
-            sources = {"document": job.spec.name, "generator": f"ptms {__version__}",
-                       "project": Path(project_file).name, "project_sha256": project_hash,
-                       "template": str(template.name), "template_sha256": read_template(template)[1]}
-            rendered.append((job.stem, data, sources))
-        chunk: list[Output] = []
-        for stem, data, sources in rendered:
-            if "docx" in formats:
-                chunk.append(Output(f"{stem}.docx", data, sources))
-            if "md" in formats:
-                chunk.append(Output(f"{stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
-        for fmt in converted if rendered else ():
-            from .converter import convert_documents
-
-            files, errors = convert_documents({stem: data for stem, data, _ in rendered}, fmt)
-            outcome.errors += errors  # a document that fails does not stop the others
-            chunk.extend(Output(f"{stem}.{fmt}", files[stem], sources)
-                         for stem, _, sources in rendered if stem in files)
-        del rendered
+        pieces = [Piece(job.spec, job.stem, job.title,
+                        letter_context(context, job.partner) if job.partner else context, images)
+                  for job in the_plan.jobs[start:start + CHUNK]]
+        chunk = render_pieces(pieces, project, project_file, outcome, formats=formats, user_dir=user_dir,
+                              author=author, project_hash=project_hash, finish=finish)
         if chunk:
             yield chunk
+
+
+@dataclass
+class Piece:
+    """One document to render: its catalogue entry, file stem, title, context and pictures, and the
+    other files written with it (name -> bytes)."""
+
+    spec: catalog.DocSpec
+    stem: str
+    title: str
+    context: dict
+    images: dict = field(default_factory=dict)
+    extra: dict[str, bytes] = field(default_factory=dict)
+
+
+def render_pieces(pieces: list[Piece], project: Project, project_file: Path, outcome: Outcome, *,
+                  formats: tuple[str, ...], user_dir: Path | None, author: str, project_hash: str,
+                  finish: Callable[[Any], None] | None = None) -> list[Output]:
+    """The one render loop: each piece through the engine (escaping, `finish` = the typographic pass,
+    else `typesetter` of its context), in each format asked, with its sources for the manifest.
+    A render error goes to `outcome.errors` (the others go on)."""
+    rendered: list[tuple[Piece, bytes, dict]] = []
+    for piece in pieces:
+        template, _ = catalog.template_path(piece.spec, user_dir)
+        props = Properties(title=f"{piece.title} — {project.name}", author=author, subject=project.name,
+                           date=document_date(project))
+        try:
+            data = render(template, piece.context, props, piece.images,
+                          finish=finish or typesetter(piece.context))
+        except RenderError as exc:
+            outcome.errors.append(str(exc))
+            continue
+        sources = {"document": piece.spec.name, "generator": f"ptms {__version__}",
+                   "project": Path(project_file).name, "project_sha256": project_hash,
+                   "template": str(template.name), "template_sha256": read_template(template)[1]}
+        rendered.append((piece, data, sources))
+    chunk: list[Output] = []
+    for piece, data, sources in rendered:
+        if "docx" in formats:
+            chunk.append(Output(f"{piece.stem}.docx", data, sources))
+        if "md" in formats:
+            chunk.append(Output(f"{piece.stem}.md", docx_to_markdown(data).encode("utf-8"), sources))
+        chunk.extend(Output(name, extra, sources) for name, extra in piece.extra.items())
+    for fmt in [f for f in formats if f in catalog.CONVERTED] if rendered else ():
+        from .converter import convert_documents
+
+        files, errors = convert_documents({piece.stem: data for piece, data, _ in rendered}, fmt)
+        outcome.errors += errors  # a document that fails does not stop the others
+        chunk.extend(Output(f"{piece.stem}.{fmt}", files[piece.stem], sources)
+                     for piece, _, sources in rendered if piece.stem in files)
+    return chunk
+
+
+def compare_outputs(chunks: Iterable[list[Output]], out_dir: Path, formats: tuple[str, ...]) -> tuple[list[str], list[str], bool]:
+    """`--check`: each output compared byte for byte with the file in `out_dir`; nothing written.
+    PDF and ODT (LibreOffice, not reproducible) are only required to exist beside their .docx.
+    Returns (missing, different, anything produced)."""
+    from .manifest import _read_regular
+
+    missing: list[str] = []
+    differs: list[str] = []
+    produced = False
+    for chunk in chunks:
+        for out in chunk:
+            produced = True
+            path = Path(out_dir) / out.name
+            for fmt in catalog.CONVERTED if out.name.endswith(".docx") else ():
+                converted = out.name.removesuffix(".docx") + "." + fmt  # must be there (not compared)
+                if fmt in formats and not (Path(out_dir) / converted).is_file():
+                    missing.append(converted)
+            if path.suffix.lstrip(".") not in formats and path.suffix.lstrip(".") in catalog.FORMATS:
+                continue
+            data = _read_regular(path)
+            if data is None:
+                missing.append(out.name)
+            elif data != out.data:
+                differs.append(out.name)
+    return missing, differs, produced
 
 
 def render_documents(project: Project, project_file: Path, out_dir: Path, *, names: list[str] | None = None,

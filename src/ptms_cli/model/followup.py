@@ -11,13 +11,17 @@ actuals:                        # executed budget of a year
   2027:
     costs: {personnel: 301250.00, fonctionnement: 21000.00}   # by cost category of the plan
     received: {etat: 91242.44}                                 # resources received, by partner
+signature:                      # written by `ptms sign` (see aftersign/sign.py)
+  date: 2026-03-15
+  sha256: 5f1c…                 # of the signed version, copied byte for byte into the archive
+  archive: projet-signature     # folder, relative to the project file
 ```
 """
 
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from .base import Date, F, Id, Model, Money, Text, Year, YearKeyed
 from .refs import Ref
@@ -42,6 +46,14 @@ class ActualYear(Model):
 ResultValue = Annotated[Decimal, Field(ge=-999999999, le=999999999)] | Text
 
 
+class Signature(Model):
+    date: Date = F("Signée le", "Date de signature de la convention (ou de l'avenant).")
+    sha256: Annotated[str, StringConstraints(min_length=64, max_length=64)] = F(
+        "Empreinte", "SHA-256 de la version signée, copiée à l'identique dans l'archive.")
+    archive: Text = F("Archive", "Dossier de l'archive de signature, relatif au fichier projet : copie signée, "
+                                 "signature.json, documents en PDF/A et leurs empreintes.")
+
+
 class FollowUp(Model):
     """Sections filled after the signature (all optional)."""
 
@@ -50,3 +62,5 @@ class FollowUp(Model):
     results: dict[Id, Annotated[dict[Year, ResultValue], YearKeyed()]] = F(
         "Résultats des indicateurs", "Par indicateur, la valeur de chaque année.", default_factory=dict)
     actuals: Annotated[dict[Year, ActualYear], YearKeyed()] = F("Budget exécuté", "Par année.", default_factory=dict)
+    signature: Signature | None = F("Version signée", "Écrit par « ptms sign » : date, empreinte et archive de la "
+                                    "version signée (ne pas modifier à la main).", default=None)
