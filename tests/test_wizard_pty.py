@@ -24,23 +24,23 @@ INIT = [
     ("Nom du territoire", "Villeneuve" + CR), ("Type de territoire", CR), ("Département", CR),
     ("Communes concernées", "Villeneuve" + CR), ("Quartiers prioritaires (QPV) : que faire", CR), ("Population", CR),
     ("Secteurs opérationnels : que faire", CR), ("Nom du secteur", "Les Haras" + CR),
-    ("Identifiant du secteur", CR), ("? Commune", CR), ("Quartier prioritaire (QPV)", U + CR),
+    ("? Commune", CR), ("Quartier prioritaire (QPV)", U + CR),
     ("Secteurs opérationnels : que faire", CR),
     ("Début du projet", "2026-01-01" + CR), ("Fin du projet", "2028-12-31" + CR), ("Nom du projet", CR),
     ("Renseigner « Contrat de ville »", CR),
-    ("Nom du partenaire", "Ville de Villeneuve" + CR), ("Identifiant du partenaire", KILL + "ville" + CR),
+    ("Nom du partenaire", "Ville de Villeneuve" + CR),
     ("Type de partenaire", CR), ("Rôles", CR), ("Statut de mobilisation", CR), ("Enregistrer", CR),
 ]
 
 MOBILIZE = [
-    ("quelle section", CR), ("Partenaires : que faire", D * 2 + CR), ("Nom du partenaire", "Habitat 47" + CR), ("Identifiant du partenaire", CR),
+    ("quelle section", CR), ("Partenaires : que faire", D * 2 + CR), ("Nom du partenaire", "Habitat 47" + CR),
     ("Type de partenaire", D * 8 + CR), ("Rôles", SP + D * 4 + SP + CR), ("Statut de mobilisation", D * 3 + CR),
     ("Renseigner « Représentant légal »", U + CR), ("Nom du représentant", "Mme Martin" + CR),
     ("Qualité", "Directrice" + CR), ("Décision autorisant", CR), ("Date de la décision", CR),
     ("Renseigner « Contact professionnel »", CR), ("Champs d'intérêt", D * 4 + SP + CR),
     ("Besoins exprimés : que faire", CR), ("Notes", CR), ("Partenaires : que faire", CR),
     ("quelle section", CR), ("Objectifs partagés : que faire", CR), ("Énoncé de l'objectif", "Apaiser les halls" + CR),
-    ("Identifiant de l'objectif", KILL + "halls" + CR), ("Partenaires concernés", SP + D + SP + CR),
+    ("Partenaires concernés", SP + D + SP + CR),
     ("Champs d'intervention", D * 4 + SP + CR), ("Objectifs partagés : que faire", CR),
     ("quelle section", CR), ("Acteurs de médiation existants : que faire", CR),
     ("quelle section", CR), ("Calendrier de la démarche : que faire", CR),
@@ -49,14 +49,14 @@ MOBILIZE = [
 
 SPECIFY = [
     ("quelle section", CR), ("Types de postes : que faire", CR), ("Libellé", "Médiateur social" + CR),
-    ("Identifiant du type de poste", KILL + "mediateur" + CR), ("Coût annuel", "42000" + CR),
+    ("Coût annuel", "42000" + CR),
     ("Types de postes : que faire", CR),
     ("quelle section", CR), ("Nom du service", "Service de médiation" + CR), ("? Opérateur", CR), ("Forme de portage", CR),
     ("Raisons d'être", CR), ("Activités", SP + D + SP + CR), ("Champs d'intervention", D * 4 + SP + CR),
     ("Secteurs couverts : que faire", CR), ("? Secteur (", CR), ("Heures de présence", "30" + CR),
     ("Champs couverts dans ce secteur", CR), ("Créneaux : que faire", CR), ("Secteur prioritaire", CR),
     ("Secteurs couverts : que faire", CR), ("Opérateurs sous-traitants : que faire", CR),
-    ("Postes : que faire", CR), ("Intitulé du poste", "Médiateur" + CR), ("Identifiant du poste", CR),
+    ("Postes : que faire", CR), ("Intitulé du poste", "Médiateur" + CR),
     ("Type de poste (coût)", CR), ("Équivalent temps plein", CR), ("Nombre de postes", "2" + CR),
     ("Type de contrat", CR), ("? Début", CR), ("? Fin", CR),
     ("Secteurs d'affectation", SP + CR), ("Postes : que faire", CR),
@@ -140,7 +140,7 @@ def test_a_new_user_reaches_a_complete_convention_with_the_wizards(tmp_path):
     assert "écrit : projet-documents/convention.docx" in out
     names = sorted(p.name for p in (tmp_path / "projet-documents").glob("*.docx"))
     assert names == ["cahier-des-charges.docx", "convention.docx", "dossier-mobilisation.docx",
-                     "lettre-intention-habitat-47.docx", "lettre-intention-ville.docx"]
+                     "lettre-intention-habitat-47.docx", "lettre-intention-ville-de-villeneuve.docx"]
 
 
 def test_ctrl_c_in_a_terminal_changes_nothing(tmp_path):

@@ -13,7 +13,7 @@ from ..steps import ALL as STEP_LIST
 from ..steps import STEPS
 from .engine import Engine, describe
 from .hub import Section, hub
-from .questions import question
+from .questions import NONE_LABEL, question
 
 # Top-level keys each wizard may change (also the keys accepted in --answers): the step's sections.
 KEYS: dict[str, list[str]] = {s.command: list(s.sections) for s in STEP_LIST}
@@ -252,7 +252,7 @@ def convene(e: Engine) -> None:
                     measured = {i.get("objective") for i in indicators}
                     first = next((o for o, _ in objectives if o not in measured), objectives[0][0])
                     objective = e.b.select(f"« {s.label} » : {question(Indicator, 'objective').title.lower()}",
-                                           objectives + [(None, "(aucun)")], default=first)
+                                           objectives + [(None, NONE_LABEL)], default=first)
                 indicators.append(s.as_indicator(objective))
         current["indicators"] = e.edit_list(question(Evaluation, "indicators"), indicators)
         return current
