@@ -24,7 +24,7 @@ INIT = [
     ("Nom du territoire", "Villeneuve" + CR), ("Type de territoire", CR), ("Département", CR),
     ("Communes concernées", "Villeneuve" + CR), ("Quartiers prioritaires (QPV) : que faire", CR), ("Population", CR),
     ("Secteurs opérationnels : que faire", CR), ("Nom du secteur", "Les Haras" + CR),
-    ("? Commune", CR), ("Quartier prioritaire (QPV)", U + CR),
+    ("Quartier prioritaire (QPV)", U + CR),
     ("Secteurs opérationnels : que faire", CR),
     ("Début du projet", "2026-01-01" + CR), ("Fin du projet", "2028-12-31" + CR), ("Nom du projet", CR),
     ("Renseigner « Contrat de ville »", CR),

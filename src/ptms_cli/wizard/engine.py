@@ -87,7 +87,12 @@ class Engine:
         self.data = data  # the whole project, plain values; sections are edited in place
         self.after_change: Callable[[], None] | None = None
         self.required: set[str] = set()  # "Model.field" lists that must not stay empty: « Ajouter » first
-        self.defaults: dict[str, Callable[[], Any]] = {}  # "Model.field" -> default answer of a new item
+        # "Model.field" -> default answer, given the answers of the item so far (None: no default)
+        self.defaults: dict[str, Callable[[dict], Any]] = {}
+        # "Model.field" -> the value that goes without asking (one commune: every sector is in it), or None: asked
+        self.implied: dict[str, Callable[[dict], Any]] = {}
+        # "Model.field" -> where its default comes from, said before the question (a sourced table)
+        self.sources: dict[str, Callable[[dict], str | None]] = {}
         # "Model.field" -> does the question apply, given the answers of the item so far (else not asked, value kept)
         self.applies: dict[str, Callable[[dict], bool]] = dict(APPLIES)
         self.autosave: Callable[[], None] | None = None  # writes the draft (`draft.save`) after each item and section
@@ -213,7 +218,9 @@ class Engine:
             choices = list(referential.ALL[q.vocabulary].items()) if q.vocabulary else list(targets)
             known = dict(choices)
             choices += [(v, f"{v} (inconnu)") for v in (start or []) if v not in known]
-            return self.b.checkbox(q.title, choices, default=list(start or []))
+            chosen = self.b.checkbox(q.title, choices, default=list(start or []))
+            kept = [v for v in start or [] if v in chosen]  # the order of the file (an Enter changes nothing)
+            return kept + [v for v in chosen if v not in kept]
         if kind == "confirm":
             return self.b.confirm(q.title, default=bool(start))
         if kind == "years":
@@ -302,8 +309,18 @@ class Engine:
                     result["id"] = default or unique_id(result[naming], taken)
                     continue
                 extra = (lambda v: f"identifiant « {v} » déjà utilisé" if v in taken else None)  # noqa: E731 (a closure over `taken`)
-            if default is None and f"{model.__name__}.{name}" in self.defaults:
-                default = self.defaults[f"{model.__name__}.{name}"]()
+            where = f"{model.__name__}.{name}"
+            if result.get(q.key) is None and where in self.implied:
+                implied = self.implied[where](result)
+                if implied is not None:
+                    result[q.key] = implied
+                    continue
+            if default is None and where in self.defaults:
+                default = self.defaults[where](result)
+            if default is not None and result.get(q.key) is None and where in self.sources:
+                said = self.sources[where](result)
+                if said:
+                    self.say(said, "dim")
             if q.kind == "models":
                 self.frames.append([q.key, None])
             try:
