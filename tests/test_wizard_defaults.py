@@ -77,9 +77,12 @@ def test_with_several_communes_the_one_a_sector_names_is_proposed(tmp_path):
 
 @pytest.mark.slow
 def test_post_dates_cotech_and_tribunal_come_from_the_project(tmp_path):
+    """A post on common law contract runs over the period (no date asked: `test_a_common_law_post_is_not_asked_its_dates`)."""
     path = tmp_path / "projet.yaml"
     script = replace(INIT, E("Département", "Lot (47)"), [E("Département", "Nord (59)")])
-    for name, steps in (("init", script), ("mobilize", MOBILIZE), ("specify", SPECIFY)):
+    specify = replace(SPECIFY, E("Type de contrat", ENTER),  # an aided post: its dates are asked, the period proposed
+                      [E("Type de contrat", "adulte_relais"), E("Début", ENTER), E("Fin", ENTER)])
+    for name, steps in (("init", script), ("mobilize", MOBILIZE), ("specify", specify)):
         assert drive(name, path, list(steps))[0] == 0
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     post = data["service"]["posts"][0]
@@ -97,3 +100,14 @@ def test_post_dates_cotech_and_tribunal_come_from_the_project(tmp_path):
     # nobody has a technical contact yet: the COPIL's members, and the operator
     assert data["governance"]["technical_committee"]["members"] == copil + [
         m for m in [data["service"]["operator"]] if m not in copil]
+
+
+def test_a_common_law_post_is_not_asked_its_dates(tmp_path):
+    path = tmp_path / "projet.yaml"
+    for name, steps in (("init", INIT), ("mobilize", MOBILIZE)):
+        assert drive(name, path, list(steps))[0] == 0
+    code, backend, _ = drive("specify", path, list(SPECIFY))
+    assert code == 0
+    assert not [m for _, m in backend.asked if m in ("Début", "Fin")]
+    post = yaml.safe_load(path.read_text(encoding="utf-8"))["service"]["posts"][0]
+    assert "start" not in post and "end" not in post  # the whole period

@@ -114,7 +114,7 @@ def test_editing_a_partner_shows_its_fields_with_their_values_and_changes_only_t
     partner = yaml.safe_load(created.read_text(encoding="utf-8"))["partners"][1]
     assert partner["status"] == "interested"
     assert partner["name"] == "Habitat 47" and partner["kind"] == "bailleur_social"
-    assert partner["representative"]["name"] == "Mme Claire Martin"
+    assert partner["fields"] == ["habitat_collectif"]  # the other answers kept
     menu = [m for k, m in backend.asked if "quel champ" in m]
     assert len(menu) == 2 and menu[0].startswith("Habitat 47")
     assert "~ Partenaires › Habitat 47 › Statut de mobilisation : Engagé → Intéressé" in out.replace("\u00a0", " ")
@@ -207,10 +207,10 @@ def test_cross_field_error_offers_to_go_back(created):
                          E("corriger maintenant", "keep")]  # said as the list is left: kept, to fix later
     at = script.index(E("Signataires", ENTER)) + 1
     # back at the hub, Enter reopens the section that has an error (the default)
-    script[at + 4:at + 4] = [E("quelle section", ENTER), E("Intitulé", ENTER), E("Prise d'effet", ENTER), E("Durée", ENTER),
+    script[at + 8:at + 8] = [E("quelle section", ENTER), E("Intitulé", ENTER),
                              E("Échéancier", ("edit", 0)), E("quel champ", "percent"), E("Part", "100"),
                              E("quel champ", "done"), E("Échéancier", "done"),
-                     E("comptes rendus", ENTER), E("Préavis", ENTER), E("Tribunal", ENTER), E("Protection", ENTER),
+                     E("Tribunal", ENTER), E("Protection", ENTER),
                      E("Lieu", ENTER), E("Date de signature", ENTER), E("Communication", ENTER), E("Signataires", ENTER)]
     code, _, out = drive("convene", created, script)
     flat = re.sub(r"\s+", " ", out)  # the terminal wraps long lines

@@ -34,6 +34,14 @@ APPLIES: dict[str, Callable[[dict], bool]] = {
 }
 
 
+# Questions asked when an item is added only if the rule holds (the item's menu always offers them):
+# a post runs over the whole period unless it is an aided contract, whose dates matter.
+ON_ADD: dict[str, Callable[[dict], bool]] = {
+    "Post.start": lambda post: post.get("contract") in ("adulte_relais", "pec"),
+    "Post.end": lambda post: post.get("contract") in ("adulte_relais", "pec"),
+}
+
+
 def unique_id(name: str, taken: set[str] | frozenset[str]) -> str:
     """The identifier made from a name (`slug`), with « -2 », « -3 »… when already used in the list."""
     base = slug(name, max_len=60)
@@ -297,6 +305,9 @@ class Engine:
             rule = self.applies.get(f"{model.__name__}.{name}")
             if rule is not None and not rule(result):
                 continue
+            rule = ON_ADD.get(f"{model.__name__}.{name}")
+            if rule is not None and not current and not rule(result):
+                continue  # a new item: not asked (its edit menu has it)
             if q.reference and q.optional and q.reference != "fields" and not self.targets(q.reference) and result.get(q.key) in (None, []):
                 continue  # nothing to choose from (the first post cannot continue another one)
             default = defaults.get(q.key)
@@ -354,8 +365,9 @@ class Engine:
 
     # --- a list of models -------------------------------------------------------------------------
     def edit_list(self, q: Question, items: list, show_items: Callable[[list], None] | None = None,
-                  names: list[str] | None = None, required: bool = False) -> list:
-        """Menu: add, edit or remove items until « Terminer »."""
+                  names: list[str] | None = None, required: bool = False, add_names: list[str] | None = None) -> list:
+        """Menu: add, edit or remove items until « Terminer ». `names`: the fields of an item's menu;
+        `add_names`: those asked when an item is added (default: `names`)."""
         items = [dict(x) for x in items]
         self._attach(items)
         self.heading(q.title)
@@ -392,7 +404,7 @@ class Engine:
                 if action == "add":
                     self.slots.append([path, len(items), None])
                     try:
-                        items.append(self.fields(q.inner, {}, names=names, taken=ids))
+                        items.append(self.fields(q.inner, {}, names=add_names or names, taken=ids))
                     finally:
                         self.slots.pop()
                 elif action[0] == "edit":
@@ -505,7 +517,8 @@ class Engine:
         model = q.inner
         item = dict(item)
         fields = [n for n in (names or list(model.model_fields)) if n != "id" and question(model, n).kind != "skip"]
-        advanced = expert_names(model)
+        advanced = expert_names(model) + [  # and the fields this list's menu leaves out (a partner's address…)
+            n for n in model.model_fields if names and n not in names and n != "id" and question(model, n).kind != "skip"]
         while True:
             choices: list[tuple[Any, str]] = []
             for n in fields:
@@ -531,6 +544,10 @@ class Engine:
             else:
                 item = self.fields(model, item, names=[pick], taken=taken)
 
+    def applies_to(self, model: type[BaseModel], name: str, item: dict) -> bool:
+        rule = self.applies.get(f"{model.__name__}.{name}")
+        return rule is None or rule(item)
+
     def new_id(self, model: type[BaseModel], item: dict, taken: set[str] | frozenset[str]) -> str:
         """Ask a new identifier for `item` (Entrée keeps it); checked as the model checks it, and unique."""
         q = question(model, "id")
@@ -552,7 +569,7 @@ class Engine:
         while True:
             choices: list[tuple[Any, str]] = [
                 (n, f"{aq.title} : {self.value_text(aq, item.get(aq.key))}")
-                for n in names if (aq := advanced_question(model, n)) is not None]
+                for n in names if (aq := advanced_question(model, n)) is not None and self.applies_to(model, n, item)]
             choices.append(("done", "← Retour au menu de l'élément"))
             pick = self.b.select(f"{name_of(item)} : quelle option avancée ?", choices, default="done")
             if pick == "done":

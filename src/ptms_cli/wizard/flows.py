@@ -22,6 +22,9 @@ STEP_NUMBER = {s.command: s.number for s in STEP_LIST}
 
 # Fields asked for a partner in step 1 (the others stay editable in the file).
 PARTNER_FIELDS = ["name", "id", "kind", "roles", "status", "representative", "contact", "fields", "needs", "notes"]
+# Asked when a partner is added: the legal representative is asked in step 3 for the signatories, the notes
+# from the partner's menu.
+PARTNER_ADD = [n for n in PARTNER_FIELDS if n not in ("representative", "notes")]
 
 
 def step_title(n: int) -> str:
@@ -134,7 +137,7 @@ def mobilize(e: Engine) -> None:
 
     def partners():
         e.section("partners", lambda: e.edit_list(question(Project, "partners"), d.get("partners") or [],
-                                                  show_items=lambda items: partner_map(e, items), names=PARTNER_FIELDS,
+                                                  show_items=lambda items: partner_map(e, items), names=PARTNER_FIELDS, add_names=PARTNER_ADD,
                                                   required=True))
 
     def listed(key: str, required: bool = False):
@@ -151,10 +154,10 @@ def mobilize(e: Engine) -> None:
 def advanced_places(step: int) -> list:
     """Where the expert fields of a step's sections are, outside list items (« Options avancées » of the hub)."""
     from ..model.convention import Convention, DataProtection
-    from ..model.funding import Allocation, Budget
+    from ..model.funding import Allocation, Budget, Funding
     from ..model.governance import Committee
 
-    return {2: [(("budget",), Budget), (("funding", "allocation"), Allocation)],
+    return {2: [(("budget",), Budget), (("funding",), Funding), (("funding", "allocation"), Allocation)],
             3: [(("governance", "steering_committee"), Committee), (("governance", "technical_committee"), Committee),
                 (("convention",), Convention), (("convention", "data_protection"), DataProtection)]}.get(step, [])
 
@@ -178,6 +181,8 @@ def specify(e: Engine) -> None:
     e.after_change = lambda: show_balance(e)
     e.defaults["Post.post_type"] = lambda post: next((t.get("id") for t in (d.get("budget") or {}).get("post_types") or []), None)
     e.defaults["Post.start"] = lambda post: (d.get("period") or {}).get("start")  # a post runs over the period
+    e.applies["AllocationShare.sectors"] = lambda share: (  # the sectors bought: the key « hours » only
+        ((e.preview().get("funding") or {}).get("allocation") or {}).get("method") == "hours")
     e.defaults["Post.end"] = lambda post: (d.get("period") or {}).get("end")
 
     # first the post types: the posts of the service point to these cost types

@@ -122,6 +122,10 @@ EXPERT_FIELDS = {
     "Convention.payers", "Convention.sieg_mandate", "Convention.fungibility_percent", "DataProtection.processing",
     "Committee.quorum", "Committee.proxies_per_member", "Committee.convened_by", "Committee.notice_days",
     "Committee.secretariat", "Committee.minutes_days", "Committee.operator_votes", "Committee.budget_decided_by",
+    # defaults that suit almost every project (fewer questions, `benchmarks/wizard_walk.py`)
+    "Budget.base_year", "Budget.indexation_rate", "Budget.lines", "Funding.years", "Funding.jump_threshold",
+    "Allocation.nature", "Convention.start", "Convention.duration_years", "Convention.reports_due_months",
+    "Convention.termination_notice_months",
 }
 
 
