@@ -102,12 +102,12 @@ def test_a_hand_edit_made_while_the_wizard_runs_is_kept_and_the_answers_go_to_a_
     assert f"« ptms mobilize {created} --answers {draft} »" in err
     # the draft holds only what the wizard changed, and replaying it keeps the hand edit
     answers = yaml.safe_load(draft.read_text(encoding="utf-8"))
-    assert [p["id"] for p in answers["partners"]] == ["habitat-47"] and [o["id"] for o in answers["objectives"]] == ["halls"]
+    assert [p["id"] for p in answers["partners"]] == ["habitat-47"] and [o["id"] for o in answers["objectives"]] == ["apaiser-les-halls-d-immeubles"]
     r = run_ptms("mobilize", created, "--answers", draft)
     assert r.code in (0, 1), r.err  # 1: the step has warnings/errors to finish, not a refusal
     data = yaml.safe_load(created.read_text(encoding="utf-8"))
     assert [p["name"] for p in data["partners"]] == ["Ville de Villeneuve-sur-Lot", "Habitat 47"]
-    assert [o["id"] for o in data["objectives"]] == ["halls"]
+    assert [o["id"] for o in data["objectives"]] == ["apaiser-les-halls-d-immeubles"]
 
 
 def test_init_does_not_overwrite_a_file_created_meanwhile(tmp_path, capsys):

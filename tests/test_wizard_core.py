@@ -21,7 +21,7 @@ from ptms_cli.validation import validate_file
 from ptms_cli.wizard import flows
 from ptms_cli.wizard.backend import ENTER, ScriptedBackend
 from ptms_cli.wizard.engine import Engine
-from ptms_cli.wizard.questions import parse_text, question, show
+from ptms_cli.wizard.questions import advanced_question, parse_text, question, show
 
 
 def test_choices_come_from_the_referential_with_french_labels():
@@ -59,26 +59,26 @@ def test_a_typed_answer_gets_the_message_validate_gives_in_a_file(write_project,
 def test_french_decimal_comma_and_spaces_are_accepted_for_numbers():
     assert parse_text(question(Budget, "supervision"), "42 000,50") == (Decimal("42000.50"), None)
     assert parse_text(question(Budget, "supervision"), "42 000,50 €") == (Decimal("42000.50"), None)
-    assert parse_text(question(Budget, "indexation_rate"), "2") == (Decimal("0.02"), None)  # a rate is typed in percent
-    assert parse_text(question(Budget, "indexation_rate"), "2,5 %") == (Decimal("0.025"), None)
+    assert parse_text(advanced_question(Budget, "indexation_rate"), "2") == (Decimal("0.02"), None)  # a rate is typed in percent
+    assert parse_text(advanced_question(Budget, "indexation_rate"), "2,5 %") == (Decimal("0.025"), None)
     assert parse_text(question(Post, "fte"), "0,8") == (Decimal("0.8"), None)  # an FTE is not a percentage
     assert parse_text(question(Territory, "population"), "24 000") == (24000, None)
 
 
 def test_french_answers_that_cannot_be_read_or_are_out_of_bounds_are_refused_in_french():
     assert parse_text(question(Budget, "supervision"), "1.234")[1].startswith("« 1.234 » : le point est ambigu")
-    assert parse_text(question(Budget, "indexation_rate"), "25 %")[1] == "le taux doit être compris entre 0\u00a0% et 20\u00a0%"
+    assert parse_text(advanced_question(Budget, "indexation_rate"), "25 %")[1] == "le taux doit être compris entre 0\u00a0% et 20\u00a0%"
     assert parse_text(question(Territory, "population"), "2,5")[1].startswith("« 2,5 » : un nombre entier")
     assert "n'existe pas" in parse_text(question(Period, "start"), "31/02/2027")[1]
 
 
 def test_values_are_offered_back_in_french():
-    assert show(Decimal("0.025"), question(Budget, "indexation_rate").form) == "2,5\u00a0%"
+    assert show(Decimal("0.025"), advanced_question(Budget, "indexation_rate").form) == "2,5\u00a0%"
     assert show(Decimal("35412.5"), question(Budget, "supervision").form) == "35\u00a0412,50\u00a0€"
     assert show(Decimal("0.8"), question(Post, "fte").form) == "0,8"
     assert show(date(2026, 7, 1), question(Period, "start").form) == "01/07/2026"
-    assert show(2026, question(Budget, "base_year").form) == "2026"  # a year is not grouped
-    for q, value in ((question(Budget, "indexation_rate"), Decimal("0.0175")), (question(Budget, "supervision"), Decimal("1234.5")),
+    assert show(2026, advanced_question(Budget, "base_year").form) == "2026"  # a year is not grouped
+    for q, value in ((advanced_question(Budget, "indexation_rate"), Decimal("0.0175")), (question(Budget, "supervision"), Decimal("1234.5")),
                      (question(Period, "end"), date(2028, 12, 31))):
         assert parse_text(q, show(value, q.form)) == (value, None)  # what is offered parses back
 

@@ -84,8 +84,8 @@ def test_a_whole_wizard_with_real_prompts_then_ctrl_c(tmp_path, keys):
     shutil.copy(__import__("conftest").EXAMPLES / "cc-deux-rives.yaml", path)
     before = path.read_bytes()
     # the hub (Enter: the partners), « Ajouter » (Down twice wraps from « Terminer » over « ← Retour »),
-    # name, identifier, kind: then Ctrl-C at the roles
-    backend = keys(ENTER, DOWN, DOWN, ENTER, "Collège Jean Moulin", ENTER, ENTER, ENTER, CTRL_C)
+    # name (the identifier is made from it), kind: then Ctrl-C at the roles
+    backend = keys(ENTER, DOWN, DOWN, ENTER, "Collège Jean Moulin", ENTER, ENTER, CTRL_C)
     out = io.StringIO()
     assert run("mobilize", path, Console(file=out, width=100), lambda: backend) == 130
     assert path.read_bytes() == before

@@ -7,6 +7,7 @@ cross-field checks of `ptms validate` run on the whole project and their message
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
@@ -17,17 +18,37 @@ from ..model.refs import TARGETS
 from .backend import Backend, GoBack
 from .forms import hint
 from .frinput import FrInputError, parse_amount
-from .questions import NONE_LABEL, Question, parse_text, question, show, slug
+from .questions import NONE_LABEL, Question, expert_names, parse_text, question, show, slug
 
 NAMING = ("name", "label", "title", "statement")
 DESCRIBE = ("name", "label", "title", "partner", "sector", "field", "statement", "since", "date", "days", "start", "id")
 
+
+# Forms of the fields after which the rules of `ptms validate` on that very field run (`Engine.live_errors`).
+LIVE_FORMS = ("date", "year")
 
 # Questions that only apply to some items: "Model.field" -> rule on the answers of the item so far.
 APPLIES: dict[str, Callable[[dict], bool]] = {
     "Post.aid_rate": lambda post: post.get("contract") == "pec",
     "Post.aid_hours_per_week": lambda post: post.get("contract") == "pec",
 }
+
+
+# Questions asked when an item is added only if the rule holds (the item's menu always offers them):
+# a post runs over the whole period unless it is an aided contract, whose dates matter.
+ON_ADD: dict[str, Callable[[dict], bool]] = {
+    "Post.start": lambda post: post.get("contract") in ("adulte_relais", "pec"),
+    "Post.end": lambda post: post.get("contract") in ("adulte_relais", "pec"),
+}
+
+
+def unique_id(name: str, taken: set[str] | frozenset[str]) -> str:
+    """The identifier made from a name (`slug`), with « -2 », « -3 »… when already used in the list."""
+    base = slug(name, max_len=60)
+    ident, n = base, 2
+    while ident in taken:
+        ident, n = f"{base}-{n}", n + 1
+    return ident
 
 
 def name_of(item: dict) -> str:
@@ -44,6 +65,29 @@ def describe(item: dict) -> str:
     return text if len(text) <= 70 else text[:69] + "…"
 
 
+def checkable(data: dict, keep: Any) -> Any:
+    """`data` as a `Project` for the live checks of section `keep`, while other sections are still
+    missing or wrong (a new project has no name yet when its period is asked): the other optional
+    sections that do not validate are left out, a missing name is stood in for. None: impossible."""
+    from pydantic import ValidationError
+
+    from ..model import Project
+
+    data = dict(data)
+    data.setdefault("name", "projet")
+    data.setdefault("schema_version", Project.model_fields["schema_version"].annotation.__args__[0])  # type: ignore[union-attr]
+    for _ in range(4):
+        try:
+            return Project.model_validate(data)
+        except ValidationError as exc:
+            tops = {err["loc"][0] for err in exc.errors() if err["loc"]}
+            if keep in tops or not tops or any(Project.model_fields[t].is_required() for t in tops if t in Project.model_fields):
+                return None
+            for top in tops:
+                data.pop(top, None)
+    return None
+
+
 class Engine:
     def __init__(self, backend: Backend, console, data: dict):
         self.b = backend
@@ -51,13 +95,22 @@ class Engine:
         self.data = data  # the whole project, plain values; sections are edited in place
         self.after_change: Callable[[], None] | None = None
         self.required: set[str] = set()  # "Model.field" lists that must not stay empty: « Ajouter » first
-        self.defaults: dict[str, Callable[[], Any]] = {}  # "Model.field" -> default answer of a new item
+        # "Model.field" -> default answer, given the answers of the item so far (None: no default)
+        self.defaults: dict[str, Callable[[dict], Any]] = {}
+        # "Model.field" -> the value that goes without asking (one commune: every sector is in it), or None: asked
+        self.implied: dict[str, Callable[[dict], Any]] = {}
+        # "Model.field" -> where its default comes from, said before the question (a sourced table)
+        self.sources: dict[str, Callable[[dict], str | None]] = {}
         # "Model.field" -> does the question apply, given the answers of the item so far (else not asked, value kept)
         self.applies: dict[str, Callable[[dict], bool]] = dict(APPLIES)
         self.autosave: Callable[[], None] | None = None  # writes the draft (`draft.save`) after each item and section
         self.in_hub = False  # a step's hub shows each section's state: no « Revenir » question after a section
         # The answers being given, section -> sub-section -> list, for a live preview (see `preview`).
         self.frames: list[list] = []
+        # identifiers changed by « Changer l'identifiant »: item model name -> {old: new} (for the review)
+        self.renames: dict[str, dict[str, str]] = {}
+        # items being added or edited, not yet in their list: [frame keys of the list, index, the item's answers]
+        self.slots: list[list] = []
 
     def _attach(self, obj: Any) -> None:
         if self.frames and self.frames[-1][1] is None:
@@ -73,6 +126,47 @@ class Engine:
             node[key] = obj
             node = obj
         return data
+
+    def working(self) -> tuple[dict, tuple]:
+        """A copy of the project with the items being answered in their lists (`slots`), and the
+        location of what is being answered (YAML keys and list indexes): for the live checks."""
+        data = copy.deepcopy(self.preview())
+        loc: tuple = ()
+        consumed = 0
+        for path, index, item in self.slots:
+            node: Any = data
+            for part in loc:
+                node = node[part]
+            for key in path[consumed:]:
+                if not isinstance(node, dict):
+                    return data, loc
+                node = node.setdefault(key, [] if key == path[-1] else {})
+            if not isinstance(node, list) or item is None:
+                return data, loc
+            if index < len(node):
+                node[index] = copy.deepcopy(item)
+            else:
+                node.append(copy.deepcopy(item))
+                index = len(node) - 1
+            loc += tuple(path[consumed:]) + (index,)
+            consumed = len(path)
+        return data, loc + tuple(key for key, _ in self.frames[consumed:])
+
+    def live_errors(self, *tail: str) -> list[str]:
+        """The errors of `ptms validate` (`checks.run`) at the place being answered (+ `tail`), in the
+        working project: a cross-field rule (date order, a total of 100 %) said as soon as its last
+        field is answered, with the very message of the validation."""
+        from .. import checks
+
+        data, loc = self.working()
+        project = checkable(data, loc[0] if loc else None)
+        if project is None:
+            return []
+        try:
+            found = checks.run(project, None)
+        except Exception:  # noqa: BLE001 - a half-filled project must never stop the wizard
+            return []
+        return list(dict.fromkeys(pb.message for pb in found if pb.code.startswith("PTMS-E") and tuple(pb.loc) == loc + tail))
 
     def changed(self) -> None:
         if self.after_change:
@@ -132,7 +226,9 @@ class Engine:
             choices = list(referential.ALL[q.vocabulary].items()) if q.vocabulary else list(targets)
             known = dict(choices)
             choices += [(v, f"{v} (inconnu)") for v in (start or []) if v not in known]
-            return self.b.checkbox(q.title, choices, default=list(start or []))
+            chosen = self.b.checkbox(q.title, choices, default=list(start or []))
+            kept = [v for v in start or [] if v in chosen]  # the order of the file (an Enter changes nothing)
+            return kept + [v for v in chosen if v not in kept]
         if kind == "confirm":
             return self.b.confirm(q.title, default=bool(start))
         if kind == "years":
@@ -201,23 +297,41 @@ class Engine:
                 names[at:at + 1] = [naming, "id"]
         result = dict(current)
         self._attach(result)
+        if self.slots and len(self.slots[-1][0]) == len(self.frames):
+            self.slots[-1][2] = result  # the item being answered, for the live checks (`working`)
         defaults = dict(defaults or {})
         for name in names:
             q = question(model, name)
             rule = self.applies.get(f"{model.__name__}.{name}")
             if rule is not None and not rule(result):
                 continue
+            rule = ON_ADD.get(f"{model.__name__}.{name}")
+            if rule is not None and not current and not rule(result):
+                continue  # a new item: not asked (its edit menu has it)
             if q.reference and q.optional and q.reference != "fields" and not self.targets(q.reference) and result.get(q.key) in (None, []):
                 continue  # nothing to choose from (the first post cannot continue another one)
             default = defaults.get(q.key)
             extra = None
             if name == "id":
                 naming = next((n for n in NAMING if n in result), None)
-                if default is None and naming and isinstance(result.get(naming), str):
-                    default = slug(result[naming])
+                if result.get("id"):
+                    continue  # an existing identifier changes only through « Changer l'identifiant » (`rename`)
+                if naming and isinstance(result.get(naming), str):  # made from the name, never typed
+                    result["id"] = default or unique_id(result[naming], taken)
+                    continue
                 extra = (lambda v: f"identifiant « {v} » déjà utilisé" if v in taken else None)  # noqa: E731 (a closure over `taken`)
-            if default is None and f"{model.__name__}.{name}" in self.defaults:
-                default = self.defaults[f"{model.__name__}.{name}"]()
+            where = f"{model.__name__}.{name}"
+            if result.get(q.key) is None and where in self.implied:
+                implied = self.implied[where](result)
+                if implied is not None:
+                    result[q.key] = implied
+                    continue
+            if default is None and where in self.defaults:
+                default = self.defaults[where](result)
+            if default is not None and result.get(q.key) is None and where in self.sources:
+                said = self.sources[where](result)
+                if said:
+                    self.say(said, "dim")
             if q.kind == "models":
                 self.frames.append([q.key, None])
             try:
@@ -226,6 +340,15 @@ class Engine:
                 if q.kind == "models":
                     self.frames.pop()
             self._store(result, q, value, had=q.key in current)
+            if q.form in LIVE_FORMS and value is not None:
+                # the order of two dates is checked as the second one is answered: asked again once
+                errors = self.live_errors(q.key)
+                if errors:
+                    for error in errors:
+                        self.say(f"✗ {error}", "red")
+                    self.say("Corrigez la valeur (la même réponse la garde telle quelle).", "dim")
+                    again = self.ask(q, value, extra=extra)
+                    self._store(result, q, again, had=True)
             self.changed()
         # keys already in the file keep their place; new ones follow the model's order
         order = [k for k in current if k in result]
@@ -242,8 +365,9 @@ class Engine:
 
     # --- a list of models -------------------------------------------------------------------------
     def edit_list(self, q: Question, items: list, show_items: Callable[[list], None] | None = None,
-                  names: list[str] | None = None, required: bool = False) -> list:
-        """Menu: add, edit or remove items until « Terminer »."""
+                  names: list[str] | None = None, required: bool = False, add_names: list[str] | None = None) -> list:
+        """Menu: add, edit or remove items until « Terminer ». `names`: the fields of an item's menu;
+        `add_names`: those asked when an item is added (default: `names`)."""
         items = [dict(x) for x in items]
         self._attach(items)
         self.heading(q.title)
@@ -262,16 +386,37 @@ class Engine:
             choices.append(("back", "← Retour (sans garder les changements)"))
             action = self.b.select(f"{q.title} : que faire ?", choices, default="add" if not items and (required or f"{q.model.__name__}.{q.name}" in self.required) else "done")
             if action == "done":
-                return items
+                errors = self.live_errors() if items else []  # a total of 100 % (key, schedule), as the list is left
+                if not errors:
+                    return items
+                for error in errors:
+                    self.say(f"✗ {error}", "red")
+                if self.b.select(f"{q.title} : corriger maintenant ?", [
+                        ("fix", "Corriger maintenant"), ("keep", "Terminer quand même (à corriger plus tard)")],
+                        default="fix") == "keep":
+                    return items
+                continue
             if action == "back":
                 raise GoBack
             ids = {x.get("id") for x in items if x.get("id")}
+            path = tuple(key for key, _ in self.frames)
             try:
                 if action == "add":
-                    items.append(self.fields(q.inner, {}, names=names, taken=ids))
+                    self.slots.append([path, len(items), None])
+                    try:
+                        items.append(self.fields(q.inner, {}, names=add_names or names, taken=ids))
+                    finally:
+                        self.slots.pop()
                 elif action[0] == "edit":
                     i = action[1]
-                    items[i] = self.edit_item(q, items[i], names=names, taken=ids - {items[i].get("id")})
+                    before = items[i].get("id")
+                    self.slots.append([path, i, None])
+                    try:
+                        items[i] = self.edit_item(q, items[i], names=names, taken=ids - {before})
+                    finally:
+                        self.slots.pop()
+                    if before and items[i].get("id") != before:
+                        self.rename_uses(q.inner, before, items[i]["id"])
                 else:
                     i = action[1]
                     if self.confirm_removal(items, i):
@@ -366,10 +511,14 @@ class Engine:
     def edit_item(self, q: Question, item: dict, names: list[str] | None = None,
                   taken: set[str] | frozenset[str] = frozenset()) -> dict:
         """An item's fields with their current values: pick the one to change, « Valider » keeps the
-        changes, « ← Retour » (or Échap) leaves the item as it was."""
+        changes, « ← Retour » (or Échap) leaves the item as it was. « Changer l'identifiant » (items
+        with an `id`) is applied to every reference when the list is left (`rename_uses`);
+        « Options avancées » asks the fields kept out of the default flow (`questions.EXPERT_FIELDS`)."""
         model = q.inner
         item = dict(item)
         fields = [n for n in (names or list(model.model_fields)) if n != "id" and question(model, n).kind != "skip"]
+        advanced = expert_names(model) + [  # and the fields this list's menu leaves out (a partner's address…)
+            n for n in model.model_fields if names and n not in names and n != "id" and question(model, n).kind != "skip"]
         while True:
             choices: list[tuple[Any, str]] = []
             for n in fields:
@@ -378,13 +527,99 @@ class Engine:
                 if rule is not None and not rule(item):
                     continue
                 choices.append((n, f"{fq.title} : {self.value_text(fq, item.get(fq.key))}"))
+            if advanced:
+                choices.append(("advanced", "Options avancées…"))
+            if item.get("id") and "id" in model.model_fields:
+                choices.append(("rename", f"Changer l'identifiant (actuel : {item['id']})"))
             choices += [("done", "✔ Valider cet élément"), ("back", "← Retour (sans garder)")]
             pick = self.b.select(f"{name_of(item)} : quel champ modifier ?", choices, default="done")
             if pick == "done":
                 return item
             if pick == "back":
                 raise GoBack
-            item = self.fields(model, item, names=[pick], taken=taken)
+            if pick == "rename":
+                item["id"] = self.new_id(model, item, taken)
+            elif pick == "advanced":
+                item = self.advanced(model, item, advanced)
+            else:
+                item = self.fields(model, item, names=[pick], taken=taken)
+
+    def applies_to(self, model: type[BaseModel], name: str, item: dict) -> bool:
+        rule = self.applies.get(f"{model.__name__}.{name}")
+        return rule is None or rule(item)
+
+    def new_id(self, model: type[BaseModel], item: dict, taken: set[str] | frozenset[str]) -> str:
+        """Ask a new identifier for `item` (Entrée keeps it); checked as the model checks it, and unique."""
+        q = question(model, "id")
+        self.say("Les références à cet identifiant (objectifs, financement, gouvernance, signataires…) "
+                 "seront mises à jour.", "dim")
+
+        def validate(text: str) -> str | None:
+            value, error = q.check(text.strip())
+            return error or (f"identifiant « {value} » déjà utilisé" if value in taken else None)
+
+        answer = self.b.text(f"Nouvel identifiant de « {name_of(item)} »", default=item["id"], validate=validate)
+        return answer.strip() or item["id"]
+
+    def advanced(self, model: type[BaseModel], item: dict, names: list[str]) -> dict:
+        """« Options avancées » of an item: pick one of the expert fields (`questions.EXPERT_FIELDS`)."""
+        from .questions import advanced_question
+
+        item = dict(item)
+        while True:
+            choices: list[tuple[Any, str]] = [
+                (n, f"{aq.title} : {self.value_text(aq, item.get(aq.key))}")
+                for n in names if (aq := advanced_question(model, n)) is not None and self.applies_to(model, n, item)]
+            choices.append(("done", "← Retour au menu de l'élément"))
+            pick = self.b.select(f"{name_of(item)} : quelle option avancée ?", choices, default="done")
+            if pick == "done":
+                return item
+            aq = advanced_question(model, pick)
+            assert aq is not None
+            self._store(item, aq, self.ask(aq, item.get(aq.key)), had=aq.key in item)
+            self.changed()
+
+    def rename_uses(self, model: type[BaseModel], old: str, new: str) -> None:
+        """An item of `model` now has identifier `new` instead of `old`: every reference to `old` found by
+        `model.refs.usages` (objectives, contributions, keys, governance, signatories, RGPD roles,
+        indicators…) is set to `new`, in every section, and the review screen says so (`renames`)."""
+        from ..model.refs import usages
+
+        kind = self.list_kind()
+        if kind is None:  # nothing refers to this kind of item (actors, indicators, resources)
+            return
+        root = self.preview()
+        project = self.project(root)
+        if project is None:  # the references cannot be found in a project that does not validate
+            self.say(f"Attention : le projet contient des erreurs, les références à « {old} » n'ont pas pu être "
+                     f"mises à jour ; l'identifiant reste « {old} ».", "yellow")
+            self._set_id(root, kind, new, old)
+            return
+        uses = usages(project, kind, old)
+        for loc, _ in uses:
+            if len(loc) == 1:
+                self.data[loc[0]] = new
+                root[loc[0]] = new
+                continue
+            parent: Any = root
+            for part in loc[:-1]:
+                parent = parent[part]
+            parent[loc[-1]] = new
+        renamed = self.renames.setdefault(model.__name__, {})
+        first = next((was for was, now in renamed.items() if now == old), old)  # renamed twice: from the first
+        renamed.pop(first, None)
+        if first != new:
+            renamed[first] = new
+        self.say(f"Identifiant « {old} » → « {new} » : {len(uses)} référence(s) mise(s) à jour.", "green")
+
+    def _set_id(self, root: dict, kind: str, ident: str, value: str) -> None:
+        where = TARGETS[kind][0] or ()
+        items: Any = root
+        for key in where:
+            items = items.get(key) if isinstance(items, dict) else None
+        for x in items or []:
+            if isinstance(x, dict) and x.get("id") == ident:
+                x["id"] = value
 
     # --- a top-level section ------------------------------------------------------------------------
     def section(self, key: str, ask: Callable[[], Any], again: bool | None = None) -> None:

@@ -13,7 +13,8 @@ from ..steps import ALL as STEP_LIST
 from ..steps import STEPS
 from .engine import Engine, describe
 from .hub import Section, hub
-from .questions import question
+from .questions import NONE_LABEL, question, slug
+from .tribunals import SOURCE, tribunal_for
 
 # Top-level keys each wizard may change (also the keys accepted in --answers): the step's sections.
 KEYS: dict[str, list[str]] = {s.command: list(s.sections) for s in STEP_LIST}
@@ -21,6 +22,9 @@ STEP_NUMBER = {s.command: s.number for s in STEP_LIST}
 
 # Fields asked for a partner in step 1 (the others stay editable in the file).
 PARTNER_FIELDS = ["name", "id", "kind", "roles", "status", "representative", "contact", "fields", "needs", "notes"]
+# Asked when a partner is added: the legal representative is asked in step 3 for the signatories, the notes
+# from the partner's menu.
+PARTNER_ADD = [n for n in PARTNER_FIELDS if n not in ("representative", "notes")]
 
 
 def step_title(n: int) -> str:
@@ -34,11 +38,38 @@ def _models():
     return Project, Partner
 
 
+def communes(e: Engine) -> list[str]:
+    """The communes of the territory answered so far."""
+    return [c for c in (e.preview().get("territory") or {}).get("communes") or [] if isinstance(c, str)]
+
+
+def only_commune(e: Engine, item: dict) -> str | None:
+    """A territory of one commune: every sector and priority neighbourhood is in it (not asked)."""
+    names = communes(e)
+    return names[0] if len(names) == 1 else None
+
+
+def named_commune(e: Engine, item: dict) -> str | None:
+    """The commune a sector or a neighbourhood names (« Roubaix — Alma » is in Roubaix), else the
+    commune of the sector or neighbourhood of the same name."""
+    name = slug(str(item.get("name") or ""))
+    found = [c for c in communes(e) if f"-{slug(c)}-" in f"-{name}-"]  # whole words: « Eu » is not in « Europe »
+    if found:
+        return max(found, key=len)
+    territory = e.preview().get("territory") or {}
+    same = [x.get("commune") for x in (territory.get("sectors") or []) + (territory.get("qpv") or [])
+            if isinstance(x, dict) and x.get("commune") and slug(str(x.get("name") or "")) == name]
+    return same[0] if same else None
+
+
 def init(e: Engine) -> None:
     from ..model.territory import Period, Territory
 
     Project, Partner = _models()
     d = e.data
+    for where in ("Sector.commune", "Qpv.commune"):
+        e.implied[where] = lambda item: only_commune(e, item)
+        e.defaults[where] = lambda item: named_commune(e, item)
     d["schema_version"] = SCHEMA_VERSION
     e.required.add("Territory.sectors")
     e.heading("Nouveau projet territorial de médiation sociale")
@@ -106,7 +137,7 @@ def mobilize(e: Engine) -> None:
 
     def partners():
         e.section("partners", lambda: e.edit_list(question(Project, "partners"), d.get("partners") or [],
-                                                  show_items=lambda items: partner_map(e, items), names=PARTNER_FIELDS,
+                                                  show_items=lambda items: partner_map(e, items), names=PARTNER_FIELDS, add_names=PARTNER_ADD,
                                                   required=True))
 
     def listed(key: str, required: bool = False):
@@ -120,11 +151,22 @@ def mobilize(e: Engine) -> None:
     ])
 
 
+def advanced_places(step: int) -> list:
+    """Where the expert fields of a step's sections are, outside list items (« Options avancées » of the hub)."""
+    from ..model.convention import Convention, DataProtection
+    from ..model.funding import Allocation, Budget, Funding
+    from ..model.governance import Committee
+
+    return {2: [(("budget",), Budget), (("funding",), Funding), (("funding", "allocation"), Allocation)],
+            3: [(("governance", "steering_committee"), Committee), (("governance", "technical_committee"), Committee),
+                (("convention",), Convention), (("convention", "data_protection"), DataProtection)]}.get(step, [])
+
+
 def walk(e: Engine, step: int, sections: list[Section], redirect: dict[str, str] | None = None) -> None:
     """The step's hub (`hub.hub`): sections in any order until « Terminer »."""
     e.in_hub = True
     try:
-        hub(e, step, step_title(step), sections, redirect)
+        hub(e, step, step_title(step), sections, redirect, advanced=advanced_places(step))
     finally:
         e.in_hub = False
 
@@ -137,7 +179,11 @@ def specify(e: Engine) -> None:
     d = e.data
     e.required |= {"Service.sectors", "Service.posts", "Budget.post_types"}
     e.after_change = lambda: show_balance(e)
-    e.defaults["Post.post_type"] = lambda: next((t.get("id") for t in (d.get("budget") or {}).get("post_types") or []), None)
+    e.defaults["Post.post_type"] = lambda post: next((t.get("id") for t in (d.get("budget") or {}).get("post_types") or []), None)
+    e.defaults["Post.start"] = lambda post: (d.get("period") or {}).get("start")  # a post runs over the period
+    e.applies["AllocationShare.sectors"] = lambda share: (  # the sectors bought: the key « hours » only
+        ((e.preview().get("funding") or {}).get("allocation") or {}).get("method") == "hours")
+    e.defaults["Post.end"] = lambda post: (d.get("period") or {}).get("end")
 
     # first the post types: the posts of the service point to these cost types
     post_types = question(Budget, "post_types").title
@@ -225,6 +271,18 @@ def convene(e: Engine) -> None:
     operator = (d.get("service") or {}).get("operator")
     e.required |= {"Evaluation.indicators", "Convention.payment_schedule"}
 
+    def cotech_members(committee: dict) -> list[str] | None:
+        """The COTECH gathers the technical contacts of the COPIL's members: those who have a contact
+        (all of them if none has one yet), and the operator."""
+        if tuple(key for key, _ in e.frames)[-1:] != ("technical_committee",):
+            return None
+        copil = ((e.preview().get("governance") or {}).get("steering_committee") or {}).get("members") or []
+        contacts = {p.get("id") for p in partners if p.get("contact")}
+        members = [m for m in copil if m in contacts] or list(copil)
+        return members + ([operator] if operator and operator not in members else [])
+
+    e.defaults["Committee.members"] = cotech_members
+
     def governance():
         current = copy.deepcopy(d.get("governance")) or {
             "steering_committee": {"members": [p["id"] for p in partners if p.get("status") == "committed"]}}
@@ -252,7 +310,7 @@ def convene(e: Engine) -> None:
                     measured = {i.get("objective") for i in indicators}
                     first = next((o for o, _ in objectives if o not in measured), objectives[0][0])
                     objective = e.b.select(f"« {s.label} » : {question(Indicator, 'objective').title.lower()}",
-                                           objectives + [(None, "(aucun)")], default=first)
+                                           objectives + [(None, NONE_LABEL)], default=first)
                 indicators.append(s.as_indicator(objective))
         current["indicators"] = e.edit_list(question(Evaluation, "indicators"), indicators)
         return current
@@ -263,6 +321,10 @@ def convene(e: Engine) -> None:
         if period.get("start") and period.get("end"):
             defaults = {"start": period["start"], "duration_years": period["end"].year - period["start"].year + 1}
         names = [n for n in Convention.model_fields if n != "signatories"]
+        department = (d.get("territory") or {}).get("department")
+        if tribunal_for(department):
+            defaults["court"] = tribunal_for(department)
+            e.sources["Convention.court"] = lambda convention: f"Par défaut, celui du département ({department}) : {SOURCE}."
         current = e.fields(Convention, d.get("convention") or {}, names=names, defaults=defaults)
         by_role = [p["id"] for p in partners if "signatory" in (p.get("roles") or [])]
         q = question(Convention, "signatories")

@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import BaseModel
+
 from .backend import GoBack
 from .engine import Engine
 
@@ -77,9 +79,45 @@ def states(e: Engine, step: int, sections: list[Section], redirect: dict[str, st
     return out
 
 
-def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dict[str, str] | None = None) -> None:
+def advanced_menu(e: Engine, step: int, places: list[tuple[tuple[str, ...], type[BaseModel]]]) -> None:
+    """« Options avancées » of a step: the expert fields (`questions.EXPERT_FIELDS`) of its sections that
+    are not list items (the committees, the convention, the budget), for those already answered."""
+    from ..model import Project
+    from ..schema_errors import _field, model_at
+    from .questions import expert_names
+
+    def node_at(path: tuple[str, ...]) -> Any:
+        node: Any = e.data
+        for key in path:
+            node = node.get(key) if isinstance(node, dict) else None
+        return node
+
+    def title_of(path: tuple[str, ...]) -> str:
+        field = _field(model_at(Project, path[:-1]) or Project, path[-1])
+        return field.title if field is not None and field.title else path[-1]
+
+    while True:
+        offered = [(path, model) for path, model in places if isinstance(node_at(path), dict) and expert_names(model)]
+        if not offered:
+            e.say("Pas d'option avancée : renseignez d'abord les sections de l'étape.", "dim")
+            return
+        choices: list[tuple[Any, str]] = [(i, title_of(path)) for i, (path, _) in enumerate(offered)]
+        choices.append(("done", f"← Retour à l'étape {step}"))
+        pick = e.b.select(f"Étape {step} : options avancées de quelle partie ?", choices, default="done")
+        if pick == "done":
+            return
+        path, model = offered[pick]
+        parent = node_at(path[:-1])
+        parent[path[-1]] = e.advanced(model, parent[path[-1]], expert_names(model))
+        e.changed()
+        e.checkpoint()
+
+
+def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dict[str, str] | None = None,
+        advanced: list[tuple[tuple[str, ...], type[BaseModel]]] | None = None) -> None:
     """The step's menu until « Terminer »: Enter walks the sections in order (the default is the next
-    one; the same one again while it has errors)."""
+    one; the same one again while it has errors). « Options avancées » (`advanced`: where, and the
+    model of what is there) is never a default."""
     redirect = redirect or {}
     last = -1
     n = len(sections)
@@ -91,6 +129,8 @@ def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dic
         skip = (COMPLETE,) if first else (COMPLETE, OPTIONAL)
         choices: list[tuple[Any, str]] = [
             (i, f"{s.title} — {state[i][0]}") for i, s in enumerate(sections)]
+        if advanced:
+            choices.append(("advanced", "Options avancées…"))
         choices.append(("done", "Terminer (relire puis enregistrer)"))
         if last >= 0 and state[last][0] == REVIEW and any(
                 error for error, _, _ in e.findings(sections[last].key)):
@@ -103,6 +143,14 @@ def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dic
         pick = e.b.select(f"Étape {step} : quelle section ?", choices, default=default)
         if pick == "done":
             return
+        if pick == "advanced":
+            before = copy.deepcopy(e.data)
+            try:
+                advanced_menu(e, step, advanced or [])
+            except GoBack:
+                e.data.clear()
+                e.data.update(before)
+            continue
         s = sections[pick]
         e.say(f"Étape {step} — section {pick + 1} sur {n} : {s.title}", "bold")
         for reason in state[pick][1]:  # why it is « à revoir » or « manquant »

@@ -31,7 +31,7 @@ from .frinput import FrInputError
 # (model class name, field name) -> kind of target (partners, sectors, objectives, post_types, fields).
 REFERENCES: dict[tuple[str, str], str] = {k: ref.kind for k, ref in reference_map(Project).items()}
 
-NONE_LABEL = "(aucun)"
+NONE_LABEL = "(laisser vide)"  # an optional choice left empty: reads right for any field (« aucun » / « aucune »)
 
 
 @dataclass
@@ -123,10 +123,28 @@ EXPERT_FIELDS = {
     "Committee.quorum", "Committee.proxies_per_member", "Committee.convened_by", "Committee.notice_days",
     "Committee.secretariat", "Committee.minutes_days", "Committee.operator_votes", "Committee.budget_decided_by",
     "Service.selection_criteria",
+    # defaults that suit almost every project (fewer questions, `benchmarks/wizard_walk.py`)
+    "Budget.base_year", "Budget.indexation_rate", "Budget.lines", "Funding.years", "Funding.jump_threshold",
+    "Allocation.nature", "Convention.start", "Convention.duration_years", "Convention.reports_due_months",
+    "Convention.termination_notice_months",
 }
 
 
-def question(model: type[BaseModel], name: str) -> Question:
+def advanced_question(model: type[BaseModel], name: str) -> Question | None:
+    """The question of an expert field (`EXPERT_FIELDS`), asked only from « Options avancées »; None
+    for a field the wizard cannot ask (a mapping of attributes: edit the file)."""
+    q = question(model, name, advanced=True)
+    return None if q.kind == "skip" else q
+
+
+@lru_cache(maxsize=None)
+def expert_names(model: type[BaseModel]) -> list[str]:
+    """The expert fields of `model` that « Options avancées » can ask, in the model's order."""
+    return [n for n in model.model_fields
+            if f"{model.__name__}.{n}" in EXPERT_FIELDS and advanced_question(model, n) is not None]
+
+
+def question(model: type[BaseModel], name: str, advanced: bool = False) -> Question:
     field = model.model_fields[name]
     annotation, optional = _strip_optional(field.annotation)
     base = _strip_annotated(annotation)
@@ -145,7 +163,7 @@ def question(model: type[BaseModel], name: str) -> Question:
     q.reference = ref.kind if ref else None
     q.form = form_of(model, name)
     q.help = strip_format_help(q.help, q.form)
-    if f"{model.__name__}.{name}" in EXPERT_FIELDS:
+    if f"{model.__name__}.{name}" in EXPERT_FIELDS and not advanced:
         q.kind = "skip"
     elif typing.get_origin(base) is Literal:
         q.kind, q.vocabulary = "select", vocabulary_of(base)

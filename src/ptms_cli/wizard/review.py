@@ -53,11 +53,16 @@ def diff(e: Engine, old: Any, new: Any, model: type[BaseModel] | None, where: st
             elif n in (None, [], {}):
                 out.append(f"− {here} : retiré ({_value(e, model, k, o)})")
             else:
-                out.append(f"~ {here} : {_value(e, model, k, o)} → {_value(e, model, k, n)}")
+                before, after = _value(e, model, k, o), _value(e, model, k, n)
+                out.append(f"~ {here} : {before} → {after}" if before != after
+                           else f"~ {here} : {after} (identifiant mis à jour)")  # a renamed id, same name
         return
     key = natural_key(model) if model is not None else None
     if isinstance(old, list) and isinstance(new, list) and key and all(isinstance(x, dict) for x in old + new):
-        old_by = {x.get(key): x for x in old}
+        renamed = e.renames.get(model.__name__, {}) if model is not None and key == "id" else {}
+        for was, now in renamed.items():
+            out.append(f"~ {where} › identifiant « {was} » → « {now} » (références mises à jour)")
+        old_by = {renamed.get(x.get(key), x.get(key)): x for x in old}
         new_by = {x.get(key): x for x in new}
         for k, item in new_by.items():
             label = f"{where} › {name_of(item)}"
