@@ -29,8 +29,7 @@ def _questionary():
 
 
 def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: bool = False) -> None:
-    from rich.console import Console
-
+    from ..terminal import console as Console  # French typography, tables fitted to the width
     from ..wizard.run import run
 
     console = Console(highlight=False, soft_wrap=True)
