@@ -123,6 +123,7 @@ SCENARIO: dict[str, Any] = {
     # convene
     "Réunions par an": "2",
     # every step
+    "Enregistrer les modifications": "Enregistrer",  # with errors: « Enregistrer comme brouillon de projet »
     "Produire maintenant": False,
 }
 
@@ -270,16 +271,17 @@ class Walk:
         raise LookupError(f"« {label} » n'est pas un choix : {choices}")
 
     def pick(self, s: Screen, value: Any) -> tuple[str, int]:
+        """A menu: Enter on the highlighted choice (1 key), else its shortcut then Enter (2), or the arrows
+        then Enter when that is shorter. The shortcut is sent even for the highlighted choice (harmless,
+        counted as the Enter a user would press): the answer never depends on reading the screen right."""
         if value is DEFAULT:
             return ENTER, 1
         target = self.find(s.choices, str(value))
-        if target == s.pointer:
-            return ENTER, 1
         steps = target - s.pointer
-        arrows = (DOWN if steps > 0 else UP) * abs(steps)
-        if s.shortcuts[target] and abs(steps) > 1:
-            return s.shortcuts[target] + ENTER, 2
-        return arrows + ENTER, abs(steps) + 1
+        count = 1 if steps == 0 else min(abs(steps) + 1, 2 if s.shortcuts[target] else abs(steps) + 1)
+        if s.shortcuts[target]:
+            return s.shortcuts[target] + ENTER, count
+        return (DOWN if steps > 0 else UP) * abs(steps) + ENTER, count
 
     def tick(self, s: Screen, value: Any) -> tuple[str, int]:
         if value is DEFAULT:

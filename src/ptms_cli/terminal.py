@@ -99,8 +99,11 @@ def _blocks(table: Any) -> RenderableType:
         rows.append([c.footer for c in columns])
     for row in rows:
         # the first cell is the block's title; its lines (a name, then a kind) joined by « — »
-        parts.append(Text.assemble("• ", _bold(row[0]).join_lines(), no_wrap=False)
-                     if isinstance(row[0], (str, Text)) else row[0])
+        title = Table.grid(padding=(0, 1))  # « • » then the title, wrapped under itself
+        title.add_column(no_wrap=True)
+        title.add_column(overflow="fold")
+        title.add_row("•", _bold(row[0]).join_lines() if isinstance(row[0], (str, Text)) else row[0])
+        parts.append(title)
         fields = [(_plain(column.header).strip(), cell) for column, cell in zip(columns[1:], row[1:])
                   if not isinstance(cell, (str, Text)) or _plain(cell).strip()]
         if fields:
@@ -109,7 +112,7 @@ def _blocks(table: Any) -> RenderableType:
             grid.add_column(no_wrap=True)  # « En-tête : »
             grid.add_column(overflow="fold")  # the value, wrapped under itself
             for label, cell in fields:
-                grid.add_row("", label + " :", cell)
+                grid.add_row(" ", label + " :", cell)  # under the title
             parts.append(grid)
     return Group(*parts)
 
