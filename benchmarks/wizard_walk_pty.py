@@ -56,26 +56,26 @@ LEAD = {  # the lead partner, asked by `init`
     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Engagé"}
 PARTNERS = Items([
     {"_edit": "Ville de Villeneuve", "quel champ modifier": Seq(["Représentant légal", "Valider"]),
-     "Représentant légal": True, "Nom du représentant": "M. Paul Durand", "Qualité": "Maire"},
+     "Renseigner « Représentant légal »": True, "Nom du représentant": "M. Paul Durand", "Qualité": "Maire"},
     {"Nom du partenaire": "Habitat 47", "Type de partenaire": "Bailleur",
      "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Engagé",
-     "Représentant légal": True, "Nom du représentant": "Mme Claire Martin", "Qualité": "Directrice générale",
+     "Renseigner « Représentant légal »": True, "Nom du représentant": "Mme Claire Martin", "Qualité": "Directrice générale",
      "Champs d'intérêt": ["Tranquillité"]},
     {"Nom du partenaire": "Caisse d'allocations familiales", "Type de partenaire": "allocations familiales",
      "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Intéressé",
-     "Représentant légal": True, "Nom du représentant": "M. Jean Petit", "Qualité": "Directeur",
+     "Renseigner « Représentant légal »": True, "Nom du représentant": "M. Jean Petit", "Qualité": "Directeur",
      "Champs d'intérêt": ["Accès aux droits"]},
     {"Nom du partenaire": "Département de Lot-et-Garonne", "Type de partenaire": "Département",
      "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Intéressé",
-     "Représentant légal": True, "Nom du représentant": "Mme Sophie Bernard", "Qualité": "Présidente",
+     "Renseigner « Représentant légal »": True, "Nom du représentant": "Mme Sophie Bernard", "Qualité": "Présidente",
      "Champs d'intérêt": ["Accès aux droits"]},
     {"Nom du partenaire": "Préfecture de Lot-et-Garonne", "Type de partenaire": "État",
      "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Engagé",
-     "Représentant légal": True, "Nom du représentant": "M. Luc Moreau", "Qualité": "Préfet",
+     "Renseigner « Représentant légal »": True, "Nom du représentant": "M. Luc Moreau", "Qualité": "Préfet",
      "Champs d'intérêt": ["Tranquillité"]},
     {"Nom du partenaire": "Médiation 47", "Type de partenaire": "Association",
      "Rôles": ["Opérateur", "Signataire"], "Statut de mobilisation": "Engagé",
-     "Représentant légal": True, "Nom du représentant": "Mme Anne Leroy", "Qualité": "Présidente"},
+     "Renseigner « Représentant légal »": True, "Nom du représentant": "Mme Anne Leroy", "Qualité": "Présidente"},
 ])
 
 SCENARIO: dict[str, Any] = {
@@ -102,8 +102,8 @@ SCENARIO: dict[str, Any] = {
     ]),
     # specify
     "Types de postes": Items([{"Libellé": "Médiateur social", "Coût annuel": "42000"}]),
-    "Nom du service": "Service de médiation de Villeneuve", "Opérateur": "Médiation 47",
-    "Activités": ["Présence active", "Mise en relation", "Gestion de conflits"],
+    "Nom du service": "Service de médiation de Villeneuve", "^Opérateur$": "Médiation 47",
+    "^Activités": ["Présence active", "Mise en relation", "Gestion de conflits"],
     "Secteurs couverts": Items([
         {"^Secteur( \\(|$)": "Les Haras", "Heures de présence": "35"},
         {"^Secteur( \\(|$)": "Centre ancien", "Heures de présence": "30"},
@@ -113,7 +113,7 @@ SCENARIO: dict[str, Any] = {
         {"Intitulé du poste": "Médiateur Centre ancien", "Nombre de postes": "2",
          "Secteurs d'affectation": ["Centre ancien"]},
     ]),
-    "Répartition du reste à financer": True, "Clé de répartition": "Pourcentages fixés",
+    "Renseigner « Répartition du reste à financer »": True, "Clé de répartition": "Pourcentages fixés",
     "Partenaires qui se répartissent le reste": Items([
         {"^Partenaire( \\(|$)": "Ville", "Poids": "50"},
         {"^Partenaire( \\(|$)": "Habitat 47", "Poids": "20"},
@@ -122,6 +122,11 @@ SCENARIO: dict[str, Any] = {
     ]),
     # convene
     "Réunions par an": "2",
+    "Échéancier de versement": Items([
+        {"Échéance": "à la signature", "Part de la contribution": "60"},
+        {"Échéance": "avant le 30 juin", "Part de la contribution": "40"},
+    ]),
+    "Tribunal compétent": "Tribunal administratif de Bordeaux", "Lieu de signature": "Villeneuve",
     # every step
     "Enregistrer les modifications": "Enregistrer",  # with errors: « Enregistrer comme brouillon de projet »
     "Produire maintenant": False,
@@ -189,6 +194,7 @@ class Walk:
         self.verbose = verbose
         self.prompts = 0
         self.keys = 0
+        self.typed = 0  # of which characters of typed text
         self.unmatched: list[str] = []
         self.log: list[tuple[str, str]] = []
         self.visits: dict[str, int] = {}  # section title -> times opened from the hub (per command)
@@ -258,6 +264,7 @@ class Walk:
             self.unmatched.append(f"{s.question} ({exc})")
             return ENTER, 1
         text = "" if value is DEFAULT else str(value)
+        self.typed += len(text)
         return text + ENTER, len(text) + 1
 
     @staticmethod
@@ -362,11 +369,11 @@ def main() -> int:
     total = Walk(SCENARIO, args.verbose)
     t0 = time.monotonic()
     for command in ("init", "mobilize", "specify", "convene"):
-        prompts, keys = total.prompts, total.keys
+        prompts, keys, typed = total.prompts, total.keys, total.typed
         if args.verbose:
             print(f"== {command}")
         code = drive(command, path, total, args.columns)
-        rows.append((command, total.prompts - prompts, total.keys - keys, code))
+        rows.append((command, total.prompts - prompts, total.keys - keys, total.typed - typed, code))
     elapsed = time.monotonic() - t0
     validate = ptms("validate", str(path), "--step", "3")
     render = ptms("render", str(path), "--doc", "convention", "-o", str(folder / "out"), "--format", "docx")
@@ -376,10 +383,10 @@ def main() -> int:
     change_code = drive("mobilize", path, change, args.columns)
 
     print(f"Scénario de l'issue 17 ({args.columns} colonnes) : {path}")
-    print(f"{'commande':10} {'questions':>9} {'touches':>8}  code")
-    for command, prompts, keys, code in rows:
-        print(f"{command:10} {prompts:9} {keys:8}  {code}")
-    print(f"{'total':10} {total.prompts:9} {total.keys:8}   ({elapsed:.0f} s)")
+    print(f"{'commande':10} {'questions':>9} {'touches':>8} {'dont texte':>10}  code")
+    for command, prompts, keys, typed, code in rows:
+        print(f"{command:10} {prompts:9} {keys:8} {typed:10}  {code}")
+    print(f"{'total':10} {total.prompts:9} {total.keys:8} {total.typed:10}   ({elapsed:.0f} s)")
     errors = [ln for ln in validate.stdout.splitlines() if "PTMS-E" in ln]
     warnings = [ln for ln in validate.stdout.splitlines() if "PTMS-W" in ln]
     print(f"ptms validate --step 3 : code {validate.returncode}, {len(errors)} erreur(s), "
