@@ -112,6 +112,19 @@ def test_a_table_that_fits_keeps_its_columns_and_one_that_does_not_becomes_block
     assert lines(t, 120) == at[120]
 
 
+def test_a_text_cell_with_an_amount_is_measured_whole():
+    def table() -> Table:
+        t = Table()
+        t.add_column("Poste")
+        t.add_column("Montant")
+        t.add_row("Médiateurs sociaux des quartiers prioritaires de la ville",
+                  Text(money(Decimal("123994.63")), style="red"))  # a Text, not markup: measured by rich itself
+        return t
+
+    for width in (28, 37, 49):
+        assert any("123\u00a0994,63\u00a0€" in line for line in lines(table(), width)), lines(table(), width)
+
+
 def test_fit_leaves_other_renderables_and_header_less_grids_alone():
     grid = Table.grid()
     grid.add_column()

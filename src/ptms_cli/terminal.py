@@ -69,7 +69,10 @@ def fit(renderable: RenderableType, width: int) -> RenderableType:
         return renderable
     probe = FrenchConsole(width=10_000, file=io.StringIO(), color_system=None)  # rich clamps to the width
     table = copy.copy(renderable)
-    table.columns = [dataclasses.replace(c, overflow="fold") for c in renderable.columns]
+    # Text cells held now: rich measures a Text by `str.split()`, which would cut at its no-break spaces
+    table.columns = [dataclasses.replace(c, overflow="fold", _cells=[french(x) if isinstance(x, Text) else x
+                                                                     for x in c._cells])
+                     for c in renderable.columns]
     if table.width is not None or table.expand:
         return table
     ranges = [table._measure_column(probe, probe.options, c) for c in table.columns]
