@@ -141,6 +141,15 @@ CHANGE: dict[str, Any] = {
     "Produire maintenant": False,
 }
 
+# The wizards' own words the driver relies on (menus and prompts); the one place to adjust them.
+UI = {
+    "list": "que faire",  # a list section's menu: « Partenaires : que faire ? »
+    "add": "Ajouter", "edit": "Modifier : ", "done": "Terminer",  # its choices
+    "hub": "quelle section",  # a step's menu of sections
+    "yes": "Oui", "no": "Non",  # a confirmation
+    "select": "puis Entrée)", "checkbox": "pour valider)",  # the ends of the menus' instructions
+}
+
 # ---------------------------------------------------------------------------------------------------
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b[()][0-9A-B]|\x1b[=>]")
 QMARK = "?\x1b[0;1m "  # questionary's question mark, then the bold question
@@ -164,9 +173,9 @@ def parse(raw: str) -> Screen:
     rest = ANSI.sub("", part[len(ANSI.split(part, 1)[0]):]).replace("\r", "")
     # the choices come after the instruction, which a narrow terminal may have wrapped anywhere
     instruction = re.search("|".join("".join(re.escape(c) + "\n?" for c in words)
-                                     for words in ("puis Entrée)", "pour valider)")), rest)
+                                     for words in (UI["select"], UI["checkbox"])), rest)
     lines = [ln for ln in rest[instruction.end():].split("\n") if ln.strip()] if instruction else []
-    if instruction and instruction.group(0).replace("\n", "") == "pour valider)":
+    if instruction and instruction.group(0).replace("\n", "") == UI["checkbox"]:
         s = Screen(question, "checkbox")
         for ln in lines:
             m = re.match(r"^\s*(»)?\s*([●○])\s(.*)$", ln)
@@ -217,10 +226,10 @@ class Walk:
             return self.visits.get(label.split(" — ")[0], 0)
 
         label = s.choices[s.pointer]
-        if visits(label) >= 2 and not label.startswith("Terminer"):
+        if visits(label) >= 2 and not label.startswith(UI["done"]):
             label = next((c for c in s.choices if ("✗" in c or "⚠" in c) and visits(c) < 2),
-                         next(c for c in s.choices if c.startswith("Terminer")))
-        if not label.startswith("Terminer"):
+                         next(c for c in s.choices if c.startswith(UI["done"])))
+        if not label.startswith(UI["done"]):
             self.visits[label.split(" — ")[0]] = visits(label) + 1
         return label
 
@@ -228,7 +237,7 @@ class Walk:
         """(keys to send, keypresses they count)."""
         self.prompts += 1
         found = self.lookup(s.question)
-        listing = s.question.rstrip(" ?").endswith("que faire")
+        listing = s.question.rstrip(" ?").endswith(UI["list"])
         value: Any = DEFAULT
         if found is not None:
             ctx, key = found
@@ -240,23 +249,23 @@ class Walk:
                 if n < len(value):
                     self.used[id(value)] = n + 1
                     self.stack.append(value[n])
-                    value = f"Modifier : {value[n]['_edit']}" if "_edit" in value[n] else "Ajouter"
+                    value = UI["edit"] + value[n]["_edit"] if "_edit" in value[n] else UI["add"]
                 else:
-                    value = "Terminer"
+                    value = UI["done"]
             elif isinstance(value, Seq):
                 n = self.used.get(id(value), 0)
                 self.used[id(value)] = n + 1
                 value = value[min(n, len(value) - 1)]
         elif listing:
-            value = "Terminer"  # a list the scenario leaves empty
-        elif "quelle section" in s.question and s.kind == "select":
+            value = UI["done"]  # a list the scenario leaves empty
+        elif UI["hub"] in s.question and s.kind == "select":
             value = self.hub(s)
         if value is DEFAULT and not listing:
             self.unmatched.append(s.question)
         try:
             if s.kind == "select":
                 if value is True or value is False:
-                    value = "Oui" if value else "Non"
+                    value = UI["yes"] if value else UI["no"]
                 return self.pick(s, value)
             if s.kind == "checkbox":
                 return self.tick(s, value)
