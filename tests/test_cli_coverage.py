@@ -22,13 +22,15 @@ def test_table_fits_100_columns_with_french_legend(ptms):
     lines = r.out.splitlines()
     assert max(len(line) for line in lines) <= 100
     assert "Sans projet territorial" in r.out and "Avec projet territorial" in r.out
+    from ptms_cli.documents.typography import typeset  # the terminal speaks French typography
+
     for text in ("Légende", "▲ (jaune) Plusieurs acteurs, sans coordination", "✖ (rouge) Besoin non couvert : aucun acteur",
                  "■ (bleu) Couvert par le service mutualisé", "parts égales"):
-        assert text in r.out, text
+        assert typeset(text) in r.out, text
     # 80 h over 3 fields at Les Trois Ponts: 26,7 h for a need of 27 h -> partly covered, not « tous couverts »
-    assert "◧ (orange) Partiellement couvert : heures prévues inférieures au besoin" in r.out
-    assert "Besoins partiellement couverts (1) :" in r.out
-    assert "Habitat collectif — Les Trois Ponts (Hem-sur-Marque) : 26,7 h prévues pour 27 h de besoin" in r.out
+    assert typeset("◧ (orange) Partiellement couvert : heures prévues inférieures au besoin") in r.out
+    assert typeset("Besoins partiellement couverts (1) :") in r.out
+    assert typeset("Habitat collectif — Les Trois Ponts (Hem-sur-Marque) : 26,7 h prévues pour 27 h de besoin") in r.out
     assert "Tous les besoins exprimés sont couverts" not in r.out
     # the overlap in La Briqueterie: habitat collectif row shows two actors, then the service
     habitat = [line for line in lines if line.startswith("│ Habitat")]  # « collectif » may wrap

@@ -141,7 +141,7 @@ def test_status_checklist(ptms):
     result = ptms("status", EXAMPLES / "cc-deux-rives.yaml")
     assert result.code == 0
     assert "Étape 1 — Mobiliser et fédérer les partenaires (complète)" in result.out
-    assert "manque : le service mutualisé" in result.out
+    assert "manque\u00a0: le service mutualisé" in result.out  # French typography in the terminal
     assert "Prochaine action : Étape 2" in " ".join(result.out.split())
     complete = ptms("status", EXAMPLES / "agglo-val-de-marque.yaml")
     assert complete.out.count("(complète)") == 3

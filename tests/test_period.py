@@ -240,7 +240,9 @@ def test_participation_dates_are_checked_and_located():
 def test_funding_by_convention_in_every_format(tmp_path, write_project, ptms):
     path = write_project(mid_year_plan())
     table = ptms("funding", path, "--by", "convention")
-    assert table.code == 0 and "Année 1 : du 1er juillet 2026 au 30 juin 2027" in table.out
+    from ptms_cli.documents.typography import typeset  # the terminal speaks French typography
+
+    assert table.code == 0 and typeset("Année 1 : du 1er juillet 2026 au 30 juin 2027") in table.out
     data = json.loads(ptms("funding", path, "--format", "json", "--by", "convention").out)["plan"]
     assert data["view"] == "convention" and len(data["years"]) == 3 and len(data["other_years"]) == 4
     csv = ptms("funding", path, "--format", "csv", "--by", "calendar").out

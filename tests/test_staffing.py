@@ -251,5 +251,7 @@ def test_status_command_prints_the_types(ptms, intercommunal, write_project):
     r = ptms("status", write_project(intercommunal))
     assert r.code == 0, r.err
     s = staffing.compute(Project.model_validate(intercommunal))
-    assert f"✔ {s.types} types de poste ({s.entries} lignes de poste), {staffing.range_text(s)} selon les mois" in r.out
+    from ptms_cli.documents.typography import typeset  # the terminal speaks French typography
+
+    assert typeset(f"✔ {s.types} types de poste ({s.entries} lignes de poste), {staffing.range_text(s)} selon les mois") in r.out
     assert s.types < s.entries  # the example has several lines for the same type

@@ -105,7 +105,6 @@ def _table(matrix, views: list[str]) -> None:
     import textwrap
 
     from rich import box
-    from rich.console import Console
     from rich.markup import escape as rich_escape
     from rich.padding import Padding
     from rich.table import Table
@@ -113,6 +112,7 @@ def _table(matrix, views: list[str]) -> None:
 
     from ..coverage import STATES, VIEW_TITLES, cell_lines, format_hours, view_summary
     from ..reporters import clean
+    from ..terminal import console as Console  # French typography, tables fitted to the width
     from .output import markup as escape  # user text: no control character, no markup
 
     console = Console(highlight=False)

@@ -96,12 +96,12 @@ def _write(path: Path, data: bytes) -> None:
 
 
 def _table(project, plan, alerts, output: Path | None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     from .. import referential as ref
     from ..frformat import money, percent
     from ..funding import rows
+    from ..terminal import console as Console  # French typography, tables fitted to the width
     from .output import markup as escape  # user text: no control character, no markup
 
     if output is None:

@@ -18,10 +18,9 @@ def status(file: Path = typer.Argument(..., metavar="FICHIER", help="Fichier pro
     """
     import sys
 
-    from rich.console import Console
-
     from ..reporters import TextReporter
     from ..status import print_status
+    from ..terminal import console as Console  # French typography, tables fitted to the width
     from ..validation import validate_file
 
     console = Console(highlight=False)

@@ -29,11 +29,11 @@ def _questionary():
 
 
 def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: bool = False) -> None:
-    from rich.console import Console
-
+    from ..terminal import console as Console  # French typography, tables fitted to the width
     from ..wizard.run import run
 
-    console = Console(highlight=False, soft_wrap=True)
+    # in a terminal, lines wrapped by rich at words (the terminal would cut « génére|z » at its edge)
+    console = Console(highlight=False, soft_wrap=not sys.stdout.isatty())
     # prompt_toolkit needs a terminal on both sides: with stdout in a pipe or a file, the questions
     # would go there and the command would wait for an answer nobody can see
     terminal = sys.stdin.isatty() and sys.stdout.isatty()

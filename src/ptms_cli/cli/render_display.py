@@ -52,9 +52,8 @@ def _line(i: int, n: int, r) -> str:
 
 def show_batch(tasks, jobs: int, report_path: Path | None) -> int:
     """Run the batch with progress, print the summary, write the report; returns the exit code."""
-    from rich.console import Console
-
     from ..documents import batch
+    from ..terminal import console as Console  # French typography, tables fitted to the width
 
     err = Console(stderr=True)
     started = time.perf_counter()
@@ -130,8 +129,9 @@ ATTENTION = ("failed", "outdated", "skipped")  # statuses listed in the table of
 
 
 def _summary(reports, check: bool, elapsed: float) -> None:
-    from rich.console import Console
     from rich.table import Table
+
+    from ..terminal import console as Console  # French typography, tables fitted to the width
 
     out = Console(highlight=False)
     if check:

@@ -94,41 +94,30 @@ def init(e: Engine) -> None:
 
 
 def partner_map(e: Engine, partners: list[dict]) -> None:
-    """The partner map: one row per partner, columns titled from the model."""
+    """The partner map: one row per partner, columns titled from the model; one block per partner when
+    the terminal is too narrow for the columns (`terminal.fit`)."""
     from rich import box
     from rich.markup import escape
     from rich.table import Table
 
-    rows = []
+    from ..terminal import fit
+
+    # Short headers for a terminal-wide table (the full labels are the model's titles); the kind under the
+    # name, so that the table fits 120 columns with its longest e-mail address whole.
+    table = Table(title=f"Carte des partenaires ({len(partners)})", box=box.SIMPLE_HEAD, header_style="bold")
+    for header in ("Partenaire", "Rôles", "Statut", "Contact", "Champs d'intérêt"):
+        table.add_column(header)
     for p in partners:
         contact = p.get("contact") or {}
-        rows.append((
-            p.get("name", "") or p.get("id", ""),
-            referential.label("partner_kinds", p.get("kind", "")) if p.get("kind") else "",
-            ", ".join(referential.label("partner_roles", r) for r in p.get("roles") or []),
-            referential.label("mobilization_statuses", p.get("status", "identified")),
-            " ".join(x for x in (contact.get("name"), contact.get("email")) if x),
-            ", ".join(referential.label("fields", f) for f in p.get("fields") or []),
-        ))
-    if e.console.width < 100:  # a narrow terminal: one block per partner, the columns stacked
-        e.say(f"Carte des partenaires ({len(partners)})", "bold")
-        for name, kind, roles, status, contact, fields in rows:
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(no_wrap=True)
-            grid.add_column(overflow="fold")
-            grid.add_row("•", f"[bold]{escape(name)}[/bold]" + (f" — {escape(kind)}" if kind else ""))
-            for label, value in (("Statut", status), ("Rôles", roles), ("Contact", contact), ("Champs", fields)):
-                if value:
-                    grid.add_row("", f"{label} : {escape(value)}")
-            e.console.print(grid)
-        return
-    # Short headers for a terminal-wide table; the full labels are the model's titles.
-    table = Table(title=f"Carte des partenaires ({len(partners)})", box=box.SIMPLE_HEAD, header_style="bold")
-    for header in ("Partenaire", "Type", "Rôles", "Statut", "Contact", "Champs d'intérêt"):
-        table.add_column(header)
-    for row in rows:
-        table.add_row(*map(escape, row))
-    e.console.print(table)
+        kind = referential.label("partner_kinds", p.get("kind", "")) if p.get("kind") else ""
+        table.add_row(escape(p.get("name", "") or p.get("id", "")) + (f"\n[dim]{escape(kind)}[/dim]" if kind else ""),
+                      *map(escape, (
+                          ", ".join(referential.label("partner_roles", r) for r in p.get("roles") or []),
+                          referential.label("mobilization_statuses", p.get("status", "identified")),
+                          "\n".join(x for x in (contact.get("name"), contact.get("email")) if x),
+                          ", ".join(referential.label("fields", f) for f in p.get("fields") or []),
+                      )))
+    e.console.print(fit(table, e.console.width), soft_wrap=False)  # wrapped by rich at words, not by the terminal
 
 
 def mobilize(e: Engine) -> None:
@@ -237,18 +226,8 @@ def show_balance(e: Engine) -> None:
     if shown == getattr(e, "last_balance", None) or not any(any(x[1:4]) for x in shown):
         return  # shown only when it changes, once there is something to show
     e.last_balance = shown  # type: ignore[attr-defined]  # remembered between two screens
-    if e.console.width < 100:  # narrow terminal: one line per year, amounts never split (no-break spaces)
-        e.say("Équilibre du financement", "bold")
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True)
-        grid.add_column()
-        for y in plan.years:
-            style = "green" if y.balance == 0 else "red"
-            grid.add_row(str(y.year), f"coût {money(y.cost_total)} ; ressources {money(y.resources_total)} ; "
-                                      f"contributions {money(y.contributions_total)} ; "
-                                      f"[{style}]reste à financer {money(y.balance)}[/{style}]")
-        e.console.print(grid)
-        return
+    from ..terminal import fit
+
     table = Table(title="Équilibre du financement", header_style="bold")
     for col in ("Année", "Coût du service", "Ressources", "Contributions", "Reste à financer"):
         table.add_column(col, justify="right" if col != "Année" else "left")
@@ -256,7 +235,8 @@ def show_balance(e: Engine) -> None:
         style = "green" if y.balance == 0 else "red"
         table.add_row(str(y.year), money(y.cost_total), money(y.resources_total), money(y.contributions_total),
                       f"[{style}]{money(y.balance)}[/{style}]")
-    e.console.print(table)
+    # one block per year when the terminal is too narrow: an amount is never split over two lines
+    e.console.print(fit(table, e.console.width), soft_wrap=False)  # wrapped by rich at words, not by the terminal
 
 
 def convene(e: Engine) -> None:
