@@ -76,7 +76,7 @@ def test_schedule_and_budget_years_printed_with_dates(ysel):
     p, _ = ysel
     text = _convention(p)
     annex = text[text.index("Échéancier des versements"):]
-    assert "le 1er septembre 2026" in annex and "le 1er mars 2027" in annex
+    assert "72 825,59 €\n1er septembre 2026" in annex and "48 550,40 €\n1er mars 2027" in annex
     assert "Versements par exercice budgétaire" in annex and "de sa date d'échéance" in annex
     assert "au prorata des jours" in text
 

@@ -296,13 +296,17 @@ def _data_protection(p: Project, short: dict[str, str], operator: str | None, pa
 
     adherents = set(participation.adherents(p))
     parties = []
-    outsiders = []
+    outsiders: list[str] = []
+    subcontractors: list[str] = []
     for x in p.partners:
         if x.status == "declined":
             continue
         if x.id not in parties_ids and x.id not in adherents:
-            if {"prescriber", "beneficiary"} & set(x.roles):
-                outsiders.append(short.get(x.id, _clean(x.name)) if x.short_name else _clean(x.name))
+            name = short.get(x.id, _clean(x.name)) if x.short_name else _clean(x.name)
+            if "operator" in x.roles:
+                subcontractors.append(name)
+            elif {"prescriber", "beneficiary", "signatory"} & set(x.roles):
+                outsiders.append(name)
             continue
         role = roles.get(x.id)
         label = referential.label("data_roles", role) if role else (
@@ -319,6 +323,7 @@ def _data_protection(p: Project, short: dict[str, str], operator: str | None, pa
         "dpo_text": " ; ".join(dpo) if dpo else TO_COMPLETE,
         "parties": parties,
         "non_parties": fmt.join(outsiders),
+        "subcontractors": fmt.join(subcontractors),
         "joint": any(r == "joint_controller" for r in roles.values()),
         "joint_names": fmt.join([short.get(i, i) for i, r in roles.items() if r == "joint_controller"]),
         "processor": any(r == "processor" for r in roles.values()),
