@@ -18,6 +18,12 @@ from docx.shared import Cm, Pt, RGBColor
 
 from docsource import Heading, Paragraph, Source, Table, Tag
 
+# Documents whose articles are numbered at render time from the template context, not by Word: the
+# convention (« Article 1er », no gap after a conditional article, cross-references by number). The
+# list of its articles and their keys is `ptms_cli.documents.articles` (one definition); a heading
+# whose title is not there stops the build. Other documents keep Word's « Article %1 – » numbering.
+CONTEXT_NUMBERED = {"Convention unique pluripartite": "legal.art"}
+
 BLUE = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x59, 0x59, 0x59)
 HEADER_FILL = "DCE3EC"
@@ -88,7 +94,7 @@ def _field(paragraph, instruction: str) -> None:
         run._r.append(el)
 
 
-def _styles(doc) -> None:
+def _styles(doc, word_numbered_articles: bool = True) -> None:
     styles = doc.styles
     normal = styles["Normal"]
     _font(normal, 10.5)
@@ -121,7 +127,8 @@ def _styles(doc) -> None:
     article = styles.add_style("Article", WD_STYLE_TYPE.PARAGRAPH)
     article.base_style = styles["Heading 2"]
     article.next_paragraph_style = normal
-    _style_numbering(article, ARTICLE_NUM_ID)
+    if word_numbered_articles:
+        _style_numbering(article, ARTICLE_NUM_ID)
     annex = styles.add_style("Annexe", WD_STYLE_TYPE.PARAGRAPH)
     annex.base_style = styles["Heading 1"]
     annex.next_paragraph_style = normal
@@ -139,7 +146,7 @@ def new_document(source: Source):
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.top_margin = section.bottom_margin = Cm(2.2)
     section.left_margin = section.right_margin = Cm(2.2)
-    _styles(doc)
+    _styles(doc, source.title not in CONTEXT_NUMBERED)
     header = section.header.paragraphs[0]
     header.text = source.header
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
@@ -272,14 +279,26 @@ def _signatures(doc, block: Table) -> None:
     _widths(t, block.widths)
 
 
+def _context_numbered(block: Heading, art: str) -> Heading:
+    """« Objet » -> « Article {{ legal.art.objet }} – Objet » (the number comes from the context)."""
+    from ptms_cli.documents.articles import KEY_BY_TITLE
+
+    key = KEY_BY_TITLE.get(block.text)
+    if key is None:
+        raise ValueError(f"article « {block.text} » inconnu de ptms_cli/documents/articles.py (ARTICLES) : "
+                         "ajoutez-le à la liste, à sa place et avec sa condition")
+    return Heading(f"Article {{{{ {art}.{key} }}}} – {block.text}", block.style)
+
+
 def build(source: Source):
     """The python-docx Document of `source`."""
     doc = new_document(source)
+    art = CONTEXT_NUMBERED.get(source.title)
     for block in source.blocks:
         if isinstance(block, Tag):
             doc.add_paragraph(block.text)  # disappears when rendered
         elif isinstance(block, Heading):
-            _heading(doc, block)
+            _heading(doc, _context_numbered(block, art) if art and block.style == "Article" else block)
         elif isinstance(block, Paragraph):
             _paragraph(doc, block)
         elif block.signatures:

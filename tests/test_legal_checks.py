@@ -72,3 +72,14 @@ def test_representative_named_by_a_title_warns(regie, write_project):
     state["representative"]["name"] = "M. le préfet délégué pour l'égalité des chances"
     found = codes(validate_file(write_project(regie)), "PTMS-W104")
     assert len(found) == 1 and found[0].path == "partners[4].representative.name"
+
+
+def test_w105_a_technical_committee_that_decides_contradicts_the_convention(agglo, write_project):
+    assert not codes(validate_file(write_project(agglo)), "PTMS-W105")  # the example's COTECH has no rule
+    agglo["governance"]["technical_committee"]["decision_rule"] = "majorite_simple"
+    found = codes(validate_file(write_project(agglo, "decides.yaml")), "PTMS-W105")
+    assert len(found) == 1
+    assert found[0].path == "governance.technical_committee.decision_rule"
+    assert "consultatif" in found[0].message and "majorité" in found[0].message.lower()
+    del agglo["governance"]["technical_committee"]
+    assert not codes(validate_file(write_project(agglo, "none.yaml")), "PTMS-W105")

@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "PTMS-W102": "Aides publiques au-delà du plafond de minimis SIEG",
     "PTMS-W103": "Gouvernance en conflit d'intérêts",
     "PTMS-W104": "Représentant désigné par un titre",
+    "PTMS-W105": "Comité technique doté d'une règle de décision",
     "PTMS-W115": "Pondérations des critères de sélection différentes de 100 %",
     "PTMS-W116": "Critère de sélection en double",
     "PTMS-W117": "Critère de sélection de pondération nulle",

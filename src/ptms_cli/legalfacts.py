@@ -70,6 +70,11 @@ def setup(p: Project) -> str:
     return "regie" if operator_kind(p) in kinds("public_operator_kinds") else "subsidy"
 
 
+def is_association(p: Project) -> bool:
+    """A subsidised association runs the service (the CER, the financial report of the arrêté of 2006…)."""
+    return operator_kind(p) == "association" and setup(p) == "subsidy"
+
+
 def reference_date(p: Project) -> date:
     """The date thresholds are read on: the convention's start, else the project's, else the signing date."""
     if p.convention and p.convention.start:
@@ -82,22 +87,46 @@ def reference_date(p: Project) -> date:
 
 
 @dataclass
+class Window:
+    """Public aid over a dated period of at most three years (the de minimis test)."""
+
+    amount: Decimal
+    start: date
+    end: date
+
+
+@dataclass
 class PublicAid:
-    """Public money to the operator, by year and by public funder (State aids for posts included)."""
+    """Public money to the operator, by calendar year (budget years: statutory auditor, essential data),
+    by public funder, and by convention year with its dates (de minimis: three years, not three
+    calendar years). State aids for posts included."""
 
     by_year: dict[int, Decimal] = field(default_factory=dict)
     by_funder: dict[str, dict[int, Decimal]] = field(default_factory=dict)
+    by_period: list[tuple[date, date, Decimal]] = field(default_factory=list)  # per convention year
+
+    def three_year_window(self) -> Window | None:
+        """The largest total over three consecutive convention years (36 months, or the whole period
+        when it is shorter), with its dates. The de minimis ceilings apply over a period of three years
+        (`data/legal.yaml`), not over calendar years: a period from 1 September 2026 to 31 August 2029 is
+        one such period, whereas its calendar years 2027-2029 cover only 32 months of it. Windows start
+        on an anniversary: exact for a convention of three years or less, a lower bound beyond."""
+        if not self.by_period:
+            return None
+        best: Window | None = None
+        for i in range(max(1, len(self.by_period) - 2)):
+            part = self.by_period[i:i + 3]
+            total = sum((amount for _, _, amount in part), ZERO)
+            if best is None or total > best.amount:
+                best = Window(total, part[0][0], part[-1][1])
+        return best
 
     def max_three_years(self) -> tuple[Decimal, list[int]]:
-        """The largest total over three consecutive years, and those years."""
-        years = sorted(self.by_year)
-        best, best_years = ZERO, years[:3]
-        for i in range(max(1, len(years) - 2)):
-            window = years[i:i + 3]
-            total = sum((self.by_year[y] for y in window), ZERO)
-            if total > best:
-                best, best_years = total, window
-        return best, best_years
+        """The de minimis total (`three_year_window`) and the calendar years its dates touch."""
+        w = self.three_year_window()
+        if w is None:
+            return ZERO, sorted(self.by_year)[:3]
+        return w.amount, list(range(w.start.year, w.end.year + 1))
 
 
 def public_aid(p: Project, d: Derived) -> PublicAid:
@@ -117,6 +146,12 @@ def public_aid(p: Project, d: Derived) -> PublicAid:
             total += share.total
             out.by_funder.setdefault(partner.id, {})[y] = share.total
         out.by_year[y] = total
+    for yp in plan.views.get("convention") or []:
+        if yp.start is None or yp.end is None:
+            continue
+        total = sum((share.total for share in yp.partners if share.partner and share.partner != p.service.operator
+                     and (x := p.partner(share.partner)) is not None and x.kind in public), ZERO)
+        out.by_period.append((yp.start, yp.end, total))
     return out
 
 

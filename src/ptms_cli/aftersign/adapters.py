@@ -206,7 +206,8 @@ def convention_articles(template: Path, style_name: str = "Article") -> list[str
     for p in root.iter(f"{{{ns['w']}}}p"):
         style = p.find("w:pPr/w:pStyle", ns)
         if style is not None and style.get(f"{{{ns['w']}}}val") in ids:
-            out.append("".join(t.text or "" for t in p.iter(f"{{{ns['w']}}}t")).strip())
+            text = "".join(t.text or "" for t in p.iter(f"{{{ns['w']}}}t")).strip()
+            out.append(re.sub(r"^Article (?:\{\{.*?\}\}|\S+) – ", "", text))  # « Article {{ legal.art.x }} – Titre »: the title
     return out
 
 

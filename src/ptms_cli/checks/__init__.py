@@ -20,6 +20,7 @@ from ..model import Project
 from ..steps import STEP_COMMANDS, STEPS
 from . import (
     budget,
+    committees,
     completeness,
     convention,
     coverage,
@@ -80,6 +81,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-W103",), legal.governance),
     Rule(("PTMS-W104",), legal.representatives),
     Rule(("PTMS-W115", "PTMS-W116", "PTMS-W117", "PTMS-W118"), selection.criteria),
+    Rule(("PTMS-W105",), committees.technical_committee),
     Rule(("PTMS-E040",), completeness.step_complete),
     Rule(("PTMS-E030", "PTMS-E036", "PTMS-W030", "PTMS-W031", "PTMS-W032"), funding.funding),
     Rule(("PTMS-E081",), budget.indexation),

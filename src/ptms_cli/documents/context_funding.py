@@ -164,11 +164,11 @@ def funding_context(p: Project, derived: Derived, partner_name: Callable[[Projec
         "resource_terms": terms,
         "in_kind": in_kind_context(p, plan, partner_name),
         "allocation_words": allocation_words(p),
-        "other": _other_view(p, plan, partner_name),
+        "other": _other_view(p, plan, partner_name, {x.label: t["payer"] for x, t in zip(resources, terms)}),
     }
 
 
-def _other_view(p: Project, plan, partner_name) -> dict | None:
+def _other_view(p: Project, plan, partner_name, payers: dict[str, str] | None = None) -> dict | None:
     """The other year view (calendar years when the convention counts convention years, and the
     reverse) when it differs from the chosen one: totals and each financer's line per year."""
     from ..funding import FundingPlan, rows
@@ -179,7 +179,9 @@ def _other_view(p: Project, plan, partner_name) -> dict | None:
     other = FundingPlan(years, plan.allocation_method, plan.state_partner, view=plan.other_view)
     keys = [y.year for y in years]
     headers = _headers(years)
-    lines = [(f"{r.item.label} ({partner_name(p, r.item.partner)})" if r.item.partner else r.item.label, r.amounts)
+    payers = payers or {}
+    lines = [(f"{r.item.label} ({payers.get(r.item.label) or partner_name(p, r.item.partner)})"  # the payer, as above
+              if r.item.partner or payers.get(r.item.label) else r.item.label, r.amounts)
              for r in rows(other, "resources")]
     lines += [(r.item.name, r.amounts) for r in rows(other, "contributions")]
     return {

@@ -14,6 +14,7 @@ from typing import Any
 from .. import frformat, legalfacts, referential
 from ..derived import Derived
 from ..model import Project
+from . import articles
 from . import formatting as fmt
 
 TO_COMPLETE = "[à compléter]"
@@ -25,7 +26,11 @@ PROCESSING_DEFAULTS = {
     "data_categories": "identité et coordonnées des personnes qui sollicitent le service, nature de la "
                        "sollicitation, orientations proposées et suites données",
     "persons": "habitants et usagers des lieux où le service intervient, qui y ont recours ou y sont orientés",
-    "legal_basis": "exécution d'une mission d'intérêt public (RGPD, article 6, paragraphe 1, point e)",
+    # RGPD art. 6(1)(e), whose basis is laid down by Member State law (art. 6(3)): the parties' competences
+    # cited in the visas (see ../shared/legal.md, « Data protection »)
+    "legal_basis": "exécution d'une mission d'intérêt public dont sont investies les parties publiques responsables "
+                   "du traitement (RGPD, article 6, paragraphe 1, point e), fondée sur les compétences que leur donne "
+                   "la loi, visées au préambule (article 6, paragraphe 3, du RGPD)",
     "retention": "données nominatives supprimées ou anonymisées un an après la dernière intervention ; "
                  "données agrégées conservées pour la durée de la convention et de son évaluation",
     "recipients": "les médiateurs et leur encadrement ; les parties ne reçoivent que des données agrégées ou "
@@ -133,9 +138,23 @@ def _visas(p: Project, setup: str, over_sieg: bool) -> list[str]:
     return _merge_articles(out)
 
 
+# Visas in the order of the hierarchy of norms: European Union law, codes, laws, decrees, arrêtés,
+# circulaires, the AFNOR norm; anything else (a project's own visas: deliberations…) after them.
+_VISA_RANKS = (("le règlement (UE)", 0), ("la décision ", 0), ("le code ", 1), ("la loi ", 2), ("le décret ", 3),
+               ("l'arrêté ", 4), ("la circulaire ", 5), ("la norme ", 6))
+
+
+def _visa_rank(visa: str) -> tuple[int, int]:
+    """(rank of its kind, year of the text): texts of one kind in chronological order, codes as listed."""
+    rank = next((r for prefix, r in _VISA_RANKS if visa.startswith(prefix)), len(_VISA_RANKS))
+    year = re.search(r"\b(?:19|20)\d\d\b", visa) if rank not in (1, len(_VISA_RANKS)) else None
+    return rank, int(year.group(0)) if year else 0
+
+
 def _merge_articles(visas: list[str]) -> list[str]:
-    """Without duplicates, and one line per code: « le code X, notamment son article A » twice -> « ses articles A et B »."""
-    pattern = re.compile(r"^(le code [^,]+), notamment son article (\S+)$")
+    """Without duplicates, one line per code (« le code X, notamment son article A » and « … ses articles B et
+    suivants » -> « ses articles A et B et suivants »), in the order of the hierarchy of norms (stable)."""
+    pattern = re.compile(r"^(le code [^,]+), notamment (?:son article (\S+)|ses articles (.+))$")
     out: list[str] = []
     articles: dict[str, list[str]] = {}
     for v in visas:
@@ -144,15 +163,24 @@ def _merge_articles(visas: list[str]) -> list[str]:
             if m.group(1) not in articles:
                 articles[m.group(1)] = []
                 out.append(m.group(1))
-            if m.group(2) not in articles[m.group(1)]:
-                articles[m.group(1)].append(m.group(2))
+            item = m.group(2) or m.group(3)
+            if item not in articles[m.group(1)]:
+                articles[m.group(1)].append(item)
         elif v not in out and v not in articles:
             out.append(v)
     def article_key(a: str) -> tuple:
         return tuple(int(x) if x.isdigit() else x for x in re.split(r"(\d+)", a))
-    return [v if v not in articles or not articles[v] else
-            f"{v}, notamment son article {articles[v][0]}" if len(articles[v]) == 1 else
-            f"{v}, notamment ses articles {fmt.join(sorted(articles[v], key=article_key))}" for v in out]
+    def line(v: str) -> str:
+        items = articles.get(v) or []
+        if not items:
+            return v
+        if len(items) == 1 and " " not in items[0]:
+            return f"{v}, notamment son article {items[0]}"
+        items = sorted(items, key=article_key)
+        # « L5134-19-1 et suivants, L5134-100 à L5134-109 » : items that hold « et » are not joined by « et »
+        listed = ", ".join(items) if any(" " in x for x in items) else fmt.join(items)
+        return f"{v}, notamment ses articles {listed}"
+    return sorted((line(v) for v in out), key=_visa_rank)
 
 
 _METHOD_WORDS = {
@@ -236,7 +264,15 @@ def _committee_rules(p: Project, c, operator: str | None, short: dict[str, str],
         "operator_consultative": operator_member and not c.operator_votes and steering and not regie,
         "operator": short.get(operator or "", ""),
         "budget_by_funders": steering and c.budget_decided_by == "funders",
+        # the technical committee prepares and advises; it votes on nothing, so it has no quorum
+        "consultative": not steering,
     }
+
+
+def _court(court: str | None) -> str:
+    """The competent court as running text writes it: « le tribunal administratif de Lille » (lower case)."""
+    text = _clean(court)
+    return re.sub(r"^Tribunal administratif\b", "tribunal administratif", text) if text else TO_COMPLETE
 
 
 def _bank(p: Project) -> dict:
@@ -247,37 +283,82 @@ def _bank(p: Project) -> dict:
             "bank": _clean(b.bank) or TO_COMPLETE}
 
 
-def _data_protection(p: Project, short: dict[str, str], operator: str | None) -> dict:
+def _data_protection(p: Project, short: dict[str, str], operator: str | None, parties_ids: set[str]) -> dict:
+    """Annex 4. Its table lists only the parties (signatories, the operator, and those who adhere later,
+    as from their adhesion); a non-party that refers people is named apart, with its capacity."""
     c = p.convention
     dp = c.data_protection if c else None
     proc = dp.processing if dp else None
     processing = {k: _clean(getattr(proc, k, None)) or v for k, v in PROCESSING_DEFAULTS.items()}
     dpo = [_clean(x) for x in (proc.dpo if proc else [])]
     roles = {r.partner: r.role for r in (dp.roles if dp else [])}
+    from .. import participation
+
+    adherents = set(participation.adherents(p))
     parties = []
+    outsiders: list[str] = []
+    subcontractors: list[str] = []
     for x in p.partners:
         if x.status == "declined":
             continue
-        refers = bool({"prescriber", "signatory", "operator", "beneficiary"} & set(x.roles)) or x.id == operator
-        if not refers:
+        if x.id not in parties_ids and x.id not in adherents:
+            name = short.get(x.id, _clean(x.name)) if x.short_name else _clean(x.name)
+            if "operator" in x.roles:
+                subcontractors.append(name)
+            elif {"prescriber", "beneficiary", "signatory"} & set(x.roles):
+                outsiders.append(name)
             continue
         role = roles.get(x.id)
         label = referential.label("data_roles", role) if role else (
             "Orienteur et destinataire de données agrégées : responsable de ses propres traitements, il ne reçoit "
             "du service aucune donnée nominative hors orientation acceptée par la personne")
         state = x.kind in legalfacts.kinds("state_kinds")
-        parties.append({"name": f"L'État ({_state_service(x.name)})" if state else _clean(x.name), "role_label": label})
+        name = f"L'État ({_state_service(x.name)})" if state else _clean(x.name)
+        if x.id in adherents and x.id not in parties_ids:
+            name += " (à compter de son adhésion)"
+        parties.append({"name": name, "role_label": label})
     return {
         "processing": processing,
         "dpo": dpo,
         "dpo_text": " ; ".join(dpo) if dpo else TO_COMPLETE,
         "parties": parties,
+        "non_parties": fmt.join(outsiders),
+        "subcontractors": fmt.join(subcontractors),
         "joint": any(r == "joint_controller" for r in roles.values()),
         "joint_names": fmt.join([short.get(i, i) for i, r in roles.items() if r == "joint_controller"]),
         "processor": any(r == "processor" for r in roles.values()),
         "processor_names": fmt.join([short.get(i, i) for i, r in roles.items() if r == "processor"]),
         "operator_processor": roles.get(operator or "") == "processor",
         "contact_point": short.get(dp.contact_point, "") if dp and dp.contact_point else "",
+    }
+
+
+def _budget_years(p: Project, derived: Derived, operator_name: str, regie: bool) -> dict | None:
+    """When the plan counts convention years, what each party pays in each budget year (calendar year of
+    each instalment's due date): the credits it votes, which the schedule (convention years) and the
+    calendar table (amounts prorated by days) do not show. None when the plan counts calendar years
+    (then the schedule's years are the budget years)."""
+    from ..funding.installments import installments
+
+    c = p.convention
+    if p.funding is None or p.period is None or c is None or not c.payment_schedule or derived.plan.view != "convention":
+        return None
+    sums: dict[str, dict[int, Any]] = {}
+    for x in installments(derived.plan.years, [s.percent for s in c.payment_schedule]):
+        if regie and _clean(x.name) == operator_name:
+            continue
+        row = sums.setdefault(_clean(x.name), {})
+        for due, amount in x.parts:
+            row[due.year] = row.get(due.year, 0) + amount
+    years = sorted({y for row in sums.values() for y in row})
+    if not sums:
+        return None
+    return {
+        "years": [str(y) for y in years],
+        "rows": [{"partner": name, "amounts": [fmt.money(row.get(y, 0)) for y in years],
+                  "total": fmt.money(sum(row.values()))} for name, row in sums.items()],
+        "total": {"amounts": [fmt.money(sum(row.get(y, 0) for row in sums.values())) for y in years],
+                  "total": fmt.money(sum(sum(row.values()) for row in sums.values()))},
     }
 
 
@@ -289,7 +370,6 @@ def legal_context(p: Project, derived: Derived) -> dict[str, Any] | None:
     setup = legalfacts.setup(p)
     operator_id = p.service.operator
     operator = p.partner(operator_id)
-    association = operator is not None and operator.kind == "association"
     on = legalfacts.reference_date(p)
     from .. import participation
 
@@ -301,6 +381,7 @@ def legal_context(p: Project, derived: Derived) -> dict[str, Any] | None:
     short_by_name = {_clean(x.name): short[x.id] for x in p.partners}
     aid = legalfacts.public_aid(p, derived)
     three, three_years = aid.max_three_years()
+    window = aid.three_year_window()
     sieg_ceiling = legalfacts.threshold("sieg_de_minimis", on)
     over_sieg = setup == "subsidy" and (three > sieg_ceiling or bool(c and c.sieg_mandate))
     auditor = legalfacts.threshold("statutory_auditor", on)
@@ -329,13 +410,16 @@ def legal_context(p: Project, derived: Derived) -> dict[str, Any] | None:
             for r in yp.resources:
                 if r.computed and aid_kinds.get(r.kind, r.label) not in state_aids:
                     state_aids.append(aid_kinds.get(r.kind, r.label))
+    numbered = articles.context(p)
     return {
+        "articles": numbered["articles"],
+        "art": numbered["art"],
         "setup": setup,
         "setup_label": referential.label("legal_setups", setup),
         "subsidy": subsidy,
         "regie": regie,
         "public_contract": setup == "public_contract",
-        "association": association and subsidy,
+        "association": legalfacts.is_association(p),
         "operator_name": operator_name,
         "operator_short": short.get(operator_id, operator_name),
         "parties": parties,
@@ -355,7 +439,7 @@ def legal_context(p: Project, derived: Derived) -> dict[str, Any] | None:
         "payers": payers,
         "fungibility": frformat.percent(Fraction(c.fungibility_percent if c else 10, 100), 0),
         "auditor": {
-            "applies": subsidy and association and any(v > auditor for v in aid.by_year.values()),
+            "applies": legalfacts.is_association(p) and any(v > auditor for v in aid.by_year.values()),
             "threshold": _euros(auditor),
             "source": legalfacts.threshold_source("statutory_auditor"),
         },
@@ -369,7 +453,8 @@ def legal_context(p: Project, derived: Derived) -> dict[str, Any] | None:
         "sieg": {
             "applies": over_sieg,
             "amount": fmt.money(three),
-            "years": fmt.join([str(y) for y in three_years]),
+            "years": fmt.join([str(y) for y in three_years]),  # kept for users' templates; prefer `period`
+            "period": f"du {fmt.long_date(window.start)} au {fmt.long_date(window.end)}" if window else "",
             "ceiling": _euros(sieg_ceiling),
             "source": legalfacts.threshold_source("sieg_de_minimis"),
         },
@@ -377,7 +462,9 @@ def legal_context(p: Project, derived: Derived) -> dict[str, Any] | None:
             "steering": _committee_rules(p, p.governance.steering_committee, operator_id, short, True, regie),
             "technical": _committee_rules(p, p.governance.technical_committee, operator_id, short, False),
         } if p.governance else None,
-        "data": _data_protection(p, short, operator_id),
+        "budget_years": _budget_years(p, derived, operator_name, regie),
+        "court": _court(c.court if c else None),
+        "data": _data_protection(p, short, operator_id, {x.id for x in signing}),
         "not_produced": "La présente convention ne tient lieu ni de la convention constitutive du groupement ni des "
                         "pièces du marché : elle fixe seulement le cadre partenarial (gouvernance, financement, "
                         "évaluation) entre les parties." if setup == "public_contract" else "",

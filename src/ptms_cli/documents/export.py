@@ -113,7 +113,8 @@ def docx_to_markdown(data: bytes) -> str:
                 blocks.append(f"*{plain}*")
             elif style in counters:
                 counters[style] += 1
-                blocks.append(f"{'##' if style == 'Annexe' else '###'} {style} {counters[style]} – {plain}")
+                numbered = plain if plain.startswith(f"{style} ") else f"{style} {counters[style]} – {plain}"
+                blocks.append(f"{'##' if style == 'Annexe' else '###'} {numbered}")  # numbered by Word or in the text
             elif style.startswith("Heading "):
                 level = int(style.split()[-1]) if style.split()[-1].isdigit() else 1
                 blocks.append(f"{'#' * min(level + 1, 6)} {plain}")
