@@ -103,6 +103,12 @@ remainder (cost − resources − fixed) between the partners of the key present
 `from` / `until`) with largest-remainder rounding, parts adding up exactly to the cent — one key, or
 named groups each with its key and its share of the remainder (see `keys`; a group's fixed
 `amounts` of Y are shared between the segments of Y like fixed contributions).
+Without an allocation key, a calendar year cut into several segments shares its given resources and
+fixed contributions by need instead (`spread`: each segment's costs minus its State aids, minus the
+months' share of a contribution whose partner is absent from part of the year; exactly the need of
+each segment when the calendar year balances, a controlled rounding keeping each amount and each
+segment to the cent), so each year of both views balances when the calendar years do (the months
+rule stays when a need is negative or none is positive).
 Not cash: contributions in kind (`funding.in_kind`, see `inkind`) never enter the plan; requested
 resources are in the plan, and `scenarios.refusal_effects` says who bears each if refused;
 `instruments` says who decides and who pays each kind of resource. Weights: `percentages` (the `weight`s, summing to
