@@ -27,6 +27,11 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
         (resources attributed to the partner + its contributions; `share` of the year's cost:
         the exact ratio rounded once, half up, to 3 decimals — 0.263 for 26,3 % —, the value every
         output shows: table « 26,3 % », csv/json "0.263", xlsx 0.263 shown « 26,3 % »); partner None = resources paid by no named partner;
+      - `operators`: `OperatorShare(partner, name, role, amount, basis, rate)` — who receives the year's
+        cost when the service has sub-contractors (`service.subcontractors`; empty without): the lead
+        operator (`role` `lead`, the cost minus the sub-contractors' parts), then each sub-contractor
+        (`subcontractor`, `basis` `share` of the cost or yearly `amount`, `rate` the given value);
+        see `routing`;
       - totals: `cost_total`, `resources_total`, `fixed_total`, `allocated_total`,
         `contributions_total`, `gap` (cost − resources), `balance` (cost − resources − contributions,
         0 when the year balances).
@@ -35,9 +40,11 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
     `ending_aids` (subsidised posts ending before the project), `jumps` (contributions changing
     too much); the rules of `checks.funding` word them as findings (`plan_problems(plan)`, codes
     PTMS-E030, E036, W030, W031, W032); `allocation_method`, `state_partner` (who is shown paying the State aids), `balanced`.
-- `plan_as_dict(plan, problems) -> dict`: the same, JSON-able, every amount an exact decimal string ("12345.67").
+- `plan_as_dict(plan, problems) -> dict`: the same, JSON-able, every amount an exact decimal string ("12345.67");
+  a year's `operators` only when the service has sub-contractors.
 - `rows(plan, view) -> list[Row]`: the lines of a view (`costs`, `resources`, `contributions`,
-  `partners`) across years, one row per stable key (`ref`; (partner, nature); partner), with the
+  `partners`, `operators`) across years, one row per stable key (`ref`; (partner, nature); partner;
+  (partner, role)), with the
   line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
 - `largest_remainder(amount, weights)`: exact sharing to the cent (see `allocation`).
 - `installments.installments(years, percents) -> list[Installment]`: each contribution of each year
@@ -152,9 +159,10 @@ from .engine import (
     to_cents,
 )
 from .period import Segment, convention_years, duration, month_measure, segments
+from .routing import OperatorShare
 
 __all__ = [
-    "AllocationError", "AllocationIssue", "ContributionJump", "EndingAid", "YearImbalance", "ContributionLine", "CostLine", "FundingPlan", "PartnerShare", "ResourceLine", "YearPlan",
+    "AllocationError", "AllocationIssue", "ContributionJump", "EndingAid", "YearImbalance", "ContributionLine", "CostLine", "FundingPlan", "OperatorShare", "PartnerShare", "ResourceLine", "YearPlan",
     "Row", "compute_plan", "rows", "largest_remainder", "months_in_year", "plan_as_dict", "to_cents",
     "Segment", "convention_years", "duration", "month_measure", "presence", "segments", "year_dict",
 ]
@@ -184,6 +192,7 @@ _KEYS = {
     "resources": lambda x: x.ref or x.label,
     "contributions": lambda x: (x.partner, x.nature),
     "partners": lambda x: x.partner,
+    "operators": lambda x: (x.partner, x.role),
 }
 
 
@@ -223,6 +232,8 @@ def year_dict(y: YearPlan) -> dict:
         "partners": [asdict(p) | {"total": p.total} for p in y.partners],
         "gap": y.gap,
         "balance": y.balance,
+        # only with sub-contractors (files of projects without any stay byte-identical)
+        **({"operators": [asdict(o) for o in y.operators]} if y.operators else {}),
     }
 
 

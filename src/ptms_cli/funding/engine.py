@@ -18,6 +18,7 @@ from ..model.funding import DatedAmount
 from .allocation import largest_remainder
 from .keys import AllocationIssue, allocate, static_issues
 from .period import ONE_DAY, Segment, clip, month_measure, month_parts, segments
+from .routing import OperatorShare, route
 
 ZERO = Decimal("0.00")
 WEEKS_PER_MONTH = Fraction(52, 12)
@@ -129,6 +130,8 @@ class YearPlan:
     end: date | None = None  # last day of the year inside the period
     months: Fraction = Fraction(12)  # months of the year inside the period (pro rata of days)
     view: str = "calendar"  # calendar or convention
+    # who receives the cost: the lead operator, then each sub-contractor (empty without sub-contractors)
+    operators: list[OperatorShare] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -651,7 +654,11 @@ def _merge(project: Project, parts: list[tuple[YearPlan, dict[str, Fraction]]], 
     resources: dict[str, ResourceLine] = {}
     measure: dict[str, Fraction] = defaultdict(Fraction)
     contributions: dict[tuple[str, str], ContributionLine] = {}
+    operators: dict[tuple[str, str], OperatorShare] = {}
     for yp, m in parts:
+        for o in yp.operators:
+            prev_o = operators.get((o.partner, o.role))
+            operators[(o.partner, o.role)] = o if prev_o is None else replace(prev_o, amount=prev_o.amount + o.amount)
         for k, v in m.items():
             measure[k] += v
         for c in yp.costs:
@@ -679,6 +686,7 @@ def _merge(project: Project, parts: list[tuple[YearPlan, dict[str, Fraction]]], 
                      for r in sorted(resources.values(), key=lambda r: _rank(project, r.ref))]
     out.contributions = sorted(contributions.values(), key=lambda c: (order.get(c.partner, len(order)), c.partner, c.nature))
     out.partners = _partner_shares(project, out, order)
+    out.operators = list(operators.values())  # lead first, then the sub-contractors in their order
     return out
 
 
@@ -721,6 +729,8 @@ def compute_plan(project: Project, by: str | None = None) -> FundingPlan:
         _spread_by_need(project, fr, computed, given, fixed)
     parts = [_segment_plan(project, fr, i, keyed, computed[i], given, fixed, group_given, order, issues)
              for i in range(len(fr.segments))]
+    for (yp, _), shares in zip(parts, route(project, [yp.cost_total for yp, _ in parts], fr.months, fr.present)):
+        yp.operators = shares
     for (kind, year), value in sorted(issues.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if isinstance(value, AllocationIssue):
             plan.allocation_issues.append(value)
