@@ -44,13 +44,13 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
   a year's `operators` only when the service has sub-contractors.
 - `rows(plan, view) -> list[Row]`: the lines of a view (`costs`, `resources`, `contributions`,
   `partners`, `operators`) across years, one row per stable key (`ref`; (partner, nature); partner;
-  (partner, role)), with the
-  line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
+  (partner, role)), with the line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
 - `largest_remainder(amount, weights)`: exact sharing to the cent (see `allocation`).
 - `installments.installments(years, percents) -> list[Installment]`: each contribution of each year
   (of `plan.years` or `plan.views[...]`) split along the payment schedule, each part with the date
   from which it is due (`Installment.parts`: (due, amount); `year`, `year_label`, `partner`, `name`,
-  `nature`, `total`) — for the documents and the calls for funds.
+  `nature`, `total`) — for the documents and the calls for funds; `installments.split(amount,
+  percents)`: the one split of an amount along a schedule (the remainder on the last instalment).
 - `period`: the date arithmetic — `month_measure(lo, hi)`, `segments(start, end, cuts)`,
   `convention_years(start, end)`, `duration(start, end)` -> (years, months, days),
   `convention_term(...)` (first and last day of the convention); `presence(project, partner, lo, hi)`:
@@ -130,7 +130,9 @@ posts ending before the project ends (amount: see `engine.ending_aids`); PTMS-W0
 contribution (fixed + allocated) per month of presence (its months in the year, inside the period and
 its `from` / `until`) changing by more than `funding.jump_threshold` from one calendar year to the
 next; imbalances (W030/E030) are per calendar year (the years the amounts are given in).
-Instalments (`installments`): the k-th of n parts of a year of M whole months is due from its start
+Instalments (`installments`): each part is what is due by it (the cumulative percentage of the
+amount, rounded down to the cent) minus the earlier parts, the last one takes the rest (`split`);
+the k-th of n parts of a year of M whole months is due from its start
 + ⌊k × M / n⌋ months: every instalment falls inside its year, hence inside the period.
 """
 
