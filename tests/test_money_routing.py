@@ -180,3 +180,27 @@ def test_ptms_funding_without_sub_contractor_has_no_operators_table(tmp_path):
     r = run_ptms("funding", path, columns=160)
     assert r.code == 0, r.err
     assert "Qui reçoit le coût" not in r.out and "Qui paie quoi" in r.out
+
+
+# --- PTMS-W125 ------------------------------------------------------------------------------------
+
+
+def test_sub_contractors_promised_more_than_the_service_costs_are_warned(write_project):
+    from ptms_cli.validation import validate_file
+
+    d = small(start="2026-01-01", end="2027-12-31", subs=[{"partner": "asso", "amount": 50000}])
+    d["service"]["posts"][0]["end"] = "2026-12-31"  # 2027 costs nothing, the sub-contractor is still promised its amount
+    result = validate_file(write_project(d))
+    w = [f for f in result.findings if f.code == "PTMS-W125"]
+    assert [f.message for f in w] == [
+        f"en 2027, les montants reversés aux sous-traitants (50{NBSP}000,00{NBSP}€) dépassent le coût du service (0,00{NBSP}€)"]
+    assert w[0].path == "service.subcontractors" and w[0].line > 0
+    plan = compute_plan(Project.model_validate(d))
+    assert [o.amount for o in plan.views["calendar"][1].operators] == [D("-50000.00"), D("50000.00")]
+
+
+def test_sub_contractors_within_the_cost_raise_no_warning(write_project):
+    from ptms_cli.validation import validate_file
+
+    d = small(subs=[{"partner": "asso", "share": 0.5}])
+    assert not [f for f in validate_file(write_project(d)).findings if f.code == "PTMS-W125"]

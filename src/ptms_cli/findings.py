@@ -74,6 +74,7 @@ CODES: dict[str, str] = {
     "PTMS-W102": "Aides publiques au-delà du plafond de minimis SIEG",
     "PTMS-W103": "Gouvernance en conflit d'intérêts",
     "PTMS-W104": "Représentant désigné par un titre",
+    "PTMS-W125": "Sous-traitants payés au-delà du coût du service",
 }
 
 
