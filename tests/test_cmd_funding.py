@@ -83,7 +83,8 @@ def test_xlsx_has_a_sheet_per_view_with_exact_amounts(tmp_path):
     r = run_ptms("funding", AGGLO, "-f", "xlsx", "-o", out)
     assert r.code == 0, r.err
     sheets = _read_xlsx(out)
-    assert list(sheets) == ["Équilibre", "Coûts", "Ressources", "Contributions", "Partenaires", "Parts du coût", "Alertes"]
+    assert list(sheets) == ["Équilibre", "Coûts", "Ressources", "Contributions", "Partenaires", "Parts du coût", "Opérateurs",
+                            "Alertes"]
     doc = json.loads(run_ptms("funding", AGGLO, "-f", "json").out)
     balance = {row[0]: row[1:] for row in sheets["Équilibre"][1:]}
     assert [D(str(v)) for v in balance["Coût total"]] == [D(y["cost_total"]) for y in doc["plan"]["years"]]

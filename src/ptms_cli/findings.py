@@ -79,6 +79,7 @@ CODES: dict[str, str] = {
     "PTMS-W116": "Critère de sélection en double",
     "PTMS-W117": "Critère de sélection de pondération nulle",
     "PTMS-W118": "Critères de sélection hors appel à projets",
+    "PTMS-W125": "Sous-traitants payés au-delà du coût du service",
 }
 
 

@@ -113,11 +113,10 @@ def schedule(project: Project) -> list[Installment]:
 
 def split(amount: Decimal, items: list[Installment]) -> list[Decimal]:
     """`amount` split along the schedule to the cent, exactly as the convention's annex shows it
-    (`documents.context._installments`: `largest_remainder`, keys in schedule order)."""
-    from ..funding import largest_remainder
+    (one rule: `funding.installments.split`, the remainder on the last instalment)."""
+    from ..funding.installments import split as split_schedule
 
-    parts = largest_remainder(amount, {f"{i:03d}": x.percent for i, x in enumerate(items)})
-    return [parts[k] for k in sorted(parts)]
+    return split_schedule(amount, [x.percent for x in items])
 
 
 _MONTHS = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "mai": 5, "juin": 6, "juillet": 7,

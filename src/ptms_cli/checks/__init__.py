@@ -36,6 +36,7 @@ from . import (
     references,
     resources,
     selection,
+    subcontracting,
     workforce,
     years,
 )
@@ -86,6 +87,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-E030", "PTMS-E036", "PTMS-W030", "PTMS-W031", "PTMS-W032"), funding.funding),
     Rule(("PTMS-E081",), budget.indexation),
     Rule(("PTMS-E080", "PTMS-W080", "PTMS-W081", "PTMS-W082"), resources.resources),
+    Rule(("PTMS-W125",), subcontracting.over_cost),
 )
 
 CHECKS: list[Check] = [r.check for r in RULES]

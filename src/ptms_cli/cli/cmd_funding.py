@@ -183,6 +183,21 @@ def _table(project, plan, alerts, output: Path | None) -> None:
             cells.append(f"{money(row.amounts[y])}\n{percent(row.shares[y])}" if y in row.amounts else "[dim]—[/dim]")
         t.add_row(*cells)
     console.print(t)
+    from ..funding.routing import role_label
+
+    operators = rows(plan, "operators")
+    if operators:
+        console.print()
+        t = Table(title="Qui reçoit le coût du service (l'opérateur principal reverse leur part aux sous-traitants)",
+                  title_justify="left", title_style="bold", show_footer=True)
+        label_column(t, "Opérateur", [r.item.name + " " + role_label(r.item) for r in operators], "Coût total")
+        for y in plan.years:
+            amount_column(t, y.short or str(y.year), money(y.cost_total))
+        for row in operators:
+            cells = [f"{escape(row.item.name)}\n[dim]{escape(role_label(row.item))}[/dim]"]
+            cells += [money(row.amounts[y]) if y in row.amounts else "[dim]—[/dim]" for y in years]
+            t.add_row(*cells)
+        console.print(t)
     from .funding_extras import print_extras
 
     print_extras(console, project, plan, escape)
@@ -283,6 +298,8 @@ def _csv(plan) -> str:
             w.writerow(["contributions", y.year, c.partner, c.name, "", "", c.partner, c.nature, c.total, c.fixed, c.allocated, "", ""])
         for p in y.partners:
             w.writerow(["partenaires", y.year, p.partner or "", p.name, "", "", p.partner or "", "", p.total, "", "", p.share, ""])
+        for o in y.operators:  # only with sub-contractors: who receives the cost
+            w.writerow(["operateurs", y.year, o.partner, o.name, o.basis, o.role, o.partner, "", o.amount, "", "", "", ""])
         for key, value in (("cout_total", y.cost_total), ("ressources", y.resources_total), ("reste", y.gap),
                            ("contributions", y.contributions_total), ("solde", y.balance)):
             w.writerow(["equilibre", y.year, key, "", "", "", "", "", value, "", "", "", ""])
@@ -402,6 +419,15 @@ def _xlsx(project, plan, alerts) -> bytes:
         ws.append([r.item.name] + [r.shares.get(y) for y in years])
         for col in range(2, 2 + len(years)):
             ws.cell(ws.max_row, col).number_format = pct
+    from ..funding.routing import role_label
+
+    operators = rows(plan, "operators")
+    if operators:  # only with sub-contractors: who receives the cost (the lead operator, each sub-contractor)
+        ws = sheet("Opérateurs", ["Opérateur", "Rôle"] + heads)
+        for r in operators:
+            amounts(ws, [r.item.name, role_label(r.item)] + [r.amounts.get(y) for y in years], range(3, 3 + len(years)))
+        amounts(ws, ["Coût total", ""] + [y.cost_total for y in plan.years], range(3, 3 + len(years)), True)
+        ws.column_dimensions["B"].width = 36
     from ..funding.inkind import in_kind_lines
 
     calendar = [y.year for y in (plan.views.get("calendar") or plan.years)]

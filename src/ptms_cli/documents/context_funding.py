@@ -165,7 +165,18 @@ def funding_context(p: Project, derived: Derived, partner_name: Callable[[Projec
         "in_kind": in_kind_context(p, plan, partner_name),
         "allocation_words": allocation_words(p),
         "other": _other_view(p, plan, partner_name, {x.label: t["payer"] for x, t in zip(resources, terms)}),
+        "operators": _operators(plan, keys, headers),
     }
+
+
+def _operators(plan, keys: list[int], headers: list) -> list[dict]:
+    """Who receives the cost of the service (`funding.routing`): the lead operator, then what it passes
+    on to each sub-contractor, per year; empty without sub-contractors."""
+    from ..funding import rows
+    from ..funding.routing import role_label
+
+    return [{"label": r.item.name, "partner_id": r.item.partner, "role": r.item.role, "role_label": role_label(r.item),
+             **_amounts(keys, dict(r.amounts), headers)} for r in rows(plan, "operators")]
 
 
 def _other_view(p: Project, plan, partner_name, payers: dict[str, str] | None = None) -> dict | None:

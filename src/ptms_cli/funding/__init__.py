@@ -27,6 +27,11 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
         (resources attributed to the partner + its contributions; `share` of the year's cost:
         the exact ratio rounded once, half up, to 3 decimals — 0.263 for 26,3 % —, the value every
         output shows: table « 26,3 % », csv/json "0.263", xlsx 0.263 shown « 26,3 % »); partner None = resources paid by no named partner;
+      - `operators`: `OperatorShare(partner, name, role, amount, basis, rate)` — who receives the year's
+        cost when the service has sub-contractors (`service.subcontractors`; empty without): the lead
+        operator (`role` `lead`, the cost minus the sub-contractors' parts), then each sub-contractor
+        (`subcontractor`, `basis` `share` of the cost or yearly `amount`, `rate` the given value);
+        see `routing`;
       - totals: `cost_total`, `resources_total`, `fixed_total`, `allocated_total`,
         `contributions_total`, `gap` (cost − resources), `balance` (cost − resources − contributions,
         0 when the year balances).
@@ -35,15 +40,17 @@ Public API (stable, used by `ptms funding`, `ptms validate` and the documents)
     `ending_aids` (subsidised posts ending before the project), `jumps` (contributions changing
     too much); the rules of `checks.funding` word them as findings (`plan_problems(plan)`, codes
     PTMS-E030, E036, W030, W031, W032); `allocation_method`, `state_partner` (who is shown paying the State aids), `balanced`.
-- `plan_as_dict(plan, problems) -> dict`: the same, JSON-able, every amount an exact decimal string ("12345.67").
+- `plan_as_dict(plan, problems) -> dict`: the same, JSON-able, every amount an exact decimal string ("12345.67");
+  a year's `operators` only when the service has sub-contractors.
 - `rows(plan, view) -> list[Row]`: the lines of a view (`costs`, `resources`, `contributions`,
-  `partners`) across years, one row per stable key (`ref`; (partner, nature); partner), with the
-  line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
+  `partners`, `operators`) across years, one row per stable key (`ref`; (partner, nature); partner;
+  (partner, role)), with the line of the first year it appears (`item`) and `amounts`/`details` per year — for tables.
 - `largest_remainder(amount, weights)`: exact sharing to the cent (see `allocation`).
 - `installments.installments(years, percents) -> list[Installment]`: each contribution of each year
   (of `plan.years` or `plan.views[...]`) split along the payment schedule, each part with the date
   from which it is due (`Installment.parts`: (due, amount); `year`, `year_label`, `partner`, `name`,
-  `nature`, `total`) — for the documents and the calls for funds.
+  `nature`, `total`) — for the documents and the calls for funds; `installments.split(amount,
+  percents)`: the one split of an amount along a schedule (the remainder on the last instalment).
 - `period`: the date arithmetic — `month_measure(lo, hi)`, `segments(start, end, cuts)`,
   `convention_years(start, end)`, `duration(start, end)` -> (years, months, days),
   `convention_term(...)` (first and last day of the convention); `presence(project, partner, lo, hi)`:
@@ -103,6 +110,12 @@ remainder (cost − resources − fixed) between the partners of the key present
 `from` / `until`) with largest-remainder rounding, parts adding up exactly to the cent — one key, or
 named groups each with its key and its share of the remainder (see `keys`; a group's fixed
 `amounts` of Y are shared between the segments of Y like fixed contributions).
+Without an allocation key, a calendar year cut into several segments shares its given resources and
+fixed contributions by need instead (`spread`: each segment's costs minus its State aids, minus the
+months' share of a contribution whose partner is absent from part of the year; exactly the need of
+each segment when the calendar year balances, a controlled rounding keeping each amount and each
+segment to the cent), so each year of both views balances when the calendar years do (the months
+rule stays when a need is negative or none is positive).
 Not cash: contributions in kind (`funding.in_kind`, see `inkind`) never enter the plan; requested
 resources are in the plan, and `scenarios.refusal_effects` says who bears each if refused;
 `instruments` says who decides and who pays each kind of resource. Weights: `percentages` (the `weight`s, summing to
@@ -117,7 +130,9 @@ posts ending before the project ends (amount: see `engine.ending_aids`); PTMS-W0
 contribution (fixed + allocated) per month of presence (its months in the year, inside the period and
 its `from` / `until`) changing by more than `funding.jump_threshold` from one calendar year to the
 next; imbalances (W030/E030) are per calendar year (the years the amounts are given in).
-Instalments (`installments`): the k-th of n parts of a year of M whole months is due from its start
+Instalments (`installments`): each part is what is due by it (the cumulative percentage of the
+amount, rounded down to the cent) minus the earlier parts, the last one takes the rest (`split`);
+the k-th of n parts of a year of M whole months is due from its start
 + ⌊k × M / n⌋ months: every instalment falls inside its year, hence inside the period.
 """
 
@@ -146,9 +161,10 @@ from .engine import (
     to_cents,
 )
 from .period import Segment, convention_years, duration, month_measure, segments
+from .routing import OperatorShare
 
 __all__ = [
-    "AllocationError", "AllocationIssue", "ContributionJump", "EndingAid", "YearImbalance", "ContributionLine", "CostLine", "FundingPlan", "PartnerShare", "ResourceLine", "YearPlan",
+    "AllocationError", "AllocationIssue", "ContributionJump", "EndingAid", "YearImbalance", "ContributionLine", "CostLine", "FundingPlan", "OperatorShare", "PartnerShare", "ResourceLine", "YearPlan",
     "Row", "compute_plan", "rows", "largest_remainder", "months_in_year", "plan_as_dict", "to_cents",
     "Segment", "convention_years", "duration", "month_measure", "presence", "segments", "year_dict",
 ]
@@ -178,6 +194,7 @@ _KEYS = {
     "resources": lambda x: x.ref or x.label,
     "contributions": lambda x: (x.partner, x.nature),
     "partners": lambda x: x.partner,
+    "operators": lambda x: (x.partner, x.role),
 }
 
 
@@ -217,6 +234,8 @@ def year_dict(y: YearPlan) -> dict:
         "partners": [asdict(p) | {"total": p.total} for p in y.partners],
         "gap": y.gap,
         "balance": y.balance,
+        # only with sub-contractors (files of projects without any stay byte-identical)
+        **({"operators": [asdict(o) for o in y.operators]} if y.operators else {}),
     }
 
 

@@ -18,6 +18,7 @@ from ..model.funding import DatedAmount
 from .allocation import largest_remainder
 from .keys import AllocationIssue, allocate, static_issues
 from .period import ONE_DAY, Segment, clip, month_measure, month_parts, segments
+from .routing import OperatorShare, route
 
 ZERO = Decimal("0.00")
 WEEKS_PER_MONTH = Fraction(52, 12)
@@ -129,6 +130,8 @@ class YearPlan:
     end: date | None = None  # last day of the year inside the period
     months: Fraction = Fraction(12)  # months of the year inside the period (pro rata of days)
     view: str = "calendar"  # calendar or convention
+    # who receives the cost: the lead operator, then each sub-contractor (empty without sub-contractors)
+    operators: list[OperatorShare] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -499,6 +502,20 @@ def post_aid(project: Project, post, lo: date, hi: date) -> Fraction:
 
 def segment_resources(project: Project, fr: _Frame, i: int, given: dict[int, dict[int, Decimal]]
                       ) -> tuple[list[ResourceLine], dict[str, Fraction]]:
+    """Resource lines of segment i: the State aids computed on it, then the given resources' parts."""
+    out, measures = segment_aids(project, fr, i)
+    return out + given_resources(project, i, given), measures
+
+
+def given_resources(project: Project, i: int, given: dict[int, dict[int, Decimal]]) -> list[ResourceLine]:
+    if not project.funding:
+        return []
+    return [ResourceLine(r.label, r.kind, r.partner, r.nature, given[n][i], ref=f"resource:{r.id}")
+            for n, r in enumerate(project.funding.resources) if i in given.get(n, {})]
+
+
+def segment_aids(project: Project, fr: _Frame, i: int) -> tuple[list[ResourceLine], dict[str, Fraction]]:
+    """The State aids of segment i (rounded once each) and the months each aided post covers in it."""
     seg = fr.segments[i]
     out: list[ResourceLine] = []
     measures: dict[str, Fraction] = {}
@@ -515,10 +532,6 @@ def segment_resources(project: Project, fr: _Frame, i: int, given: dict[int, dic
             measures[ref] = month_measure(*iv) if iv else Fraction(0)
             label = f"{RESOURCE_LABELS[post.contract]} — {post.title} ({post.count} poste{'s' if post.count > 1 else ''})"
             out.append(ResourceLine(label, post.contract, state, AID_NATURE[post.contract], amount, True, "", ref))
-    if project.funding:
-        for n, r in enumerate(project.funding.resources):
-            if i in given.get(n, {}):
-                out.append(ResourceLine(r.label, r.kind, r.partner, r.nature, given[n][i], ref=f"resource:{r.id}"))
     return out, measures
 
 
@@ -536,14 +549,55 @@ def _given(fr: _Frame, items, pid_of) -> dict[int, dict[int, Decimal]]:
     return out
 
 
-def _segment_plan(project: Project, fr: _Frame, i: int, keyed: bool, lines, given, fixed_given, group_given,
+def _spread_by_need(project: Project, fr: _Frame, computed, given: dict[int, dict[int, Decimal]],
+                    fixed: dict[int, dict[int, Decimal]]) -> None:
+    """Without an allocation key: the given resources and fixed contributions of each calendar year
+    cut into several segments, shared between them by need (`spread.by_need`) instead of pro rata of
+    months, so that each segment — hence each year of both views — balances when its calendar year
+    does. A contribution of a partner absent from part of the year keeps its months (it can only go
+    where the partner is) and lowers the need of its segments. In place."""
+    from .spread import by_need
+
+    f = project.funding
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for i, seg in enumerate(fr.segments):
+        by_year[seg.year].append(i)
+    for year, idx in by_year.items():
+        if len(idx) < 2:
+            continue
+        need = {i: sum((c.amount for c in computed[i][0][0]), ZERO) - sum((r.amount for r in computed[i][1][0]), ZERO)
+                for i in idx}
+        amounts: dict[str, Decimal] = {}
+        for n, r in enumerate(f.resources):
+            if year in r.amounts:
+                amounts[f"r{n:06d}"] = r.amounts[year]
+        for n, c in enumerate(f.contributions):
+            if year not in c.amounts:
+                continue
+            if all(fr.present(c.partner, i) for i in idx):
+                amounts[f"c{n:06d}"] = c.amounts[year]
+            else:
+                for i in idx:
+                    need[i] -= fixed.get(n, {}).get(i, ZERO)
+        shared = by_need(amounts, [need[i] for i in idx])
+        if shared is None:
+            continue
+        for key, parts in shared.items():
+            target = given if key[0] == "r" else fixed
+            row = target.setdefault(int(key[1:]), {})
+            for i, part in zip(idx, parts):
+                row[i] = part
+
+
+def _segment_plan(project: Project, fr: _Frame, i: int, keyed: bool, computed, given, fixed_given, group_given,
                   order: dict[str, int], issues: dict) -> tuple[YearPlan, dict[str, Fraction]]:
-    """The plan of one segment: costs, resources, fixed contributions, the remainder allocated to the
-    partners of the key (or of each group) present in the segment."""
+    """The plan of one segment: costs and aids (`computed`: `segment_costs`, `segment_aids`), given
+    resources, fixed contributions, the remainder allocated to the partners of the key (or of each
+    group) present in the segment."""
     seg = fr.segments[i]
     alloc = project.funding.allocation if project.funding else None
-    costs, measures = segment_costs(project, fr, i, lines)
-    resources, aid_measures = segment_resources(project, fr, i, given)
+    (costs, measures), (aids, aid_measures) = computed
+    resources = aids + given_resources(project, i, given)
     yp = YearPlan(seg.year, costs, resources, start=seg.start, end=seg.end, months=fr.months[i])
     fixed: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     if project.funding:
@@ -600,7 +654,11 @@ def _merge(project: Project, parts: list[tuple[YearPlan, dict[str, Fraction]]], 
     resources: dict[str, ResourceLine] = {}
     measure: dict[str, Fraction] = defaultdict(Fraction)
     contributions: dict[tuple[str, str], ContributionLine] = {}
+    operators: dict[tuple[str, str], OperatorShare] = {}
     for yp, m in parts:
+        for o in yp.operators:
+            prev_o = operators.get((o.partner, o.role))
+            operators[(o.partner, o.role)] = o if prev_o is None else replace(prev_o, amount=prev_o.amount + o.amount)
         for k, v in m.items():
             measure[k] += v
         for c in yp.costs:
@@ -628,6 +686,7 @@ def _merge(project: Project, parts: list[tuple[YearPlan, dict[str, Fraction]]], 
                      for r in sorted(resources.values(), key=lambda r: _rank(project, r.ref))]
     out.contributions = sorted(contributions.values(), key=lambda c: (order.get(c.partner, len(order)), c.partner, c.nature))
     out.partners = _partner_shares(project, out, order)
+    out.operators = list(operators.values())  # lead first, then the sub-contractors in their order
     return out
 
 
@@ -665,8 +724,13 @@ def compute_plan(project: Project, by: str | None = None) -> FundingPlan:
     issues: dict[tuple[str, int], Decimal] = {}
     group_given = _given(fr, alloc.groups, lambda x: None) if alloc else {}
     keyed = alloc is not None and not alloc_issues
-    parts = [_segment_plan(project, fr, i, keyed, lines, given, fixed, group_given, order, issues)
+    computed = [(segment_costs(project, fr, i, lines), segment_aids(project, fr, i)) for i in range(len(fr.segments))]
+    if alloc is None and project.funding:
+        _spread_by_need(project, fr, computed, given, fixed)
+    parts = [_segment_plan(project, fr, i, keyed, computed[i], given, fixed, group_given, order, issues)
              for i in range(len(fr.segments))]
+    for (yp, _), shares in zip(parts, route(project, [yp.cost_total for yp, _ in parts], fr.months, fr.present)):
+        yp.operators = shares
     for (kind, year), value in sorted(issues.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         if isinstance(value, AllocationIssue):
             plan.allocation_issues.append(value)
