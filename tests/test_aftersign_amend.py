@@ -150,3 +150,22 @@ def test_amend_refuses_a_tampered_signed_copy_and_a_missing_one(ptms, write_proj
     copy_path.write_text(copy_path.read_text(encoding="utf-8") + "\n# modifié\n", encoding="utf-8")
     r = ptms("amend", path)
     assert r.code == 2 and "modifiée depuis la signature" in r.err and "Traceback" not in r.err
+
+
+@pytest.mark.parametrize("example", ["commune-beaulieu.yaml", "agglo-val-de-marque.yaml", "agglo-val-d-ysel.yaml"])
+def test_the_avenant_cites_the_articles_by_the_signed_convention_s_own_numbers(example):
+    """The shipped template holds the contrat d'engagement républicain for subsidised associations
+    only: read from the template alone, every later article of a régie's convention was one too high."""
+    from conftest import EXAMPLES
+    from ptms_cli.aftersign import adapters
+    from ptms_cli.documents import articles
+    from ptms_cli.validation import validate_file
+
+    project = validate_file(EXAMPLES / example).project
+    template = adapters.convention_template(project)
+    titles = adapters.convention_articles(template, project=project)
+    assert titles == [a.title for a in articles.convention_articles(project)]
+    ref, number = adapters.article_ref("Protection des données personnelles", titles)
+    assert number == articles.number_of(project, "Protection des données personnelles")
+    assert ref == f"l'article {number} « Protection des données personnelles »"
+    assert adapters.article_ref("Objet", titles)[0] == "l'article 1er « Objet »"

@@ -188,11 +188,12 @@ def convention_reference(project: Project, signed: dict | None = None) -> str:
 # --- the convention's articles (its template) -------------------------------------------------------
 
 
-def convention_articles(template: Path, style_name: str = "Article") -> list[str]:
+def convention_articles(template: Path, style_name: str = "Article", project: Project | None = None) -> list[str]:
     """The titles of the convention's articles in order (article N is `titles[N - 1]`), read from the
-    convention's Word template: paragraphs of the « Article » style, numbered by Word (« Annexe »:
-    its annexes). Another helper may renumber articles: the avenant finds them by title, never by a
-    fixed number."""
+    convention's Word template: paragraphs of the « Article » style (« Annexe »: its annexes). With
+    `project` (the signed version), an article of the shipped list (`documents.articles.ARTICLES`)
+    that its convention leaves out (the contrat d'engagement républicain of a régie) is dropped, so
+    the numbers are those of the signed convention; a user's own articles are kept in place."""
     from lxml import etree
 
     ns = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
@@ -207,6 +208,11 @@ def convention_articles(template: Path, style_name: str = "Article") -> list[str
         if style is not None and style.get(f"{{{ns['w']}}}val") in ids:
             text = "".join(t.text or "" for t in p.iter(f"{{{ns['w']}}}t")).strip()
             out.append(re.sub(r"^Article (?:\{\{.*?\}\}|\S+) – ", "", text))  # « Article {{ legal.art.x }} – Titre »: the title
+    if project is not None and style_name == "Article":
+        from ..documents import articles
+
+        present = {a.title for a in articles.convention_articles(project)}
+        out = [t for t in out if t in present or t not in articles.KEY_BY_TITLE]
     return out
 
 
@@ -224,5 +230,7 @@ def article_ref(title: str, articles: list[str]) -> tuple[str, int | None]:
     """How a document cites the convention's article `title`: « l'article 6 « Contributions financières » »
     (by title alone if the template has no such article), and its number. The one place to call the
     convention's own numbering (« Article 1er », computed at render time) once it is exposed."""
+    from ..documents.articles import ordinal
+
     number = articles.index(title) + 1 if title in articles else None
-    return (f"l'article {number} « {title} »" if number else f"l'article « {title} »"), number
+    return (f"l'article {ordinal(number)} « {title} »" if number else f"l'article « {title} »"), number

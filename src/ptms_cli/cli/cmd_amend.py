@@ -49,7 +49,7 @@ def amend_cmd(
         print(f"Aucun changement depuis la version signée ({file_name(str(signed_path))}) : aucun avenant à produire.")
         raise typer.Exit(EXIT_OK)
     template = adapters.convention_template(old.project, signed_path, templates)
-    articles = adapters.convention_articles(template)
+    articles = adapters.convention_articles(template, project=old.project)
     annexes = adapters.convention_articles(template, "Annexe")
     context = amend.context(full_context(new.project, new.derived), d, old.project, new.project, articles, annexes,
                             number, record)

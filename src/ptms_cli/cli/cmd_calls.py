@@ -101,7 +101,7 @@ def calls_cmd(
         print("Aucune échéance à appeler pour cette sélection.")
         raise typer.Exit(EXIT_OK)
     template = adapters.convention_template(project, file, templates)
-    articles = adapters.convention_articles(template)
+    articles = adapters.convention_articles(template, project=project)
     article, _ = adapters.article_ref("Modalités de versement", articles)
     reference = adapters.convention_reference(project)
     base = full_context(project, result.derived)
