@@ -119,3 +119,33 @@ def test_an_unreadable_file_in_the_middle_does_not_stop_the_others(three, monkey
     lines = out.getvalue().splitlines()
     assert lines[0].endswith("a.yaml: valide") and "PTMS-E002" in lines[1] and lines[-2].endswith("c.yaml: valide")
     assert lines[-1] == "3 fichiers vérifiés : 2 valides, 1 en échec (1 erreur, 0 avertissement)."
+
+
+def test_json_document_is_what_json_dumps_writes_for_the_whole_list():
+    """The entries are kept as text: the document must still be exactly `json.dumps` of it all,
+    whatever the names and messages hold (quotes, newlines, undecodable bytes, JSON-like text)."""
+    from ptms_cli.findings import error, warning
+    from ptms_cli.reporters import JsonReporter, dumps
+    from ptms_cli.validation import FileResult
+
+    names = ['a "b".yaml', "ligne\nnouvelle.yaml", "octet-\udcff.yaml", '"files": [].yaml', "été.yaml"]
+    results = [FileResult(name, [error("PTMS-E021", f'« {name} » "files": [] \\ fin', file=name, line=3, column=4,
+                                       hint="conseil\navec saut", path="a.b"),
+                                 warning("PTMS-W031", "45 621,22 € à couvrir", file=name)][: i % 3])
+               for i, name in enumerate(names)]
+    for unmatched in ([], ['"files": []', "x\ny"]):
+        out = io.StringIO()
+        JsonReporter(stream=out, strict=True).report(results, unmatched, error="erreur « ici »")
+        expected = {
+            "version": 1,
+            "files": [{"file": r.file, "valid": not (r.errors or r.warnings), "unreadable": False, "errors": r.errors,
+                       "warnings": r.warnings, "findings": [f.to_dict() for f in r.findings]} for r in results],
+            "unmatched": unmatched,
+            "summary": {"files": 5, "failed": 3, "errors": 3, "warnings": 1, "strict": True},
+            "error": "erreur « ici »",
+        }
+        assert out.getvalue() == dumps(expected) + "\n"
+        assert json.loads(out.getvalue().encode("utf-8", "surrogateescape")) == json.loads(dumps(expected))
+    empty = io.StringIO()
+    JsonReporter(stream=empty).report([])
+    assert json.loads(empty.getvalue())["files"] == []

@@ -203,31 +203,33 @@ class GithubReporter(Reporter):
 
 
 class JsonReporter(Reporter):
-    """One JSON document at the end: of each file, only its entry (counts and findings as dicts) is
-    kept until then, never its project or funding plan."""
+    """One JSON document at the end: of each file, only its entry (counts and findings) is kept until
+    then, already as its JSON text, never its project or funding plan."""
 
     name = "json"
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.entries: list[dict] = []
+        self.entries: list[str] = []  # each file's entry as it appears in the document
 
     def file(self, result) -> None:
         failed = self.tally.add(result)
-        self.entries.append({
+        entry = {
             "file": result.file,
             "valid": not failed,
             "unreadable": result.unreadable,
             "errors": result.errors,
             "warnings": result.warnings,
             "findings": [f.to_dict() for f in result.findings],
-        })
+        }
+        self.entries.append(dumps(entry).replace("\n", "\n    "))
 
     def document(self, unmatched: Iterable[str] = (), error: str | None = None) -> dict:
+        """The document without its entries (`files` empty)."""
         tally = self.tally
         doc = {
             "version": 1,
-            "files": self.entries,
+            "files": [],
             "unmatched": list(unmatched),
             "summary": {"files": tally.files, "failed": tally.failed, "errors": tally.errors,
                         "warnings": tally.warnings, "strict": self.strict},
@@ -237,7 +239,11 @@ class JsonReporter(Reporter):
         return doc
 
     def finish(self, unmatched: Iterable[str] = (), error: str | None = None) -> None:
-        self.write(dumps(self.document(unmatched, error)))
+        text = dumps(self.document(unmatched, error))
+        if self.entries:  # what `dumps` writes for the whole list (a quote inside a string is escaped)
+            files = '"files": [\n    ' + ",\n    ".join(self.entries) + "\n  ]"
+            text = text.replace('"files": []', files, 1)
+        self.write(text)
 
     def report(self, results: Iterable, unmatched: Iterable[str] = (), error: str | None = None) -> None:
         for result in results:
