@@ -205,3 +205,13 @@ def test_plugin_loader_stand_in_answers_as_pydantic(tmp_path):
                               "model_cache.skip_plugin_discovery(); print('pydantic.plugin._loader' in sys.modules)"],
                              env={**env, "PYDANTIC_DISABLE_PLUGINS": ""}, capture_output=True, text=True, timeout=120)
     assert enabled.stdout.strip() == "False"
+
+
+def test_shipped_legal_facts_read_with_libyaml_are_what_the_python_loader_reads():
+    import yaml
+
+    from ptms_cli.legalfacts import legal_data
+
+    text = (ROOT / "src" / "ptms_cli" / "data" / "legal.yaml").read_text(encoding="utf-8")
+    assert legal_data() == yaml.load(text, Loader=yaml.SafeLoader)
+    assert legal_data()["thresholds"]  # not empty

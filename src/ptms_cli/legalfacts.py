@@ -24,7 +24,8 @@ def legal_data() -> dict[str, Any]:
 
     import yaml
 
-    return yaml.safe_load(files("ptms_cli").joinpath("data/legal.yaml").read_text(encoding="utf-8"))
+    text = files("ptms_cli").joinpath("data/legal.yaml").read_text(encoding="utf-8")
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # libyaml: `validate` reads it
 
 
 def threshold(name: str, on: date) -> Decimal:
