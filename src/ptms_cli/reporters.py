@@ -240,10 +240,16 @@ class JsonReporter(Reporter):
 
     def finish(self, unmatched: Iterable[str] = (), error: str | None = None) -> None:
         text = dumps(self.document(unmatched, error))
-        if self.entries:  # what `dumps` writes for the whole list (a quote inside a string is escaped)
-            files = '"files": [\n    ' + ",\n    ".join(self.entries) + "\n  ]"
-            text = text.replace('"files": []', files, 1)
-        self.write(text)
+        if not self.entries:
+            self.write(text)
+            return
+        # what `dumps` writes for the whole list (a quote inside a string is escaped), entry by entry
+        # rather than as one more copy of them all
+        head, tail = text.split('"files": []', 1)
+        self.stream.write(head + '"files": [\n    ')
+        for i, entry in enumerate(self.entries):
+            self.stream.write(",\n    " + entry if i else entry)
+        self.stream.write("\n  ]" + tail + "\n")
 
     def report(self, results: Iterable, unmatched: Iterable[str] = (), error: str | None = None) -> None:
         for result in results:
