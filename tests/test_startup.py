@@ -167,6 +167,7 @@ def test_validate_imports_only_what_it_needs(tmp_path):
                        "num2words"}
     # pydantic's plugin loader (typer builds a validator per option) would import importlib.metadata
     assert "importlib.metadata" not in loaded and "email" not in tops
+    assert "importlib.resources" not in loaded  # the shipped data files are read from the package's folder
     assert "ptms_cli.documents.formatting" in loaded  # long dates in the funding plan: the words are lazy
 
 
