@@ -27,10 +27,15 @@ LAYERS = [
     ("+ yaml", "import yaml"),
     ("+ typer (click embarqué)", "import typer, typer.core, typer.main"),
     ("+ pydantic", "import pydantic, pydantic.main, pydantic.fields, pydantic.types, pydantic_core"),
-    ("+ importlib.metadata (greffons pydantic)", "import importlib.metadata"),
     ("+ modèle ptms (cache)", "import ptms_cli.model"),
     ("+ autres modules ptms", "import ptms_cli.cli.app, ptms_cli.cli.cmd_validate, ptms_cli.validation, ptms_cli.checks, "
                               "ptms_cli.schema_errors, ptms_cli.reporters, ptms_cli.cli.paths"),
+]
+# Not in `ptms validate` any more, measured apart (each over the interpreter alone and over the
+# layers above): what the command used to import or do on every run.
+APART = [
+    ("importlib.metadata (chargeur de greffons de pydantic)", "import importlib.metadata"),
+    ("num2words (nombres en lettres)", "import num2words"),
 ]
 
 
@@ -58,20 +63,31 @@ def main() -> None:
             commands.append((name, [sys.executable, "-c", "; ".join(code)]))
         commands.append(("ptms validate (complet)", [tool("ptms"), "validate", str(EXAMPLE)]))
         commands.append(("check-jsonschema", [tool("check-jsonschema"), "--schemafile", str(schema), str(EXAMPLE)]))
+        base = "; ".join(code)
+        for name, statement in APART:
+            commands.append((f"[à part] {name}", [sys.executable, "-c", statement]))
+            commands.append((f"[à part] couches + {name}", [sys.executable, "-c", f"{base}; {statement}"]))
         for _, cmd in commands:
             cpu(cmd, env)
         samples: dict[str, list[float]] = {name: [] for name, _ in commands}
         for _ in range(args.runs):
             for name, cmd in commands:
                 samples[name].append(cpu(cmd, env))
+    medians = {name: statistics.median(samples[name]) * 1000 for name, _ in commands}
     previous = 0.0
     for name, _ in commands:
-        median = statistics.median(samples[name]) * 1000
-        step = "" if name == "check-jsonschema" else f"{median - previous:+8.0f}"
-        print(f"{name:<44}{median:8.0f} ms {step}")
-        previous = median if name != "check-jsonschema" else previous
-    ours, base = (statistics.median(samples[n]) for n in ("ptms validate (complet)", "check-jsonschema"))
-    print(f"ratio (CPU) : {ours / base:.2f}, {args.runs} tours")
+        if name.startswith("[à part]"):
+            continue
+        step = "" if name == "check-jsonschema" else f"{medians[name] - previous:+8.0f}"
+        print(f"{name:<44}{medians[name]:8.0f} ms {step}")
+        previous = medians[name] if name != "check-jsonschema" else previous
+    ours, base_cj = medians["ptms validate (complet)"], medians["check-jsonschema"]
+    print(f"ratio (CPU) : {ours / base_cj:.2f}, {args.runs} tours")
+    pass_ms, layers_ms = medians["interpréteur"], medians[LAYERS[-1][0]]
+    for name, _ in APART:
+        alone = medians[f"[à part] {name}"] - pass_ms
+        over = medians[f"[à part] couches + {name}"] - layers_ms
+        print(f"à part : {name} : +{alone:.0f} ms sur l'interpréteur seul, +{over:.0f} ms sur toutes les couches")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ import json, sys
 from ptms_cli import model_cache
 from ptms_cli.model import Project
 from ptms_cli.validation import validate_file
-out = {{"how": model_cache.HOW["Project"], "results": []}}
+out = {{"how": model_cache.HOW["Project"], "how_all": dict(model_cache.HOW), "results": []}}
 for path in sorted(__import__("glob").glob({str(ROOT / "examples")!r} + "/*.yaml")) + [sys.argv[-1]]:
     result = validate_file(path)
     out["results"].append([path, [(f.code, f.line, f.column, f.message) for f in result.findings]])
@@ -70,6 +70,9 @@ def test_cache_gives_the_same_results_as_pydantic(tmp_path, broken):
     # "built" twice: the schema could not be saved or reread (a lambda or a class from outside the
     # model in a field? see `model_cache._Unpickler`), and every start pays pydantic's build again
     assert (fresh["how"], first["how"], second["how"]) == ("built-only", "built", "cache")
+    # a class that validating `Project` instantiates by itself (`default_factory=Processing`) is
+    # reread with it: otherwise pydantic builds it during the first validation of every run
+    assert second["how_all"] == {"Project": "cache", "Processing": "cache"}
     assert len(list(cache.glob("model-*.pickle"))) == 1
     assert fresh["results"][-1][1], "the broken file must have findings"
     for other in (first, second):
@@ -143,12 +146,73 @@ def test_unwritable_cache_directory_still_validates(tmp_path):
 
 
 def test_validate_imports_only_what_it_needs(tmp_path):
-    code = ("import sys\nfrom ptms_cli.cli.app import main\ncode = main(['validate', " + repr(str(EXAMPLE)) + "])\n"
-            "print(code, ' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
-    proc = run(code, tmp_path / "cache")
-    assert proc.returncode == 0, proc.stderr
-    code, modules = proc.stdout.strip().splitlines()[-1].split(" ", 1)
+    # the second run (cache written by the first): which modules `ptms validate` imported, and which
+    # model classes pydantic had to build during the command
+    code = ("import sys\nfrom pydantic._internal import _model_construction as mc\nbuilt = []\n"
+            "original = mc.complete_model_class\n"
+            "def complete_model_class(cls, *a, **k):\n    built.append(cls.__name__)\n    return original(cls, *a, **k)\n"
+            "mc.complete_model_class = complete_model_class\n"
+            "from ptms_cli.cli.app import main\ncode = main(['validate', " + repr(str(EXAMPLE)) + "])\n"
+            "print(code, ','.join(built) or '-', ' '.join(sorted(sys.modules)))")
+    for _ in range(2):
+        proc = run(code, tmp_path / "cache")
+        assert proc.returncode == 0, proc.stderr
+    code, built, modules = proc.stdout.strip().splitlines()[-1].split(" ", 2)
     assert code == "0"
+    assert built == "-"  # every model class from the cache
     loaded = set(modules.split())
-    assert {"ptms_cli", "typer", "pydantic", "yaml"} <= loaded
-    assert not loaded & {"docxtpl", "docx", "jinja2", "questionary", "prompt_toolkit", "rich", "ruamel", "babel", "lxml"}
+    tops = {m.split(".")[0] for m in loaded}
+    assert {"ptms_cli", "typer", "pydantic", "yaml"} <= tops
+    assert not tops & {"docxtpl", "docx", "jinja2", "questionary", "prompt_toolkit", "rich", "ruamel", "babel", "lxml",
+                       "num2words"}
+    # pydantic's plugin loader (typer builds a validator per option) would import importlib.metadata
+    assert "importlib.metadata" not in loaded and "email" not in tops
+    assert "importlib.resources" not in loaded  # the shipped data files are read from the package's folder
+    assert "ptms_cli.documents.formatting" in loaded  # long dates in the funding plan: the words are lazy
+
+
+PLUGINS = """
+import json, os, sys
+from ptms_cli import model_cache
+model_cache.skip_plugin_discovery()
+from pydantic import TypeAdapter
+assert TypeAdapter(int).validate_python("3") == 3
+out = {"metadata": "importlib.metadata" in sys.modules}
+os.environ["PYDANTIC_DISABLE_PLUGINS"] = "un-greffon"  # plugins on again (all but this one)
+from pydantic.plugin._loader import get_plugins
+out["plugins"] = sorted(type(p).__name__ for p in get_plugins())
+out["real"] = hasattr(sys.modules["pydantic.plugin._loader"], "entry_points")
+out["metadata_after"] = "importlib.metadata" in sys.modules
+print(json.dumps(out))
+"""
+
+
+def test_plugin_loader_stand_in_answers_as_pydantic(tmp_path):
+    env = {**os.environ, "PYTHONPATH": SRC, "PYDANTIC_DISABLE_PLUGINS": "__all__"}
+    proc = subprocess.run([sys.executable, "-c", PLUGINS], env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    # plugins disabled: no plugin, and pydantic's loader (with importlib.metadata) never imported
+    assert out["metadata"] is False
+    # enabled again: the real loader is imported and answers (the same as in a process without ptms)
+    real = subprocess.run([sys.executable, "-c", "import json; from pydantic.plugin._loader import get_plugins; "
+                           "print(json.dumps(sorted(type(p).__name__ for p in get_plugins())))"],
+                          env={**env, "PYDANTIC_DISABLE_PLUGINS": "un-greffon"}, capture_output=True, text=True, timeout=120)
+    assert real.returncode == 0, real.stderr
+    assert out["plugins"] == json.loads(real.stdout)
+    assert out["real"] is True and out["metadata_after"] is True
+    # plugins enabled from the start: nothing replaced
+    enabled = subprocess.run([sys.executable, "-c", "import sys; from ptms_cli import model_cache; "
+                              "model_cache.skip_plugin_discovery(); print('pydantic.plugin._loader' in sys.modules)"],
+                             env={**env, "PYDANTIC_DISABLE_PLUGINS": ""}, capture_output=True, text=True, timeout=120)
+    assert enabled.stdout.strip() == "False"
+
+
+def test_shipped_legal_facts_read_with_libyaml_are_what_the_python_loader_reads():
+    import yaml
+
+    from ptms_cli.legalfacts import legal_data
+
+    text = (ROOT / "src" / "ptms_cli" / "data" / "legal.yaml").read_text(encoding="utf-8")
+    assert legal_data() == yaml.load(text, Loader=yaml.SafeLoader)
+    assert legal_data()["thresholds"]  # not empty

@@ -5,7 +5,9 @@ Generating the core schema of `Project` (about forty classes) is the largest par
 `ptms_cli.model` and `ptms_cli.referential`) and on the versions of Python, pydantic and
 pydantic-core: it is saved (pickle) in the user's cache directory under a key made of all of them,
 and reread by the next processes, which only hand it to pydantic-core (`SchemaValidator`,
-`SchemaSerializer`) — what pydantic itself does with the schema it generates.
+`SchemaSerializer`) — what pydantic itself does with the schema it generates. The classes that
+validating `Project` instantiates by themselves (a section's `default_factory=Processing`) are saved
+with it: otherwise pydantic would build theirs during the first validation.
 
 The model stays the one definition: the cache is only ever written from pydantic's own build, and
 anything unexpected (no cache directory, a file unreadable, stale or written by someone else, a
@@ -21,9 +23,10 @@ import io
 import os
 import pickle
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from types import FunctionType
-from typing import Any
+from typing import Any, get_args
 
 # What the pickled schema may name, checked when reading (a file in the cache directory is not
 # trusted): the classes and functions defined in the model's modules, a few value types, and
@@ -33,7 +36,7 @@ _VALUE_TYPES = {("builtins", n) for n in ("dict", "list", "tuple", "set", "froze
     ("decimal", "Decimal"), ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"),
     ("datetime", "timedelta"), ("datetime", "timezone")}
 _HOOKS = {"__get_pydantic_json_schema__", "__get_pydantic_core_schema__"}
-_FORMAT = 1  # bump when what is saved changes
+_FORMAT = 2  # bump when what is saved changes
 _KEEP = 8  # cache files kept (the most recently written)
 
 HOW: dict[str, str] = {}
@@ -89,20 +92,23 @@ class _Unpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of the model")
 
 
-def _read(path: Path) -> tuple[Any, Any] | None:
+def _read(path: Path, names: list[str]) -> dict[str, tuple[Any, Any]] | None:
+    """{class name: (schema, config)} for each of `names`, or None."""
     try:
         data = path.read_bytes()
     except OSError:
         return None
     try:
-        schema, config = _Unpickler(io.BytesIO(data)).load()
+        saved = _Unpickler(io.BytesIO(data)).load()
+        if not isinstance(saved, dict) or sorted(saved) != sorted(names):
+            return None
+        return {name: (schema, config) for name, (schema, config) in saved.items()}
     except Exception:  # noqa: BLE001  # truncated, foreign or stale: pydantic builds instead
         return None
-    return schema, config
 
 
-def _write(path: Path, schema: Any, config: Any) -> None:
-    data = pickle.dumps((schema, config), protocol=pickle.HIGHEST_PROTOCOL)
+def _write(path: Path, saved: dict[str, tuple[Any, Any]]) -> None:
+    data = pickle.dumps(saved, protocol=pickle.HIGHEST_PROTOCOL)
     _Unpickler(io.BytesIO(data)).load()  # only what `_read` accepts (raises otherwise)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -115,6 +121,33 @@ def _write(path: Path, schema: Any, config: Any) -> None:
     older = sorted(path.parent.glob("model-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)[_KEEP:]
     for old in older:
         old.unlink(missing_ok=True)
+
+
+def factory_models(cls: Any) -> list[Any]:
+    """The model classes that validating `cls` instantiates by themselves (a field's
+    `default_factory` is a model class): each runs its own validator."""
+    from pydantic import BaseModel
+
+    def models_in(annotation: Any) -> Iterator[Any]:
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield annotation
+        for arg in get_args(annotation):
+            yield from models_in(arg)
+
+    seen: set[Any] = set()
+    found: list[Any] = []
+    todo = [cls]
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        for field in model.model_fields.values():
+            factory = field.default_factory
+            if isinstance(factory, type) and issubclass(factory, BaseModel) and factory not in found:
+                found.append(factory)
+            todo.extend(models_in(field.annotation))
+    return sorted(found, key=lambda c: (c.__module__, c.__qualname__))
 
 
 def _install(cls: Any, schema: Any, config: Any) -> None:
@@ -130,34 +163,88 @@ def _install(cls: Any, schema: Any, config: Any) -> None:
 
 
 def complete(cls: Any) -> str:
-    """Make the model class `cls` (built with `defer_build=True`) ready to validate: from the cache
-    when it holds this model's schema, else by pydantic (and the cache is written). Returns how:
-    "cache", "built" (and saved) or "built-only" (no usable cache)."""
+    """Make the model class `cls` (built with `defer_build=True`), and the classes it instantiates by
+    itself (`factory_models`), ready to validate: from the cache when it holds this model's schemas,
+    else by pydantic (and the cache is written). Returns how: "cache", "built" (and saved) or
+    "built-only" (no usable cache); `HOW` gets it for each class."""
+    classes = [cls, *factory_models(cls)]
     try:
         directory = cache_dir()
         path = directory / f"model-{_key()}.pickle" if directory else None
     except OSError:
         path = None
-    HOW[cls.__name__] = how = _complete(cls, path)
+    how = _complete(classes, path)
+    for c in classes:
+        HOW[c.__name__] = how
     return how
 
 
-def _complete(cls: Any, path: Path | None) -> str:
-    cached = _read(path) if path else None
+def _name(cls: Any) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _complete(classes: list[Any], path: Path | None) -> str:
+    names = [_name(c) for c in classes]
+    cached = _read(path, names) if path else None
     if cached is not None:
         try:
-            _install(cls, *cached)
+            for c in classes:
+                _install(c, *cached[_name(c)])
             return "cache"
         except Exception:  # noqa: BLE001  # a schema this pydantic-core refuses: build it
             pass
-    cls.model_rebuild(force=True)
+    for c in classes:
+        c.model_rebuild(force=True)
     if path is None:
         return "built-only"
     try:
         from pydantic._internal._config import ConfigWrapper
 
-        config = ConfigWrapper(cls.model_config, check=False).core_config(title=cls.__name__)
-        _write(path, cls.__pydantic_core_schema__, config)
+        saved = {_name(c): (c.__pydantic_core_schema__,
+                                  ConfigWrapper(c.model_config, check=False).core_config(title=c.__name__))
+                 for c in classes}
+        _write(path, saved)
     except Exception:  # noqa: BLE001  # read-only home, full disk, unpicklable schema: no cache, same result
         return "built-only"
     return "built"
+
+
+# --- pydantic's plugin loader -------------------------------------------------------------------
+
+_LOADER = "pydantic.plugin._loader"
+_PLUGINS_OFF = ("__all__", "1", "true")  # the values for which pydantic's loader returns no plugin
+
+
+def skip_plugin_discovery() -> None:
+    """While pydantic's plugins are disabled (`PYDANTIC_DISABLE_PLUGINS`, which ptms sets), do not
+    import pydantic's plugin loader, nor with it `importlib.metadata` (≈ 20 ms of `ptms validate`'s
+    start-up): pydantic imports it the first time it builds a validator — typer builds one for each
+    option it parses — only to learn that there is no plugin.
+
+    A stand-in takes its place in `sys.modules`: `get_plugins()` gives the same answer, no plugin,
+    while they are disabled; otherwise, and for any other name, the real loader is imported then and
+    answers. Does nothing when plugins are enabled or the loader is already imported."""
+    if os.environ.get("PYDANTIC_DISABLE_PLUGINS") not in _PLUGINS_OFF or _LOADER in sys.modules:
+        return
+    import importlib
+    import types
+
+    stand_in = types.ModuleType(_LOADER, "Stand-in for pydantic's plugin loader (ptms_cli.model_cache).")
+
+    def real() -> Any:
+        if sys.modules.get(_LOADER) is stand_in:
+            del sys.modules[_LOADER]
+        return importlib.import_module(_LOADER)
+
+    def get_plugins() -> Any:
+        if os.environ.get("PYDANTIC_DISABLE_PLUGINS") in _PLUGINS_OFF:
+            return ()
+        return real().get_plugins()
+
+    def __getattr__(name: str) -> Any:
+        if name.startswith("__"):  # what the import system asks of any module (`__path__`…)
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    vars(stand_in).update(get_plugins=get_plugins, __getattr__=__getattr__)
+    sys.modules[_LOADER] = stand_in

@@ -85,21 +85,38 @@ def _failed(result, strict: bool) -> bool:
     return bool(result.errors or (strict and result.warnings))
 
 
-def summary(results, strict: bool) -> str:
+class Tally:
+    """What the summary line counts, added up file by file (the files themselves are not kept)."""
+
+    def __init__(self, strict: bool = False) -> None:
+        self.strict = strict
+        self.files = self.failed = self.errors = self.warnings = 0
+
+    def add(self, result) -> bool:
+        """Count one file; returns whether it failed."""
+        failed = _failed(result, self.strict)
+        self.files += 1
+        self.failed += failed
+        self.errors += result.errors
+        self.warnings += result.warnings
+        return failed
+
+
+def summary(tally: Tally) -> str:
     def plural(n: int, one: str, many: str | None = None) -> str:
         return f"{n} {one if n <= 1 else (many or one + 's')}"
 
-    errors = sum(r.errors for r in results)
-    warnings = sum(r.warnings for r in results)
-    bad = sum(1 for r in results if _failed(r, strict))
-    text = f"{plural(len(results), 'fichier vérifié', 'fichiers vérifiés')} : "
-    text += f"{plural(len(results) - bad, 'valide', 'valides')}, {plural(bad, 'en échec', 'en échec')} "
-    text += f"({plural(errors, 'erreur')}, {plural(warnings, 'avertissement')})."
+    files, bad = tally.files, tally.failed
+    text = f"{plural(files, 'fichier vérifié', 'fichiers vérifiés')} : "
+    text += f"{plural(files - bad, 'valide', 'valides')}, {plural(bad, 'en échec', 'en échec')} "
+    text += f"({plural(tally.errors, 'erreur')}, {plural(tally.warnings, 'avertissement')})."
     return text
 
 
 class Reporter:
-    """Writes the findings of validated files (`validation.FileResult`) to `stream`."""
+    """Writes the findings of validated files (`validation.FileResult`) to `stream`, file by file:
+    `file` as soon as one is checked (nothing of it is kept but what the format still has to write:
+    the counts, and for json its findings), `finish` for the summary. `report` does both for a list."""
 
     name = ""
 
@@ -107,13 +124,24 @@ class Reporter:
         self.stream = stream if stream is not None else sys.stdout
         self.strict = strict
         self.color = use_color(self.stream) if color is None else color
+        self.tally = Tally(strict)
 
     def write(self, line: str = "") -> None:
         self.stream.write(line + "\n")
 
-    def report(self, results: list, unmatched: Iterable[str] = ()) -> None:
-        """Every finding of every file, then a summary."""
+    def file(self, result) -> None:
+        """The findings of one checked file (counted for the summary)."""
         raise NotImplementedError
+
+    def finish(self, unmatched: Iterable[str] = ()) -> None:
+        """After the last file: the summary."""
+        self.write(summary(self.tally))
+
+    def report(self, results: Iterable, unmatched: Iterable[str] = ()) -> None:
+        """Every finding of every file, then a summary."""
+        for result in results:
+            self.file(result)
+        self.finish(unmatched)
 
     def errors(self, result) -> None:
         """Only the errors of one file (a command stopping on an invalid project), no summary."""
@@ -138,13 +166,12 @@ class TextReporter(Reporter):
         if f.hint:
             self.write(self._paint(f"    conseil : {shown(f.hint, MAX_MESSAGE)}", "dim"))
 
-    def report(self, results: list, unmatched: Iterable[str] = ()) -> None:
-        for r in results:
-            for f in r.findings:
-                self.finding(f)
-            if not r.findings:
-                self.write(f"{file_name(r.file)}: {self._paint('valide', 'green')}")
-        self.write(summary(results, self.strict))
+    def file(self, result) -> None:
+        self.tally.add(result)
+        for f in result.findings:
+            self.finding(f)
+        if not result.findings:
+            self.write(f"{file_name(result.file)}: {self._paint('valide', 'green')}")
 
     def errors(self, result) -> None:
         for f in result.findings:
@@ -163,51 +190,71 @@ def _gh(text: str, prop: bool = False) -> str:
 class GithubReporter(Reporter):
     name = "github"
 
-    def report(self, results: list, unmatched: Iterable[str] = ()) -> None:
-        for r in results:
-            for f in r.findings:
-                level = "error" if f.severity is Severity.ERROR or self.strict else "warning"
-                props = f"file={_gh(f.file, True)}"
-                if f.line:
-                    props += f",line={f.line},col={f.column}"
-                props += f",title={_gh(f.code, True)}"
-                message = shorten(f.message, MAX_MESSAGE) + (f" — conseil : {shorten(f.hint, MAX_MESSAGE)}" if f.hint else "")
-                self.write(f"::{level} {props}::{_gh(message)}")
-        self.write(summary(results, self.strict))
+    def file(self, result) -> None:
+        self.tally.add(result)
+        for f in result.findings:
+            level = "error" if f.severity is Severity.ERROR or self.strict else "warning"
+            props = f"file={_gh(f.file, True)}"
+            if f.line:
+                props += f",line={f.line},col={f.column}"
+            props += f",title={_gh(f.code, True)}"
+            message = shorten(f.message, MAX_MESSAGE) + (f" — conseil : {shorten(f.hint, MAX_MESSAGE)}" if f.hint else "")
+            self.write(f"::{level} {props}::{_gh(message)}")
 
 
 class JsonReporter(Reporter):
+    """One JSON document at the end: of each file, only its entry (counts and findings) is kept until
+    then, already as its JSON text, never its project or funding plan."""
+
     name = "json"
 
-    def document(self, results: list, unmatched: Iterable[str] = (), error: str | None = None) -> dict:
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.entries: list[str] = []  # each file's entry as it appears in the document
+
+    def file(self, result) -> None:
+        failed = self.tally.add(result)
+        entry = {
+            "file": result.file,
+            "valid": not failed,
+            "unreadable": result.unreadable,
+            "errors": result.errors,
+            "warnings": result.warnings,
+            "findings": [f.to_dict() for f in result.findings],
+        }
+        self.entries.append(dumps(entry).replace("\n", "\n    "))
+
+    def document(self, unmatched: Iterable[str] = (), error: str | None = None) -> dict:
+        """The document without its entries (`files` empty)."""
+        tally = self.tally
         doc = {
             "version": 1,
-            "files": [
-                {
-                    "file": r.file,
-                    "valid": not _failed(r, self.strict),
-                    "unreadable": r.unreadable,
-                    "errors": r.errors,
-                    "warnings": r.warnings,
-                    "findings": [f.to_dict() for f in r.findings],
-                }
-                for r in results
-            ],
+            "files": [],
             "unmatched": list(unmatched),
-            "summary": {
-                "files": len(results),
-                "failed": sum(1 for r in results if _failed(r, self.strict)),
-                "errors": sum(r.errors for r in results),
-                "warnings": sum(r.warnings for r in results),
-                "strict": self.strict,
-            },
+            "summary": {"files": tally.files, "failed": tally.failed, "errors": tally.errors,
+                        "warnings": tally.warnings, "strict": self.strict},
         }
         if error is not None:  # the command could not do its work (usage error…): why, in French
             doc["error"] = error
         return doc
 
-    def report(self, results: list, unmatched: Iterable[str] = (), error: str | None = None) -> None:
-        self.write(dumps(self.document(results, unmatched, error)))
+    def finish(self, unmatched: Iterable[str] = (), error: str | None = None) -> None:
+        text = dumps(self.document(unmatched, error))
+        if not self.entries:
+            self.write(text)
+            return
+        # what `dumps` writes for the whole list (a quote inside a string is escaped), entry by entry
+        # rather than as one more copy of them all
+        head, tail = text.split('"files": []', 1)
+        self.stream.write(head + '"files": [\n    ')
+        for i, entry in enumerate(self.entries):
+            self.stream.write(",\n    " + entry if i else entry)
+        self.stream.write("\n  ]" + tail + "\n")
+
+    def report(self, results: Iterable, unmatched: Iterable[str] = (), error: str | None = None) -> None:
+        for result in results:
+            self.file(result)
+        self.finish(unmatched, error)
 
 
 def dumps(doc) -> str:

@@ -200,6 +200,9 @@ def main(argv: list[str] | None = None) -> int:
 
     # pydantic would scan every installed distribution for plugins at start-up; ptms uses none.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from ..model_cache import skip_plugin_discovery
+
+    skip_plugin_discovery()  # nor import its plugin loader (importlib.metadata) to learn it
     from typer._click import exceptions as ce
 
     from ..writing import WriteError

@@ -46,11 +46,19 @@ def validate(
     paths, unmatched = expand(files)
     for arg in unmatched:
         print(f"Erreur : « {clean(arg)} » ne correspond à aucun fichier .yaml ou .yml", file=sys.stderr)
-    results = [_validate(p, step) for p in paths]
-    unreadable = bool(unmatched) or any(r.unreadable for r in results)
-    failed = [r for r in results if r.errors or (strict and r.warnings)]
-    REPORTER_BY_NAME[format.value](strict=strict).report(results, unmatched)
-    code = EXIT_USAGE if unreadable else (EXIT_FINDINGS if failed else EXIT_OK)
+    # Each file is reported as soon as it is checked, then dropped (its model and funding plan are
+    # not kept): the memory stays the same for 10 or 10 000 files (json keeps only the findings).
+    reporter = REPORTER_BY_NAME[format.value](strict=strict)
+    unreadable = bool(unmatched)
+    for path in paths:
+        result = _validate(path, step)
+        unreadable = unreadable or result.unreadable
+        reporter.file(result)
+        reporter.stream.flush()  # a CI log shows each file as it is checked
+        del result
+    reporter.finish(unmatched)
+    tally = reporter.tally
+    code = EXIT_USAGE if unreadable else (EXIT_FINDINGS if tally.failed else EXIT_OK)
     raise typer.Exit(code)
 
 

@@ -11,8 +11,6 @@ import datetime as dt
 from decimal import Decimal
 from functools import lru_cache
 
-from num2words import num2words
-
 from .. import frformat
 
 LOCALE = "fr_FR"
@@ -40,6 +38,8 @@ def words(n: int) -> str:
 
 @lru_cache(maxsize=4096)
 def _words(n: int) -> str:
+    from num2words import num2words  # here: `ptms validate` reads long dates from this module, never words
+
     return num2words(n, lang="fr")
 
 
