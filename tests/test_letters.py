@@ -29,6 +29,7 @@ def test_lead_gets_an_invitation_the_others_a_letter_to_the_lead(agglo):
     caf = letter_context(agglo, "caf")["letter"]
     assert lead["kind"] == "invitation" and caf["kind"] == "intent"
     assert "agglo" not in {x["id"] for x in lead["invited"]} and "caf" in {x["id"] for x in lead["invited"]}
+    assert caf["invited"] == []  # only the invitation lists the partners (one list, not one per letter)
 
 
 def test_each_partner_endorses_only_its_objectives(agglo):

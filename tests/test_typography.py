@@ -167,3 +167,10 @@ def test_no_breaking_space_in_shipped_documents(tmp_path_factory, example):
 def test_a_colon_before_a_closing_guillemet_is_stable():  # found by the property test (CI, 2026-12-03)
     once = ty.typeset("http://a.fr:»")
     assert once == f"http://a.fr{NB}:{NN}»" and ty.typeset(once) == once
+
+
+@pytest.mark.parametrize("text", ["Tom &amp; Jerry", "A &#38; B", "x &#x26; y", "&nbsp;"])
+def test_a_character_reference_written_by_the_user_is_kept_as_written(text):
+    """« &amp; » is not a word followed by « ; » (the adversary pass saw « &amp ; »)."""
+    assert ty.typeset(text) == text
+    assert ty.typeset(text + " ; fin") == text + ty.NNBSP + "; fin"

@@ -39,3 +39,22 @@ def text_only(workbook: Any) -> None:
             for cell in row:
                 if cell.data_type == "f":
                     cell.data_type = "s"
+
+
+class _Writer:
+    def __init__(self, out: Any):
+        import csv
+
+        self._w = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._w.writerow(csv_row(row))
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
+
+
+def csv_writer(out: Any) -> _Writer:
+    """`csv.writer(out, lineterminator="\\n")` whose rows go through `csv_row`."""
+    return _Writer(out)

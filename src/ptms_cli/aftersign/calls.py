@@ -5,7 +5,6 @@ outstanding and late. Pure; the letters and the summary are laid out by `ptms ca
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from decimal import Decimal
 from ..documents.formatting import long_date, money, money_words
 from ..frformat import quantity
 from ..model import Project
+from ..sheets import csv_writer, text_only
 from . import adapters as a
 
 ZERO = Decimal("0.00")
@@ -149,7 +149,7 @@ def summary_rows(calls: list[Call], today: dt.date) -> list[list]:
 
 def summary_csv(calls: list[Call], today: dt.date) -> bytes:
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv_writer(buf)
     w.writerow(SUMMARY_HEADER)
     w.writerows(summary_rows(calls, today))
     return buf.getvalue().encode("utf-8")
@@ -178,6 +178,7 @@ def summary_xlsx(calls: list[Call], today: dt.date) -> bytes:
     ws.freeze_panes = "A2"
     for letter_, width in zip("ABCDEFGHIJKLMNO", (22, 14, 36, 7, 9, 40, 9, 8, 16, 16, 14, 14, 13, 14, 13)):
         ws.column_dimensions[letter_].width = width
+    text_only(wb)
     buf = io.BytesIO()
     wb.save(buf)
     from .output import reproducible_xlsx

@@ -80,12 +80,11 @@ def _write_png(project, view: str, path: Path, matrix) -> None:
 
 
 def _csv(matrix) -> None:
-    import csv
-
     from ..coverage import hours
+    from ..sheets import csv_writer
 
     labels_f, labels_s = dict(matrix.fields), dict(matrix.sectors)
-    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer = csv_writer(sys.stdout)
     writer.writerow(CSV_COLUMNS)
     for c in matrix.cells.values():
         writer.writerow([

@@ -10,6 +10,7 @@ from typing import Any, Optional
 
 import typer
 
+from ..sheets import csv_writer, text_only
 from .app import EXIT_FINDINGS, EXIT_USAGE, command
 from .output import clean, exit_unless_valid, file_name, write_or_exit
 
@@ -283,11 +284,10 @@ CSV_HEADER = ["vue", "annee", "reference", "libelle", "detail", "categorie", "pa
 
 
 def _csv(plan) -> str:
-    import csv
     import io
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv_writer(buf)
     w.writerow(CSV_HEADER)
     for y in plan.years:
         for c in y.costs:
@@ -443,6 +443,7 @@ def _xlsx(project, plan, alerts) -> bytes:
     ws.column_dimensions["B"].width = 90
     for f in alerts:
         ws.append([f.code, f.message, f.line])
+    text_only(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..sheets import csv_writer, text_only
 from .app import EXIT_OK, command
 
 
@@ -113,13 +114,12 @@ def _read_values(path: Path, year: int):
 
 
 def _csv(rows: list[list]) -> bytes:
-    import csv
     import io
 
     from ..aftersign.report import SHEET_HEADER
 
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv_writer(buf)
     w.writerow(SHEET_HEADER)
     w.writerows(rows)
     return buf.getvalue().encode("utf-8")
@@ -147,6 +147,7 @@ def _xlsx(rows: list[list], year: int) -> bytes:
     for letter, width in zip("ABCDEFG", (12, 22, 48, 7, 24, 18, 18)):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = "A2"
+    text_only(wb)
     buf = io.BytesIO()
     wb.save(buf)
     from ..aftersign.output import reproducible_xlsx

@@ -122,10 +122,21 @@ def _city(address: str) -> str:
     return m.group(1).strip() if m else ""
 
 
-def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str) -> dict[str, Any]:
-    """`letter` of the letter of one partner (see the module)."""
-    partner = next(x for x in ctx["partners"] if x["id"] == partner_id)
-    model = next(x for x in p.partners if x.id == partner_id)
+class _Index:
+    """What every letter looks up, computed once per project (letters of thousands of partners)."""
+
+    def __init__(self, p: Project, ctx: dict[str, Any]):
+        self.partners = {x["id"]: x for x in ctx["partners"]}
+        self.models = {x.id: x for x in p.partners}
+        self.signatories = set(p.signatories())
+
+
+def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str, index: _Index | None = None) -> dict[str, Any]:
+    """`letter` of the letter of one partner (see the module). `invited` (the partners the lead
+    invites) is given to the lead's invitation letter only: a list in every letter made the dossier
+    of a project with thousands of partners quadratic."""
+    index = index or _Index(p, ctx)
+    partner, model = index.partners[partner_id], index.models[partner_id]
     lead = ctx.get("lead")
     invitation = bool(lead and lead["id"] == partner_id)
     custom = set(p.custom_fields.values())
@@ -133,7 +144,7 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str) -> dict[str,
     others: list[dict] = []
     for o, obj in zip(ctx["objectives"], p.objectives, strict=True):
         (own if not obj.partners or partner_id in obj.partners else others).append(o)
-    signatory = partner_id in p.signatories()
+    signatory = partner_id in index.signatories
     roles = list(model.roles)
     role_words = [lower_label(referential.label("partner_roles", r), set()) for r in roles
                   if r != "signatory"]
@@ -157,7 +168,7 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str) -> dict[str,
         "objectives_others": others,
         "signatory": signatory,
         "commitments": commitments(roles, signatory),
-        "invited": [x for x in ctx["partners_active"] if x["id"] != partner_id],
+        "invited": [x for x in ctx["partners_active"] if x["id"] != partner_id] if invitation else [],
     }
 
 
@@ -446,9 +457,10 @@ def _plan_costs(p: Project, derived: Any) -> dict[int, Decimal]:
 
 def documents_context(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any]:
     """The keys this module adds to the template context (`context.build_context` calls it last)."""
+    index = _Index(p, ctx)
     return {
         "pictures": pictures(ctx),
-        "letters": {x.id: letter_extras(p, ctx, x.id) for x in p.partners},
+        "letters": {x.id: letter_extras(p, ctx, x.id, index) for x in p.partners},
         "mobilization": mobilization(p, derived, ctx),
         "cahier": cahier(p, derived, {**ctx, "_plan_costs": _plan_costs(p, derived)}),
     }

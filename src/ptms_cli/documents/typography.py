@@ -19,9 +19,10 @@ NBSP = "\u00a0"
 NNBSP = "\u202f"
 SPACES = " \u00a0\u202f"  # the spaces this pass may turn into one another (never a line break or a tab)
 
-# What is never touched: web addresses, e-mail addresses, `code`
+# What is never touched: web addresses, e-mail addresses, `code`, character references (« &amp; »)
 _PROTECTED = re.compile(
     r"`[^`\n]*`"
+    r"|&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});"
     r"|\b(?:https?|ftp)://[^\s<>«»]*[^\s<>«».,;:!?)\]]"
     r"|\bwww\.[^\s<>«»]*[^\s<>«».,;:!?)\]]"
     r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
