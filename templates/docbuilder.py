@@ -23,6 +23,9 @@ from docsource import Heading, Paragraph, Source, Table, Tag
 # list of its articles and their keys is `ptms_cli.documents.articles` (one definition); a heading
 # whose title is not there stops the build. Other documents keep Word's « Article %1 – » numbering.
 CONTEXT_NUMBERED = {"Convention unique pluripartite": "legal.art"}
+# Documents whose headings are written with their number in the source (« Article {{ c.ordinal }} –
+# … »): the avenant, whose articles depend on what changed. No Word numbering either.
+SELF_NUMBERED = {"Avenant à la convention"}
 
 BLUE = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x59, 0x59, 0x59)
@@ -146,7 +149,7 @@ def new_document(source: Source):
     section.page_height, section.page_width = Cm(29.7), Cm(21.0)
     section.top_margin = section.bottom_margin = Cm(2.2)
     section.left_margin = section.right_margin = Cm(2.2)
-    _styles(doc, source.title not in CONTEXT_NUMBERED)
+    _styles(doc, source.title not in CONTEXT_NUMBERED and source.title not in SELF_NUMBERED)
     header = section.header.paragraphs[0]
     header.text = source.header
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -61,6 +61,12 @@ def test_amend_on_the_history_writes_the_avenant_for_the_joining_partner(ptms, h
     assert "Commune de Villers-sur-Marque devient partie à la convention" in text
     assert "Commune de Villers-sur-Marque — pour 2027, la contribution est fixée à 8 000,00 €" in text
     assert "Unanimité requise" in r.out
+    # the avenant's own articles: « Article 1er », then 2, 3… without gap (French legal usage)
+    import re
+
+    numbers = re.findall(r"Article (\w+) – ", text)
+    assert numbers[0] == "1er" and numbers[1:] == [str(n) for n in range(2, len(numbers) + 1)]
+    assert re.search(r"Article \d+ – Entrée en vigueur", text)
 
 
 @pytest.mark.slow

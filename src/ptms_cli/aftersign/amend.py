@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..documents.articles import ordinal
 from ..documents.formatting import count_words, join, money, money_words
 from ..model import Project
 from . import adapters as a
@@ -145,6 +146,7 @@ def context(base: dict, d: Diff, old: Project, new: Project, articles: list[str]
     annex_ref = (f"l'annexe {annexes.index(FUNDING_ANNEX) + 1} « {FUNDING_ANNEX} »" if FUNDING_ANNEX in annexes
                  else f"l'annexe « {FUNDING_ANNEX} »")
     amendment_ref, _ = _article_ref(AMENDMENT_ARTICLE, articles)
+    has_plan = bool(funding_changed and base.get("funding") is not None)
     return base | {"avenant": {
         "number": number,
         "number_label": number_label(number),
@@ -152,13 +154,17 @@ def context(base: dict, d: Diff, old: Project, new: Project, articles: list[str]
         "convention": reference,
         "amendment_article": amendment_ref,
         "clauses": [{"title": c.title, "intro": c.intro, "lines": c.lines, "unanimity": c.unanimity,
-                     "article": c.article or "", "number": c.number or ""} for c in made],
+                     "article": c.article or "", "number": c.number or "", "ordinal": ordinal(i)}
+                    for i, c in enumerate(made, start=1)],
+        # the avenant's own articles after its clauses: « Article 1er », no gap (French legal usage)
+        "art": {"plan": ordinal(len(made) + 1) if has_plan else "",
+                "entry": ordinal(len(made) + 1 + has_plan)},
         "unanimity": any(c.unanimity for c in made),
         "signers": signer_rows,
         "signers_label": join([r["name"] for r in signer_rows]),
         "signers_rule": rule,
         "copies_label": count_words(len(signer_rows), "exemplaire original", "exemplaires originaux"),
-        "funding_changed": funding_changed and base.get("funding") is not None,
+        "funding_changed": has_plan,
         "funding_annex": annex_ref,
         "joining_label": join([a.partner_name(new, x) for x in d.joining]),
         "leaving_label": join([a.partner_name(old, x) for x in d.leaving]),

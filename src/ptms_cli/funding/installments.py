@@ -46,7 +46,10 @@ def due_dates(start: date, end: date, n: int) -> list[date]:
 
 def split(amount: Decimal, percents: Sequence[Decimal | int]) -> list[Decimal]:
     """`amount` (whole cents) split along the schedule (`percents`, > 0, in its order; shares of their
-    sum, normally 100): cumulative shares rounded down to the cent, the last part takes the rest."""
+    sum, normally 100): what is due by each instalment (its cumulative share) rounded to the nearest
+    cent (half up), minus what the earlier ones paid; the last part takes the rest. With two
+    instalments this is the usual « each rounded, the balance takes the rest » (the rule conventions
+    already signed with ptms carry); with more, no part is ever more than a cent off its share."""
     total = sum((Fraction(p) for p in percents), Fraction(0))
     if not percents or total <= 0 or any(p <= 0 for p in percents):
         raise ValueError("échéancier sans pourcentage positif")
@@ -58,8 +61,8 @@ def split(amount: Decimal, percents: Sequence[Decimal | int]) -> list[Decimal]:
     done, cumulative = 0, Fraction(0)
     for k, p in enumerate(percents):
         cumulative += Fraction(p)
-        upto = left if k == len(percents) - 1 else left * cumulative.numerator * total.denominator // (
-            cumulative.denominator * total.numerator)
+        den = cumulative.denominator * total.numerator
+        upto = left if k == len(percents) - 1 else (2 * left * cumulative.numerator * total.denominator + den) // (2 * den)
         out.append((Decimal(sign * (upto - done)) / 100).quantize(Decimal("0.01")))
         done = upto
     return out
