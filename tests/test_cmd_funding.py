@@ -13,6 +13,8 @@ import pytest
 
 from conftest import EXAMPLES, require_soffice, run_ptms
 
+from ptms_cli.documents.typography import typeset
+
 pytestmark = pytest.mark.slow  # starts `ptms` in a subprocess (or LibreOffice) in most tests
 
 AGGLO = EXAMPLES / "agglo-val-de-marque.yaml"
@@ -23,7 +25,7 @@ def test_table_shows_the_plan_the_balance_and_the_end_of_the_agreements():
     r = run_ptms("funding", AGGLO)
     assert r.code == 0, r.err
     for text in ("Coûts", "Ressources", "Contributions des partenaires", "Qui paie quoi", "Équilibre par année",
-                 f"en 2027, fin de 2 postes adultes-relais : 45{NBSP}621,22{NBSP}€ à couvrir"):
+                 typeset(f"en 2027, fin de 2 postes adultes-relais : 45{NBSP}621,22{NBSP}€ à couvrir")):  # French console
         assert text in r.out
     assert r.out.count("non équilibré") == 0 and r.out.count("équilibré") == 3
     assert f"97{NBSP}614,06{NBSP}€" in r.out  # the agglo's 40 % of the 2026 remainder

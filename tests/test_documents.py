@@ -57,8 +57,8 @@ def test_money_and_words_in_french():
     assert fmt.money_words(Decimal("0.01")) == "un centime"
     assert fmt.money_words(Decimal("2000000")) == "deux millions d'euros"
     assert fmt.money_words(Decimal("80")) == "quatre-vingts euros"
-    with pytest.raises(ValueError):
-        fmt.money_words(Decimal("-1"))
+    assert fmt.money_words(Decimal("-6288.34")) == "moins six mille deux cent quatre-vingt-huit euros et trente-quatre centimes"
+    assert fmt.money_words(Decimal("-1")) == "moins un euro"
 
 
 def test_long_dates_and_counts():

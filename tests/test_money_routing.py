@@ -13,6 +13,8 @@ from decimal import Decimal as D
 from fractions import Fraction
 
 import pytest
+
+from ptms_cli.documents.typography import typeset
 from conftest import EXAMPLES, load_example, run_ptms
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -147,7 +149,7 @@ def test_ptms_funding_table_csv_json_and_xlsx_itemise_the_sub_contractor(tmp_pat
     table = run_ptms("funding", AGGLO, columns=160)
     assert table.code == 0, table.err
     assert "Qui reçoit le coût du service" in table.out
-    assert f"sous-traitant : 12{NBSP}000,00{NBSP}€ par an" in table.out and "opérateur principal" in table.out
+    assert typeset(f"sous-traitant : 12{NBSP}000,00{NBSP}€ par an") in table.out and "opérateur principal" in table.out
 
     doc = json.loads(run_ptms("funding", AGGLO, "-f", "json").out)
     for y in doc["plan"]["years"]:

@@ -91,7 +91,7 @@ def test_answers_that_add_validation_errors_are_refused_unless_forced(tmp_path, 
     assert contributions(beaulieu)["ville"]["amounts"][2026] == 1000
     # D5: a project with errors is not sent to « ptms render » (which refuses it)
     # (the « Prochaine action » line comes from status.py, handled separately)
-    offer = forced.out[forced.out.index("Validation :"):].split("\n", 2)[2]
+    offer = forced.out[forced.out.index("Validation\u00a0:"):].split("\n", 2)[2]  # French console: no-break space
     assert "ptms render" not in offer and "Pour produire les documents" not in forced.out
     assert f"ptms validate {beaulieu}" in offer
 

@@ -73,7 +73,7 @@ def test_the_four_wizards_reach_a_complete_step_3(created):
         "lettre-intention-habitat-47.docx", "lettre-intention-ville-de-villeneuve.docx"]
     assert "écrit : " in outputs["convene"] and "convention.docx" in outputs["convene"]
     text = docx_text(documents / "convention.docx")
-    assert "Tribunal administratif de Bordeaux" in text and "M. Paul Durand" in text
+    assert "tribunal administratif de Bordeaux" in text and "M.\u00a0Paul Durand" in text  # lower case in running text
     data = yaml.safe_load(created.read_text(encoding="utf-8"))
     assert data["service"]["sectors"][0]["time_slots"][0]["start"] == "16:00"  # quoted, not sexagesimal
     assert "yearly_cost: 42000.00" in created.read_text(encoding="utf-8")  # money as a plain number

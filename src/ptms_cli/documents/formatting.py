@@ -50,8 +50,8 @@ def money_words(value: Decimal | int) -> str:
 
 @lru_cache(maxsize=4096)
 def _money_words(v: Decimal) -> str:
-    if v < 0:
-        raise ValueError("montant négatif")
+    if v < 0:  # a shortfall (an operator's part when its sub-contractors cost more: PTMS-W125)
+        return "moins " + _money_words(-v)
     euros = int(v)
     cents = int((v - euros) * 100)
     parts = []
