@@ -79,6 +79,9 @@ PARTNERS = Items([
 ])
 
 SCENARIO: dict[str, Any] = {
+    # convene asks each signatory's representative (the lead's is given in mobilize), in the list's order
+    "Nom du représentant": Seq([x["Nom du représentant"] for x in PARTNERS[1:]]),
+    "Qualité": Seq([x["Qualité"] for x in PARTNERS[1:]]),
     # init
     "Nom du territoire": "Villeneuve", "Type de territoire": "Commune", "Département": "Lot-et-Garonne (47)",
     "Communes concernées": "Villeneuve", "Population": "30000",
