@@ -47,12 +47,19 @@ def with_docxtpl(template: Path, context: dict, pictures: dict) -> bytes:
     Jinja environment, autoescape on), so that a difference in escaping shows."""
     tpl = DocxTemplate(str(template))
     ctx = dict(context)
-    ctx["images"] = {k: InlineImage(tpl, io.BytesIO(v), width=Mm(r.IMAGE_WIDTH_MM)) if v else None
-                     for k, v in pictures.items()}
+    ctx["images"] = {k: _inline(tpl, v) if v else None for k, v in pictures.items()}
     tpl.render(ctx, autoescape=True)
     out = io.BytesIO()
     tpl.save(out)
     return out.getvalue()
+
+
+def _inline(tpl, png: bytes):
+    """docxtpl's picture at the page's width, or at IMAGE_HEIGHT_MM high if that width makes it taller."""
+    w, h, hdpi, vdpi = r._png_size(png)
+    if (h / vdpi) / (w / hdpi) * r.IMAGE_WIDTH_MM > r.IMAGE_HEIGHT_MM:
+        return InlineImage(tpl, io.BytesIO(png), height=Mm(r.IMAGE_HEIGHT_MM))
+    return InlineImage(tpl, io.BytesIO(png), width=Mm(r.IMAGE_WIDTH_MM))
 
 
 def picture_sizes(data: bytes) -> list[tuple[int, int]]:
@@ -360,3 +367,22 @@ def test_user_style_templates_say_what_docxtpl_would_say(tmp_path, name):
     context = {**USER_CONTEXT, "items": [1, 2, 3]}
     ours, theirs = r.render(template, context, PROPS), with_docxtpl(template, context, {})
     assert docx_texts(ours, grids=True) == docx_texts(theirs, grids=True)
+
+
+def test_a_tall_picture_is_capped_at_half_a_page_and_keeps_its_proportions():
+    """A picture the full width would make taller than IMAGE_HEIGHT_MM (the before/after coverage
+    matrix) is scaled down whole: it fits under the text that introduces it (no half-empty page)."""
+    import struct
+    import zlib
+
+    def png(w: int, h: int) -> bytes:
+        def chunk(kind: bytes, data: bytes) -> bytes:
+            return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        raw = b"".join(b"\x00" + b"\xff" * w for _ in range(h))
+        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 0, 0, 0, 0))
+                + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+    tall = r._Picture(None, png(100, 300))
+    assert tall.cy == int(r.IMAGE_HEIGHT_MM * 36000) and abs(tall.cx * 3 - tall.cy) <= 3
+    wide = r._Picture(None, png(300, 100))
+    assert wide.cx == int(r.IMAGE_WIDTH_MM * 36000) and abs(wide.cx - 3 * wide.cy) <= 3

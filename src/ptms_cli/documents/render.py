@@ -49,6 +49,7 @@ from lxml import etree
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 IMAGE_WIDTH_MM = 160
+IMAGE_HEIGHT_MM = 130  # at most about half a page: a picture fits under the text that introduces it
 
 
 class RenderError(Exception):
@@ -625,6 +626,9 @@ class _Picture:
         self.cx = int(IMAGE_WIDTH_MM * 36000)
         native_w, native_h = int(w / hdpi * 914400), int(h / vdpi * 914400)
         self.cy = int(round(native_h * self.cx / native_w))
+        if self.cy > IMAGE_HEIGHT_MM * 36000:  # a tall picture would leave the page before it half empty
+            self.cy = int(IMAGE_HEIGHT_MM * 36000)  # scaled whole, as python-docx scales to a height
+            self.cx = int(round(native_w * (float(self.cy) / float(native_h))))
 
     def __html__(self) -> str:
         media, rid = self._media.add(self._png)
