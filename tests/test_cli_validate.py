@@ -133,7 +133,7 @@ def test_help_and_version_are_french(ptms):
 
     assert ptms("--version").out.strip() == f"ptms {__version__}"
     help_text = ptms("validate", "--help").out
-    assert "Usage : ptms validate" in help_text and "Afficher cette aide" in help_text
+    assert "Usage\u00a0: ptms validate" in help_text and "Afficher cette aide" in help_text  # French typography
     assert "Show this message" not in help_text and "Usage:" not in help_text
 
 

@@ -174,3 +174,17 @@ def test_a_character_reference_written_by_the_user_is_kept_as_written(text):
     """« &amp; » is not a word followed by « ; » (the adversary pass saw « &amp ; »)."""
     assert ty.typeset(text) == text
     assert ty.typeset(text + " ; fin") == text + ty.NNBSP + "; fin"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["report", "render", "context"])
+def test_help_never_leaves_a_guillemet_alone_at_a_line_end(command):
+    """typer draws --help with its own console: it goes through the French typography too."""
+    from conftest import run_ptms
+
+    for width in (60, 80, 100):
+        out = run_ptms(command, "--help", columns=width).out
+        lines = [line.rstrip(" │") for line in out.splitlines()]
+        assert "«" in out
+        assert not any(line.endswith("«") for line in lines), (width, out)
+        assert not any(line.lstrip(" │").startswith(("»", ":", ";")) for line in lines), (width, out)

@@ -62,6 +62,27 @@ def _french_help_panels() -> None:
     ru.DEFAULT_STRING = "[défaut : {}]"
     ru.REQUIRED_LONG_STRING = "[obligatoire]"
     ru.ENVVAR_STRING = "[variable d'environnement : {}]"
+    if not getattr(ru._get_rich_console, "_ptms", False):  # help typeset in French: no line starts with « »
+        original_console = ru._get_rich_console
+
+        def french_console(stderr: bool = False):
+            from rich.console import Console
+            from rich.text import Text
+
+            from ..terminal import FrenchConsole, french
+
+            class HelpConsole(FrenchConsole):  # typography only: typer lays out its own panels
+                def render(self, renderable, options=None):  # type: ignore[override]
+                    if isinstance(renderable, Text):
+                        renderable = french(renderable)
+                    return Console.render(self, renderable, options)
+
+            plain = original_console(stderr=stderr)
+            plain.__class__ = HelpConsole
+            return plain
+
+        french_console._ptms = True  # type: ignore[attr-defined]
+        ru._get_rich_console = french_console
     from typer.core import TyperArgument, TyperOption
 
     for cls in (TyperArgument, TyperOption):
