@@ -38,7 +38,9 @@ def _key(text: object) -> str:
     return "".join(c for c in plain if not unicodedata.combining(c))
 
 
-def _amount(text: str) -> Decimal:
+def sheet_amount(text: str) -> Decimal:
+    """An amount typed in a filled sheet (« 1 234,56 € », « 1234.56 »): whole cents, not negative;
+    InvalidOperation otherwise. Shared with the annual report's sheet (`report.read_sheet`)."""
     cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
     value = Decimal(cleaned)  # InvalidOperation for anything else
     if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
@@ -101,7 +103,7 @@ def parse(rows: list[list], name: str) -> list[Answer]:
             raise AnswersError(f"{name}:{line} : l'échéance « {reference} » figure déjà ligne {seen[reference]}")
         seen[reference] = line
         try:
-            value = _amount(str(amount)) if str(amount).strip() else Decimal("0.00")
+            value = sheet_amount(str(amount)) if str(amount).strip() else Decimal("0.00")
         except InvalidOperation:
             raise AnswersError(f"{name}:{line}, colonne « recu » : montant invalide « {amount} » "
                                "(ex. 27000,00 ; positif, au plus deux décimales)") from None

@@ -16,6 +16,7 @@ from ..documents.formatting import money
 from ..frformat import percent, quantity
 from ..model import Project
 from . import adapters as a
+from .answers import sheet_amount
 
 ZERO = Decimal("0.00")
 _NUMBER = re.compile(r"-?\d[\d\s\u00a0\u202f]*(?:[.,]\d+)?")
@@ -265,14 +266,6 @@ class SheetError(ValueError):
     """A filled sheet that cannot be read (French message with file and line)."""
 
 
-def _amount(text: str) -> Decimal:
-    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text).replace(",", ".")
-    value = Decimal(cleaned)  # InvalidOperation for anything else
-    if not value.is_finite() or value < 0 or value != value.quantize(Decimal("0.01")):
-        raise InvalidOperation
-    return value.quantize(Decimal("0.01"))
-
-
 def read_sheet(rows: list[list], name: str, year: int) -> tuple[dict, dict, dict]:
     """The values of a filled sheet (`ptms report --template`, csv or xlsx rows after the header):
     (results {indicator: value}, costs {category: amount}, received {partner: amount}) for `year`.
@@ -297,7 +290,7 @@ def read_sheet(rows: list[list], name: str, year: int) -> tuple[dict, dict, dict
                 results[ident] = value  # a value in words (« 76 % », « bonne »)
         elif kind in ("cout", "recu"):
             try:
-                (costs if kind == "cout" else received)[ident] = _amount(value)
+                (costs if kind == "cout" else received)[ident] = sheet_amount(value)
             except InvalidOperation:
                 raise SheetError(f"{name}:{line}: montant invalide « {value} » (attendu : 12345.67)") from None
         else:
