@@ -99,10 +99,10 @@ def test_cli_answers_xlsx_round_trip(ptms, write_project, intercommunal, tmp_pat
 
 
 @pytest.mark.parametrize("cells, message", [
-    (("abc", "2027-04-02"), ":2, colonne « recu » : montant invalide « abc »"),
-    (("-5", "2027-04-02"), ":2, colonne « recu » : montant invalide « -5 »"),
+    (("abc", "2027-04-02"), ":2:2: colonne « recu » : montant invalide « abc »"),
+    (("-5", "2027-04-02"), ":2:2: colonne « recu » : montant invalide « -5 »"),
     (("10,001", "2027-04-02"), "montant invalide"),
-    (("10", "31/02/2027"), ":2, colonne « recu_le » : date invalide « 31/02/2027 »"),
+    (("10", "31/02/2027"), ":2:3: colonne « recu_le » : date invalide « 31/02/2027 »"),
 ])
 def test_bad_cells_name_file_line_and_column(cells, message):
     rows = [["reference", "recu", "recu_le"], ["AF-2027-caf-1", *cells]]
@@ -114,7 +114,7 @@ def test_bad_cells_name_file_line_and_column(cells, message):
 def test_a_sheet_without_the_columns_or_with_a_repeated_row_is_refused():
     with pytest.raises(answers.AnswersError, match="« recu_le »"):
         answers.parse([["reference", "recu"], ["AF-2027-caf-1", "10"]], "f.csv")
-    with pytest.raises(answers.AnswersError, match="f.csv:3 : l'échéance « AF-2027-caf-1 » figure déjà ligne 2"):
+    with pytest.raises(answers.AnswersError, match="f.csv:3:1: l'échéance « AF-2027-caf-1 » figure déjà ligne 2"):
         answers.parse([["reference", "recu", "recu_le"], ["AF-2027-caf-1", "10", "2027-04-02"],
                        ["AF-2027-caf-1", "12", "2027-04-03"]], "f.csv")
     assert answers.parse([["reference", "recu", "recu_le"], ["AF-2027-caf-1", "", ""]], "f.csv") == []
@@ -125,7 +125,7 @@ def test_cli_bad_answers_file_exits_1_in_french(ptms, write_project, intercommun
     bad = tmp_path / "rempli.csv"
     bad.write_text("reference,recu,recu_le\nAF-2027-caf-1,douze,2027-04-02\n", encoding="utf-8")
     r = ptms("calls", path, "--year", "2027", "-o", tmp_path / "out", "--answers", bad)
-    assert r.code == 1 and "rempli.csv:2, colonne « recu »" in r.err and "Traceback" not in r.err
+    assert r.code == 1 and "rempli.csv:2:2: colonne « recu »" in r.err and "Traceback" not in r.err
     assert not (tmp_path / "out").exists()  # nothing half-written
     broken = tmp_path / "casse.xlsx"
     broken.write_bytes(b"PK\x03\x04 pas un classeur")

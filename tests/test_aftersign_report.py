@@ -191,10 +191,10 @@ def test_filled_sheet_values_feed_the_report(project):
 
 
 @pytest.mark.parametrize("row, words", [
-    (["cout", "locaux", "", "2026", "", "", "beaucoup"], "f.csv:2: montant invalide « beaucoup »"),
-    (["cout", "locaux", "", "2026", "", "", "12.345"], "f.csv:2: montant invalide"),
-    (["depense", "x", "", "2026", "", "", "1"], "f.csv:2: type « depense » inconnu"),
-    (["cout", "locaux", "", "deux", "", "", "1"], "f.csv:2: année invalide « deux »"),
+    (["cout", "locaux", "", "2026", "", "", "beaucoup"], "f.csv:2:7: montant invalide « beaucoup »"),
+    (["cout", "locaux", "", "2026", "", "", "12.345"], "f.csv:2:7: montant invalide"),
+    (["depense", "x", "", "2026", "", "", "1"], "f.csv:2:1: type « depense » inconnu"),
+    (["cout", "locaux", "", "deux", "", "", "1"], "f.csv:2:4: année invalide « deux »"),
 ])
 def test_a_bad_sheet_is_located(row, words):
     with pytest.raises(report.SheetError) as err:

@@ -204,7 +204,7 @@ def test_values_shown_as_written_and_keys_checked(write_project, commune):
     assert "valeur vide" in by_path["name"].message
     assert "pas une liste" in by_path["territory.kind"].message
     assert "clé « deux » invalide" in by_path["budget.lines[0].amounts.deux"].message
-    assert "999999999.99" in by_path["budget.lines[1].amounts[2027]"].message
+    assert "999\u00a0999\u00a0999,99" in by_path["budget.lines[1].amounts[2027]"].message  # French number form
     assert not any("None" in f.message or "[key]" in f.message for f in by_path.values())
 
 

@@ -131,7 +131,7 @@ def test_adversarial_input_is_a_located_french_error(tmp_path, name):
     ("end: 2028-12-31", "end: 9999-12-31", "period.end (Fin du projet) : date hors des années 2000 à 2100"),
     ("start: 2026-01-01", "start: 1999-12-31", "date hors des années 2000 à 2100"),
     ("indexation_rate: 0.02", "indexation_rate: 1e-999999999", "au plus 6 décimales"),
-    ("indexation_rate: 0.02", "indexation_rate: 0.5", "inférieur ou égal à 0.2"),
+    ("indexation_rate: 0.02", "indexation_rate: 0.5", "inférieur ou égal à 0,2"),
     ("overhead_rate: 0.07", "overhead_rate: 1e-99999999", "au plus 6 décimales"),
 ])
 def test_numbers_and_dates_are_bounded(tmp_path, old, new, words):

@@ -6,7 +6,9 @@ Four functions, four rules, no two with the same name:
 - `percent(ratio, digits)`: « 12,5 % » from 0.125, exactly `digits` decimals, rounded half up;
 - `quantity(value)`: « 96 500 », « 0,6 », « 17,5 », as many decimals as the value has (up to three:
   babel's fr_FR decimal pattern) — counts, hours, FTE as the user wrote them;
-- `rate(value, ratio=False)`: « 60 % », « 2,5 % », up to two decimals, from 60 (or 0.6 with ratio).
+- `rate(value, ratio=False)`: « 60 % », « 2,5 % », up to two decimals, from 60 (or 0.6 with ratio);
+- `exact(value)`: « 168 », « 0,5 », « 2026 », « 999 999 999,99 », every decimal the value has and no more, never
+  rounded, without babel (messages of `ptms validate`: bounds of the model).
 
 One convention everywhere: the fr_FR patterns of CLDR (`12 345,67 €`, `12,5 %`), with every space
 the plain no-break space U+00A0 (CLDR uses the narrow U+202F between thousands). U+00A0 never
@@ -84,3 +86,15 @@ def rate(value: Decimal | int | float, *, ratio: bool = False) -> str:
 
     v = Decimal(str(value))
     return format_percent(v if ratio else v / 100, format="#,##0.##\u00a0%", locale="fr_FR").translate(_SPACES)
+
+
+def exact(value: int | float | Decimal) -> str:
+    """« 168 » from 168.0, « 0,5 » from 0.5, « 20 000 » from 20000, « 2026 » (four digits stay together):
+    the decimals the value has, never rounded, trailing zeros dropped (no-break spaces; no babel:
+    `ptms validate` uses it for the model's bounds)."""
+    d = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    d = d.normalize()
+    digits = max(0, -int(d.as_tuple().exponent))
+    text = number(d, digits)
+    # four-digit whole parts stay together (« 2026 », « 5000 »: French typography groups from five)
+    return text.replace(NBSP, "", 1) if 1000 <= abs(d) < 10000 else text

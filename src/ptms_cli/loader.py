@@ -75,6 +75,8 @@ class Loaded:
     data: Any
     values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    # errors met while reading that did not stop it (duplicate keys, with `keep_going`)
+    findings: list[Finding] = field(default_factory=list)
 
     def where(self, loc: Loc, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value (or key) at `loc`, or of its nearest ancestor."""
@@ -137,13 +139,16 @@ def _byte_position(raw: bytes, pos: int) -> tuple[int, int]:
     return line, len(raw[start:pos].decode("utf-8", "replace")) + 1
 
 
-def load(path: Path | str, shown: str | None = None) -> Loaded:
+def load(path: Path | str, shown: str | None = None, keep_going: bool = False) -> Loaded:
     path = Path(path)
     shown = shown if shown is not None else str(path)
-    return parse(read_text(path, shown), shown)
+    return parse(read_text(path, shown), shown, keep_going)
 
 
-def parse(text: str, shown: str) -> Loaded:
+def parse(text: str, shown: str, keep_going: bool = False) -> Loaded:
+    """The data of `text` with its positions. A duplicate key raises `LoadError`, or with
+    `keep_going` (validation: every finding in one run) is an E004 in `Loaded.findings` and the
+    first value is kept."""
     try:
         root = yaml.compose(text, Loader=_Composer)
     except yaml.MarkedYAMLError as exc:
@@ -168,7 +173,7 @@ def parse(text: str, shown: str) -> Loaded:
         raise LoadError(error("PTMS-E007", "le fichier est vide (ou ne contient que des commentaires)", file=shown,
                               line=1, column=1, hint="Créez un projet avec « ptms init FICHIER »."))
     loaded = Loaded(shown, None)
-    data = _build(loaded, root)
+    data = _build(loaded, root, keep_going)
     if not isinstance(data, dict):
         kind = "une liste" if isinstance(data, list) else "une valeur simple"
         raise LoadError(error("PTMS-E007", f"le document est {kind}, un dictionnaire de clés est attendu",
@@ -291,7 +296,7 @@ def _written(knode: yaml.Node) -> str:
     return f"{quote}{knode.value}{quote}"
 
 
-def _build(loaded: Loaded, root: yaml.Node) -> Any:
+def _build(loaded: Loaded, root: yaml.Node, keep_going: bool = False) -> Any:
     """The plain value of `root`; fills `loaded.values` and `loaded.keys` (1-based line, column).
 
     Aliases are counted (an aliased node is met again) and bounded, as is the number of values.
@@ -352,10 +357,15 @@ def _build(loaded: Loaded, root: yaml.Node) -> Any:
                 if norm in first_of:
                     was, line, col = first_of[norm]
                     same = "" if was == written else f", écrite « {shown(was)} » : les deux désignent la même clé"
-                    raise _fail(loaded, "PTMS-E004", knode,
-                                f"clé « {shown(written)} » en double : déjà définie ligne {line}, colonne {col}"
-                                f" ({loaded.file}:{line}:{col}){same}",
-                                "YAML garderait silencieusement la dernière valeur : supprimez ou fusionnez l'une des deux.")
+                    duplicate = _fail(loaded, "PTMS-E004", knode,
+                                      f"clé « {shown(written)} » en double : déjà définie ligne {line}, colonne {col}"
+                                      f" ({loaded.file}:{line}:{col}){same}"
+                                      + (" ; la suite est vérifiée avec la première valeur" if keep_going else ""),
+                                      "YAML garderait silencieusement la dernière valeur : supprimez ou fusionnez l'une des deux.")
+                    if not keep_going:
+                        raise duplicate
+                    loaded.findings.append(duplicate.finding)
+                    continue  # the second value is not read: the first one stands
                 first_of[norm] = (written, km.line + 1, km.column + 1)
                 keys[kloc] = (km.line + 1, km.column + 1)
                 out[key] = build(vnode, kloc)

@@ -107,25 +107,39 @@ _MESSAGES = {
     "dict_type": "dictionnaire attendu (clé: valeur)",
     "model_type": "dictionnaire attendu (clé: valeur)",
     "model_attributes_type": "dictionnaire attendu (clé: valeur)",
-    "string_too_short": "texte vide",
     "finite_number": "nombre fini attendu",
 }
 
 
-def _message(err: Mapping[str, Any]) -> str:  # a pydantic `ErrorDetails`
+def _number(value: Any) -> str:
+    """A bound of the model in French (« 168 », « 0,5 », « 999 999 999,99 »), never Python's `168.0`."""
+    from decimal import Decimal
+
+    from .frformat import exact
+
+    return exact(value) if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else str(value)
+
+
+def message(err: Mapping[str, Any]) -> str:  # a pydantic `ErrorDetails`
+    """The French text of one pydantic error (also for the command line's options, checked by pydantic)."""
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind in _MESSAGES:
         return _MESSAGES[kind]
-    if kind == "greater_than_equal":
-        return f"doit être supérieur ou égal à {ctx.get('ge')}"
-    if kind == "greater_than":
-        return f"doit être strictement supérieur à {ctx.get('gt')}"
-    if kind == "less_than_equal":
-        return f"doit être inférieur ou égal à {ctx.get('le')}"
-    if kind == "less_than":
-        return f"doit être strictement inférieur à {ctx.get('lt')}"
+    bounds = {"greater_than_equal": ("ge", "doit être supérieur ou égal à"),
+              "greater_than": ("gt", "doit être strictement supérieur à"),
+              "less_than_equal": ("le", "doit être inférieur ou égal à"),
+              "less_than": ("lt", "doit être strictement inférieur à")}
+    if kind in bounds:
+        key, text = bounds[kind]
+        return f"{text} {_number(ctx.get(key))}"
+    if kind == "string_too_short":
+        least = ctx.get("min_length", 1)
+        return "texte vide" if least == 1 else f"texte trop court (minimum {_number(least)} caractères)"
     if kind == "string_too_long":
-        return f"texte trop long (maximum {ctx.get('max_length')} caractères)"
+        return f"texte trop long (maximum {_number(ctx.get('max_length'))} caractères)"
+    if kind in ("too_short", "too_long"):
+        return (f"liste trop courte (au moins {_number(ctx.get('min_length'))} éléments)" if kind == "too_short"
+                else f"liste trop longue (au plus {_number(ctx.get('max_length'))} éléments)")
     if kind == "string_pattern_mismatch":
         return PATTERN_MESSAGES.get(str(ctx.get("pattern", "")), "format invalide")
     if kind == "value_error":
@@ -133,6 +147,9 @@ def _message(err: Mapping[str, Any]) -> str:  # a pydantic `ErrorDetails`
     if kind == "literal_error":
         return "valeur non reconnue"
     return "valeur invalide"  # never pydantic's English text
+
+
+_message = message  # the name the wizard imports
 
 
 def _shown(value: Any) -> str:
@@ -189,7 +206,7 @@ def findings_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -
                 msg = f"{where}{_label(root, loc)} : valeur « {_shown(value)} » non reconnue"
             else:
                 shown = "" if isinstance(value, (dict, list)) else f" (valeur : « {_shown(value)} »)"
-                text = _message(err)
+                text = message(err)
                 field = _leaf(root, loc)
                 if kind in ("decimal_type", "decimal_parsing") and field is not None and _is_ratio(field):
                     text = "nombre attendu, avec un point décimal (ex. 0.02 pour 2 %)"

@@ -42,14 +42,15 @@ def load_project(path: Path | str, shown: str | None = None, text: str | None = 
     from .schema_errors import findings_from
 
     try:
-        loaded = load(path, shown) if text is None else parse(text, shown if shown is not None else str(path))
+        loaded = (load(path, shown, keep_going=True) if text is None
+                  else parse(text, shown if shown is not None else str(path), keep_going=True))
     except LoadError as exc:
         return None, None, [exc.finding], exc.unreadable
     try:
         project = Project.model_validate(loaded.data)
     except ValidationError as exc:
-        return None, loaded, findings_from(exc, loaded, Project), False
-    return project, loaded, [], False
+        return None, loaded, [*loaded.findings, *findings_from(exc, loaded, Project)], False
+    return project, loaded, list(loaded.findings), False
 
 
 def locate(problems, loaded: Loaded) -> list[Finding]:
@@ -80,6 +81,6 @@ def validate_file(path: Path | str, step: int | None = None, shown: str | None =
         from .derived import Derived
 
         result.derived = Derived(project)
-        result.findings = locate(checks.run(project, step, result.derived), loaded)
+        result.findings += locate(checks.run(project, step, result.derived), loaded)
     result.findings.sort(key=lambda f: (f.line, f.column, f.code))
     return result

@@ -59,6 +59,9 @@ class Conflict(Exception):
         self.reason = reason
 
 
+BOM = "\ufeff"  # a UTF-8 byte order mark some Windows editors write first: kept byte for byte
+
+
 def _digest(data: bytes | None) -> str | None:
     return None if data is None else hashlib.sha256(data).hexdigest()
 
@@ -117,10 +120,11 @@ class Document:
         self.indent = _INDENTS[0]
         self.preamble = ""
         self.newline = "\r\n" if text and "\r\n" in text else "\n"
+        self.bom = BOM if text and text.startswith(BOM) else ""  # written back as it was read
         if text is None:
             self.tree: CommentedMap = CommentedMap()
             return
-        self.preamble, body = _split_preamble(text.replace("\r\n", "\n"))
+        self.preamble, body = _split_preamble(text[len(self.bom):].replace("\r\n", "\n"))
         tree = _yaml().load(body)
         self.tree = tree if isinstance(tree, CommentedMap) else CommentedMap()
         for indent in _INDENTS:
@@ -145,7 +149,7 @@ class Document:
                     del self.tree[k]
 
     def text(self) -> str:
-        text = self.preamble + _dump(self.tree, self.indent)
+        text = self.bom + self.preamble + _dump(self.tree, self.indent)
         return text.replace("\n", self.newline) if self.newline != "\n" else text
 
     def changed(self) -> bool:

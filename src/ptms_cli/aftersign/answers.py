@@ -81,12 +81,12 @@ def rows_of(path: Path) -> list[list]:
 def parse(rows: list[list], name: str) -> list[Answer]:
     """The answers of the rows (header first). Rows with neither amount nor date are skipped."""
     if not rows:
-        raise AnswersError(f"{name} : feuille vide (attendu le tableau écrit par « ptms calls »)")
+        raise AnswersError(f"{name}:1:1: feuille vide (attendu le tableau écrit par « ptms calls »)")
     where = {_COLUMNS[_key(c)]: i for i, c in reversed(list(enumerate(rows[0]))) if _key(c) in _COLUMNS}
     missing = [label for field, label in (("reference", "reference"), ("amount", "recu"), ("received_on", "recu_le"))
                if field not in where]
     if missing:
-        raise AnswersError(f"{name}:1 : colonne(s) {', '.join(f'« {m} »' for m in missing)} absente(s) "
+        raise AnswersError(f"{name}:1:1: colonne(s) {', '.join(f'« {m} »' for m in missing)} absente(s) "
                            "(attendu le tableau écrit par « ptms calls », complété)")
     out: list[Answer] = []
     seen: dict[str, int] = {}
@@ -100,17 +100,18 @@ def parse(rows: list[list], name: str) -> list[Answer]:
         if not reference or (str(amount).strip() == "" and str(day).strip() == ""):
             continue
         if reference in seen:
-            raise AnswersError(f"{name}:{line} : l'échéance « {reference} » figure déjà ligne {seen[reference]}")
+            raise AnswersError(f"{name}:{line}:{where['reference'] + 1}: l'échéance « {reference} » figure déjà "
+                               f"ligne {seen[reference]}")
         seen[reference] = line
         try:
             value = sheet_amount(str(amount)) if str(amount).strip() else Decimal("0.00")
         except InvalidOperation:
-            raise AnswersError(f"{name}:{line}, colonne « recu » : montant invalide « {amount} » "
+            raise AnswersError(f"{name}:{line}:{where['amount'] + 1}: colonne « recu » : montant invalide « {amount} » "
                                "(ex. 27000,00 ; positif, au plus deux décimales)") from None
         try:
             received = _date(day) if str(day).strip() else None
         except ValueError:
-            raise AnswersError(f"{name}:{line}, colonne « recu_le » : date invalide « {day} » "
+            raise AnswersError(f"{name}:{line}:{where['received_on'] + 1}: colonne « recu_le » : date invalide « {day} » "
                                "(JJ/MM/AAAA ou AAAA-MM-JJ)") from None
         out.append(Answer(reference, value, received, line))
     return out

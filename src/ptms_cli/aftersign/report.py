@@ -263,7 +263,7 @@ def sheet_rows(project: Project, plan, year: int) -> list[list]:
 
 
 class SheetError(ValueError):
-    """A filled sheet that cannot be read (French message with file and line)."""
+    """A filled sheet that cannot be read (French message with file, line and column: « fichier:ligne:colonne: »)."""
 
 
 def read_sheet(rows: list[list], name: str, year: int) -> tuple[dict, dict, dict]:
@@ -282,7 +282,7 @@ def read_sheet(rows: list[list], name: str, year: int) -> tuple[dict, dict, dict
             if int(float(row_year)) != year:
                 continue
         except ValueError:
-            raise SheetError(f"{name}:{line}: année invalide « {row_year} »") from None
+            raise SheetError(f"{name}:{line}:4: année invalide « {row_year} » (colonne 4, annee)") from None
         if kind == "indicateur":
             try:
                 results[ident] = Decimal(re.sub(r"[\s\u00a0\u202f]", "", value).replace(",", "."))
@@ -292,9 +292,9 @@ def read_sheet(rows: list[list], name: str, year: int) -> tuple[dict, dict, dict
             try:
                 (costs if kind == "cout" else received)[ident] = sheet_amount(value)
             except InvalidOperation:
-                raise SheetError(f"{name}:{line}: montant invalide « {value} » (attendu : 12345.67)") from None
+                raise SheetError(f"{name}:{line}:7: montant invalide « {value} » (colonne 7 ; attendu : 12345.67)") from None
         else:
-            raise SheetError(f"{name}:{line}: type « {kind} » inconnu (indicateur, cout ou recu)")
+            raise SheetError(f"{name}:{line}:1: type « {kind} » inconnu (colonne 1 ; indicateur, cout ou recu)")
     return results, costs, received
 
 

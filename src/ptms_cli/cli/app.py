@@ -199,8 +199,20 @@ def _french_usage(exc) -> str:
         return f"valeur invalide pour {exc.param_hint} : {exc.message}"
     if isinstance(exc, ce.BadParameter):
         text = exc.message
+        cause = exc.__cause__
+        if type(cause).__name__ == "ValidationError" and "is not one of" not in text:  # typer checked it with pydantic
+            from ..schema_errors import message
+
+            err = cause.errors(include_url=False)[0]  # type: ignore[attr-defined]
+            text = f"{message(err)} (valeur : « {err.get('input')} »)"
         if "is not one of" in text or "is not a valid" in text or "is not in the range" in text:
             text = "valeur « " + text.split("'")[1] + " » non acceptée" if "'" in text else "valeur non acceptée"
+            if "is not one of" in exc.message:  # an option with choices (`--format`, `--by`, `--view`…): list them
+                import re
+
+                choices = re.findall(r"'([^']*)'", exc.message.split("is not one of", 1)[1])
+                what = "formats" if "--format" in getattr(exc.param, "opts", ()) else "valeurs"
+                text += f" ; {what} possibles : " + ", ".join(choices)
         return f"valeur invalide pour {pname} : {text}" if pname else f"valeur invalide : {text}"
     if "No such command" in exc.message:
         import difflib

@@ -50,15 +50,18 @@ def read_answers(path: Path) -> dict:
     except LoadError as exc:
         raise Stop(EXIT_USAGE, f"fichier de réponses illisible : {exc.finding.location()}: {exc.finding.message}") from None
     if not isinstance(loaded.data, dict):
-        raise Stop(EXIT_USAGE, f"{path} : le fichier de réponses doit contenir des clés du projet (ex. « partners: »)")
+        raise Stop(EXIT_USAGE, f"{path}:1:1: le fichier de réponses doit contenir des clés du projet (ex. « partners: »)")
     from ..model import Project
+    from .answers_where import Answers
 
+    given = Answers(loaded)
     keys = {f.alias or n for n, f in Project.model_fields.items()}
     unknown = [k for k in loaded.data if k not in keys]
     if unknown:
-        raise Stop(EXIT_USAGE, f"{path} : clé(s) inconnue(s) : {', '.join(map(str, unknown))}. "
+        raise Stop(EXIT_USAGE, f"{given.at((unknown[0],), key=True)}: clé(s) inconnue(s) : "
+                               f"{', '.join(k if i == 0 else f'{k} ({given.at((k,), key=True)})' for i, k in enumerate(unknown))}. "
                                f"Clés possibles : {', '.join(keys)}.")
-    return loaded.data
+    return given
 
 
 def merge_answers(old: Any, new: Any, model: Any = None) -> Any:
@@ -103,7 +106,8 @@ def check_answer_keys(name: str, path: Path, given: dict, answers: Path) -> None
     foreign = [k for k in given if k not in flows.KEYS[name]]
     if not foreign:
         return
-    lines = [f"{answers} : clé(s) hors de l'étape {flows.STEP_NUMBER[name]} (« ptms {name} ») : "
+    at = given.at((foreign[0],), key=True) if hasattr(given, "at") else str(answers)  # answers_where.Answers
+    lines = [f"{at}: clé(s) hors de l'étape {flows.STEP_NUMBER[name]} (« ptms {name} ») : "
              f"{', '.join(map(str, foreign))}. Rien n'a été écrit."]
     for k in foreign:
         elsewhere = owners(str(k)) or (["init"] if str(k) in flows.KEYS["init"] else [])
@@ -116,13 +120,15 @@ def check_answer_keys(name: str, path: Path, given: dict, answers: Path) -> None
     raise Stop(EXIT_USAGE, "\n".join(lines))
 
 
-def missing_answers(name: str, data: dict) -> tuple[list[str], list[str]]:
-    """(missing answers, invalid answers) of wizard `name` for the project `data`, in French."""
+def missing_answers(name: str, data: dict, answers: Any = None) -> tuple[list[str], list[str]]:
+    """(missing answers, invalid answers) of wizard `name` for the project `data`, in French; an
+    answer of the file `answers` (`answers_where.Answers`) is located in it."""
     from pydantic import ValidationError
 
     from ..checks import missing_for_step
     from ..model import Project
     from ..schema_errors import _field, _message, model_at, path_text
+    from .answers_where import locate
 
     missing: list[str] = []
     invalid: list[str] = []
@@ -142,7 +148,9 @@ def missing_answers(name: str, data: dict) -> tuple[list[str], list[str]]:
             loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith(("function-", "literal["))))
             if err["type"] == "missing":
                 field = _field(model_at(Project, loc[:-1]) or Project, loc[-1]) if isinstance(loc[-1], str) else None
-                text = f"{path_text(loc)} — {field.title}" if field is not None else path_text(loc)
+                found = locate(answers, data, loc[:-1]) if answers is not None and loc[:-1] else None
+                where = f"{found[0]}: {path_text(found[1] + loc[-1:])}" if found else path_text(loc)
+                text = f"{where} — {field.title}" if field is not None else where
                 if field is not None and field.description:
                     text += f" ({field.description})"
                 missing.append(text)
@@ -151,7 +159,9 @@ def missing_answers(name: str, data: dict) -> tuple[list[str], list[str]]:
             else:
                 value = err.get("input")
                 shown = "" if isinstance(value, (dict, list)) else f" (valeur « {value} »)"
-                invalid.append(f"{path_text(loc)} : {_message(err)}{shown}")
+                found = locate(answers, data, loc) if answers is not None else None
+                where = f"{found[0]}: {path_text(found[1])}" if found else path_text(loc)
+                invalid.append(f"{where} : {_message(err)}{shown}")
     return missing, invalid
 
 
@@ -200,7 +210,7 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
             data = merge_answers(data, given)
             keys += [k for k in given if k not in keys]
         if backend_factory is None:
-            missing, invalid = missing_answers(name, data)
+            missing, invalid = missing_answers(name, data, given if answers is not None else None)
             if missing or invalid:
                 lines = [f"réponses manquantes ou invalides pour « ptms {name} {path} » :"]
                 lines += [f"  - manque : {m}" for m in missing] + [f"  - invalide : {m}" for m in invalid]

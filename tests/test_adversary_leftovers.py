@@ -1,0 +1,186 @@
+"""Leftovers of the adversary pass (advfix): French numbers in messages, choices of options, findings
+after a duplicate key, located answers files, BOM kept, invisible characters, long names, disk full,
+aliases' positions, the funding plan's last cent."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import yaml
+from conftest import EXAMPLES
+
+from ptms_cli.cli.app import main
+from ptms_cli.frformat import NBSP, exact
+from ptms_cli.validation import validate_file
+
+BEAULIEU = EXAMPLES / "commune-beaulieu.yaml"
+
+
+def beaulieu() -> dict:
+    return yaml.safe_load(BEAULIEU.read_text(encoding="utf-8"))
+
+
+# --- 1. bounds of the model in French -------------------------------------------------------------
+
+@pytest.mark.parametrize("value, text", [
+    (168.0, "168"), (0.5, "0,5"), (Decimal("0.20"), "0,2"), (2026, "2026"), (20000, f"20{NBSP}000"),
+    (Decimal("999999999.99"), f"999{NBSP}999{NBSP}999,99"), (-3.5, "-3,5"), (0, "0"),
+])
+def test_exact_writes_a_bound_in_french_without_rounding(value, text):
+    assert exact(value) == text
+
+
+def test_bound_messages_print_french_numbers_not_python_floats(write_project):
+    data = beaulieu()
+    data["partners"][0]["needs"][0]["hours_per_week"] = 200
+    data["budget"]["indexation_rate"] = 0.5
+    messages = [f.message for f in validate_file(write_project(data)).findings]
+    hours = next(m for m in messages if "hours_per_week" in m)
+    assert "inférieur ou égal à 168 (valeur" in hours and "168.0" not in hours
+    rate = next(m for m in messages if "indexation_rate" in m)
+    assert "inférieur ou égal à 0,2 (valeur" in rate
+
+
+def test_a_text_shorter_than_its_minimum_is_not_called_empty():
+    from ptms_cli.schema_errors import message
+
+    assert message({"type": "string_too_short", "ctx": {"min_length": 64}, "msg": ""}) == \
+        "texte trop court (minimum 64 caractères)"
+    assert message({"type": "string_too_short", "ctx": {"min_length": 1}, "msg": ""}) == "texte vide"
+    assert message({"type": "string_too_long", "ctx": {"max_length": 20000}, "msg": ""}) == \
+        f"texte trop long (maximum 20{NBSP}000 caractères)"
+
+
+# --- 2. options with choices list them ------------------------------------------------------------
+
+@pytest.mark.parametrize("args, expected", [
+    (["validate", str(BEAULIEU), "--format", "xml"], "valeur « xml » non acceptée ; formats possibles : text, json, github"),
+    (["funding", str(BEAULIEU), "--by", "xx"], "valeurs possibles : calendar, convention"),
+    (["funding", str(BEAULIEU), "--format", "xx"], "formats possibles : table, csv, json, xlsx"),
+    (["coverage", str(BEAULIEU), "--view", "xx"], "valeurs possibles : before, after, both"),
+    (["render", str(BEAULIEU), "--format", "xx"], "formats possibles : docx, md, pdf, odt"),
+    (["validate", str(BEAULIEU), "--step", "x"], "nombre entier attendu (valeur : « x »)"),
+    (["calls", str(BEAULIEU), "--year", "1990"], "doit être supérieur ou égal à 2000 (valeur : « 1990 »)"),
+    (["amend", str(BEAULIEU), "--number", "200"], "doit être inférieur ou égal à 99 (valeur : « 200 »)"),
+])
+def test_a_bad_option_value_is_told_in_french_with_the_possible_values(capsys, args, expected):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert expected in err
+    assert "Input should" not in err and "is not one of" not in err
+
+
+# --- 3. a duplicate key does not hide the other findings ------------------------------------------
+
+def test_a_duplicate_key_is_reported_and_the_rest_of_the_file_still_checked(tmp_path):
+    text = BEAULIEU.read_text(encoding="utf-8")
+    text = text.replace("\nname: Projet", "\nname: Premier nom\nname: Projet", 1)
+    text = text.replace("hours_per_week: 30\n", "hours_per_week: 200\n", 1)
+    text = text.replace("  kind: commune\n", "  kind: commune\n  kind: epci\n", 1)
+    path = tmp_path / "double.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = validate_file(path)
+    lines = text.splitlines()
+    dups = [f for f in result.findings if f.code == "PTMS-E004"]
+    assert [lines[f.line - 1] for f in dups] == [next(t for t in lines if t.startswith("name: Projet")), "  kind: epci"]
+    assert all("la suite est vérifiée avec la première valeur" in f.message for f in dups)
+    hours = [f for f in result.findings if "hours_per_week" in f.path]
+    assert len(hours) == 1 and lines[hours[0].line - 1].strip() == "hours_per_week: 200"
+
+
+def test_the_first_value_of_a_duplicate_key_is_the_one_checked(tmp_path):
+    text = BEAULIEU.read_text(encoding="utf-8").replace("  kind: commune\n", "  kind: martien\n  kind: commune\n", 1)
+    path = tmp_path / "double.yaml"
+    path.write_text(text, encoding="utf-8")
+    codes = sorted(f.code for f in validate_file(path).findings if f.severity.name == "ERROR")
+    assert codes == ["PTMS-E004", "PTMS-E011"]  # the first value (« martien ») is refused
+
+
+def test_other_readers_still_refuse_a_duplicate_key():
+    from ptms_cli.loader import LoadError, parse
+
+    with pytest.raises(LoadError) as exc:
+        parse("a: 1\na: 2\n", "x.yaml")
+    assert exc.value.finding.code == "PTMS-E004" and exc.value.finding.line == 2
+
+
+# --- 4. answers files are located -----------------------------------------------------------------
+
+@pytest.mark.parametrize("answers, expected", [
+    ("partners:\n  - id: bailleur\n    name: Bailleur\n    kind: martien\n    status: committed\n",
+     "invalide : reponses.yaml:4:11: partners[0].kind : valeur non reconnue"),
+    ("# réponses\npartners:\n  - id: bailleur\n    kind: bailleur_social\n    status: committed\n",
+     "manque : reponses.yaml:3:5: partners[0].name — Nom du partenaire"),
+    ("partners: []\nfoo: 1\nbar: 2\n", "reponses.yaml:2:1: clé(s) inconnue(s) : foo, bar (reponses.yaml:3:1)"),
+    ("# c\n\nservice:\n  name: X\n", "reponses.yaml:3:1: clé(s) hors de l'étape 1"),
+])
+def test_a_wizard_answers_file_error_names_its_line_and_column(tmp_path, capsys, monkeypatch, answers, expected):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "projet.yaml").write_bytes((EXAMPLES / "cc-deux-rives.yaml").read_bytes())
+    (tmp_path / "reponses.yaml").write_text(answers, encoding="utf-8")
+    assert main(["mobilize", "projet.yaml", "--answers", "reponses.yaml"]) == 2
+    out = capsys.readouterr()
+    assert expected in " ".join((out.out + out.err).split()), out.out + out.err
+    assert (tmp_path / "projet.yaml").read_bytes() == (EXAMPLES / "cc-deux-rives.yaml").read_bytes()
+
+
+def test_an_invalid_value_coming_from_the_project_keeps_its_project_path():
+    from ptms_cli.loader import parse
+    from ptms_cli.wizard.answers_where import Answers, locate
+    from ptms_cli.wizard.run import merge_answers
+
+    project = {"partners": [{"id": "a", "name": "A"}, {"id": "b", "name": "B"}]}
+    given = Answers(parse("partners:\n  - id: c\n    name: C\n  - id: a\n    kind: x\n", "r.yaml"))
+    merged = merge_answers(project, given)
+    assert [p["id"] for p in merged["partners"]] == ["a", "b", "c"]
+    assert locate(given, merged, ("partners", 0, "kind")) == ("r.yaml:5:11", ("partners", 1, "kind"))
+    assert locate(given, merged, ("partners", 2, "name")) == ("r.yaml:3:11", ("partners", 0, "name"))
+    assert locate(given, merged, ("partners", 1, "name")) is None  # « b » is the project's
+
+
+@pytest.mark.parametrize("rows, expected", [
+    ([["reference", "recu", "recu_le"], ["AF-1", "abc", ""]], "f.csv:2:2: colonne « recu »"),
+    ([["x", "recu_le", "reference", "recu"], ["", "32/01/2027", "AF-1", "1"]], "f.csv:2:2: colonne « recu_le »"),
+    ([["reference", "recu", "recu_le"], ["AF-1", "1", ""], ["AF-1", "2", ""]], "f.csv:3:1: l'échéance « AF-1 »"),
+])
+def test_a_calls_answers_sheet_error_names_line_and_column(rows, expected):
+    from ptms_cli.aftersign import answers
+
+    with pytest.raises(answers.AnswersError) as err:
+        answers.parse(rows, "f.csv")
+    assert str(err.value).startswith(expected)
+
+
+# --- 5. a byte order mark is kept -----------------------------------------------------------------
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_utf8_bom_and_the_comments_survive_a_save(tmp_path, newline):
+    from ptms_cli import yamledit
+
+    body = BEAULIEU.read_text(encoding="utf-8")
+    assert body.startswith("# yaml-language-server") and "  # habitants du QPV" in body
+    original = b"\xef\xbb\xbf" + body.replace("\n", newline).encode("utf-8")
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(original)
+    doc = yamledit.open_document(path)
+    data = doc.data()
+    data["name"] = "Nouveau nom"
+    doc.update(data)
+    assert doc.save()
+    saved = path.read_bytes()
+    assert saved.startswith(b"\xef\xbb\xbf# yaml-language-server") and saved.count(b"\xef\xbb\xbf") == 1
+    old_line = next(t for t in body.splitlines() if t.startswith("name: "))
+    assert saved == original.replace(old_line.encode(), b"name: Nouveau nom")
+    assert yamledit.open_document(path).data()["name"] == "Nouveau nom"
+
+
+def test_a_file_without_bom_gets_none(tmp_path):
+    from ptms_cli import yamledit
+
+    path = tmp_path / "p.yaml"
+    path.write_bytes(BEAULIEU.read_bytes())
+    doc = yamledit.open_document(path)
+    doc.update({**doc.data(), "name": "Autre"})
+    doc.save()
+    assert path.read_bytes().startswith(b"# yaml-language-server")
