@@ -184,3 +184,54 @@ def test_a_file_without_bom_gets_none(tmp_path):
     doc.update({**doc.data(), "name": "Autre"})
     doc.save()
     assert path.read_bytes().startswith(b"# yaml-language-server")
+
+
+# --- 6. invisible controls; 7. long names ---------------------------------------------------------
+
+@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u200b", "\x1b"])
+def test_an_invisible_control_in_a_name_is_a_located_warning(write_project, char):
+    data = beaulieu()
+    data["partners"][1]["name"] = f"Habitat {char}enicilop Sambre"
+    path = write_project(data)
+    result = validate_file(path)
+    found = [f for f in result.findings if f.code == "PTMS-W140"]
+    assert len(found) == 1 and f"U+{ord(char):04X}" in found[0].message
+    assert found[0].path == "partners[1].name" and found[0].severity.name == "WARNING"
+    line = path.read_text(encoding="utf-8").splitlines()[found[0].line - 1]
+    assert line.strip().startswith("name: ") and "enicilop" in line
+    assert not result.errors
+
+
+def test_newlines_and_tabs_of_a_long_text_are_not_controls(write_project):
+    data = beaulieu()
+    data["partners"][1]["needs"][0]["description"] = "Première ligne.\n\tSeconde ligne, « citée »."
+    assert not [f for f in validate_file(write_project(data)).findings if f.code == "PTMS-W140"]
+
+
+def test_markdown_shows_bidi_controls_instead_of_obeying_them():
+    from ptms_cli.documents.export import md_escape
+
+    assert md_escape("Habitat \u202eenicilop\u202c *Sambre*\u200b") == \
+        "Habitat \\u202eenicilop\\u202c \\*Sambre\\*\\u200b"
+    assert md_escape("« Ville » d'été\u00a0: 12\u202f000") == "« Ville » d'été\u00a0: 12\u202f000"  # French spaces stay
+
+
+@pytest.mark.parametrize("length, warned", [(200, False), (201, True), (10_000, True)])
+def test_a_very_long_name_is_a_warning_not_an_error(write_project, length, warned):
+    from ptms_cli.checks.text import MAX_NAME_CHARS
+
+    assert MAX_NAME_CHARS == 200
+    data = beaulieu()
+    data["partners"][2]["name"] = "N" * length
+    data["territory"]["sectors"][0]["name"] = "S" * length
+    result = validate_file(write_project(data))
+    found = sorted(f.path for f in result.findings if f.code == "PTMS-W141")
+    assert found == (["partners[2].name", "territory.sectors[0].name"] if warned else [])
+    assert all(f"nom de {length} caractères" in f.message for f in result.findings if f.code == "PTMS-W141")
+    assert not result.errors
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
+def test_the_examples_have_no_invisible_character_nor_overlong_name(name):
+    codes = {f.code for f in validate_file(EXAMPLES / name).findings}
+    assert not codes & {"PTMS-W140", "PTMS-W141"}

@@ -80,6 +80,8 @@ CODES: dict[str, str] = {
     "PTMS-W117": "Critère de sélection de pondération nulle",
     "PTMS-W118": "Critères de sélection hors appel à projets",
     "PTMS-W125": "Sous-traitants payés au-delà du coût du service",
+    "PTMS-W140": "Caractère invisible (contrôle de direction ou autre) dans un texte",
+    "PTMS-W141": "Nom très long, recopié dans chaque document",
 }
 
 

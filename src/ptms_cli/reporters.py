@@ -28,8 +28,11 @@ MAX_SHOWN = 200  # characters of a user's value echoed in a message (the whole v
 MAX_MESSAGE = 2000  # a whole message or hint in the text and github formats (a safety net over MAX_SHOWN)
 
 # C0 and C1 controls, DEL, Unicode line/paragraph separators, bidirectional marks and overrides
-# (and lone surrogates: the undecodable bytes of a file name)
-_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+# (and lone surrogates: the undecodable bytes of a file name); zero-width spaces, word joiner, BOM
+# and the Arabic letter mark: invisible, they hide or reverse text. One definition: the terminal
+# (`clean`), the Markdown documents (`documents.export.md_escape`) and the check PTMS-W140 (`invisible`).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060"
+                      "\u2066-\u2069\ufeff\ud800-\udfff]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -50,6 +53,16 @@ def paint(text: str, style: str, enabled: bool) -> str:
 def _visible(match: re.Match) -> str:
     ch = match.group()
     return _NAMED.get(ch) or (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+
+
+def invisible(text: str, keep: str = "\n\t") -> list[str]:
+    """The invisible controls of `text` (each once, in order), except those of `keep`."""
+    return list(dict.fromkeys(c for c in _CONTROL.findall(text) if c not in keep))
+
+
+def visible(text: str, keep: str = "\n\t") -> str:
+    """`text` with its invisible controls written `\\u202e` (those of `keep` stay)."""
+    return _CONTROL.sub(lambda m: m.group() if m.group() in keep else _visible(m), text)
 
 
 def clean(text: object) -> str:

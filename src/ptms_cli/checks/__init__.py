@@ -37,6 +37,7 @@ from . import (
     resources,
     selection,
     subcontracting,
+    text,
     workforce,
     years,
 )
@@ -88,6 +89,7 @@ RULES: tuple[Rule, ...] = (
     Rule(("PTMS-E081",), budget.indexation),
     Rule(("PTMS-E080", "PTMS-W080", "PTMS-W081", "PTMS-W082"), resources.resources),
     Rule(("PTMS-W125",), subcontracting.over_cost),
+    Rule(("PTMS-W140", "PTMS-W141"), text.texts),
 )
 
 CHECKS: list[Check] = [r.check for r in RULES]

@@ -35,8 +35,11 @@ _MD_BLOCK_START = re.compile(r"^(#{1,6}(?=\s|$)|[-+](?=\s|$)|\d+(?=[.)](\s|$))|=
 def md_escape(text: str) -> str:
     """User text made inert in Markdown: « & < > » as HTML entities (no raw HTML gets through), and a
     backslash before « \\ ` * _ [ ] | ». Letters, digits and ordinary punctuation stay as they are, so
-    the file remains readable."""
-    return _MD_INLINE.sub(r"\\\1", html.escape(text, quote=False))
+    the file remains readable. Invisible controls (bidirectional overrides, zero-width spaces…:
+    `reporters.visible`) are written `\\u202e`, so no name is reversed or hidden."""
+    from ..reporters import visible
+
+    return visible(_MD_INLINE.sub(r"\\\1", html.escape(text, quote=False)))
 
 
 def _block_start(line: str) -> str:
