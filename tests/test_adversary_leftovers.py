@@ -5,10 +5,14 @@ aliases' positions, the funding plan's last cent."""
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
 
 import pytest
 import yaml
 from conftest import EXAMPLES
+from hypothesis import given
+from test_period_properties import SETTINGS, projects  # the same random projects
 
 from ptms_cli.cli.app import main
 from ptms_cli.frformat import NBSP, exact
@@ -61,6 +65,8 @@ def test_a_text_shorter_than_its_minimum_is_not_called_empty():
     (["coverage", str(BEAULIEU), "--view", "xx"], "valeurs possibles : before, after, both"),
     (["render", str(BEAULIEU), "--format", "xx"], "formats possibles : docx, md, pdf, odt"),
     (["validate", str(BEAULIEU), "--step", "x"], "nombre entier attendu (valeur : « x »)"),
+    (["sign", str(BEAULIEU), "--doc", "xx"], "document « xx » inconnu ; documents possibles : mobilisation, lettres,"),
+    (["calls", str(BEAULIEU), "--year", "2027", "--summary", "xx"], "formats possibles : csv, xlsx"),
     (["calls", str(BEAULIEU), "--year", "1990"], "doit être supérieur ou égal à 2000 (valeur : « 1990 »)"),
     (["amend", str(BEAULIEU), "--number", "200"], "doit être inférieur ou égal à 99 (valeur : « 200 »)"),
 ])
@@ -188,7 +194,8 @@ def test_a_file_without_bom_gets_none(tmp_path):
 
 # --- 6. invisible controls; 7. long names ---------------------------------------------------------
 
-@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u200b", "\x1b"])
+@pytest.mark.parametrize("char", ["\u202e", "\u202a", "\u2066", "\u2069", "\u200f", "\u200b", "\x1b", "\r", "\x7f",
+                                  "\x85"])
 def test_an_invisible_control_in_a_name_is_a_located_warning(write_project, char):
     data = beaulieu()
     data["partners"][1]["name"] = f"Habitat {char}enicilop Sambre"
@@ -217,13 +224,14 @@ def test_markdown_shows_bidi_controls_instead_of_obeying_them():
 
 
 @pytest.mark.parametrize("length, warned", [(200, False), (201, True), (10_000, True)])
-def test_a_very_long_name_is_a_warning_not_an_error(write_project, length, warned):
+@pytest.mark.parametrize("quote", ["", '"'])  # a quote, escaped in the JSON that the check searches first
+def test_a_very_long_name_is_a_warning_not_an_error(write_project, length, warned, quote):
     from ptms_cli.checks.text import MAX_NAME_CHARS
 
     assert MAX_NAME_CHARS == 200
     data = beaulieu()
-    data["partners"][2]["name"] = "N" * length
-    data["territory"]["sectors"][0]["name"] = "S" * length
+    data["partners"][2]["name"] = quote + "N" * (length - len(quote))
+    data["territory"]["sectors"][0]["name"] = "S" * (length - len(quote)) + quote
     result = validate_file(write_project(data))
     found = sorted(f.path for f in result.findings if f.code == "PTMS-W141")
     assert found == (["partners[2].name", "territory.sectors[0].name"] if warned else [])
@@ -235,3 +243,162 @@ def test_a_very_long_name_is_a_warning_not_an_error(write_project, length, warne
 def test_the_examples_have_no_invisible_character_nor_overlong_name(name):
     codes = {f.code for f in validate_file(EXAMPLES / name).findings}
     assert not codes & {"PTMS-W140", "PTMS-W141"}
+
+
+# --- 10. the last cent of a year cut in segments ---------------------------------------------------
+
+def _july(text: str) -> str:
+    assert "  start: 2026-01-01\n  end: 2028-12-31\n" in text
+    return text.replace("  start: 2026-01-01\n  end: 2028-12-31\n", "  start: 2026-07-01\n  end: 2029-06-30\n", 1)
+
+
+def test_a_period_from_1_july_balances_to_the_cent_once_2026_is_balanced(tmp_path):
+    path = tmp_path / "juillet.yaml"
+    path.write_text(_july(BEAULIEU.read_text(encoding="utf-8")), encoding="utf-8")
+    e030 = [f.message for f in validate_file(path).findings if f.code == "PTMS-E030"]
+    assert len(e030) == 1 and e030[0].startswith("en 2026, reste à financer : 11\u00a0405,30\u00a0€"), e030
+    # the user re-enters the town's 2026 contribution so that 2026 balances: nothing is left, no cent
+    text = path.read_text(encoding="utf-8")
+    assert "amounts: {2026: 87189.39," in text
+    path.write_text(text.replace("amounts: {2026: 87189.39,", "amounts: {2026: 98594.69,"), encoding="utf-8")
+    assert not [f.message for f in validate_file(path).findings if f.code == "PTMS-E030"]
+
+
+def test_an_adulte_relais_aid_of_a_whole_calendar_year_cut_at_1_july_is_the_yearly_aid():
+    from ptms_cli.funding import compute_plan
+    from ptms_cli.model import Project
+
+    data = yaml.safe_load(_july(BEAULIEU.read_text(encoding="utf-8")))
+    plan = compute_plan(Project.model_validate(data), by="calendar")
+    aid = {y.start.year: sum(r.amount for r in y.resources if r.ref.startswith("aid:")) for y in plan.years}
+    assert aid[2027] == Decimal("22810.61")  # two half-years of 11 405,305 €, rounded once
+    assert aid[2026] == Decimal("11405.31")
+
+
+@SETTINGS
+@given(projects())
+def test_each_calendar_year_of_an_aid_or_a_post_cost_is_its_exact_value_rounded_once(p):
+    from ptms_cli.funding import compute_plan
+    from ptms_cli.funding.engine import post_aid, to_cents
+    from ptms_cli.funding.indexation import factor
+    from ptms_cli.funding.period import clip, month_measure
+
+    plan = compute_plan(p, by="calendar")
+    start = p.period.start
+    types = {t.id: t for t in p.budget.post_types}
+    for y in plan.years:
+        lines = {r.ref: r.amount for r in y.resources} | {c.ref: c.amount for c in y.costs}
+        for post in p.service.posts:
+            aid = to_cents(post_aid(p, post, y.start, y.end))
+            assert lines.get(f"aid:{post.id}", Decimal("0.00")) == aid
+            part = clip(post.start, post.end, y.start, y.end)
+            if part and p.budget.indexation_step != "anniversary":
+                t = types[post.post_type]
+                exact = (Fraction(str(t.yearly_cost)) * Fraction(str(post.fte)) * post.count * month_measure(*part) / 12
+                         * factor(p.budget, "personnel", y.start.year, p.budget.base_year or start.year))
+                assert lines[f"post:{post.id}"] == to_cents(exact)
+
+
+# --- 8. disk full while rendering -------------------------------------------------------------------
+
+@pytest.mark.slow
+def test_a_disk_full_while_rendering_says_what_was_written_and_what_was_not(tmp_path, monkeypatch, capsys):
+    import errno
+
+    from ptms_cli import writing
+
+    real, calls = writing.write_atomic, []
+
+    def full_after_two(path, data, **kw):  # the third document file finds the disk full
+        calls.append(path)
+        if len(calls) > 2:
+            raise writing.WriteError(path, writing.os_reason(OSError(errno.ENOSPC, "")), errno.ENOSPC)
+        return real(path, data, **kw)
+
+    monkeypatch.setattr(writing, "write_atomic", full_after_two)
+    out = tmp_path / "docs"
+    assert main(["render", str(BEAULIEU), "-o", str(out), "--doc", "mobilisation", "--doc", "lettres",
+                 "--format", "docx,md"]) == 1
+    err = capsys.readouterr().err
+    written = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert len(written) == 2 and not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+    assert f"impossible d'écrire « {calls[2]} » : disque plein" in err
+    assert f"avant l'erreur (2) : {', '.join(p.name for p in calls[:2])}." in err
+    not_written = err.split("Non écrits (", 1)[1].split("\n", 1)[0]
+    assert Path(calls[2]).name in not_written and not any(name in not_written for name in written)
+    assert "Aucun fichier n'est à moitié écrit" in err and "Traceback" not in err
+
+
+def test_the_summary_of_a_stopped_write_lists_both_sides(tmp_path):
+    from ptms_cli.documents.pipeline import Outcome
+    from ptms_cli.writing import WriteError, stopped_summary
+
+    outcome = Outcome(tmp_path, written=[tmp_path / "a.docx"], unchanged=[tmp_path / "b.docx"],
+                      protected=[tmp_path / "c.docx"], planned=["a.docx", "b.docx", "c.docx", "d.docx", "e.md"])
+    exc = WriteError(tmp_path / "d.docx", "disque plein")
+    assert stopped_summary(exc, tmp_path) == []  # nothing known: nothing claimed
+    exc.outcome = outcome
+    lines = stopped_summary(exc, tmp_path)
+    assert lines[0].endswith("avant l'erreur (2) : a.docx, b.docx.")
+    assert lines[1] == "Non écrits (2) : d.docx, e.md."
+
+
+# --- 9. values reached through an alias --------------------------------------------------------------
+
+ALIASED = """schema_version: 1
+name: Projet
+territory:
+  name: T
+  kind: commune
+partners:
+  - id: a
+    name: A
+    kind: commune
+    needs:
+      - &need
+        field: tranquillite_publique
+        hours_per_week: &h 200
+  - id: b
+    name: B
+    kind: commune
+    needs:
+      - *need
+  - id: c
+    name: C
+    kind: commune
+    needs:
+      - field: tranquillite_publique
+        hours_per_week: *h
+"""
+
+
+def test_a_finding_through_an_alias_points_at_the_alias_and_names_the_anchor(tmp_path):
+    path = tmp_path / "alias.yaml"
+    path.write_text(ALIASED, encoding="utf-8")
+    lines = ALIASED.splitlines()
+    found = {f.path: f for f in validate_file(path).findings if f.code == "PTMS-E011"}
+    assert sorted(found) == [f"partners[{i}].needs[0].hours_per_week" for i in range(3)]
+    first, whole, value = (found[f"partners[{i}].needs[0].hours_per_week"] for i in range(3))
+    assert (first.line, first.column) == (13, lines[12].index("&h") + 1) and "alias" not in first.message
+    assert (whole.line, whole.column) == (18, lines[17].index("*need") + 1)
+    assert whole.message.endswith(f"(alias « * » : valeur de l'ancre ligne 11, colonne {lines[10].index('&need') + 1})")
+    assert (value.line, value.column) == (24, lines[23].index("*h") + 1)
+    assert value.message.endswith(f"(alias « * » : valeur de l'ancre ligne 13, colonne {lines[12].index('&h') + 1})")
+
+
+def test_a_missing_key_inside_an_aliased_mapping_is_located_at_the_alias(tmp_path):
+    text = ALIASED.replace("        field: tranquillite_publique\n        hours_per_week: &h 200\n",
+                           "        hours_per_week: &h 20\n", 1).replace("*h", "10")
+    path = tmp_path / "alias.yaml"
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    missing = {f.path: f for f in validate_file(path).findings if f.code == "PTMS-E010"}
+    assert (missing["partners[1].needs[0].field"].line, missing["partners[1].needs[0].field"].column) == \
+        (next(i for i, t in enumerate(lines, 1) if "*need" in t), lines[16].index("*need") + 1)
+    assert (missing["partners[0].needs[0].field"].line) == 11
+
+
+def test_files_without_alias_have_no_anchor_note():
+    from ptms_cli.loader import load
+
+    assert load(BEAULIEU).anchors == {}

@@ -106,7 +106,8 @@ def test_answers_with_an_invalid_value_write_nothing(tmp_path, project):
     answers.write_text(MOBILIZE_ANSWERS.replace("interested", "motivé"), encoding="utf-8")
     r = run_ptms("mobilize", project, "--answers", answers)
     assert r.code == 2
-    assert "invalide : partners[1].status" in r.err
+    column = answers.read_text(encoding="utf-8").splitlines()[1].index("motivé") + 1  # located in the answers
+    assert f"invalide : {answers}:2:{column}: partners[0].status" in " ".join(r.err.split())
     assert project.read_bytes() == before
 
 
@@ -133,7 +134,7 @@ def test_answers_with_an_unknown_nested_key(tmp_path, project):
     answers = tmp_path / "bad.yaml"
     answers.write_text("partners:\n  - {id: ville, nom: Ville}\n", encoding="utf-8")
     r = run_ptms("mobilize", project, "--answers", answers)
-    assert r.code == 2 and "invalide : partners[0].nom : clé inconnue" in r.err
+    assert r.code == 2 and f"invalide : {answers}:2:17: partners[0].nom : clé inconnue" in " ".join(r.err.split())
 
 
 def test_specify_and_convene_with_answers_reach_step_3(tmp_path, commune, write_project):

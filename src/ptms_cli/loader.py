@@ -77,6 +77,9 @@ class Loaded:
     keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
     # errors met while reading that did not stop it (duplicate keys, with `keep_going`)
     findings: list[Finding] = field(default_factory=list)
+    # path of a value written as an alias (`*ref`) -> line and column of its anchor (`&ref`): the
+    # value and everything under it are located at the alias, `note` names the anchor
+    anchors: dict[Loc, tuple[int, int]] = field(default_factory=dict)
 
     def where(self, loc: Loc, key: bool = False) -> tuple[int, int]:
         """Line and column (1-based) of the value (or key) at `loc`, or of its nearest ancestor."""
@@ -88,6 +91,15 @@ class Loaded:
             if not loc:
                 return (1, 1)
             loc = loc[:-1]
+
+    def note(self, loc: Loc) -> str:
+        """« (alias « * » : valeur de l'ancre ligne 16, colonne 25) » when `loc` is reached through an alias."""
+        loc = tuple(loc)
+        for n in range(len(loc), 0, -1):
+            if loc[:n] in self.anchors:
+                line, col = self.anchors[loc[:n]]
+                return f" (alias « * » : valeur de l'ancre ligne {line}, colonne {col})"
+        return ""
 
 
 def read_text(path: Path, shown: str) -> str:
@@ -174,6 +186,10 @@ def parse(text: str, shown: str, keep_going: bool = False) -> Loaded:
                               line=1, column=1, hint="Créez un projet avec « ptms init FICHIER »."))
     loaded = Loaded(shown, None)
     data = _build(loaded, root, keep_going)
+    if loaded.anchors:  # aliases met: compose again, keeping where each alias is written (rare, slower)
+        root, marks = _compose_with_aliases(text)
+        loaded = Loaded(shown, None)
+        data = _build(loaded, root, keep_going, marks)
     if not isinstance(data, dict):
         kind = "une liste" if isinstance(data, list) else "une valeur simple"
         raise LoadError(error("PTMS-E007", f"le document est {kind}, un dictionnaire de clés est attendu",
@@ -213,6 +229,29 @@ class _Composer(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[
 
     def ascend_resolver(self):
         return None
+
+
+class _AliasComposer(yaml.SafeLoader):
+    """PyYAML's Python composer, noting where each alias (`*ref`) is written: the C composer, like
+    this one, hands back the anchored node itself and forgets the alias's position."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self.alias_marks: dict[tuple[int, Any], yaml.Mark] = {}
+
+    def compose_node(self, parent, index):
+        if parent is not None and index is not None and self.check_event(yaml.AliasEvent):
+            key = index if isinstance(index, int) else id(index)  # a list index, or the key node of a mapping
+            self.alias_marks[(id(parent), key)] = self.peek_event().start_mark
+        return super().compose_node(parent, index)
+
+
+def _compose_with_aliases(text: str) -> tuple[yaml.Node, dict]:
+    loader = _AliasComposer(text)
+    try:
+        return loader.get_single_node(), loader.alias_marks
+    finally:
+        loader.dispose()
 
 
 # --- building: nodes -> plain values, with the location of every key and value -----------------
@@ -296,11 +335,13 @@ def _written(knode: yaml.Node) -> str:
     return f"{quote}{knode.value}{quote}"
 
 
-def _build(loaded: Loaded, root: yaml.Node, keep_going: bool = False) -> Any:
+def _build(loaded: Loaded, root: yaml.Node, keep_going: bool = False, marks: dict | None = None) -> Any:
     """The plain value of `root`; fills `loaded.values` and `loaded.keys` (1-based line, column).
 
     Aliases are counted (an aliased node is met again) and bounded, as is the number of values.
     One closure walks the tree: this runs for every node of every file validated or rendered.
+    An aliased node met again is noted in `loaded.anchors`; with `marks` (where each alias is
+    written, `_AliasComposer`), it and what it contains are located at the alias.
     """
     values, keys = loaded.values, loaded.keys
     seen: set[int] = set()  # ids of the nodes met so far
@@ -308,7 +349,7 @@ def _build(loaded: Loaded, root: yaml.Node, keep_going: bool = False) -> Any:
     nodes = aliases = 0
     ScalarNode, MappingNode, SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
 
-    def build(node: yaml.Node, loc: Loc) -> Any:
+    def build(node: yaml.Node, loc: Loc, at: tuple[int, int] | None = None) -> Any:
         nonlocal nodes, aliases
         nodes += 1
         if len(loc) > MAX_DEPTH:
@@ -328,7 +369,7 @@ def _build(loaded: Loaded, root: yaml.Node, keep_going: bool = False) -> Any:
         seen.add(nid)
         m = node.start_mark
         if loc not in values:
-            values[loc] = (m.line + 1, m.column + 1)
+            values[loc] = at or (m.line + 1, m.column + 1)
         kind = node.__class__
         if kind is ScalarNode:
             return node.value if node.tag == _STR else _scalar(loaded, node)
@@ -367,17 +408,26 @@ def _build(loaded: Loaded, root: yaml.Node, keep_going: bool = False) -> Any:
                     loaded.findings.append(duplicate.finding)
                     continue  # the second value is not read: the first one stands
                 first_of[norm] = (written, km.line + 1, km.column + 1)
-                keys[kloc] = (km.line + 1, km.column + 1)
-                out[key] = build(vnode, kloc)
+                keys[kloc] = at or (km.line + 1, km.column + 1)
+                out[key] = build(vnode, kloc, at if at is not None or id(vnode) not in seen
+                                 else _alias_at(node, knode, vnode, kloc))
             stack.discard(nid)
             return out
         if kind is SequenceNode:
             if node.tag != _SEQ:
                 raise _tag_error(loaded, node)
             stack.add(nid)
-            items = [build(item, loc + (i,)) for i, item in enumerate(node.value)]
+            items = [build(item, loc + (i,), at if at is not None or id(item) not in seen
+                           else _alias_at(node, i, item, loc + (i,))) for i, item in enumerate(node.value)]
             stack.discard(nid)
             return items
         return _scalar(loaded, node)
+
+    def _alias_at(parent: yaml.Node, index: Any, child: yaml.Node, loc: Loc) -> tuple[int, int] | None:
+        """Where the alias `child` (a node met before) is written; None when not known (no `marks`)."""
+        cm = child.start_mark
+        loaded.anchors[loc] = (cm.line + 1, cm.column + 1)
+        mark = marks.get((id(parent), index if isinstance(index, int) else id(index))) if marks else None
+        return (mark.line + 1, mark.column + 1) if mark is not None else None
 
     return build(root, ())

@@ -57,6 +57,8 @@ def _visible(match: re.Match) -> str:
 
 def invisible(text: str, keep: str = "\n\t") -> list[str]:
     """The invisible controls of `text` (each once, in order), except those of `keep`."""
+    if _CONTROL.search(text) is None:  # the usual case, at C speed
+        return []
     return list(dict.fromkeys(c for c in _CONTROL.findall(text) if c not in keep))
 
 

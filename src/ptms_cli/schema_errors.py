@@ -219,5 +219,6 @@ def findings_from(exc: ValidationError, loaded: Loaded, root: type[BaseModel]) -
                 if close:
                     msg += f" ; vouliez-vous dire « {close[0]} » ?"
                 hint = "Valeurs possibles : " + ", ".join(expected)
+        msg += loaded.note(loc)  # a value reached through an alias: located at the alias, its anchor named
         out.append(error(code, msg, file=loaded.file, line=line, column=col, hint=hint, path=where))
     return out

@@ -60,7 +60,7 @@ def locate(problems, loaded: Loaded) -> list[Finding]:
     for pb in problems:
         line, col = loaded.where(pb.loc, key=pb.key)
         make = warning if pb.code.startswith("PTMS-W") else error
-        out.append(make(pb.code, pb.message, file=loaded.file, line=line, column=col, hint=pb.hint,
+        out.append(make(pb.code, pb.message + loaded.note(pb.loc), file=loaded.file, line=line, column=col, hint=pb.hint,
                         path=path_text(pb.loc)))
     return out
 

@@ -164,3 +164,21 @@ def remove_dead_temps(directory: Path | str, pids: set[int] | None = None) -> li
         except OSError:
             pass
     return removed
+
+
+def stopped_summary(exc: OSError, out_dir: Path | str) -> list[str]:
+    """French lines after a write that failed part-way (disk full…): which files were written
+    (whole), which were not, and that none is half-written. `exc.outcome`
+    (`documents.pipeline.Outcome`, attached by `write_outputs`) says what was done before."""
+    outcome = getattr(exc, "outcome", None)
+    if outcome is None:
+        return []
+    done = [p.name for p in outcome.written] + [p.name for p in outcome.unchanged]
+    left = [n for n in outcome.planned if n not in done and n not in {p.name for p in outcome.protected}]
+    lines = [f"Écrits en entier dans « {short_path(str(out_dir))} » avant l'erreur ({len(done)}) : "
+             + (", ".join(done) if done else "aucun") + "."]
+    if left:
+        lines.append(f"Non écrits ({len(left)}) : {', '.join(left)}.")
+    lines.append("Aucun fichier n'est à moitié écrit (chaque fichier est écrit à part puis renommé) ; "
+                 "libérez de la place puis relancez la même commande : elle écrit ce qui manque.")
+    return lines

@@ -10,8 +10,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from typing import Any
+
+from pydantic import BaseModel
 
 from ..derived import Derived
 from ..findings import Problem
@@ -25,19 +30,48 @@ MAX_NAME_CHARS = 200
 NAME_KEYS = ("name", "title")
 
 
-def _texts(value: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _texts(v, loc + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _texts(v, loc + (i,))
+_SKIP = (int, float, Decimal, date)
+
+
+def _texts(root: Any) -> list[tuple[tuple, str]]:
+    """Every text of the project with its path (YAML keys, list indexes), read from the model
+    objects themselves (a `model_dump` of the project would cost more than the check)."""
+    out: list[tuple[tuple, str]] = []
+    stack: list[tuple[Any, tuple]] = [(root, ())]
+    while stack:
+        value, loc = stack.pop()
+        if isinstance(value, str):
+            out.append((loc, value))
+        elif isinstance(value, BaseModel):
+            fields = type(value).model_fields
+            for name, v in value.__dict__.items():
+                if v is not None and not isinstance(v, _SKIP):
+                    field = fields.get(name)
+                    stack.append((v, loc + ((field.alias or name) if field is not None else name,)))
+        elif isinstance(value, dict):
+            stack.extend((v, loc + (k,)) for k, v in value.items() if not isinstance(v, _SKIP))
+        elif isinstance(value, (list, tuple)):
+            stack.extend((v, loc + (i,)) for i, v in enumerate(value) if not isinstance(v, _SKIP))
+    out.reverse()  # in the file's order, as far as the model keeps it
+    return out
+
+
+# On the project's JSON (pydantic writes it in Rust, ~1 ms): an invisible character written as is, a
+# C0 control escaped by JSON (other than \\n and \\t), an escaped quote (the next test cannot see
+# through it) or a name or title of more than MAX_NAME_CHARS characters. Only then is the project
+# walked (`_texts`) to say where: for most projects the check costs this search only.
+_SUSPECT = re.compile(r'\\u00[01]|\\[bfr"]|"(?:name|title)":"[^"]{%d,}' % (MAX_NAME_CHARS + 1))
+
+
+def _suspect(p: Project) -> bool:
+    text = p.__pydantic_serializer__.to_json(p, by_alias=True).decode("utf-8", "surrogatepass")
+    return bool(invisible(text) or _SUSPECT.search(text))
 
 
 def texts(p: Project, step: int | None, d: Derived) -> Iterator[Problem]:
-    for loc, text in _texts(p.model_dump(by_alias=True, exclude_defaults=True), ()):
+    if not _suspect(p):
+        return
+    for loc, text in _texts(p):
         found = invisible(text)
         if found:
             codes = ", ".join(f"U+{ord(c):04X}" for c in found)

@@ -15,7 +15,8 @@ def formats(value: str, allowed: tuple[str, ...], option: str = "--format") -> t
     wanted = tuple(dict.fromkeys(x.strip().lower() for x in value.split(",") if x.strip()))
     bad = [x for x in wanted if x not in allowed]
     if bad or not wanted:
-        raise typer.BadParameter(f"format « {', '.join(bad) or value} » inconnu ; formats possibles : "
+        what = "document" if option == "--doc" else "format"  # `sign --doc` lists documents
+        raise typer.BadParameter(f"{what} « {', '.join(bad) or value} » inconnu ; {what}s possibles : "
                                  + ", ".join(allowed), param_hint=option)
     return wanted
 

@@ -155,13 +155,12 @@ def _render_one(file: Path, out: Path | None, docs, formats, templates, force, p
         print("\nInterrompu : les documents déjà écrits sont complets et inscrits au manifeste, les autres "
               "n'ont pas été modifiés (aucun fichier partiel) ; relancez la commande pour finir.", file=sys.stderr)
         raise typer.Exit(EXIT_INTERRUPTED) from None
-    except WriteError as exc:
-        print(f"Erreur : {exc}.", file=sys.stderr)
-        raise typer.Exit(EXIT_FINDINGS) from None
-    except OSError as exc:
-        from ..writing import os_reason
+    except OSError as exc:  # a WriteError names its file; then what was written before it
+        from ..writing import os_reason, stopped_summary
 
-        print(f"Erreur : écriture impossible dans « {out_dir} » : {os_reason(exc)}", file=sys.stderr)
+        print(f"Erreur : {exc}." if isinstance(exc, WriteError)
+              else f"Erreur : écriture impossible dans « {out_dir} » : {os_reason(exc)}", file=sys.stderr)
+        print("\n".join(stopped_summary(exc, out_dir)), file=sys.stderr)
         raise typer.Exit(EXIT_FINDINGS) from None
     for path in outcome.written:
         print(f"écrit : {path}")

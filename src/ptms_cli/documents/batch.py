@@ -147,6 +147,9 @@ def process(task: Task) -> ProjectReport:
         else:
             reason = f"accès impossible à « {exc.filename or task.out_dir} » : {os_reason(exc)}"
         report.failed.append({"document": "", "reason": reason})
+        if (outcome := getattr(exc, "outcome", None)) is not None:  # stopped part-way: what is whole on disk
+            report.written = [p.name for p in outcome.written]
+            report.unchanged = [p.name for p in outcome.unchanged]
     except Exception as exc:  # a bug must not stop the batch: the project fails, with the reason
         report.failed.append({"document": "", "reason": f"erreur interne ({type(exc).__name__} : {exc})"})
     if report.failed:

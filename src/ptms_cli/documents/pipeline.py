@@ -254,6 +254,17 @@ def render_documents(project: Project, project_file: Path, out_dir: Path, *, nam
 
 def write_outputs(chunks: Iterable[list[Output]], outcome: Outcome, force: bool, *, prune: bool = False,
                   own_dir: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
+    """See `_write_outputs`. An OSError (disk full, rights…) stops the writing and goes up with
+    `outcome` attached (`exc.outcome`): what was written before it, for the command to say."""
+    try:
+        _write_outputs(chunks, outcome, force, prune=prune, own_dir=own_dir, on_wait=on_wait)
+    except OSError as exc:
+        exc.outcome = outcome  # type: ignore[attr-defined]
+        raise
+
+
+def _write_outputs(chunks: Iterable[list[Output]], outcome: Outcome, force: bool, *, prune: bool = False,
+                   own_dir: bool = False, on_wait: Callable[[str], None] | None = None) -> None:
     """Write the outputs of `chunks` into `outcome.out_dir` as they come, and keep its manifest.
 
     The folder is locked; each chunk's new entries are journaled before its files are replaced

@@ -6,6 +6,7 @@ See the package docstring (`ptms_cli.funding`) for the rules and the public API.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -454,16 +455,22 @@ def segment_costs(project: Project, fr: _Frame, i: int, lines: dict[int, dict[in
             iv = clip(post.start, post.end, seg.start, seg.end)
             if t is None or iv is None:
                 continue
-            months = month_measure(*iv)
-            exact = _dec(t.yearly_cost) * _dec(post.fte) * post.count * months / 12 * _index(project, seg, fr.years, "personnel")
+            def exact(j: int, post=post, t=t) -> Fraction:
+                part = clip(post.start, post.end, fr.segments[j].start, fr.segments[j].end)
+                return (_dec(t.yearly_cost) * _dec(post.fte) * post.count * month_measure(*part) / 12
+                        * _index(project, fr.segments[j], fr.years, "personnel")) if part else Fraction(0)
+
             ref = f"post:{post.id}"
-            measures[ref] = months
-            out.append(CostLine(f"{post.title} ({post.count} × {fte_text(post.fte)} ETP)", "personnel", to_cents(exact),
-                                "", ref, CATEGORY_LABELS["personnel"]))
+            measures[ref] = month_measure(*iv)
+            out.append(CostLine(f"{post.title} ({post.count} × {fte_text(post.fte)} ETP)", "personnel",
+                                segment_share(exact, fr, i), "", ref, CATEGORY_LABELS["personnel"]))
     for key, category in BUDGET_YEARLY:
         amount = getattr(b, key)
         if amount:
-            out.append(CostLine(CATEGORY_LABELS[category], category, to_cents(_dec(amount) * _index(project, seg, fr.years, category) * fr.months[i] / 12),
+            def yearly(j: int, amount=amount, category=category) -> Fraction:
+                return _dec(amount) * _index(project, fr.segments[j], fr.years, category) * fr.months[j] / 12
+
+            out.append(CostLine(CATEGORY_LABELS[category], category, segment_share(yearly, fr, i),
                                 ref=f"budget:{key}", category_label=CATEGORY_LABELS[category]))
     for n, line in enumerate(b.lines):
         if i in lines.get(n, {}):
@@ -514,6 +521,20 @@ def given_resources(project: Project, i: int, given: dict[int, dict[int, Decimal
             for n, r in enumerate(project.funding.resources) if i in given.get(n, {})]
 
 
+def segment_share(exact: Callable[[int], Fraction], fr: _Frame, i: int) -> Decimal:
+    """Segment i's part, to the cent, of an amount that accrues segment by segment (`exact(j)`: its
+    exact value on segment j): the running total from the first segment of i's calendar year to i,
+    rounded, less the same up to the segment before i. The running total is rounded, not each
+    segment, so every calendar year (the unit of the amounts written in a project) is its exact
+    value rounded once: a year cut in two halves of 11 405,305 € is 22 810,61 €, not 2 × 11 405,31 €."""
+    year = fr.segments[i].year
+    first = i
+    while first > 0 and fr.segments[first - 1].year == year:
+        first -= 1
+    before = sum((exact(j) for j in range(first, i)), Fraction(0))
+    return to_cents(before + exact(i)) - to_cents(before)
+
+
 def segment_aids(project: Project, fr: _Frame, i: int) -> tuple[list[ResourceLine], dict[str, Fraction]]:
     """The State aids of segment i (rounded once each) and the months each aided post covers in it."""
     seg = fr.segments[i]
@@ -524,7 +545,7 @@ def segment_aids(project: Project, fr: _Frame, i: int) -> tuple[list[ResourceLin
         for post in project.service.posts:
             if post.contract not in AID_NATURE:
                 continue
-            amount = to_cents(post_aid(project, post, seg.start, seg.end))
+            amount = segment_share(lambda j: post_aid(project, post, fr.segments[j].start, fr.segments[j].end), fr, i)
             if amount == 0:
                 continue
             iv = clip(post.start, post.end, seg.start, seg.end)

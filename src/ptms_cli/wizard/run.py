@@ -155,7 +155,9 @@ def missing_answers(name: str, data: dict, answers: Any = None) -> tuple[list[st
                     text += f" ({field.description})"
                 missing.append(text)
             elif err["type"] == "extra_forbidden":
-                invalid.append(f"{path_text(loc)} : clé inconnue")
+                found = locate(answers, data, loc[:-1]) if answers is not None else None
+                where = f"{answers.at(found[1] + loc[-1:], key=True)}: {path_text(found[1] + loc[-1:])}" if found else path_text(loc)
+                invalid.append(f"{where} : clé inconnue")
             else:
                 value = err.get("input")
                 shown = "" if isinstance(value, (dict, list)) else f" (valeur « {value} »)"
