@@ -15,7 +15,8 @@ BAD_INPUTS = {
     "truncated.yaml": (b'schema_version: 1\nname: "Projet\n', 1, "PTMS-E003"),
     "tabs.yaml": (b"schema_version: 1\nterritory:\n\tname: x\n", 1, "PTMS-E003"),
     "latin1.yaml": ("name: Fréjus\n".encode("latin-1"), 2, "PTMS-E002"),
-    "duplicate.yaml": (b"schema_version: 1\nname: a\nname: b\n", 1, "PTMS-E004"),
+    # the rest of the file is checked after a duplicate key: here, nothing else to find
+    "duplicate.yaml": (b"schema_version: 1\nname: a\nterritory: {name: x, kind: commune}\nname: b\n", 1, "PTMS-E004"),
     "unknown.yaml": (b"schema_version: 1\nname: a\nterritory: {name: x, kind: commune}\nnmae: b\n", 1, "PTMS-E012"),
     "wrongtype.yaml": (b"schema_version: 1\nname: a\nterritory: {name: x, kind: commune, population: many}\n", 1, "PTMS-E011"),
     "empty.yaml": (b"", 1, "PTMS-E007"),
