@@ -20,6 +20,12 @@ FORCE = typer.Option(
     help="Avec --answers : enregistrer même si les réponses ajoutent des erreurs de validation (sinon refus, rien n'est écrit).",
 )
 FILE = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML.")
+EDIT = typer.Option(
+    None, "--edit", metavar="SECTION",
+    help="Ouvrir directement une section de l'étape (ex. partners) pour changer une valeur : après la modification, "
+         "Entrée enregistre (la relecture est affichée). Sections : mobilize partners, objectives, actors, calendar ; "
+         "specify budget (types de postes), service, costs, parameters, funding ; convene governance, evaluation, convention.",
+)
 
 
 def _questionary():
@@ -28,7 +34,8 @@ def _questionary():
     return QuestionaryBackend()
 
 
-def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: bool = False) -> None:
+def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: bool = False,
+         edit: Optional[str] = None) -> None:
     from ..terminal import console as Console  # French typography, tables fitted to the width
     from ..wizard.run import run
 
@@ -44,7 +51,7 @@ def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: 
         Console(stderr=True, highlight=False, soft_wrap=True).print(
             f"Pas de terminal interactif ({where} est redirigée) : l'assistant ne pose pas de questions "
             "(--answers ou --no-input).")
-    raise typer.Exit(run(name, file, console, factory, answers=answers, force=force))
+    raise typer.Exit(run(name, file, console, factory, answers=answers, force=force, edit=edit))
 
 
 @command("init")
@@ -65,27 +72,30 @@ def init(
 
 
 @command("mobilize")
-def mobilize(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE) -> None:
+def mobilize(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE,
+             edit: Optional[str] = EDIT) -> None:
     """Étape 1 : partenaires (carte, statut, besoins), objectifs partagés, acteurs existants.
 
     Exemple : [bold]ptms mobilize projet.yaml[/bold]
     """
-    _run("mobilize", file, answers, no_input, force)
+    _run("mobilize", file, answers, no_input, force, edit)
 
 
 @command("specify")
-def specify(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE) -> None:
+def specify(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE,
+            edit: Optional[str] = EDIT) -> None:
     """Étape 2 : service (opérateur, activités, secteurs), postes, formation, budget et financement.
 
     Exemple : [bold]ptms specify projet.yaml[/bold]
     """
-    _run("specify", file, answers, no_input, force)
+    _run("specify", file, answers, no_input, force, edit)
 
 
 @command("convene")
-def convene(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE) -> None:
+def convene(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE,
+            edit: Optional[str] = EDIT) -> None:
     """Étape 3 : gouvernance, indicateurs d'évaluation, termes de la convention, signataires.
 
     Exemple : [bold]ptms convene projet.yaml[/bold]
     """
-    _run("convene", file, answers, no_input, force)
+    _run("convene", file, answers, no_input, force, edit)
