@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import referential
-from ..model.refs import TARGETS
+from ..model.refs import TARGETS, Key
 from .backend import Backend, GoBack
 from .forms import hint
 from .frinput import FrInputError, parse_amount
@@ -722,6 +722,11 @@ class Engine:
             parent: Any = root
             for part in loc[:-1]:
                 parent = parent[part]
+            if isinstance(loc[-1], Key):  # a mapping's key (results of an indicator, received by a partner): same place
+                renamed = {(new if k == old else k): v for k, v in parent.items()}
+                parent.clear()
+                parent.update(renamed)
+                continue
             parent[loc[-1]] = new
         renamed = self.renames.setdefault(model.__name__, {})
         first = next((was for was, now in renamed.items() if now == old), old)  # renamed twice: from the first

@@ -317,7 +317,7 @@ def show_balance(e: Engine) -> None:
 def convene(e: Engine) -> None:
     from ..indicators import suggest
     from ..model.convention import Convention
-    from ..model.evaluation import Evaluation, Indicator
+    from ..model.evaluation import Evaluation
     from ..model.governance import Governance
 
     Project, _ = _models()
@@ -356,25 +356,16 @@ def convene(e: Engine) -> None:
                               f"{referential.label('levels', s.level).lower()})") for s in offers]
             chosen = e.b.checkbox("Indicateurs suggérés (activités du service et registres CITER)", labels,
                                   default=[] if indicators else [s.id for s in offers][: max(3, len(activities))])
-            objectives = [(o["id"], describe(o)) for o in d.get("objectives") or []]
             for s in offers:
                 if s.id not in chosen:
                     continue
-                objective = objectives[0][0] if len(objectives) == 1 else None
-                same = [o["id"] for o in d.get("objectives") or [] if s.register in (o.get("fields") or [])]
-                measured = {i.get("objective") for i in indicators}
-                # the one objective of the indicator's field, unless it is measured already and another is not
-                if len(objectives) > 1 and len(same) == 1 and (
-                        same[0] not in measured or all(o in measured for o, _ in objectives)):
-                    objective = same[0]
-                    e.say(f"« {s.label} » : {question(Indicator, 'objective').title.lower()} → "
-                          f"{dict(objectives)[objective]} (même champ d'intervention ; modifiable dans la liste)", "dim")
-                elif len(objectives) > 1:
-                    first = next((o for o, _ in objectives if o not in measured), objectives[0][0])
-                    objective = e.b.select(f"« {s.label} » : {question(Indicator, 'objective').title.lower()}",
-                                           objectives + [(None, NONE_LABEL)], default=first)
+                objective = objective_for(e, s, indicators)
                 indicators.append(s.as_indicator(objective))
-        current["indicators"] = e.edit_list(question(Evaluation, "indicators"), indicators)
+        e.frames.append(["indicators", None])  # where the list is: a renamed indicator moves its results too
+        try:
+            current["indicators"] = e.edit_list(question(Evaluation, "indicators"), indicators)
+        finally:
+            e.frames.pop()
         return current
 
     def convention():
@@ -409,6 +400,26 @@ def convene(e: Engine) -> None:
         Section("evaluation", question(Project, "evaluation").title, lambda: e.section("evaluation", evaluation)),
         Section("convention", question(Project, "convention").title, convention_and_representatives),
     ], redirect={"objectives": "evaluation", "partners": "convention"})
+
+
+def objective_for(e: Engine, suggestion, indicators: list[dict]) -> str | None:
+    """The objective a suggested indicator evaluates: the only one; else the one objective of the
+    indicator's field (register), shown, unless it is measured already while another is not; else asked
+    (default: the first objective not yet measured)."""
+    from ..model.evaluation import Indicator
+
+    objectives = [(o["id"], describe(o)) for o in e.data.get("objectives") or [] if o.get("id")]
+    if len(objectives) <= 1:
+        return objectives[0][0] if objectives else None
+    title = question(Indicator, "objective").title.lower()
+    measured = {i.get("objective") for i in indicators}
+    same = [o["id"] for o in e.data.get("objectives") or [] if suggestion.register in (o.get("fields") or [])]
+    if len(same) == 1 and (same[0] not in measured or all(o in measured for o, _ in objectives)):
+        e.say(f"« {suggestion.label} » : {title} → {dict(objectives)[same[0]]} "
+              "(même champ d'intervention ; modifiable dans la liste)", "dim")
+        return same[0]
+    first = next((o for o, _ in objectives if o not in measured), objectives[0][0])
+    return e.b.select(f"« {suggestion.label} » : {title}", objectives + [(None, NONE_LABEL)], default=first)
 
 
 def representatives(e: Engine) -> None:
