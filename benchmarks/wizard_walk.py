@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from wizard_scripts import CONVENE, INIT, MOBILIZE, SPECIFY  # noqa: E402
 
-from ptms_cli.wizard.backend import Expect as E  # noqa: E402
 from ptms_cli.wizard.backend import ENTER, ScriptedBackend  # noqa: E402
+from ptms_cli.wizard.backend import Expect as E  # noqa: E402
 from ptms_cli.wizard.run import run  # noqa: E402
 
 
