@@ -307,3 +307,14 @@ def test_renaming_a_partner_and_an_indicator_moves_their_keys_in_results_and_act
     assert data["results"] == {"interventions-mediation": {2027: 2140}}
     assert data["evaluation"]["indicators"][0]["id"] == "interventions-mediation"
     assert validate_file(example).errors == 0
+
+
+def test_the_command_line_edit_is_checked_and_documented_in_french(example):
+    from conftest import run_ptms
+
+    before = example.read_bytes()
+    r = run_ptms("specify", example, "--edit", "partners")
+    assert r.code == 2 and "Sections possibles : budget, service, costs, parameters, funding" in r.err
+    assert "Traceback" not in r.err and example.read_bytes() == before
+    r = run_ptms("convene", "--help")
+    assert "--edit" in r.out and "governance, evaluation, convention" in " ".join(r.out.split())

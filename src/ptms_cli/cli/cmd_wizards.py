@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -20,12 +20,13 @@ FORCE = typer.Option(
     help="Avec --answers : enregistrer même si les réponses ajoutent des erreurs de validation (sinon refus, rien n'est écrit).",
 )
 FILE = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML.")
-EDIT = typer.Option(
-    None, "--edit", metavar="SECTION",
-    help="Ouvrir directement une section de l'étape (ex. partners) pour changer une valeur : après la modification, "
-         "Entrée enregistre (la relecture est affichée). Sections : mobilize partners, objectives, actors, calendar ; "
-         "specify budget (types de postes), service, costs, parameters, funding ; convene governance, evaluation, convention.",
-)
+
+
+def _edit(sections: str) -> Any:
+    """--edit of a step wizard: open one section at once (`wizard.flows.EDITABLE`)."""
+    return typer.Option(None, "--edit", metavar="SECTION", help=(
+        "Ouvrir directement une section pour changer une valeur : après la modification, Entrée enregistre "
+        f"(la relecture est affichée). Sections : {sections}."))
 
 
 def _questionary():
@@ -73,7 +74,7 @@ def init(
 
 @command("mobilize")
 def mobilize(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE,
-             edit: Optional[str] = EDIT) -> None:
+             edit: Optional[str] = _edit("partners, objectives, actors, calendar")) -> None:
     """Étape 1 : partenaires (carte, statut, besoins), objectifs partagés, acteurs existants.
 
     Exemple : [bold]ptms mobilize projet.yaml[/bold]
@@ -83,7 +84,7 @@ def mobilize(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: boo
 
 @command("specify")
 def specify(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE,
-            edit: Optional[str] = EDIT) -> None:
+            edit: Optional[str] = _edit("budget (types de postes), service, costs (autres coûts), parameters, funding")) -> None:
     """Étape 2 : service (opérateur, activités, secteurs), postes, formation, budget et financement.
 
     Exemple : [bold]ptms specify projet.yaml[/bold]
@@ -93,7 +94,7 @@ def specify(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool
 
 @command("convene")
 def convene(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE,
-            edit: Optional[str] = EDIT) -> None:
+            edit: Optional[str] = _edit("governance, evaluation, convention")) -> None:
     """Étape 3 : gouvernance, indicateurs d'évaluation, termes de la convention, signataires.
 
     Exemple : [bold]ptms convene projet.yaml[/bold]
