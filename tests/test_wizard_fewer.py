@@ -318,3 +318,15 @@ def test_the_command_line_edit_is_checked_and_documented_in_french(example):
     assert "Traceback" not in r.err and example.read_bytes() == before
     r = run_ptms("convene", "--help")
     assert "--edit" in r.out and "governance, evaluation, convention" in " ".join(r.out.split())
+
+
+def test_save_and_quit_with_errors_stops_at_the_review_which_asks(example):
+    i = [p["id"] for p in partners(example)].index("caf")  # a funder and a signatory: « a décliné » is an error
+    before = example.read_bytes()
+    code, backend, out = drive("mobilize", example, [
+        E("Partenaires : que faire", ("edit", i)), E("quel champ modifier", "status"), E("Statut", "declined"),
+        E("quel champ modifier", ENTER), E("Enregistrer les modifications", False)], edit="partners")
+    assert code == 0 and "erreur(s)" in out
+    kind, message = backend.asked[-1]
+    assert kind == "select" and "Enregistrer les modifications" in message
+    assert example.read_bytes() == before  # « Quitter sans enregistrer »
