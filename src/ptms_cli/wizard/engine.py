@@ -48,8 +48,8 @@ ON_ADD: dict[str, Callable[[dict], bool]] = {
 # Optional fields asked together or not at all: "Model" -> [(question, [field names])]. One « Oui/Non »
 # (default: Non while they are all empty) instead of one question each; asked at the place of the first
 # field, the others follow it. For the items added to a list, asked once per list (the answer holds for
-# the next items). Fields left out stay empty (`ptms status` says what is missing); each one stays in
-# the item's menu.
+# the next items). Fields left out stay empty and are said so; each one stays in the item's menu (a
+# section's own fields: the group's question again, when the section is opened).
 GROUPS: dict[str, list[tuple[str, list[str]]]] = {
     "Partner": [("Saisir aussi le contact et les besoins exprimés de chaque nouveau partenaire ?", ["contact", "needs"])],
     "Service": [("Décrire maintenant l'encadrement, la formation, le suivi, la posture, les moyens matériels "
