@@ -18,8 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from wizard_scripts import CONVENE, INIT, MOBILIZE, SPECIFY  # noqa: E402
 
+from ptms_cli.wizard.backend import ENTER, ScriptedBackend  # noqa: E402
 from ptms_cli.wizard.backend import Expect as E  # noqa: E402
-from ptms_cli.wizard.backend import ScriptedBackend  # noqa: E402
 from ptms_cli.wizard.run import run  # noqa: E402
 
 
@@ -33,11 +33,10 @@ def main() -> None:
         print(f"{name:9} {len(backend.asked):4} questions")
         total += len(backend.asked)
     print(f"{'total':9} {total:4} questions")
-    change = ScriptedBackend([E("quelle section", 0), E("Partenaires : que faire", ("edit", 1)),
-                              E("quel champ", "status"), E("Statut", "interested"), E("quel champ", "done"),
-                              E("Partenaires : que faire", "done"), E("quelle section", "done"),
-                              E("Enregistrer", True), E("Produire", False)])
-    run("mobilize", path, Console(file=io.StringIO()), lambda: change)
+    # `ptms mobilize --edit partners`: after the change, Entrée is « Enregistrer et quitter »
+    change = ScriptedBackend([E("Partenaires : que faire", ("edit", 1)), E("quel champ", "status"),
+                              E("Statut", "interested"), E("quel champ", ENTER), E("Produire", False)])
+    run("mobilize", path, Console(file=io.StringIO()), lambda: change, edit="partners")
     print(f"changer le statut d'un partenaire : {len(change.asked) - 1} questions avant « Produire ? »")
 
 

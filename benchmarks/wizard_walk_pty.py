@@ -4,7 +4,7 @@ and keypresses.
 A commune of 30 000 inhabitants, two priority neighbourhoods (QPV), six partners, four mediators:
 `ptms init`, then `mobilize`, `specify`, `convene`, to a complete convention (then `ptms validate
 --step 3` and `ptms render --doc convention`); then the keypresses to change one value (a partner's
-status) in the finished project.
+status) in the finished project: with `ptms mobilize --edit partners`, and through the step's menu.
 
 The driver does not follow a fixed list of questions: it reads each prompt on screen and answers from
 `SCENARIO` by the prompt's stable words (so it survives questions being added, removed or reordered).
@@ -54,34 +54,24 @@ DEFAULT = object()  # press Enter: keep the default
 LEAD = {  # the lead partner, asked by `init`
     "Nom du partenaire": "Ville de Villeneuve", "Type de partenaire": "Commune",
     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Engagé"}
-PARTNERS = Items([
-    {"_edit": "Ville de Villeneuve", "quel champ modifier": Seq(["Représentant légal", "Valider"]),
-     "Renseigner « Représentant légal »": True, "Nom du représentant": "M. Paul Durand", "Qualité": "Maire"},
+PARTNERS = Items([  # added in `mobilize` (the lead is there already)
     {"Nom du partenaire": "Habitat 47", "Type de partenaire": "Bailleur",
-     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Engagé",
-     "Renseigner « Représentant légal »": True, "Nom du représentant": "Mme Claire Martin", "Qualité": "Directrice générale",
-     "Champs d'intérêt": ["Tranquillité"]},
+     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Engagé", "Champs d'intérêt": ["Tranquillité"]},
     {"Nom du partenaire": "Caisse d'allocations familiales", "Type de partenaire": "allocations familiales",
-     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Intéressé",
-     "Renseigner « Représentant légal »": True, "Nom du représentant": "M. Jean Petit", "Qualité": "Directeur",
-     "Champs d'intérêt": ["Accès aux droits"]},
+     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Intéressé", "Champs d'intérêt": ["Accès aux droits"]},
     {"Nom du partenaire": "Département de Lot-et-Garonne", "Type de partenaire": "Département",
-     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Intéressé",
-     "Renseigner « Représentant légal »": True, "Nom du représentant": "Mme Sophie Bernard", "Qualité": "Présidente",
-     "Champs d'intérêt": ["Accès aux droits"]},
+     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Intéressé", "Champs d'intérêt": ["Accès aux droits"]},
     {"Nom du partenaire": "Préfecture de Lot-et-Garonne", "Type de partenaire": "État",
-     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Engagé",
-     "Renseigner « Représentant légal »": True, "Nom du représentant": "M. Luc Moreau", "Qualité": "Préfet",
-     "Champs d'intérêt": ["Tranquillité"]},
+     "Rôles": ["Financeur", "Signataire"], "Statut de mobilisation": "Engagé", "Champs d'intérêt": ["Tranquillité"]},
     {"Nom du partenaire": "Médiation 47", "Type de partenaire": "Association",
-     "Rôles": ["Opérateur", "Signataire"], "Statut de mobilisation": "Engagé",
-     "Renseigner « Représentant légal »": True, "Nom du représentant": "Mme Anne Leroy", "Qualité": "Présidente"},
+     "Rôles": ["Opérateur", "Signataire"], "Statut de mobilisation": "Engagé"},
 ])
+# the legal representatives of the six signatories, asked by `convene` in the partners' order
+REPRESENTATIVES = [("M. Paul Durand", "Maire"), ("Mme Claire Martin", "Directrice générale"), ("M. Jean Petit", "Directeur"),
+                   ("Mme Sophie Bernard", "Présidente"), ("M. Luc Moreau", "Préfet"), ("Mme Anne Leroy", "Présidente")]
 
 SCENARIO: dict[str, Any] = {
-    # convene asks each signatory's representative (the lead's is given in mobilize), in the list's order
-    "Nom du représentant": Seq([x["Nom du représentant"] for x in PARTNERS[1:]]),
-    "Qualité": Seq([x["Qualité"] for x in PARTNERS[1:]]),
+    "Représentant légal de": Seq([f"{name}, {title}" for name, title in REPRESENTATIVES]),
     # init
     "Nom du territoire": "Villeneuve", "Type de territoire": "Commune", "Département": "Lot-et-Garonne (47)",
     "Communes concernées": "Villeneuve", "Population": "30000",
@@ -89,13 +79,12 @@ SCENARIO: dict[str, Any] = {
         {"Nom du quartier": "Les Haras", "Population": "3200"},
         {"Nom du quartier": "Le Centre ancien", "Population": "2800"},
     ]),
-    "Secteurs opérationnels": Items([
-        {"Nom du secteur": "Les Haras", "Quartier prioritaire (QPV)": "Les Haras"},
-        {"Nom du secteur": "Centre ancien", "Quartier prioritaire (QPV)": "Le Centre ancien"},
-    ]),
+    # one sector per priority neighbourhood, proposed: both kept
+    "un secteur par quartier prioritaire": ["Les Haras", "Le Centre ancien"], "Secteurs opérationnels": Items([]),
     "Début du projet": "01/01/2026", "Fin du projet": "31/12/2028",
     **LEAD,
     "Partenaires": PARTNERS,
+    "saisir aussi le contact": False,  # asked once for the partners added
     # mobilize
     "Objectifs partagés": Items([
         {"Énoncé de l'objectif": "Apaiser les halls et les espaces publics",
@@ -107,40 +96,44 @@ SCENARIO: dict[str, Any] = {
     "Types de postes": Items([{"Libellé": "Médiateur social", "Coût annuel": "42000"}]),
     "Nom du service": "Service de médiation de Villeneuve", "^Opérateur$": "Médiation 47",
     "^Activités": ["Présence active", "Mise en relation", "Gestion de conflits"],
-    "Secteurs couverts": Items([
-        {"^Secteur( \\(|$)": "Les Haras", "Heures de présence": "35"},
-        {"^Secteur( \\(|$)": "Centre ancien", "Heures de présence": "30"},
-    ]),
+    "Secteurs couverts : lesquels": ["Les Haras", "Centre ancien"], "Secteurs couverts": Items([]),
+    "Heures de présence": Seq(["35", "30"]),
     "Postes": Items([
         {"Intitulé du poste": "Médiateur Les Haras", "Nombre de postes": "2", "Secteurs d'affectation": ["Les Haras"]},
         {"Intitulé du poste": "Médiateur Centre ancien", "Nombre de postes": "2",
          "Secteurs d'affectation": ["Centre ancien"]},
     ]),
+    "Décrire maintenant l'encadrement": False, "Ajouter des coûts en plus des postes": False, "Choix de l'opérateur": "Médiation 47",
     "Renseigner « Répartition du reste à financer »": True, "Clé de répartition": "Pourcentages fixés",
-    "Partenaires qui se répartissent le reste": Items([
-        {"^Partenaire( \\(|$)": "Ville", "Poids": "50"},
-        {"^Partenaire( \\(|$)": "Habitat 47", "Poids": "20"},
-        {"^Partenaire( \\(|$)": "Caisse", "Poids": "15"},
-        {"^Partenaire( \\(|$)": "Département", "Poids": "15"},
-    ]),
+    "se répartissent le reste : lesquels": ["Ville", "Habitat 47", "Caisse", "Département"],
+    "Partenaires qui se répartissent le reste": Items([]), "Poids": Seq(["50", "20", "15", "15"]),
     # convene
     "Réunions par an": "2",
     "Échéancier de versement": Items([
         {"Échéance": "à la signature", "Part de la contribution": "60"},
         {"Échéance": "avant le 30 juin", "Part de la contribution": "40"},
     ]),
-    "Tribunal compétent": "Tribunal administratif de Bordeaux", "Lieu de signature": "Villeneuve",
+    "Tribunal compétent": DEFAULT,  # proposed from the département: Bordeaux
+    "Lieu de signature": "Villeneuve",
     # every step
     "Enregistrer les modifications": "Enregistrer",  # with errors: « Enregistrer comme brouillon de projet »
     "Produire maintenant": False,
 }
 
-# changing one value in the finished project: a partner's status
+# changing one value in the finished project: a partner's status, with `ptms mobilize --edit partners`
+# (after the change, Entrée on the item's menu is « Enregistrer et quitter »)
 CHANGE: dict[str, Any] = {
-    "quelle section": Seq(["Partenaires", "Terminer"]),
-    "Partenaires": Seq(["Modifier : Caisse", "Terminer"]),
-    "quel champ modifier": Seq(["Statut", "Valider"]),
+    "Partenaires": "Modifier : Caisse",
+    "quel champ modifier": Seq(["Statut", DEFAULT]),
     "Statut de mobilisation": "Engagé",
+    "Produire maintenant": False,
+}
+# the same through the step's menu (`ptms mobilize`), with « Enregistrer et quitter » in the item's menu
+CHANGE_HUB: dict[str, Any] = {
+    "quelle section": "Partenaires",
+    "Partenaires": "Modifier : Caisse",
+    "quel champ modifier": Seq(["Statut", "Enregistrer et quitter"]),
+    "Statut de mobilisation": "Intéressé",
     "Produire maintenant": False,
 }
 
@@ -216,7 +209,7 @@ class Walk:
         q = question.casefold()
         for ctx in reversed(self.stack):
             keys = [k for k in ctx if not k.startswith("_") and (
-                re.search(k[1:], question, re.I) if k.startswith("^") else k.casefold() in q)]
+                re.search(k, question, re.I) if k.startswith("^") else k.casefold() in q)]
             if keys:
                 return ctx, max(keys, key=len)
         return None
@@ -322,9 +315,9 @@ def env(columns: int) -> dict[str, str]:
     return e
 
 
-def drive(command: str, path: Path, walk: Walk, columns: int, limit: int = 800) -> int:
+def drive(command: str, path: Path, walk: Walk, columns: int, limit: int = 800, extra: tuple[str, ...] = ()) -> int:
     """One wizard command to its end; returns its exit code."""
-    child = pexpect.spawn(sys.executable, ["-m", "ptms_cli", command, str(path)], env=env(columns),
+    child = pexpect.spawn(sys.executable, ["-m", "ptms_cli", command, str(path), *extra], env=env(columns),
                           encoding="utf-8", dimensions=(40, columns), timeout=120, cwd=str(path.parent))
     raw = ""
     start = walk.prompts
@@ -391,8 +384,12 @@ def main() -> int:
     render = ptms("render", str(path), "--doc", "convention", "-o", str(folder / "out"), "--format", "docx")
     change = Walk(CHANGE, args.verbose)
     if args.verbose:
-        print("== mobilize (changer le statut d'un partenaire)")
-    change_code = drive("mobilize", path, change, args.columns)
+        print("== mobilize --edit partners (changer le statut d'un partenaire)")
+    change_code = drive("mobilize", path, change, args.columns, extra=("--edit", "partners"))
+    change_hub = Walk(CHANGE_HUB, args.verbose)
+    if args.verbose:
+        print("== mobilize (le même changement par le menu de l'étape)")
+    change_hub_code = drive("mobilize", path, change_hub, args.columns)
 
     print(f"Scénario de l'issue 17 ({args.columns} colonnes) : {path}")
     print(f"{'commande':10} {'questions':>9} {'touches':>8} {'dont texte':>10}  code")
@@ -407,14 +404,17 @@ def main() -> int:
         print("   ", ln.strip())
     print(f"ptms render --doc convention : code {render.returncode}"
           + ("" if render.returncode == 0 else f"\n{render.stdout}{render.stderr}"))
-    print(f"changer le statut d'un partenaire : {change.prompts} questions, {change.keys} touches"
-          f" (code {change_code})")
+    print(f"changer le statut d'un partenaire (ptms mobilize --edit partners) : {change.prompts} questions, "
+          f"{change.keys} touches (code {change_code})")
+    print(f"le même par le menu de l'étape (ptms mobilize) : {change_hub.prompts} questions, {change_hub.keys} touches"
+          f" (code {change_hub_code})")
     unmatched = sorted(set(total.unmatched))
     print(f"questions laissées à leur valeur par défaut (Entrée) : {len(total.unmatched)}"
           f" ({len(unmatched)} différentes)")
     for q in unmatched:
         print("   ", q)
-    ok = all(code == 0 for *_, code in rows) and not errors and render.returncode == 0 and change_code == 0
+    ok = (all(code == 0 for *_, code in rows) and not errors and render.returncode == 0 and change_code == 0
+          and change_hub_code == 0)
     return 0 if ok else 1
 
 

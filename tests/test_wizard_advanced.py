@@ -72,7 +72,7 @@ class EnterThenCtrlC(ScriptedBackend):
     """A user who presses Enter at every question, then Ctrl-C."""
 
     def _next(self, kind, message):
-        if not self.answers:
+        if not self.answers or "Produire" in message:
             self.asked.append((kind, message))
             raise KeyboardInterrupt
         return super()._next(kind, message)
@@ -81,7 +81,7 @@ class EnterThenCtrlC(ScriptedBackend):
 def test_the_hub_never_defaults_to_the_advanced_options(tmp_path):
     path = tmp_path / "projet.yaml"
     shutil.copy(EXAMPLE, path)
-    backend = EnterThenCtrlC([ENTER] * 14)  # Ctrl-C at « Produire ? »
+    backend = EnterThenCtrlC([ENTER] * 40)  # Ctrl-C at « Produire ? »
     before = path.read_bytes()
     assert run("convene", path, Console(file=io.StringIO(), width=100), lambda: backend) == 130
     hubs = [m for _, m in backend.asked if "quelle section" in m]

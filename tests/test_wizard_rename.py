@@ -109,7 +109,7 @@ def test_a_new_item_gets_its_identifier_from_its_name_unique_in_its_list(caf_pro
     code, backend, _ = drive("mobilize", caf_project, [
         E("quelle section", 0), E("Partenaires : que faire", "add"),
         E("Nom du partenaire", "CAF"), E("Type de partenaire", "caf"), E("Rôles", ["prescriber"]), E("Statut", ENTER),
-        E("Contact", False), E("Champs", ENTER), E("Besoins", "done"),
+        E("Saisir aussi le contact", False), E("Champs", ENTER),
         E("Partenaires : que faire", "done"), E("quelle section", "done"), E("Enregistrer", True),
         E("Produire maintenant", False)])
     assert code == 0

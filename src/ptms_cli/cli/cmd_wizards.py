@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -22,13 +22,21 @@ FORCE = typer.Option(
 FILE = typer.Argument(..., metavar="FICHIER", help="Fichier projet YAML.")
 
 
+def _edit(sections: str) -> Any:
+    """--edit of a step wizard: open one section at once (`wizard.flows.EDITABLE`)."""
+    return typer.Option(None, "--edit", metavar="SECTION", help=(
+        "Ouvrir directement une section pour changer une valeur : après la modification, Entrée enregistre "
+        f"(la relecture est affichée). Sections : {sections}."))
+
+
 def _questionary():
     from ..wizard.backend import QuestionaryBackend
 
     return QuestionaryBackend()
 
 
-def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: bool = False) -> None:
+def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: bool = False,
+         edit: Optional[str] = None) -> None:
     from ..terminal import console as Console  # French typography, tables fitted to the width
     from ..wizard.run import run
 
@@ -44,7 +52,7 @@ def _run(name: str, file: Path, answers: Optional[Path], no_input: bool, force: 
         Console(stderr=True, highlight=False, soft_wrap=True).print(
             f"Pas de terminal interactif ({where} est redirigée) : l'assistant ne pose pas de questions "
             "(--answers ou --no-input).")
-    raise typer.Exit(run(name, file, console, factory, answers=answers, force=force))
+    raise typer.Exit(run(name, file, console, factory, answers=answers, force=force, edit=edit))
 
 
 @command("init")
@@ -65,27 +73,30 @@ def init(
 
 
 @command("mobilize")
-def mobilize(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE) -> None:
+def mobilize(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE,
+             edit: Optional[str] = _edit("partners, objectives, actors, calendar")) -> None:
     """Étape 1 : partenaires (carte, statut, besoins), objectifs partagés, acteurs existants.
 
     Exemple : [bold]ptms mobilize projet.yaml[/bold]
     """
-    _run("mobilize", file, answers, no_input, force)
+    _run("mobilize", file, answers, no_input, force, edit)
 
 
 @command("specify")
-def specify(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE) -> None:
+def specify(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE,
+            edit: Optional[str] = _edit("budget (types de postes), service, costs (autres coûts), parameters, funding")) -> None:
     """Étape 2 : service (opérateur, activités, secteurs), postes, formation, budget et financement.
 
     Exemple : [bold]ptms specify projet.yaml[/bold]
     """
-    _run("specify", file, answers, no_input, force)
+    _run("specify", file, answers, no_input, force, edit)
 
 
 @command("convene")
-def convene(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE) -> None:
+def convene(file: Path = FILE, answers: Optional[Path] = ANSWERS, no_input: bool = NO_INPUT, force: bool = FORCE,
+            edit: Optional[str] = _edit("governance, evaluation, convention")) -> None:
     """Étape 3 : gouvernance, indicateurs d'évaluation, termes de la convention, signataires.
 
     Exemple : [bold]ptms convene projet.yaml[/bold]
     """
-    _run("convene", file, answers, no_input, force)
+    _run("convene", file, answers, no_input, force, edit)

@@ -39,7 +39,7 @@ class Payment(Model):
 class ActualYear(Model):
     costs: dict[Id, Money] = F("Coûts réalisés", "Par catégorie de coût du plan (ex. « personnel »).",
                                default_factory=dict)
-    received: dict[Id, Money] = F(
+    received: dict[Annotated[Id, Ref("partners")], Money] = F(
         "Ressources reçues", "Par partenaire (hors échéances déjà saisies dans « payments »).", default_factory=dict)
 
 
@@ -59,7 +59,7 @@ class FollowUp(Model):
 
     payments: list[Payment] = F("Versements reçus", "Échéances de l'échéancier reçues (ou annoncées).",
                                 default_factory=list)
-    results: dict[Id, Annotated[dict[Year, ResultValue], YearKeyed()]] = F(
+    results: dict[Annotated[Id, Ref("indicators")], Annotated[dict[Year, ResultValue], YearKeyed()]] = F(
         "Résultats des indicateurs", "Par indicateur, la valeur de chaque année.", default_factory=dict)
     actuals: Annotated[dict[Year, ActualYear], YearKeyed()] = F("Budget exécuté", "Par année.", default_factory=dict)
     signature: Signature | None = F("Version signée", "Écrit par « ptms sign » : date, empreinte et archive de la "

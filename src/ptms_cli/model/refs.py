@@ -42,7 +42,26 @@ TARGETS: dict[str, tuple[tuple[str, ...] | None, str]] = {
     "post_types": (("budget", "post_types"), "type de poste"),
     "posts": (("service", "posts"), "poste"),
     "fields": (None, "champ d'intervention"),
+    "indicators": (("evaluation", "indicators"), "indicateur"),
 }
+
+
+class Key(str):
+    """The last part of the location of a reference that is a mapping's key (`results: {indicateur: …}`,
+    `actuals: {2027: {received: {partenaire: …}}}`): renaming the id renames the key."""
+
+
+def key_ref_of(field: Any) -> Ref | None:
+    """The `Ref` marker on the keys of a mapping field (`dict[Annotated[Id, Ref(...)], …]`), or None."""
+    annotation = field.annotation
+    while typing.get_origin(annotation) is typing.Annotated:
+        annotation = typing.get_args(annotation)[0]
+    if typing.get_origin(annotation) is not dict:
+        return None
+    key = typing.get_args(annotation)[0]
+    if typing.get_origin(key) is not typing.Annotated:
+        return None
+    return next((m for m in typing.get_args(key)[1:] if isinstance(m, Ref)), None)
 
 
 def ref_of(field: Any) -> Ref | None:
@@ -107,12 +126,19 @@ def references(node: BaseModel, loc: tuple = ()) -> Iterator[Reference]:
             for j, item in enumerate(value):
                 if isinstance(item, BaseModel):
                     yield from references(item, key + (j,))
+        elif isinstance(value, dict):
+            keyed = key_ref_of(field)
+            for k, item in value.items():
+                if keyed is not None:
+                    yield Reference(key + (Key(k),), keyed, k, field.title or name)
+                if isinstance(item, BaseModel):
+                    yield from references(item, key + (k,))
 
 
 def usages(project: BaseModel, kind: str, ident: str) -> list[tuple[tuple, str]]:
-    """Every place `ident` (an id of `kind`: partners, sectors, objectives, post_types, fields) is used
-    in `project`: (path, French title of the field), in the order of the model. For renaming or
-    removing an id safely."""
+    """Every place `ident` (an id of `kind`: partners, sectors, objectives, post_types, fields,
+    indicators) is used in `project`: (path, French title of the field), in the order of the model; a
+    path ending in a `Key` is a mapping's key. For renaming or removing an id safely."""
     if kind not in TARGETS:
         raise ValueError(f"type de référence inconnu : {kind}")
     return [(r.loc, r.title) for r in references(project) if r.ref.kind == kind and r.value == ident]

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import referential
-from ..model.refs import TARGETS
+from ..model.refs import TARGETS, Key
 from .backend import Backend, GoBack
 from .forms import hint
 from .frinput import FrInputError, parse_amount
@@ -39,6 +39,24 @@ APPLIES: dict[str, Callable[[dict], bool]] = {
 ON_ADD: dict[str, Callable[[dict], bool]] = {
     "Post.start": lambda post: post.get("contract") in ("adulte_relais", "pec"),
     "Post.end": lambda post: post.get("contract") in ("adulte_relais", "pec"),
+    # a sector of the service: its hours first; its own fields, time slots and priority from its menu
+    "ServiceSector.fields": lambda sector: False,
+    "ServiceSector.time_slots": lambda sector: False,
+    "ServiceSector.priority": lambda sector: False,
+}
+
+# Optional fields asked together or not at all: "Model" -> [(question, [field names])]. One « Oui/Non »
+# (default: Non while they are all empty) instead of one question each; asked at the place of the first
+# field, the others follow it. For the items added to a list, asked once per list (the answer holds for
+# the next items). Fields left out stay empty and are said so; each one stays in the item's menu (a
+# section's own fields: the group's question again, when the section is opened).
+GROUPS: dict[str, list[tuple[str, list[str]]]] = {
+    "Partner": [("Saisir aussi le contact et les besoins exprimés de chaque nouveau partenaire ?", ["contact", "needs"])],
+    "Service": [("Décrire maintenant l'encadrement, la formation, le suivi, la posture, les moyens matériels "
+                 "et les sous-traitants du service ?",
+                 ["supervision", "training", "reporting", "charter", "resources", "subcontractors"])],
+    "Budget": [("Ajouter des coûts en plus des postes (encadrement, formation, équipement, locaux, frais de structure) ?",
+                ["supervision", "training", "equipment", "premises", "overhead_rate"])],
 }
 
 
@@ -111,6 +129,13 @@ class Engine:
         self.renames: dict[str, dict[str, str]] = {}
         # items being added or edited, not yet in their list: [frame keys of the list, index, the item's answers]
         self.slots: list[list] = []
+        # "Model.field" of a list -> what to propose when it is empty: (question, [(key, label)], keys ticked
+        # by default, key -> the new item). The ticked items are added at once, their other fields asked.
+        self.picks: dict[str, Callable[[], tuple[str, list[tuple[Any, str]], list[Any], Callable[[Any], dict]] | None]] = {}
+        self.group_answers: dict[str, bool] | None = None  # `GROUPS` answered for the items added to the current list
+        self.edit_section: str | None = None  # `ptms <étape> --edit SECTION` (a key of `flows.EDITABLE`)
+        self.edit_mode = False  # `ptms <étape> --edit`: « Enregistrer et quitter » is the default once a field changed
+        self.quitting = False  # « Enregistrer et quitter » chosen: every level returns what it has, then the review
 
     def _attach(self, obj: Any) -> None:
         if self.frames and self.frames[-1][1] is None:
@@ -286,9 +311,20 @@ class Engine:
                 self.frames.pop()
 
     def fields(self, model: type[BaseModel], current: dict, names: list[str] | None = None,
-               taken: set[str] | frozenset[str] = frozenset(), defaults: dict | None = None) -> dict:
-        """Ask `names` (default: every field) of `model`; keys not asked are kept as they are."""
+               taken: set[str] | frozenset[str] = frozenset(), defaults: dict | None = None,
+               new: bool | None = None) -> dict:
+        """Ask `names` (default: every field) of `model`; keys not asked are kept as they are. `new`: an
+        item being added (default: `current` is empty), for `ON_ADD` and the `GROUPS` asked once per list."""
         names = list(names or model.model_fields)
+        new = not current if new is None else new
+        groups = [(text, [n for n in members if n in names]) for text, members in GROUPS.get(model.__name__, [])]
+        groups = [(text, members) for text, members in groups if len(members) > 1]
+        for _, members in groups:  # the fields of a group follow its first one
+            at = names.index(members[0])
+            for n in members[1:]:
+                names.remove(n)
+            names[at + 1:at + 1] = members[1:]
+        left_out: set[str] = set()
         if "id" in names:  # ask the name first, then propose an identifier made from it
             naming = next((n for n in NAMING if n in names), None)
             if naming and names.index("id") < names.index(naming):
@@ -301,12 +337,20 @@ class Engine:
             self.slots[-1][2] = result  # the item being answered, for the live checks (`working`)
         defaults = dict(defaults or {})
         for name in names:
+            if self.quitting:
+                break  # « Enregistrer et quitter »: the answers so far, the rest as it was
+            if name in left_out:
+                continue
+            group = next(((text, members) for text, members in groups if members[0] == name), None)
+            if group is not None and not self.ask_group(model, group, current, new):
+                left_out |= set(group[1])
+                continue
             q = question(model, name)
             rule = self.applies.get(f"{model.__name__}.{name}")
             if rule is not None and not rule(result):
                 continue
             rule = ON_ADD.get(f"{model.__name__}.{name}")
-            if rule is not None and not current and not rule(result):
+            if rule is not None and new and not rule(result):
                 continue  # a new item: not asked (its edit menu has it)
             if q.reference and q.optional and q.reference != "fields" and not self.targets(q.reference) and result.get(q.key) in (None, []):
                 continue  # nothing to choose from (the first post cannot continue another one)
@@ -325,6 +369,9 @@ class Engine:
                 implied = self.implied[where](result)
                 if implied is not None:
                     result[q.key] = implied
+                    said = self.sources[where](result) if where in self.sources else None
+                    if said:  # a value that goes without asking is shown, and stays in the item's menu
+                        self.say(f"{q.title} : {self.value_text(q, implied)} — {said}", "dim")
                     continue
             if default is None and where in self.defaults:
                 default = self.defaults[where](result)
@@ -351,10 +398,28 @@ class Engine:
                     self._store(result, q, again, had=True)
             self.changed()
         # keys already in the file keep their place; new ones follow the model's order
-        order = [k for k in current if k in result]
+        order = [k for k in current if k in result] if not new else []  # a new item: the model's order
         order += [f.alias or n for n, f in model.model_fields.items() if (f.alias or n) in result and (f.alias or n) not in order]
         order += [k for k in result if k not in order]
         return {k: result[k] for k in order}
+
+    def ask_group(self, model: type[BaseModel], group: tuple[str, list[str]], current: dict, new: bool) -> bool:
+        """Ask the fields of a `GROUPS` entry now? Default: yes when one of them has a value. For a new
+        item of a list, the first answer holds for the next items added to that list."""
+        text, members = group
+        filled = any(current.get(question(model, n).key) not in (None, [], {}) for n in members)
+        if filled:
+            return True
+        memo = self.group_answers if new else None
+        if memo is not None and text in memo:
+            return memo[text]
+        answer = bool(self.b.confirm(text, default=False))
+        if not answer:
+            titles = ", ".join(question(model, n).title.lower() for n in members)
+            self.say(f"À compléter plus tard si besoin (menu de l'élément ou de la section) : {titles}.", "dim")
+        if memo is not None:
+            memo[text] = answer
+        return answer
 
     @staticmethod
     def _store(result: dict, q: Question, value: Any, had: bool) -> None:
@@ -373,7 +438,49 @@ class Engine:
         self.heading(q.title)
         if q.help:
             self.say(q.help, "dim")
+        outer, self.group_answers = self.group_answers, {}
+        try:
+            if not items and f"{q.model.__name__}.{q.name}" in self.picks:
+                self.pick_items(q, items, add_names or names)
+            return self._edit_list(q, items, show_items, names, required, add_names)
+        finally:
+            self.group_answers = outer
+
+    def pick_items(self, q: Question, items: list, names: list[str] | None) -> None:
+        """An empty list with a proposal (`picks`): tick the items in one list, then each one's other fields."""
+        proposal = self.picks[f"{q.model.__name__}.{q.name}"]()
+        if proposal is None:
+            return
+        text, choices, default, make = proposal
+        if not choices:
+            return
+        chosen = self.b.checkbox(text, choices, default=default)
+        labels = dict(choices)
+        path = tuple(key for key, _ in self.frames)
+        for key in [k for k, _ in choices if k in chosen]:
+            made = make(key)
+            rest = [n for n in (names or list(q.inner.model_fields))
+                    if (q.inner.model_fields[n].alias or n) not in made]
+            ids = {x.get("id") for x in items if x.get("id")}
+            self.slots.append([path, len(items), None])
+            try:
+                if rest:
+                    self.heading(f"{q.title} — {labels[key]}")
+                items.append(self.fields(q.inner, made, names=rest, taken=ids, new=True))
+            except GoBack:
+                self.say(f"Retour : « {labels[key]} » n'a pas été ajouté.", "dim")
+            finally:
+                self.slots.pop()
+            self.changed()
+            self.checkpoint()
+            if self.quitting:
+                return
+
+    def _edit_list(self, q: Question, items: list, show_items: Callable[[list], None] | None,
+                   names: list[str] | None, required: bool, add_names: list[str] | None) -> list:
         while True:
+            if self.quitting:
+                return items
             if show_items:
                 show_items(items)
             elif items:
@@ -516,10 +623,13 @@ class Engine:
         « Options avancées » asks the fields kept out of the default flow (`questions.EXPERT_FIELDS`)."""
         model = q.inner
         item = dict(item)
+        original = dict(item)
         fields = [n for n in (names or list(model.model_fields)) if n != "id" and question(model, n).kind != "skip"]
         advanced = expert_names(model) + [  # and the fields this list's menu leaves out (a partner's address…)
             n for n in model.model_fields if names and n not in names and n != "id" and question(model, n).kind != "skip"]
         while True:
+            if self.quitting:  # « Enregistrer et quitter » in an item inside this one
+                return item
             choices: list[tuple[Any, str]] = []
             for n in fields:
                 fq = question(model, n)
@@ -531,9 +641,15 @@ class Engine:
                 choices.append(("advanced", "Options avancées…"))
             if item.get("id") and "id" in model.model_fields:
                 choices.append(("rename", f"Changer l'identifiant (actuel : {item['id']})"))
-            choices += [("done", "✔ Valider cet élément"), ("back", "← Retour (sans garder)")]
-            pick = self.b.select(f"{name_of(item)} : quel champ modifier ?", choices, default="done")
+            choices += [("done", "✔ Valider cet élément"), ("save", "✔ Enregistrer et quitter"),
+                        ("back", "← Retour (sans garder)")]
+            # `ptms <étape> --edit`: once a field has changed, Entrée saves (the review is shown)
+            default = "save" if self.edit_mode and item != original else "done"
+            pick = self.b.select(f"{name_of(item)} : quel champ modifier ?", choices, default=default)
             if pick == "done":
+                return item
+            if pick == "save":
+                self.quitting = True
                 return item
             if pick == "back":
                 raise GoBack
@@ -567,6 +683,8 @@ class Engine:
 
         item = dict(item)
         while True:
+            if self.quitting:
+                return item
             choices: list[tuple[Any, str]] = [
                 (n, f"{aq.title} : {self.value_text(aq, item.get(aq.key))}")
                 for n in names if (aq := advanced_question(model, n)) is not None and self.applies_to(model, n, item)]
@@ -604,6 +722,11 @@ class Engine:
             parent: Any = root
             for part in loc[:-1]:
                 parent = parent[part]
+            if isinstance(loc[-1], Key):  # a mapping's key (results of an indicator, received by a partner): same place
+                renamed = {(new if k == old else k): v for k, v in parent.items()}
+                parent.clear()
+                parent.update(renamed)
+                continue
             parent[loc[-1]] = new
         renamed = self.renames.setdefault(model.__name__, {})
         first = next((was for was, now in renamed.items() if now == old), old)  # renamed twice: from the first
@@ -638,7 +761,7 @@ class Engine:
                 self.data[key] = value
             self.changed()
             errors = self.review(key)
-            if not again or not errors or not self.b.confirm("Revenir sur cette section pour corriger les erreurs ?", default=True):
+            if self.quitting or not again or not errors or not self.b.confirm("Revenir sur cette section pour corriger les erreurs ?", default=True):
                 return
 
     def place(self, loc: tuple) -> str:

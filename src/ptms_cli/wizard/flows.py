@@ -62,6 +62,27 @@ def named_commune(e: Engine, item: dict) -> str | None:
     return same[0] if same else None
 
 
+def qpv_names(e: Engine) -> list[str]:
+    """The names of the priority neighbourhoods answered so far."""
+    return [str(q["name"]) for q in (e.preview().get("territory") or {}).get("qpv") or []
+            if isinstance(q, dict) and q.get("name")]
+
+
+def qpv_named(e: Engine, sector: dict) -> bool:
+    """A sector named as a priority neighbourhood (« Centre ancien » and « Le Centre ancien ») is in it."""
+    name = slug(str(sector.get("name") or ""))
+    return bool(name) and any(name == slug(q) or f"-{name}" == slug(q)[-len(name) - 1:] for q in qpv_names(e))
+
+
+def sectors_from_qpv(e: Engine):
+    """Sectors proposed for an empty list: one per priority neighbourhood, in a QPV (ticked by default)."""
+    names = qpv_names(e)
+    if not names:
+        return None
+    return ("Secteurs opérationnels : un secteur par quartier prioritaire (décochez ceux à ne pas créer) ?",
+            [(n, n) for n in names], list(names), lambda n: {"name": n, "qpv": True})
+
+
 def init(e: Engine) -> None:
     from ..model.territory import Period, Territory
 
@@ -72,6 +93,8 @@ def init(e: Engine) -> None:
         e.defaults[where] = lambda item: named_commune(e, item)
     d["schema_version"] = SCHEMA_VERSION
     e.required.add("Territory.sectors")
+    e.picks["Territory.sectors"] = lambda: sectors_from_qpv(e)
+    e.defaults["Sector.qpv"] = lambda sector: True if qpv_named(e, sector) else None
     e.heading("Nouveau projet territorial de médiation sociale")
     e.heading(question(Project, "territory").title)
     e.section("territory", lambda: e.fields(Territory, d.get("territory") or {}))
@@ -129,6 +152,14 @@ def mobilize(e: Engine) -> None:
                                                   show_items=lambda items: partner_map(e, items), names=PARTNER_FIELDS, add_names=PARTNER_ADD,
                                                   required=True))
 
+    def partners_fields(objective: dict) -> list[str] | None:
+        """An objective's fields: by default those of interest to the partners concerned."""
+        by_id = {p.get("id"): p for p in d.get("partners") or []}
+        found = [f for pid in objective.get("partners") or [] for f in by_id.get(pid, {}).get("fields") or []]
+        return list(dict.fromkeys(found)) or None
+
+    e.defaults["Objective.fields"] = partners_fields
+
     def listed(key: str, required: bool = False):
         return lambda: e.section(key, lambda: e.edit_list(question(Project, key), d.get(key) or [], required=required))
 
@@ -151,11 +182,25 @@ def advanced_places(step: int) -> list:
                 (("convention",), Convention), (("convention", "data_protection"), DataProtection)]}.get(step, [])
 
 
+# The sections `ptms <étape> --edit SECTION` opens at once (YAML keys of the step's hub sections; in
+# `specify`, « budget » is the post types, « costs » the other costs of the budget).
+EDITABLE: dict[str, list[str]] = {
+    "mobilize": ["partners", "objectives", "actors", "calendar"],
+    "specify": ["budget", "service", "costs", "parameters", "funding"],
+    "convene": ["governance", "evaluation", "convention"],
+}
+
+
 def walk(e: Engine, step: int, sections: list[Section], redirect: dict[str, str] | None = None) -> None:
-    """The step's hub (`hub.hub`): sections in any order until « Terminer »."""
+    """The step's hub (`hub.hub`): sections in any order until « Terminer »; with `--edit SECTION`
+    (`Engine.edit_section`), that section at once, then the review."""
+    start = None
+    if e.edit_section is not None:
+        command = next(name for name, n in STEP_NUMBER.items() if n == step and name != "init")
+        start = EDITABLE[command].index(e.edit_section)
     e.in_hub = True
     try:
-        hub(e, step, step_title(step), sections, redirect, advanced=advanced_places(step))
+        hub(e, step, step_title(step), sections, redirect, advanced=advanced_places(step), start=start)
     finally:
         e.in_hub = False
 
@@ -173,6 +218,10 @@ def specify(e: Engine) -> None:
     e.applies["AllocationShare.sectors"] = lambda share: (  # the sectors bought: the key « hours » only
         ((e.preview().get("funding") or {}).get("allocation") or {}).get("method") == "hours")
     e.defaults["Post.end"] = lambda post: (d.get("period") or {}).get("end")
+    e.implied["Post.post_type"] = lambda post: only_post_type(e)
+    e.sources["Post.post_type"] = lambda post: "le seul type de poste du budget"
+    e.picks["Service.sectors"] = lambda: service_sectors(e)
+    e.picks["Allocation.partners"] = lambda: sharing_partners(e)
 
     # first the post types: the posts of the service point to these cost types
     post_types = question(Budget, "post_types").title
@@ -195,6 +244,32 @@ def specify(e: Engine) -> None:
         ])
     finally:
         e.after_change = None
+
+
+def only_post_type(e: Engine) -> str | None:
+    """A budget with one post type: every post is of that type (not asked; shown, and in the post's menu)."""
+    types = [t.get("id") for t in (e.data.get("budget") or {}).get("post_types") or [] if t.get("id")]
+    return types[0] if len(types) == 1 else None
+
+
+def service_sectors(e: Engine):
+    """The service's sectors, for an empty list: the territory's sectors, all ticked."""
+    sectors = e.targets("sectors")
+    return ("Secteurs couverts : lesquels (puis les heures de chacun) ?", sectors, [i for i, _ in sectors],
+            lambda sector: {"sector": sector})
+
+
+def sharing_partners(e: Engine):
+    """Who shares what is left to fund, for an empty list: the funders ticked, but the operator and
+    those with a fixed contribution (they pay their amount)."""
+    partners = e.targets("partners")
+    by_id = {p.get("id"): p for p in e.data.get("partners") or []}
+    funding = e.preview().get("funding") or {}
+    fixed = {c.get("partner") for c in funding.get("contributions") or []}
+    operator = (e.data.get("service") or {}).get("operator")
+    ticked = [i for i, _ in partners if "funder" in (by_id.get(i, {}).get("roles") or []) and i not in fixed and i != operator]
+    return ("Partenaires qui se répartissent le reste : lesquels (puis la part de chacun) ?", partners, ticked,
+            lambda partner: {"partner": partner})
 
 
 def funding_engine():
@@ -242,7 +317,7 @@ def show_balance(e: Engine) -> None:
 def convene(e: Engine) -> None:
     from ..indicators import suggest
     from ..model.convention import Convention
-    from ..model.evaluation import Evaluation, Indicator
+    from ..model.evaluation import Evaluation
     from ..model.governance import Governance
 
     Project, _ = _models()
@@ -281,18 +356,16 @@ def convene(e: Engine) -> None:
                               f"{referential.label('levels', s.level).lower()})") for s in offers]
             chosen = e.b.checkbox("Indicateurs suggérés (activités du service et registres CITER)", labels,
                                   default=[] if indicators else [s.id for s in offers][: max(3, len(activities))])
-            objectives = [(o["id"], describe(o)) for o in d.get("objectives") or []]
             for s in offers:
                 if s.id not in chosen:
                     continue
-                objective = objectives[0][0] if len(objectives) == 1 else None
-                if len(objectives) > 1:
-                    measured = {i.get("objective") for i in indicators}
-                    first = next((o for o, _ in objectives if o not in measured), objectives[0][0])
-                    objective = e.b.select(f"« {s.label} » : {question(Indicator, 'objective').title.lower()}",
-                                           objectives + [(None, NONE_LABEL)], default=first)
+                objective = objective_for(e, s, indicators)
                 indicators.append(s.as_indicator(objective))
-        current["indicators"] = e.edit_list(question(Evaluation, "indicators"), indicators)
+        e.frames.append(["indicators", None])  # where the list is: a renamed indicator moves its results too
+        try:
+            current["indicators"] = e.edit_list(question(Evaluation, "indicators"), indicators)
+        finally:
+            e.frames.pop()
         return current
 
     def convention():
@@ -306,6 +379,8 @@ def convene(e: Engine) -> None:
             defaults["court"] = tribunal_for(department)
             e.sources["Convention.court"] = lambda convention: f"Par défaut, celui du département ({department}) : {SOURCE}."
         current = e.fields(Convention, d.get("convention") or {}, names=names, defaults=defaults)
+        if e.quitting:
+            return current
         by_role = [p["id"] for p in partners if "signatory" in (p.get("roles") or [])]
         q = question(Convention, "signatories")
         chosen = e.ask(q, current.get("signatories"), default=by_role)
@@ -317,7 +392,8 @@ def convene(e: Engine) -> None:
 
     def convention_and_representatives():
         e.section("convention", convention)
-        representatives(e)
+        if not e.quitting:
+            representatives(e)
 
     walk(e, 3, [
         Section("governance", question(Project, "governance").title, governance),
@@ -326,18 +402,73 @@ def convene(e: Engine) -> None:
     ], redirect={"objectives": "evaluation", "partners": "convention"})
 
 
+def objective_for(e: Engine, suggestion, indicators: list[dict]) -> str | None:
+    """The objective a suggested indicator evaluates: the only one; else the one objective of the
+    indicator's field (register), shown, unless it is measured already while another is not; else asked
+    (default: the first objective not yet measured)."""
+    from ..model.evaluation import Indicator
+
+    objectives = [(o["id"], describe(o)) for o in e.data.get("objectives") or [] if o.get("id")]
+    if len(objectives) <= 1:
+        return objectives[0][0] if objectives else None
+    title = question(Indicator, "objective").title.lower()
+    measured = {i.get("objective") for i in indicators}
+    same = [o["id"] for o in e.data.get("objectives") or [] if suggestion.register in (o.get("fields") or [])]
+    if len(same) == 1 and (same[0] not in measured or all(o in measured for o, _ in objectives)):
+        e.say(f"« {suggestion.label} » : {title} → {dict(objectives)[same[0]]} "
+              "(même champ d'intervention ; modifiable dans la liste)", "dim")
+        return same[0]
+    first = next((o for o, _ in objectives if o not in measured), objectives[0][0])
+    return e.b.select(f"« {suggestion.label} » : {title}", objectives + [(None, NONE_LABEL)], default=first)
+
+
 def representatives(e: Engine) -> None:
-    """Each signatory needs its legal representative: asked for those who have none."""
+    """Each signatory needs its legal representative: asked for those who have none (name and title;
+    the decision that authorises the signature is in the partner's menu of step 1). A partner whose
+    contact has a name and a function: that person is proposed, one confirmation."""
     d = e.data
     project = e.project()
     if project is None:
         return
-    from ..model.partners import Partner, Representative
+    from ..model.partners import Partner
 
     names = {p.get("id"): p.get("name") or p.get("id") for p in d.get("partners") or []}
     e.say("Signataires : " + (", ".join(names.get(i, i) for i in project.signatories()) or "(aucun)"))
     for pid in project.signatories():  # each signatory needs its legal representative
         partner = next((p for p in d.get("partners") or [] if p.get("id") == pid), None)
-        if partner is not None and not partner.get("representative"):
-            e.heading(f"{Partner.model_fields['representative'].title} — {partner.get('name', pid)}")
-            partner["representative"] = e.fields(Representative, {})
+        if partner is None or partner.get("representative"):
+            continue
+        e.heading(f"{Partner.model_fields['representative'].title} — {partner.get('name', pid)}")
+        contact = partner.get("contact") or {}
+        if contact.get("name") and contact.get("function") and e.b.confirm(
+                f"Représentant légal de « {partner.get('name', pid)} » : {contact['name']}, {contact['function']} "
+                "(son contact) ?", default=True):
+            partner["representative"] = {"name": contact["name"], "title": contact["function"]}
+            continue
+        partner["representative"] = ask_representative(e, str(partner.get("name") or pid))
+
+
+def split_representative(text: str) -> tuple[dict | None, str | None]:
+    """« Mme Claire Martin, Directrice générale » -> the representative (name, title), or a French error.
+    The name ends at the first comma; the title may have commas of its own."""
+    from ..model.partners import Representative
+
+    name, comma, title = text.strip().partition(",")
+    if not comma or not name.strip() or not title.strip():
+        return None, "le nom puis la qualité, séparés par une virgule (ex. « Mme Claire Martin, Directrice générale »)"
+    out = {}
+    for key, value in (("name", name.strip()), ("title", title.strip())):
+        checked, error = question(Representative, key).check(value)
+        if error:
+            return None, f"{question(Representative, key).title} : {error}"
+        out[key] = checked
+    return out, None
+
+
+def ask_representative(e: Engine, partner: str) -> dict:
+    """One question for a signatory's legal representative: name and title on one line."""
+    answer = e.b.text(f"Représentant légal de « {partner} » (nom, qualité)",
+                      validate=lambda text: split_representative(text)[1])
+    value, _ = split_representative(answer)
+    assert value is not None  # checked by `validate`
+    return value

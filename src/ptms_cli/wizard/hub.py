@@ -111,22 +111,23 @@ def advanced_menu(e: Engine, step: int, places: list[tuple[tuple[str, ...], type
         parent[path[-1]] = e.advanced(model, parent[path[-1]], expert_names(model))
         e.changed()
         e.checkpoint()
+        if e.quitting:
+            return
 
 
 def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dict[str, str] | None = None,
-        advanced: list[tuple[tuple[str, ...], type[BaseModel]]] | None = None) -> None:
+        advanced: list[tuple[tuple[str, ...], type[BaseModel]]] | None = None, start: int | None = None) -> None:
     """The step's menu until « Terminer »: Enter walks the sections in order (the default is the next
     one; the same one again while it has errors). « Options avancées » (`advanced`: where, and the
-    model of what is there) is never a default."""
+    model of what is there) is never a default. `start`: the section opened at once (`--edit`), the
+    step ends when it is left."""
     redirect = redirect or {}
     last = -1
     n = len(sections)
-    first: bool | None = None  # a first walk (something was missing): the optional sections are offered too
+    once = start is not None
     while True:
         state = states(e, step, sections, redirect)
-        if first is None:
-            first = any(st == MISSING for st, _ in state.values())
-        skip = (COMPLETE,) if first else (COMPLETE, OPTIONAL)
+        skip = (COMPLETE, OPTIONAL)  # an optional section is opened by choice, never by Entrée
         choices: list[tuple[Any, str]] = [
             (i, f"{s.title} — {state[i][0]}") for i, s in enumerate(sections)]
         if advanced:
@@ -135,12 +136,15 @@ def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dic
         if last >= 0 and state[last][0] == REVIEW and any(
                 error for error, _, _ in e.findings(sections[last].key)):
             default: Any = last
-        else:  # the next section that is not complete (each one once on a first walk), then « Terminer »
+        else:  # the next section still missing or to review, then « Terminer »
             default = next((i for i in range(last + 1, n) if state[i][0] not in skip), "done")
             if last < 0 and default == "done":
                 default = 0  # everything complete: the first section, to change something
         e.heading(title)
-        pick = e.b.select(f"Étape {step} : quelle section ?", choices, default=default)
+        if start is not None:  # `--edit SECTION`: that section at once, no menu
+            pick, start = start, None
+        else:
+            pick = e.b.select(f"Étape {step} : quelle section ?", choices, default=default)
         if pick == "done":
             return
         if pick == "advanced":
@@ -165,3 +169,5 @@ def hub(e: Engine, step: int, title: str, sections: list[Section], redirect: dic
         last = pick
         e.changed()
         e.checkpoint()
+        if e.quitting or once:  # « Enregistrer et quitter », or `--edit`: one section, then the review
+            return

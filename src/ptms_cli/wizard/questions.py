@@ -123,6 +123,8 @@ EXPERT_FIELDS = {
     "Committee.quorum", "Committee.proxies_per_member", "Committee.convened_by", "Committee.notice_days",
     "Committee.secretariat", "Committee.minutes_days", "Committee.operator_votes", "Committee.budget_decided_by",
     "Service.selection_criteria",
+    # rarely known when the project is written (fewer questions, `benchmarks/wizard_walk_pty.py`)
+    "Qpv.code", "Convention.signing_date", "Convention.communication", "Convention.title", "Committee.role",
     # defaults that suit almost every project (fewer questions, `benchmarks/wizard_walk.py`)
     "Budget.base_year", "Budget.indexation_rate", "Budget.lines", "Funding.years", "Funding.jump_threshold",
     "Allocation.nature", "Convention.start", "Convention.duration_years", "Convention.reports_due_months",

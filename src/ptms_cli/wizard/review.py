@@ -86,8 +86,9 @@ def summary(e: Engine, base: dict, keys: list[str]) -> list[str]:
     return lines
 
 
-def review(e: Engine, base: dict, keys: list[str], path: str) -> Any:
-    """Show the changes and findings; returns True (save), False (quit without saving) or BACK."""
+def review(e: Engine, base: dict, keys: list[str], path: str, ask: bool = True) -> Any:
+    """Show the changes and findings; returns True (save), False (quit without saving) or BACK.
+    `ask` False (« Enregistrer et quitter » chosen): saved without a question unless there are errors."""
     e.heading("Relecture avant d'enregistrer")
     lines = summary(e, base, keys)
     if not lines:
@@ -100,6 +101,8 @@ def review(e: Engine, base: dict, keys: list[str], path: str) -> Any:
     errors = [m for error, m, _ in found if error]
     for error, m, _ in found:
         e.say(f"  {'✗' if error else '⚠'} {m}", "red" if error else "yellow")
+    if not ask and not errors:
+        return True
     if errors:
         e.say(f"{len(errors)} erreur(s) : revenez à la section nommée au début de chaque phrase.", "red")
         choices: list[tuple[Any, str]] = [

@@ -195,11 +195,14 @@ def open_target(name: str, path: Path, force: bool) -> yamledit.Document:
 
 
 def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any] | None,
-        answers: Path | None = None, force: bool = False) -> int:
-    """Run wizard `name`. `backend_factory` None means non-interactive. Returns the exit code."""
+        answers: Path | None = None, force: bool = False, edit: str | None = None) -> int:
+    """Run wizard `name`. `backend_factory` None means non-interactive. Returns the exit code.
+    `edit`: a section of the step (`flows.EDITABLE`) opened at once; the step ends when it is left."""
     path = Path(path)
     base: dict = {}
     try:
+        if edit is not None:
+            check_edit(name, edit, interactive=backend_factory is not None)
         doc = open_target(name, path, force)
         data = doc.data()
         base = copy.deepcopy(data)
@@ -224,6 +227,8 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
             from .review import BACK, review
 
             engine = Engine(backend_factory(), console, data)
+            engine.edit_section = edit
+            engine.edit_mode = edit is not None
             if name != "init":
                 resumed = draft.load(name, path)
                 if resumed is not None and engine.b.confirm(
@@ -234,7 +239,9 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
                 getattr(flows, name)(engine)
                 # a removal with its uses (`Engine.confirm_removal`) may reach the sections of another step
                 keys += [k for k in list(engine.data) + list(base) if k not in keys and engine.data.get(k) != base.get(k)]
-                choice = review(engine, base, keys, str(path))
+                choice = review(engine, base, keys, str(path), ask=not engine.quitting)
+                engine.quitting = False
+                engine.edit_section, engine.edit_mode = None, False  # back from the review: the step's hub
                 if choice != BACK:
                     break
             data = engine.data
@@ -279,6 +286,19 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
     except KeyboardInterrupt:
         _error_console(console).print("\nInterrompu : le projet est enregistré, aucun document n'a été produit.")
         return EXIT_INTERRUPTED
+
+
+def check_edit(name: str, edit: str, interactive: bool) -> None:
+    """`--edit SECTION`: a section of this step's hub, in a terminal."""
+    sections = flows.EDITABLE.get(name)
+    if sections is None:
+        raise Stop(EXIT_USAGE, f"« ptms {name} » n'a pas d'option --edit (elle sert aux étapes : mobilize, specify, convene).")
+    if edit not in sections:
+        raise Stop(EXIT_USAGE, f"--edit {edit} : section inconnue de « ptms {name} ». Sections possibles : "
+                               f"{', '.join(sections)}.")
+    if not interactive:
+        raise Stop(EXIT_USAGE, "--edit ouvre une section dans l'assistant : il faut un terminal interactif "
+                               "(sans --answers ni --no-input).")
 
 
 def autosave(engine: Engine, name: str, path: Path, keys: list[str]) -> None:
