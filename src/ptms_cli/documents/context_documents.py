@@ -15,6 +15,7 @@ from typing import Any
 from .. import referential
 from ..model import Project
 from ..model.service import DEFAULT_SELECTION_CRITERIA
+from .formatting import in_sentence
 
 # --- pictures -------------------------------------------------------------------------------------
 
@@ -80,16 +81,6 @@ def appellation(representative: Any) -> str:
     return f"{word} {article}{title}"
 
 
-def lower_label(label: str, custom: set[str]) -> str:
-    """A referential label inside a sentence (« Transports en commun » -> « transports en commun »);
-    a label the project wrote itself keeps its capitals (« ERBM »)."""
-    if label in custom or not label:
-        return label
-    if len(label) > 1 and label[1].isupper():  # an acronym
-        return label
-    return label[0].lower() + label[1:]
-
-
 def _join(items: list[str]) -> str:
     items = [x for x in items if x]
     if len(items) <= 1:
@@ -139,14 +130,13 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str, index: _Inde
     partner, model = index.partners[partner_id], index.models[partner_id]
     lead = ctx.get("lead")
     invitation = bool(lead and lead["id"] == partner_id)
-    custom = set(p.custom_fields.values())
     own: list[dict] = []
     others: list[dict] = []
     for o, obj in zip(ctx["objectives"], p.objectives, strict=True):
         (own if not obj.partners or partner_id in obj.partners else others).append(o)
     signatory = partner_id in index.signatories
     roles = list(model.roles)
-    role_words = [lower_label(referential.label("partner_roles", r), set()) for r in roles
+    role_words = [in_sentence(referential.label("partner_roles", r)) for r in roles
                   if r != "signatory"]
     if "signatory" in roles or signatory:
         role_words.append("signataire de la convention")
@@ -154,7 +144,7 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str, index: _Inde
         role_words.append("partenaire associé")
     addressee = lead if (lead and not invitation) else None
     call = appellation(addressee["representative"]) if addressee else "Madame, Monsieur"
-    fields = [lower_label(p.custom_fields.get(f) or referential.label("fields", f), custom) for f in model.fields]
+    fields = [in_sentence(p.custom_fields.get(f) or referential.label("fields", f)) for f in model.fields]
     return {
         "kind": "invitation" if invitation else "intent",
         "place": _city(partner.get("address", "")),
@@ -439,7 +429,7 @@ def mobilization(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any
             magnitude = "pas de contribution financière attendue"
         asks.append({
             "partner": x.name.strip(),
-            "role": _join([lower_label(referential.label("partner_roles", r), set()) for r in roles]) or "à préciser",
+            "role": _join([in_sentence(referential.label("partner_roles", r)) for r in roles]) or "à préciser",
             "contribution": magnitude,
             "decision": _decision(roles, x.id in signing),
             "reply_by": long_date(x.reply_by) if x.reply_by else "",
