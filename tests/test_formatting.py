@@ -74,3 +74,10 @@ def test_a_list_of_labels_is_capitalised_only_where_the_sentence_or_an_acronym_n
     assert fmt.label_list(["CAF", "Emploi"]) == "CAF, emploi"
     assert fmt.label_list(["", "Emploi", None]) == "Emploi"  # empty labels are dropped, the first keeps its capital
     assert fmt.label_list([]) == ""
+
+
+def test_labels_that_hold_et_are_separated_by_semicolons_in_a_sentence():
+    labels = ["Tranquillité publique", "Milieu scolaire et jeunesse"]
+    assert fmt.label_list(labels, last=" et ", first_capital=False) == "tranquillité publique ; milieu scolaire et jeunesse"
+    assert fmt.label_list(labels) == "Tranquillité publique, milieu scolaire et jeunesse"  # a cell: commas
+    assert fmt.label_list(["Emploi", "Habitat collectif"], last=" et ") == "Emploi et habitat collectif"

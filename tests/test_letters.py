@@ -188,3 +188,10 @@ def test_label_lists_of_the_context_have_no_capital_after_a_comma(example):
         for word in re.findall(r", (\w+)", value):
             assert word[0].islower() or word.isupper(), value
     assert any(", ERBM" in v or v.startswith("ERBM") for v in found)  # an acronym keeps its capitals
+
+
+def test_a_field_label_holding_et_is_not_run_into_the_list(agglo):
+    """Hem's fields: « tranquillité publique ; milieu scolaire et jeunesse », not « … et milieu scolaire
+    et jeunesse »."""
+    hem = letter_context(agglo, "hem")["letter"]
+    assert hem["fields_text"] == "tranquillité publique ; milieu scolaire et jeunesse"

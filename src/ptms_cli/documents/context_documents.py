@@ -15,7 +15,7 @@ from typing import Any
 from .. import referential
 from ..model import Project
 from ..model.service import DEFAULT_SELECTION_CRITERIA
-from .formatting import in_sentence
+from .formatting import in_sentence, label_list
 
 # --- pictures -------------------------------------------------------------------------------------
 
@@ -144,7 +144,7 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str, index: _Inde
         role_words.append("partenaire associé")
     addressee = lead if (lead and not invitation) else None
     call = appellation(addressee["representative"]) if addressee else "Madame, Monsieur"
-    fields = [in_sentence(p.custom_fields.get(f) or referential.label("fields", f)) for f in model.fields]
+    fields = [p.custom_fields.get(f) or referential.label("fields", f) for f in model.fields]
     return {
         "kind": "invitation" if invitation else "intent",
         "place": _city(partner.get("address", "")),
@@ -153,7 +153,7 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str, index: _Inde
         "closing": f"Veuillez agréer, {call}, l'expression de nos salutations distinguées."
         if not invitation else "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
         "roles_text": _join(role_words),
-        "fields_text": _join(fields),
+        "fields_text": label_list(fields, last=" et ", first_capital=False),
         "objectives_own": own,
         "objectives_others": others,
         "signatory": signatory,

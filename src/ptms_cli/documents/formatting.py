@@ -139,9 +139,12 @@ def in_sentence(label: str) -> str:
 def label_list(labels, last: str = ", ", first_capital: bool = True) -> str:
     """Labels listed in running text: « Tranquillité publique, habitat collectif, CAF » — the first as
     written (lowered too with `first_capital=False`, for the middle of a sentence), the others through
-    `in_sentence`. `last` joins the last two (« , » in a cell, « et » in a sentence)."""
+    `in_sentence`. `last` joins the last two (« , » in a cell, « et » in a sentence; when a label
+    holds « et » itself, the labels are separated by « ; » instead)."""
     items = [str(x) for x in labels if x]
     items = [x if i == 0 and first_capital else in_sentence(x) for i, x in enumerate(items)]
+    if last.strip() == "et" and len(items) > 1 and any(" et " in x for x in items):
+        return " ; ".join(items)  # « tranquillité publique ; milieu scolaire et jeunesse »: no « et … et »
     return join(items, last=last)
 
 
