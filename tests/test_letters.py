@@ -66,6 +66,12 @@ def test_commitments_by_role():
     ({"name": "Claire Roussel", "title": "Maire"}, "Madame, Monsieur"),  # no civility: both
     ({"name": "M. Paul Roux", "title": ""}, "Monsieur"),
     (None, "Madame, Monsieur"),
+    # the office only, not what it is in charge of
+    ({"name": "M. Bernard Leclercq", "title": "Vice-président chargé de la prévention"}, "Monsieur le Vice-président"),
+    ({"name": "Mme Camille Roussel", "title": "préfète déléguée pour l'égalité des chances, par délégation du préfet"},
+     "Madame la Préfète"),
+    ({"name": "M. Luc Blanc", "title": "Président du conseil départemental"}, "Monsieur le Président"),
+    ({"name": "Mme Agnès Vandenbussche", "title": "Directrice territoriale"}, "Madame la Directrice territoriale"),
 ])
 def test_appellation_from_title_and_civility(representative, expected):
     assert appellation(representative) == expected
@@ -195,3 +201,12 @@ def test_a_field_label_holding_et_is_not_run_into_the_list(agglo):
     et jeunesse »."""
     hem = letter_context(agglo, "hem")["letter"]
     assert hem["fields_text"] == "tranquillité publique ; milieu scolaire et jeunesse"
+
+
+def test_every_representative_in_the_context_carries_its_appellation(agglo):
+    """Call letters (`call.partner.representative.appellation`) greet the partner's representative by
+    office and gender, as the letters of intent do."""
+    by_id = {x["id"]: x for x in agglo["partners"]}
+    assert by_id["departement"]["representative"]["appellation"] == "Monsieur le Vice-président"
+    assert by_id["caf"]["representative"]["appellation"] == "Madame la Directrice"
+    assert agglo["lead"]["representative"]["appellation"] == "Monsieur le Président"

@@ -21,7 +21,7 @@ from ..derived import Derived
 from ..model import Project
 from . import context_staffing
 from . import formatting as fmt
-from .context_documents import documents_context
+from .context_documents import appellation, documents_context
 from .context_legal import legal_context, legal_references
 from .context_operators import operators_context
 
@@ -90,9 +90,11 @@ def _field_label(p: Project, field_id: str) -> str:
 def _representative(r) -> dict | None:
     if r is None:
         return None
-    return {"name": _clean(r.name), "title": _clean(r.title), "civility": r.civility or "",
-            "decision": _clean(r.decision),
-            "decision_date": fmt.long_date(r.decision_date)}
+    d = {"name": _clean(r.name), "title": _clean(r.title), "civility": r.civility or "",
+         "decision": _clean(r.decision),
+         "decision_date": fmt.long_date(r.decision_date)}
+    d["appellation"] = appellation(d)  # « Monsieur le Président », for a letter's salutation
+    return d
 
 
 def _contact(c) -> dict | None:

@@ -64,6 +64,11 @@ def civility_of(name: str) -> str:
     return "monsieur" if m.group(1) in ("M.", "Monsieur") else "madame"
 
 
+# what follows the office in a title is left out of the appellation: « Vice-président chargé de la
+# prévention » -> « Monsieur le Vice-président », « préfète déléguée pour l'égalité des chances » -> « Madame la Préfète »
+_TITLE_TAIL = re.compile(r",|\s(?:chargée?|en charge|déléguée?|adjointe? (?:au|à|aux|en)|de la|du|des|de l')\s")
+
+
 def appellation(representative: Any) -> str:
     """« Monsieur le Président », « Madame la Maire », « Madame, Monsieur » (no civility or no title)."""
     if not representative:
@@ -75,7 +80,7 @@ def appellation(representative: Any) -> str:
     word = "Madame" if civility == "madame" else "Monsieur"
     if not title.strip():
         return word
-    title = title.strip()
+    title = _TITLE_TAIL.split(title.strip(), maxsplit=1)[0].strip() or title.strip()  # « Vice-président »
     title = title[0].upper() + title[1:]
     article = "l'" if _VOWEL.match(title) else ("la " if civility == "madame" else "le ")
     return f"{word} {article}{title}"
