@@ -124,3 +124,14 @@ def test_documents_after_the_signature_pass_the_french_typography(tmp_path, ptms
     assert "Monsieur le Vice-président,\n" in call and "Madame, Monsieur" not in call
     report = plain("\n".join(docx_texts(out / "bilan-2026.docx")))
     assert re.search(r"\b\d+ indicateurs renseignés pour 2026", report) and "(s)" not in report.split("Résultats")[1][:200]
+
+
+def test_the_cahier_names_the_territory_once_under_its_title(tmp_path, ptms):
+    """« Projet territorial de médiation sociale de Beaulieu-sur-Sambre — Beaulieu-sur-Sambre » named the
+    town twice; a territory the project's name does not hold is still given."""
+    for example, line in (("commune-beaulieu", "Projet territorial de médiation sociale de Beaulieu-sur-Sambre, 2026 à 2028"),
+                          ("agglo-val-de-marque", "Service intercommunal de médiation sociale du Val de Marque — "
+                                                  "Communauté d'agglomération du Val de Marque, 2026 à 2028")):
+        run = ptms("render", EXAMPLES / f"{example}.yaml", "-o", tmp_path / example, "--doc", "cahier-des-charges")
+        assert run.code == 0, run.err
+        assert line in [plain(t) for t in docx_texts(tmp_path / example / "cahier-des-charges.docx")]
