@@ -3,8 +3,7 @@
 `typeset(text)` is pure and idempotent. It puts
 - a narrow no-break space (U+202F) before « ; ! ? » and inside « guillemets »;
 - a no-break space (U+00A0) before « : », after « M. », « Mme », « MM. », « Mmes », « Mlle »,
-  « n° », « art. », between a number and its unit (h, %, €, k€, M€, ETP) and between a day and its
-  month (« 1er septembre »);
+  « n° », « art. », and between a number and its unit (h, %, €, k€, M€, ETP);
 and leaves alone what is inside a web address, an e-mail address or `code`. It only replaces,
 removes or inserts space characters: every other character stays, in its order (a property test
 checks it over random strings). `superscripts(text)` says where an ordinal's letters go up
@@ -43,9 +42,6 @@ _ABBREVIATION = re.compile(r"(?<![\w.])(M\.|MM\.|Mme|Mmes|Mlle|Mlles|[nN]°|[aA]
 _UNIT = re.compile(r"(?<=\d)[ \u202f](?=(?:h|%|€|k€|M€|ETP)(?!\w))")
 # « 1 200 » typed with an ordinary space: the groups of digits stay together
 _THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
-# « 1er septembre », « 30 juin »: a date's day stays with its month
-_DAY_MONTH = re.compile(r"(?<![\w,.\u202f])(1er|[1-9]|[12]\d|3[01])[ \u202f](?=(?:janvier|février|mars|avril|mai|juin"
-                        r"|juillet|août|septembre|octobre|novembre|décembre)(?!\w))")
 _ORDINAL = re.compile(r"(?<![\w,.])(?:1(er|re|ère)|[2-9]\d*(e)|1\d+(e))(?![\w])")
 
 
@@ -73,7 +69,6 @@ def _typeset_plain(text: str, mark: str = "\ue000") -> str:
     text = _BEFORE_CLOSE.sub(NNBSP + "»", text)
     text = _ABBREVIATION.sub(lambda m: m.group(1) + NBSP, text)
     text = _THOUSANDS.sub(NNBSP, text)
-    text = _DAY_MONTH.sub(lambda m: m.group(1) + NBSP, text)
     return _UNIT.sub(NBSP, text)
 
 
