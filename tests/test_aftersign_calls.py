@@ -124,6 +124,9 @@ def test_cli_writes_letters_and_summary(ptms, write_project, intercommunal, tmp_
     text = plain(docx_text(out / "appel-de-fonds-2027-caf-2.docx"))
     assert "6 000,00 €" in text and "six mille euros" in text and "« Modalités de versement »" in text
     assert "30 septembre 2027" in text and "IBAN : FR76 0000" in text  # convention.bank_account of the example
+    # greeted by office and gender (Mme Hélène Masson, Directrice), in the salutation and the closing
+    assert "Madame la Directrice,\n" in text and "agréer, Madame la Directrice, l'expression" in text
+    assert "Madame, Monsieur" not in text
     rows = list(csv.DictReader((out / "appels-de-fonds-2027.csv").open(encoding="utf-8")))
     caf = {r["echeance"]: r for r in rows if r["partenaire"] == "caf"}
     assert caf["1"]["statut"] == "payé" and caf["2"]["statut"] == "à venir"

@@ -60,7 +60,14 @@ def test_amend_on_the_history_writes_the_avenant_for_the_joining_partner(ptms, h
     text = plain(docx_text(out / "avenant-1.docx"))
     assert "Commune de Villers-sur-Marque devient partie à la convention" in text
     assert "Commune de Villers-sur-Marque — pour 2027, la contribution est fixée à 8 000,00 €" in text
-    assert "Unanimité requise" in r.out
+    # the message cites the signed convention's article by its number (« l'article 20 « Avenant » »)
+    from ptms_cli.documents import articles
+    from ptms_cli.validation import validate_file
+
+    number = articles.number_of(validate_file(sign.find(HISTORY).copy).project, "Avenant")
+    assert number is not None and number > 1
+    assert f"Unanimité requise : l'article {number} « Avenant » de la convention exige" in plain(r.out)
+    assert "(article « Avenant »)" not in r.out
     # the avenant's own articles: « Article 1er », then 2, 3… without gap (French legal usage)
     import re
 

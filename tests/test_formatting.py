@@ -48,3 +48,36 @@ def test_equal_values_of_another_type_or_sign_are_not_confused():
     seq = [1, 1.0, Decimal("1.0"), Decimal("1"), Decimal("0"), Decimal("-0"), 0.0, -0.0, 0, Decimal("2.50")]
     for value in seq + seq[::-1]:  # each formatted after the equal values of the other types
         assert frformat.quantity(value) == format_decimal(value, locale="fr_FR").translate(SPACES), repr(value)
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("Habitat collectif", "habitat collectif"),
+    ("Médiation numérique", "médiation numérique"),
+    ("Île de loisirs", "île de loisirs"),  # an accented capital is lowered too
+    ("CAF", "CAF"),  # all capitals: an acronym
+    ("QPV prioritaires", "QPV prioritaires"),  # starts with an acronym
+    ("FSE+ et FEDER", "FSE+ et FEDER"),
+    ("Caisse d'allocations familiales (CAF)", "caisse d'allocations familiales (CAF)"),
+    ("État — préfecture", "État — préfecture"),  # a proper noun
+    ("transports", "transports"),
+    ("", ""),
+])
+def test_a_label_inside_a_sentence(label, expected):
+    assert fmt.in_sentence(label) == expected
+
+
+def test_a_list_of_labels_is_capitalised_only_where_the_sentence_or_an_acronym_needs_it():
+    labels = ["Tranquillité publique", "Habitat collectif", "ERBM", "Médiation numérique"]
+    assert fmt.label_list(labels) == "Tranquillité publique, habitat collectif, ERBM, médiation numérique"
+    assert fmt.label_list(labels, last=" et ", first_capital=False) == (
+        "tranquillité publique, habitat collectif, ERBM et médiation numérique")
+    assert fmt.label_list(["CAF", "Emploi"]) == "CAF, emploi"
+    assert fmt.label_list(["", "Emploi", None]) == "Emploi"  # empty labels are dropped, the first keeps its capital
+    assert fmt.label_list([]) == ""
+
+
+def test_labels_that_hold_et_are_separated_by_semicolons_in_a_sentence():
+    labels = ["Tranquillité publique", "Milieu scolaire et jeunesse"]
+    assert fmt.label_list(labels, last=" et ", first_capital=False) == "tranquillité publique ; milieu scolaire et jeunesse"
+    assert fmt.label_list(labels) == "Tranquillité publique, milieu scolaire et jeunesse"  # a cell: commas
+    assert fmt.label_list(["Emploi", "Habitat collectif"], last=" et ") == "Emploi et habitat collectif"

@@ -11,7 +11,8 @@ from conftest import docx_text, docx_texts, load_example, plain
 
 from ptms_cli.documents import catalog
 from ptms_cli.documents.context import build_context, letter_context
-from ptms_cli.documents.context_documents import appellation, commitments, lower_label
+from ptms_cli.documents.context_documents import appellation, commitments
+from ptms_cli.documents.formatting import in_sentence
 from ptms_cli.model import Project
 
 
@@ -65,6 +66,12 @@ def test_commitments_by_role():
     ({"name": "Claire Roussel", "title": "Maire"}, "Madame, Monsieur"),  # no civility: both
     ({"name": "M. Paul Roux", "title": ""}, "Monsieur"),
     (None, "Madame, Monsieur"),
+    # the office only, not what it is in charge of
+    ({"name": "M. Bernard Leclercq", "title": "Vice-président chargé de la prévention"}, "Monsieur le Vice-président"),
+    ({"name": "Mme Camille Roussel", "title": "préfète déléguée pour l'égalité des chances, par délégation du préfet"},
+     "Madame la Préfète"),
+    ({"name": "M. Luc Blanc", "title": "Président du conseil départemental"}, "Monsieur le Président"),
+    ({"name": "Mme Agnès Vandenbussche", "title": "Directrice territoriale"}, "Madame la Directrice territoriale"),
 ])
 def test_appellation_from_title_and_civility(representative, expected):
     assert appellation(representative) == expected
@@ -76,11 +83,11 @@ def test_salutation_and_closing_use_the_lead_s_representative(agglo):
     assert letter["closing"].startswith("Veuillez agréer, Monsieur le Président, l'expression")
 
 
-def test_custom_field_labels_keep_their_capitals():
-    assert lower_label("ERBM", {"ERBM"}) == "ERBM"
-    assert lower_label("Équipe de rue", {"Équipe de rue"}) == "Équipe de rue"
-    assert lower_label("Transports en commun", set()) == "transports en commun"
-    assert lower_label("CAF et partenaires", set()) == "CAF et partenaires"
+def test_field_labels_in_a_sentence_keep_only_acronyms_capitalised():
+    assert in_sentence("ERBM") == "ERBM"
+    assert in_sentence("Transports en commun") == "transports en commun"
+    assert in_sentence("CAF et partenaires") == "CAF et partenaires"
+    assert in_sentence("Équipe de rue") == "équipe de rue"  # a custom label too: it is a common noun
 
 
 def test_custom_field_in_a_letter(intercommunal):
@@ -89,6 +96,10 @@ def test_custom_field_in_a_letter(intercommunal):
     data["partners"][1]["fields"] = ["erbm", "transports"]
     letter = letter_context(context_of(data), data["partners"][1]["id"])["letter"]
     assert letter["fields_text"] == "ERBM et transports en commun"
+    data["custom_fields"] = {"erbm": "Équipe de rue ERBM"}
+    data["partners"][1]["fields"] = ["transports", "erbm"]
+    letter = letter_context(context_of(data), data["partners"][1]["id"])["letter"]
+    assert letter["fields_text"] == "transports en commun et équipe de rue ERBM"
 
 
 def test_operator_writes_no_letter_before_the_call(intercommunal):
@@ -147,3 +158,55 @@ def test_a_letter_fits_on_one_page_and_a_long_one_keeps_its_end_together(tmp_pat
     assert len(lead) == 2
     last = " ".join(lead[-1].split())
     assert "Veuillez agréer" in last and "Nous vous invitons à nous faire part" in last
+
+
+@pytest.mark.parametrize("example", ["agglo-val-de-marque.yaml", "agglo-val-d-ysel.yaml", "commune-beaulieu.yaml",
+                                     "cc-deux-rives.yaml"])
+def test_label_lists_of_the_context_have_no_capital_after_a_comma(example):
+    """« Tranquillité publique, habitat collectif » in running text and cells, never « …, Habitat
+    collectif »; an acronym keeps its capitals."""
+    import re
+
+    data = load_example(example)
+    data.setdefault("custom_fields", {})["erbm"] = "ERBM"
+    for x in data["partners"]:
+        if x.get("fields"):
+            x["fields"] = [*x["fields"], "erbm"]
+            break
+    ctx = context_of(data)
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k in {"fields_label", "roles_label"} and isinstance(v, str):
+                    found.append(v)
+                else:
+                    walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(ctx)
+    lists = [v for v in found if ", " in v]
+    assert lists, "the example lists several fields somewhere"
+    for value in lists:
+        for word in re.findall(r", (\w+)", value):
+            assert word[0].islower() or word.isupper(), value
+    assert any(", ERBM" in v or v.startswith("ERBM") for v in found)  # an acronym keeps its capitals
+
+
+def test_a_field_label_holding_et_is_not_run_into_the_list(agglo):
+    """Hem's fields: « tranquillité publique ; milieu scolaire et jeunesse », not « … et milieu scolaire
+    et jeunesse »."""
+    hem = letter_context(agglo, "hem")["letter"]
+    assert hem["fields_text"] == "tranquillité publique ; milieu scolaire et jeunesse"
+
+
+def test_every_representative_in_the_context_carries_its_appellation(agglo):
+    """Call letters (`call.partner.representative.appellation`) greet the partner's representative by
+    office and gender, as the letters of intent do."""
+    by_id = {x["id"]: x for x in agglo["partners"]}
+    assert by_id["departement"]["representative"]["appellation"] == "Monsieur le Vice-président"
+    assert by_id["caf"]["representative"]["appellation"] == "Madame la Directrice"
+    assert agglo["lead"]["representative"]["appellation"] == "Monsieur le Président"

@@ -122,6 +122,25 @@ def test_docx_pass_raises_ordinals_and_keeps_introductions_with_what_follows():
     assert etree.tostring(body) == before
 
 
+def test_docx_pass_raises_an_ordinal_in_a_run_that_also_holds_a_line_break():
+    """A table cell « 58 568,44 €<br>1er janvier 2026 » is one run of text, break, text: its « er » goes up
+    too, the run's formatting (bold) kept on every piece, the break kept in place."""
+    body = _paragraph("58 568,44 €", bold_first=True)
+    run = body.find(f".//{W}r")
+    etree.SubElement(run, f"{W}br")
+    etree.SubElement(run, f"{W}t").text = "1er janvier 2026"
+    typeset_tree(body)
+    runs = body.findall(f".//{W}r")
+    pieces = [("br" if r.find(f"{W}br") is not None else r.find(f"{W}t").text) for r in runs]
+    assert pieces[1:4] == ["br", "1", "er"] and len(pieces) == 5 and pieces[4].startswith(" janvier")
+    assert pieces[0].startswith("58") and pieces[0].endswith("€")
+    assert [r.find(f"{W}t").text for r in runs if r.find(f"{W}rPr/{W}vertAlign") is not None] == ["er"]
+    assert all(r.find(f"{W}rPr/{W}b") is not None for r in runs)  # the bold of the whole run on each piece
+    before = etree.tostring(body)
+    typeset_tree(body)
+    assert etree.tostring(body) == before
+
+
 BREAKING = re.compile(r"(?: [:;!?])|(?:« )|(?: »)")
 
 
@@ -188,3 +207,4 @@ def test_help_never_leaves_a_guillemet_alone_at_a_line_end(command):
         assert "«" in out
         assert not any(line.endswith("«") for line in lines), (width, out)
         assert not any(line.lstrip(" │").startswith(("»", ":", ";")) for line in lines), (width, out)
+

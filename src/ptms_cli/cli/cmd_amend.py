@@ -65,5 +65,6 @@ def amend_cmd(
     print(f"Avenant n° {number} : {len(d.changes)} changement(s) dans {len(av['clauses'])} article(s) ; "
           f"à signer par {av['signers_rule']} ({len(av['signers'])} signataire(s)).")
     if av["unanimity"]:
-        print("Unanimité requise : la convention (article « Avenant ») exige la signature de toutes les parties "
+        ref, _ = adapters.article_ref(amend.AMENDMENT_ARTICLE, articles)  # « l'article 20 « Avenant » »
+        print(f"Unanimité requise : {ref} de la convention exige la signature de toutes les parties "
               "pour ces changements.")

@@ -77,6 +77,8 @@ def report_cmd(
     context["report"]["convention"] = adapters.convention_reference(project, signed.record if signed else None)
     context["report"]["signed_sha256"] = signed.record["sha256"][:12] if signed else ""
     images = {"budget": charts.budget_png(data), "indicators": charts.indicators_png(data)}
+    # each chart's text alternative (accessibility), set on the picture by the typographic pass
+    context["pictures"] = {**(context.get("pictures") or {}), **{k: {"alt": context["report"][f"alt_{k}"]} for k in images}}
     extra = {f"bilan-{year}.html": page(context, images)} if "html" in wanted else {}
     docs = [Doc(spec("bilan-annuel"), f"bilan-{year}", f"Bilan {year}", context, images)]
     doc_formats = tuple(f for f in wanted if f != "html")

@@ -25,7 +25,7 @@ def contributions_png(funding: dict) -> bytes | None:
 
     years = [str(y) for y in funding["years"]]
     with matplotlib.rc_context({"font.family": "DejaVu Sans", "font.size": 8, "svg.hashsalt": "ptms"}):
-        fig, ax = plt.subplots(figsize=(7.0, 4.2), dpi=150)
+        fig, ax = plt.subplots(figsize=(7.0, 3.3), dpi=150)  # low: fits under the tables before it
         bottom = [0.0] * len(years)
         cmap = plt.get_cmap("tab20")
         for i, row in enumerate(rows):

@@ -21,7 +21,7 @@ from ..derived import Derived
 from ..model import Project
 from . import context_staffing
 from . import formatting as fmt
-from .context_documents import documents_context
+from .context_documents import appellation, documents_context
 from .context_legal import legal_context, legal_references
 from .context_operators import operators_context
 
@@ -90,9 +90,11 @@ def _field_label(p: Project, field_id: str) -> str:
 def _representative(r) -> dict | None:
     if r is None:
         return None
-    return {"name": _clean(r.name), "title": _clean(r.title), "civility": r.civility or "",
-            "decision": _clean(r.decision),
-            "decision_date": fmt.long_date(r.decision_date)}
+    d = {"name": _clean(r.name), "title": _clean(r.title), "civility": r.civility or "",
+         "decision": _clean(r.decision),
+         "decision_date": fmt.long_date(r.decision_date)}
+    d["appellation"] = appellation(d)  # « Monsieur le Président », for a letter's salutation
+    return d
 
 
 def _contact(c) -> dict | None:
@@ -110,7 +112,7 @@ def _partner(p: Project, x) -> dict:
         "kind": x.kind,
         "kind_label": referential.label("partner_kinds", x.kind),
         "roles": list(x.roles),
-        "roles_label": fmt.join([referential.label("partner_roles", r) for r in x.roles], last=", ") or "—",
+        "roles_label": fmt.label_list([referential.label("partner_roles", r) for r in x.roles]) or "—",
         "status": x.status,
         "status_label": referential.label("mobilization_statuses", x.status),
         "address": _clean(x.address),
@@ -118,7 +120,7 @@ def _partner(p: Project, x) -> dict:
         "population": frformat.quantity(x.population),
         "representative": _representative(x.representative),
         "contact": _contact(x.contact),
-        "fields_label": fmt.join([_field_label(p, f) for f in x.fields], last=", ") or "—",
+        "fields_label": fmt.label_list([_field_label(p, f) for f in x.fields]) or "—",
         "needs": [
             {
                 "field_label": _field_label(p, n.field),
@@ -196,14 +198,14 @@ def _service(p: Project) -> dict | None:
         "purposes": [referential.label("purposes", x) for x in s.purposes],
         "activities": [referential.label("activities", x) for x in s.activities],
         "fields": [_field_label(p, f) for f in s.fields],
-        "fields_label": fmt.join([_field_label(p, f) for f in s.fields], last=", "),
+        "fields_label": fmt.label_list([_field_label(p, f) for f in s.fields]),
         "sectors": [
             {
                 "name": _sector_name(p, x.sector),
                 "hours_per_week": frformat.quantity(x.hours_per_week),
                 "priority": x.priority,
                 "priority_label": "Prioritaire (renforcement)" if x.priority else "Couverture de droit commun",
-                "fields_label": fmt.join([_field_label(p, f) for f in (x.fields or s.fields)], last=", "),
+                "fields_label": fmt.label_list([_field_label(p, f) for f in (x.fields or s.fields)]),
                 "time_slots": _slots(x.time_slots) or "à définir en comité technique",
             }
             for x in s.sectors
@@ -365,7 +367,7 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
     objectives = [
         {"number": i, "id": o.id, "statement": _clean(o.statement),
          "partners_label": fmt.join([_partner_name(p, x) for x in o.partners], last=", ") or "tous les partenaires",
-         "fields_label": fmt.join([_field_label(p, f) for f in o.fields], last=", ") or "—"}
+         "fields_label": fmt.label_list([_field_label(p, f) for f in o.fields]) or "—"}
         for i, o in enumerate(p.objectives, 1)
     ]
     ctx: dict[str, Any] = {
@@ -387,7 +389,7 @@ def build_context(p: Project, derived: Derived | None = None) -> dict[str, Any]:
         "objectives": objectives,
         "actors": [
             {"name": _clean(a.name), "partner": _partner_name(p, a.partner) or "—",
-             "fields_label": fmt.join([_field_label(p, f) for f in a.fields], last=", ") or "—",
+             "fields_label": fmt.label_list([_field_label(p, f) for f in a.fields]) or "—",
              "sectors_label": fmt.join([_sector_name(p, s) for s in a.sectors], last=", ") or "—",
              "hours_per_week": frformat.quantity(a.hours_per_week) if a.hours_per_week is not None else "—",
              "time_slots": _clean(a.time_slots) or "—"}

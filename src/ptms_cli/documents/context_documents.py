@@ -15,6 +15,7 @@ from typing import Any
 from .. import referential
 from ..model import Project
 from ..model.service import DEFAULT_SELECTION_CRITERIA
+from .formatting import in_sentence, label_list
 
 # --- pictures -------------------------------------------------------------------------------------
 
@@ -63,6 +64,11 @@ def civility_of(name: str) -> str:
     return "monsieur" if m.group(1) in ("M.", "Monsieur") else "madame"
 
 
+# what follows the office in a title is left out of the appellation: « Vice-président chargé de la
+# prévention » -> « Monsieur le Vice-président », « préfète déléguée pour l'égalité des chances » -> « Madame la Préfète »
+_TITLE_TAIL = re.compile(r",|\s(?:chargée?|en charge|déléguée?|adjointe? (?:au|à|aux|en)|de la|du|des|de l')\s")
+
+
 def appellation(representative: Any) -> str:
     """« Monsieur le Président », « Madame la Maire », « Madame, Monsieur » (no civility or no title)."""
     if not representative:
@@ -74,20 +80,10 @@ def appellation(representative: Any) -> str:
     word = "Madame" if civility == "madame" else "Monsieur"
     if not title.strip():
         return word
-    title = title.strip()
+    title = _TITLE_TAIL.split(title.strip(), maxsplit=1)[0].strip() or title.strip()  # « Vice-président »
     title = title[0].upper() + title[1:]
     article = "l'" if _VOWEL.match(title) else ("la " if civility == "madame" else "le ")
     return f"{word} {article}{title}"
-
-
-def lower_label(label: str, custom: set[str]) -> str:
-    """A referential label inside a sentence (« Transports en commun » -> « transports en commun »);
-    a label the project wrote itself keeps its capitals (« ERBM »)."""
-    if label in custom or not label:
-        return label
-    if len(label) > 1 and label[1].isupper():  # an acronym
-        return label
-    return label[0].lower() + label[1:]
 
 
 def _join(items: list[str]) -> str:
@@ -139,14 +135,13 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str, index: _Inde
     partner, model = index.partners[partner_id], index.models[partner_id]
     lead = ctx.get("lead")
     invitation = bool(lead and lead["id"] == partner_id)
-    custom = set(p.custom_fields.values())
     own: list[dict] = []
     others: list[dict] = []
     for o, obj in zip(ctx["objectives"], p.objectives, strict=True):
         (own if not obj.partners or partner_id in obj.partners else others).append(o)
     signatory = partner_id in index.signatories
     roles = list(model.roles)
-    role_words = [lower_label(referential.label("partner_roles", r), set()) for r in roles
+    role_words = [in_sentence(referential.label("partner_roles", r)) for r in roles
                   if r != "signatory"]
     if "signatory" in roles or signatory:
         role_words.append("signataire de la convention")
@@ -154,7 +149,7 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str, index: _Inde
         role_words.append("partenaire associé")
     addressee = lead if (lead and not invitation) else None
     call = appellation(addressee["representative"]) if addressee else "Madame, Monsieur"
-    fields = [lower_label(p.custom_fields.get(f) or referential.label("fields", f), custom) for f in model.fields]
+    fields = [p.custom_fields.get(f) or referential.label("fields", f) for f in model.fields]
     return {
         "kind": "invitation" if invitation else "intent",
         "place": _city(partner.get("address", "")),
@@ -163,7 +158,7 @@ def letter_extras(p: Project, ctx: dict[str, Any], partner_id: str, index: _Inde
         "closing": f"Veuillez agréer, {call}, l'expression de nos salutations distinguées."
         if not invitation else "Veuillez agréer, Madame, Monsieur, l'expression de nos salutations distinguées.",
         "roles_text": _join(role_words),
-        "fields_text": _join(fields),
+        "fields_text": label_list(fields, last=" et ", first_capital=False),
         "objectives_own": own,
         "objectives_others": others,
         "signatory": signatory,
@@ -439,7 +434,7 @@ def mobilization(p: Project, derived: Any, ctx: dict[str, Any]) -> dict[str, Any
             magnitude = "pas de contribution financière attendue"
         asks.append({
             "partner": x.name.strip(),
-            "role": _join([lower_label(referential.label("partner_roles", r), set()) for r in roles]) or "à préciser",
+            "role": _join([in_sentence(referential.label("partner_roles", r)) for r in roles]) or "à préciser",
             "contribution": magnitude,
             "decision": _decision(roles, x.id in signing),
             "reply_by": long_date(x.reply_by) if x.reply_by else "",

@@ -8,6 +8,7 @@ euros et soixante-sept centimes »; `long_date(date(2026, 1, 1))` -> « 1er janv
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from functools import lru_cache
 
@@ -115,6 +116,36 @@ def join(items, last: str = " et ") -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + last + items[-1]
+
+
+_PROPER = {"État", "Europe", "France"}  # proper nouns a referential label may start with
+
+
+def in_sentence(label: str) -> str:
+    """A label inside running text: « Habitat collectif » -> « habitat collectif ». A label that starts
+    with an acronym or is all capitals keeps them (« CAF », « QPV prioritaires », « ERBM »), as does
+    a label whose first letter is not a capital."""
+    if not label or not label[0].isupper():
+        return label
+    first = re.split(r"[\s'’\-(]", label, maxsplit=1)[0]
+    letters = [c for c in first if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):  # an acronym (« CAF », « FSE+ »)
+        return label
+    if len(label) > 1 and label[1].isupper() or first in _PROPER:  # « QPVs »; « État »
+        return label
+    return label[0].lower() + label[1:]
+
+
+def label_list(labels, last: str = ", ", first_capital: bool = True) -> str:
+    """Labels listed in running text: « Tranquillité publique, habitat collectif, CAF » — the first as
+    written (lowered too with `first_capital=False`, for the middle of a sentence), the others through
+    `in_sentence`. `last` joins the last two (« , » in a cell, « et » in a sentence; when a label
+    holds « et » itself, the labels are separated by « ; » instead)."""
+    items = [str(x) for x in labels if x]
+    items = [x if i == 0 and first_capital else in_sentence(x) for i, x in enumerate(items)]
+    if last.strip() == "et" and len(items) > 1 and any(" et " in x for x in items):
+        return " ; ".join(items)  # « tranquillité publique ; milieu scolaire et jeunesse »: no « et … et »
+    return join(items, last=last)
 
 
 def yes_no(value: bool) -> str:

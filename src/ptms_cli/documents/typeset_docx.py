@@ -71,9 +71,9 @@ def _raise_ordinals(paragraph) -> None:
         run = t.getparent()
         if not spans or run is None or run.tag != f"{W}r":
             continue
-        children = [c for c in run if c.tag != f"{W}rPr"]
-        if children != [t]:
-            continue  # a run with a break or a tab besides its text: left as it is
+        if [c for c in run if c.tag != f"{W}rPr"] != [t]:  # « 1 000,00 €<br>1er mars »: a run with a break
+            _split_run(run)
+            run = t.getparent()
         rpr = run.find(f"{W}rPr")
         if rpr is not None and rpr.find(f"{W}vertAlign") is not None:
             continue  # already raised (or lowered) by its author
@@ -97,6 +97,20 @@ def _raise_ordinals(paragraph) -> None:
             if n:
                 anchor.addnext(new)
                 anchor = new
+
+
+def _split_run(run) -> None:
+    """One run per child (text, break, tab…), each with the run's properties: an ordinal's letters
+    can then be raised in a run of their own."""
+    rpr = run.find(f"{W}rPr")
+    anchor = run
+    for child in [c for c in run if c.tag != f"{W}rPr"][1:]:
+        new = etree.Element(f"{W}r")
+        if rpr is not None:
+            new.append(copy.deepcopy(rpr))
+        new.append(child)
+        anchor.addnext(new)
+        anchor = new
 
 
 def keep_with_next(paragraph) -> None:
