@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from .. import referential
 from ..model.refs import TARGETS
+from ..terminal import shorten
 from .backend import Backend, GoBack
 from .forms import hint
 from .frinput import FrInputError, parse_amount
@@ -54,7 +55,7 @@ def unique_id(name: str, taken: set[str] | frozenset[str]) -> str:
 def name_of(item: dict) -> str:
     """What a user calls an item: its name (label, title, statement), its identifier only without one."""
     text = next((str(item[k]) for k in NAMING if item.get(k)), None) or (describe(item) if item else "(sans nom)")
-    return text if len(text) <= 70 else text[:69] + "…"
+    return shorten(text, 70)
 
 
 def describe(item: dict) -> str:
@@ -62,7 +63,7 @@ def describe(item: dict) -> str:
     keys = [k for k in DESCRIBE if k != "id"] if any(item.get(k) for k in NAMING) else DESCRIBE  # a name, never its id
     parts = [show(item[k]) for k in keys if item.get(k) not in (None, "")][:2]
     text = " — ".join(parts) or "(sans nom)"
-    return text if len(text) <= 70 else text[:69] + "…"
+    return shorten(text, 70)
 
 
 def checkable(data: dict, keep: Any) -> Any:
@@ -506,7 +507,7 @@ class Engine:
             text = ", ".join(f"{y} : {show(v, 'amount')}" for y, v in sorted(value.items()))
         else:
             text = show(value, q.form)
-        return text if len(text) <= 40 else text[:39] + "…"
+        return shorten(text, 40)
 
     def edit_item(self, q: Question, item: dict, names: list[str] | None = None,
                   taken: set[str] | frozenset[str] = frozenset()) -> dict:
