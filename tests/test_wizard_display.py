@@ -146,6 +146,19 @@ def test_a_long_question_and_its_refusal_are_wrapped_at_words(width):
     snapshot(f"prompts-text-{width}", refused)
 
 
+def test_a_checkbox_answer_names_the_ticked_choices_in_french():
+    with create_pipe_input() as pipe:
+        camera = Camera(60, pipe, [])
+        pipe.send_text(" \x1b[B\x1b[B \r")  # tick « Ajouter », go down twice, tick « Retirer »; « Modifier » was
+        assert camera.checkbox("Partenaires concernés ?", CHOICES, [1]) == [0, 1, 2]
+        raw = camera._io["output"].stdout.getvalue()
+    shown = re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]", "", raw).replace("\r", "")
+    answer = shown[shown.rindex("? Partenaires concernés ?"):]  # the answered question, as it stays on screen
+    assert words(answer) == ["?", "Partenaires", "concernés", "?", *words(", ".join(label for _, label in CHOICES[:3]))]
+    assert all(len(line) <= 60 for line in answer.splitlines())
+    assert "selections" not in shown and "done" not in shown and "[" not in answer
+
+
 # --- wrap(), the rule itself -------------------------------------------------------------------------
 
 WORD = st.text(alphabet="abcdéèçàôABCÉ'-,.0123456789", min_size=1, max_size=12)
@@ -232,3 +245,61 @@ def test_a_name_too_long_for_a_menu_is_shortened_after_a_whole_word():
     assert name.startswith(short[:-1]) and name[len(short) - 1] in " ,"  # cut at a word's end
     assert shorten(f"Solde : {AMOUNT} en 2026", 12) == "Solde…"  # never inside an amount
     assert shorten("x" * 50, 10) == "x" * 9 + "…" and shorten("court", 10) == "court"
+
+
+def test_the_review_names_what_changed_without_ids_keys_or_repeats(tmp_path):
+    """Rename the prefecture's id, change its status, remove the social landlord with its 5 uses: the
+    review says each change once, by names (a removed partner too), and no YAML key in the findings."""
+    import shutil
+
+    from ptms_cli.wizard.backend import Expect as E
+    from ptms_cli.wizard.run import run
+
+    path = tmp_path / "projet.yaml"
+    shutil.copy(EXAMPLES / "commune-beaulieu.yaml", path)
+    ids = [p["id"] for p in yamledit.open_document(path).data()["partners"]]
+    backend = ScriptedBackend([
+        E("quelle section", 0), E("Partenaires : que faire", ("edit", ids.index("prefecture"))),
+        E("quel champ modifier", "rename"), E("Nouvel identifiant", "etat-nord"),
+        E("quel champ modifier", "status"), E("Statut de mobilisation", "interested"),
+        E("quel champ modifier", "done"),
+        E("Partenaires : que faire", ("remove", ids.index("habitat-sambre"))),
+        E("Retirer « Habitat Sambre & Avesnois »", "cascade"), E("Partenaires : que faire", "done"),
+        E("quelle section", "done"), E("Enregistrer", False)])
+    out = FrenchConsole(width=60, record=True, file=io.StringIO(), color_system=None)
+    run("mobilize", path, out, lambda: backend)
+    shown = [line.rstrip() for line in out.export_text().splitlines()]
+    part = shown[shown.index("Relecture avant d'enregistrer"):]
+    assert max(len(line) for line in part) <= 60
+    changes = " ".join(" ".join(part).split())  # lines joined: what a reader reads
+    assert changes.count("« prefecture » → « etat-nord »") == 1  # once, not again as a field of the item
+    assert "Identifiant du partenaire" not in changes
+    assert "Statut de mobilisation : Engagé → Intéressé" in changes
+    assert "− Partenaires › Habitat Sambre & Avesnois (retiré)" in changes
+    # the removed partner's uses, by its name: its contribution and the committees it sat in
+    assert "Contributions fixes des partenaires › Habitat Sambre & Avesnois (retiré)" in changes
+    assert "Comité de pilotage › Membres : Habitat Sambre & Avesnois retiré" in changes
+    assert "habitat-sambre" not in changes and "identifiant mis à jour" not in changes
+    assert "funding." not in changes and "«" + " funding" not in changes  # findings without YAML keys
+    assert "✗ Plan de financement" in changes  # the findings name the section to go back to
+    assert yamledit.open_document(path).data()["partners"][1]["id"] == "habitat-sambre"  # not saved
+
+
+@pytest.mark.parametrize("width", [40, 60, 120])
+def test_a_long_default_value_is_shown_whole_words_under_its_question(width):
+    default = "Projet territorial de médiation sociale — Communauté de communes du Val de Sambre et de l'Avesnois"
+    answer, screens = shoot(width, "text", "Nom du projet", default)
+    assert answer == default  # Enter keeps it: what is shown is not what is stored
+    shown = screens[0]
+    assert max(len(line) for line in shown) <= width
+    assert words("\n".join(shown)) == ["?", "Nom", "du", "projet", *words(default)]  # no word cut at the edge
+    assert all(line.startswith("  ") and line[2] != " " for line in shown[1:])  # under the question's text
+    assert len(shown) == (1 if width == 120 else 2 if width == 60 else 4)
+
+
+def test_a_date_help_does_not_keep_the_iso_example_alone():
+    from ptms_cli.wizard.forms import strip_format_help
+
+    assert strip_format_help("Date ISO, ex. 2026-01-01.", "date") is None  # was « 2026-01-01. » alone
+    assert strip_format_help("Date de fin du projet. Date ISO, ex. 2028-12-31.", "date") == "Date de fin du projet."
+    assert strip_format_help("Le 1er janvier 2026-01-01 compris.", "date") == "Le 1er janvier 2026-01-01 compris."

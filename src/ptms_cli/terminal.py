@@ -149,7 +149,7 @@ def shorten(text: str, width: int) -> str:
 
 
 # An indented line's marks: its indent, then a bullet or the mark of a change or a finding
-_INDENT = re.compile(r" +(?:[•✗⚠✔○+−~›*-] +)?")
+_INDENT = re.compile(r" +(?:[•✗⚠✔○+−–~›*-] +)?")
 
 
 def hang(text: Text, options: ConsoleOptions) -> RenderableType:

@@ -107,6 +107,24 @@ def wrap(fragments: Sequence[tuple], width: int) -> list[tuple]:
     return merged
 
 
+def spaced(text: str, column: int, width: int, indent: int = 2) -> str:
+    """`text` as shown from `column` in a line that the terminal wraps at `width` at any character (the
+    line of an answer): where a word would not fit, spaces up to the edge and `indent`, so that it starts
+    the next line whole. For a text that cannot hold a line break (prompt_toolkit's placeholder)."""
+    from prompt_toolkit.utils import get_cwidth
+
+    out, col = "", column
+    for word in text.split(" "):
+        size = get_cwidth(word)
+        gap = 1 if out else 0
+        if col + gap + size > width and size <= width - indent and (out or col > indent):
+            out += " " * (width - col + indent if col <= width else indent)
+            col, gap = indent, 0
+        out += " " * gap + word
+        col = col + gap + size
+    return out
+
+
 def _breaks(line: list[tuple], i: int) -> bool:
     """A line may break at the space `line[i]`: not before « : ; ! ? » » nor after « « » (French)."""
     after = next((f[1] for f in line[i + 1:] if f[1] and not f[0].startswith("[")), "")
@@ -123,7 +141,7 @@ def _width() -> int:
 def _french_checkbox_answer() -> None:
     """Hooks on questionary's layout (once), the only place where its screen lines are built:
 
-    - questionary prints « done (3 selections) » after a checkbox: said in French;
+    - questionary prints « done (3 selections) » after a checkbox: the ticked choices instead;
     - the question and the choices are wrapped at words to the terminal's width at each redraw
       (`wrap`): questionary leaves a long choice cut at the right edge and the question cut mid-word.
     The layout factory is called by `questionary.prompts.select` and `checkbox` with the choices'
@@ -135,13 +153,13 @@ def _french_checkbox_answer() -> None:
     if getattr(original, "_ptms", False):
         return
 
-    def translate(text: str) -> str:
-        if text == "done":
-            return "aucun choix"
-        match = re.fullmatch(r"done \((\d+) selections\)", text)
-        return f"{match.group(1)} choix" if match else text
-
     def layout(ic, get_prompt_tokens, **kwargs):
+        def translate(text: str) -> str:  # a checkbox's answer: what was ticked (« [Financeur] », « done (3 selections) »)
+            if not ic.use_indicator:  # a select's answer: its choice, as it is
+                return text
+            ticked = [str(c.title) for c in ic.choices if c.value in ic.selected_options]
+            return ", ".join(ticked) if ticked else "aucun choix"
+
         def tokens():
             return wrap([(style, translate(text)) if style == "class:answer" else (style, text)
                          for style, text, *_ in get_prompt_tokens()], _width())
@@ -216,6 +234,7 @@ class QuestionaryBackend:
     def text(self, message: str, default: str = "", validate: Validate | None = None) -> str:
         import questionary
         from prompt_toolkit.formatted_text import FormattedText
+        from prompt_toolkit.utils import get_cwidth
 
         # The current value is shown greyed in the empty line, never pre-filled: a pre-filled « 1 »
         # followed by a typed « 2 » gave « 12 ». Enter on the empty line keeps it; what is typed replaces it.
@@ -223,9 +242,12 @@ class QuestionaryBackend:
             error = validate(value if value.strip() else default) if validate else None
             return True if error is None else error
 
-        placeholder = FormattedText([("fg:ansibrightblack", default)]) if default else None
         # the question wrapped at words now (prompt_toolkit would cut it anywhere), after its « ? »
-        shown = "".join(text for _, text, *_ in wrap([("", "? " + message)], self._columns()))[2:]
+        columns = self._columns()
+        shown = "".join(text for _, text, *_ in wrap([("", "? " + message)], columns))[2:]
+        # the greyed value follows it on the line of the answer, which prompt_toolkit wraps at any character
+        at = get_cwidth(("? " + shown).split("\n")[-1]) + 1
+        placeholder = FormattedText([("fg:ansibrightblack", spaced(default, at, columns))]) if default else None
         question = questionary.text(shown, validate=check, qmark="?", placeholder=placeholder, **self._io)
         _wrap_error(question.application)
         answer = self._ask(question)
