@@ -282,6 +282,10 @@ def test_the_review_names_what_changed_without_ids_keys_or_repeats(tmp_path):
     assert "habitat-sambre" not in changes and "identifiant mis à jour" not in changes
     assert "funding." not in changes and "«" + " funding" not in changes  # findings without YAML keys
     assert "✗ Plan de financement" in changes  # the findings name the section to go back to
+    # … which is in step 2: the review says which command fixes it, not « revenez à la section »
+    assert "3 erreur(s). « Plan de financement » se corrige à l'étape 2" in changes
+    assert f"puislancez«ptmsspecify{path}»" in "".join(changes.split())  # a path wider than a line is folded
+    assert "revenez à la section" not in changes
     assert yamledit.open_document(path).data()["partners"][1]["id"] == "habitat-sambre"  # not saved
 
 
@@ -303,3 +307,25 @@ def test_a_date_help_does_not_keep_the_iso_example_alone():
     assert strip_format_help("Date ISO, ex. 2026-01-01.", "date") is None  # was « 2026-01-01. » alone
     assert strip_format_help("Date de fin du projet. Date ISO, ex. 2028-12-31.", "date") == "Date de fin du projet."
     assert strip_format_help("Le 1er janvier 2026-01-01 compris.", "date") == "Le 1er janvier 2026-01-01 compris."
+
+
+def test_the_review_of_a_new_project_lists_its_parts_in_full(tmp_path):
+    """`ptms init`: each answer in the review, by its title (not « 1 élément(s) », not the file's format)."""
+    from wizard_scripts import INIT
+
+    from ptms_cli.wizard.run import run
+
+    path = tmp_path / "projet.yaml"
+    out = FrenchConsole(width=60, record=True, file=io.StringIO(), color_system=None)
+    backend = ScriptedBackend(list(INIT))
+    run("init", path, out, lambda: backend)
+    text = out.export_text()
+    review_ = " ".join(text[text.index("Relecture avant d'enregistrer"):text.index("enregistré")].split())
+    data = yamledit.open_document(path).data()
+    assert "Version du format" not in review_ and "élément(s)" not in review_
+    assert f"+ Nom du projet : {' '.join(data['name'].split())}" in review_  # whole, not cut at 40 characters
+    assert "+ Période du projet › Début du projet :" in review_ and "+ Période du projet › Fin du projet :" in review_
+    for p in data["partners"]:
+        assert f"+ Partenaires › {' '.join(p['name'].split())} (ajouté)" in review_
+    for s in data["territory"]["sectors"]:
+        assert f"Secteurs opérationnels › {' '.join(s['name'].split())} (ajouté)" in review_

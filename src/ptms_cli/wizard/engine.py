@@ -487,8 +487,8 @@ class Engine:
             else:
                 parent.pop(last, None)
 
-    def value_text(self, q: Question, value: Any) -> str:
-        """A current value in words, for the menu of an item's fields."""
+    def value_text(self, q: Question, value: Any, width: int = 40) -> str:
+        """A current value in words, for the menu of an item's fields (at most `width` characters)."""
         if value is None or value == [] or value == {}:
             return "—"
         if q.kind == "confirm":
@@ -507,7 +507,7 @@ class Engine:
             text = ", ".join(f"{y} : {show(v, 'amount')}" for y, v in sorted(value.items()))
         else:
             text = show(value, q.form)
-        return shorten(text, 40)
+        return shorten(text, width)
 
     def edit_item(self, q: Question, item: dict, names: list[str] | None = None,
                   taken: set[str] | frozenset[str] = frozenset()) -> dict:

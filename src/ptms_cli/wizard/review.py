@@ -17,6 +17,8 @@ from .hub import plain
 from .questions import natural_key, question, submodel
 
 BACK = "back"
+WIDTH = 100  # a value in the review: longer than in a menu, the line wraps under its text
+HIDDEN = {"schema_version"}  # the file's format, not an answer
 
 
 def _title(model: type[BaseModel] | None, key: str) -> str:
@@ -37,7 +39,7 @@ def _question(model: type[BaseModel] | None, key: str):
 
 def _value(e: Engine, model: type[BaseModel] | None, key: str, value: Any) -> str:
     q = _question(model, key)
-    return str(value) if q is None else e.value_text(q, value)
+    return str(value) if q is None else e.value_text(q, value, WIDTH)
 
 
 def _renamed(e: Engine) -> dict[str, str]:
@@ -55,7 +57,9 @@ def diff(e: Engine, old: Any, new: Any, model: type[BaseModel] | None, where: st
         renamed = e.renames.get(model.__name__, {}) if model is not None else {}
         for k in list(new) + [k for k in old if k not in new]:
             o, n = old.get(k), new.get(k)
-            if o == n or (k == "id" and renamed.get(o) == n):  # a renamed id: said once, for the list
+            if o == n or (k == "id" and renamed.get(o) == n) or k in HIDDEN:  # a renamed id: said once, for the list
+                continue
+            if k == "id" and o is None:  # a new item's identifier, made from its name: the item is enough
                 continue
             sub = submodel(model, k) if model is not None and isinstance(k, str) else None
             here = f"{where} › {_title(model, k)}" if where else _title(model, k)
@@ -64,6 +68,8 @@ def diff(e: Engine, old: Any, new: Any, model: type[BaseModel] | None, where: st
                 _references(e, was, q, o, n, here, out)
             elif isinstance(o, (dict, list)) and isinstance(n, (dict, list)) and sub is not None:
                 diff(e, o, n, sub, here, out, was)
+            elif o in (None, [], {}) and sub is not None and isinstance(n, (dict, list)):  # new: each of its parts
+                diff(e, {} if isinstance(n, dict) else [], n, sub, here, out, was)
             elif o in (None, [], {}):
                 out.append(f"+ {here} : {_value(e, model, k, n)}")
             elif n in (None, [], {}):
@@ -138,8 +144,12 @@ def summary(e: Engine, base: dict, keys: list[str]) -> list[str]:
     return lines
 
 
-def review(e: Engine, base: dict, keys: list[str], path: str) -> Any:
-    """Show the changes and findings; returns True (save), False (quit without saving) or BACK."""
+def review(e: Engine, base: dict, keys: list[str], path: str, step: str | None = None) -> Any:
+    """Show the changes and findings; returns True (save), False (quit without saving) or BACK.
+    An error in a section of another step than `step` (a removal reaches them) says which command fixes it."""
+    from ..model import Project
+    from ..steps import ALL
+
     e.heading("Relecture avant d'enregistrer")
     lines = summary(e, base, keys)
     if not lines:
@@ -153,7 +163,21 @@ def review(e: Engine, base: dict, keys: list[str], path: str) -> Any:
     for error, m, _ in found:  # no YAML key in a sentence: « (« funding.allocation ») » is left out
         e.say(f"  {'✗' if error else '⚠'} {plain(m)}", "red" if error else "yellow")
     if errors:
-        e.say(f"{len(errors)} erreur(s) : revenez à la section nommée au début de chaque phrase.", "red")
+        elsewhere: dict[tuple[int, str], list[str]] = {}  # (step, command) -> titles of its sections in error
+        here = 0
+        for error, _, key in found:
+            other = next((s for s in ALL if key in s.sections), None)
+            if error and step and other is not None and other.command != step:
+                titles = elsewhere.setdefault((other.number, other.command), [])
+                if _title(Project, key) not in titles:
+                    titles.append(_title(Project, key))
+            elif error:
+                here += 1
+        e.say(f"{len(errors)} erreur(s)" + (" : revenez à la section nommée au début de chaque phrase." if here else "."),
+              "red")
+        for (number, command), titles in sorted(elsewhere.items()):
+            e.say(f"« {' », « '.join(titles)} » se corrige{'nt' if len(titles) > 1 else ''} à l'étape {number} : "
+                  f"enregistrez comme brouillon de projet, puis lancez « ptms {command} {path} ».", "red")
         choices: list[tuple[Any, str]] = [
             (BACK, "← Revenir aux sections pour corriger"),
             (True, "Enregistrer comme brouillon de projet (avec les erreurs)"),

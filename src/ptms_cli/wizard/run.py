@@ -222,7 +222,7 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
                 getattr(flows, name)(engine)
                 # a removal with its uses (`Engine.confirm_removal`) may reach the sections of another step
                 keys += [k for k in list(engine.data) + list(base) if k not in keys and engine.data.get(k) != base.get(k)]
-                choice = review(engine, base, keys, str(path))
+                choice = review(engine, base, keys, str(path), name)
                 if choice != BACK:
                     break
             data = engine.data
