@@ -269,6 +269,13 @@ def test_the_review_names_what_changed_without_ids_keys_or_repeats(tmp_path):
     out = FrenchConsole(width=60, record=True, file=io.StringIO(), color_system=None)
     run("mobilize", path, out, lambda: backend)
     shown = [line.rstrip() for line in out.export_text().splitlines()]
+    uses = " ".join(" ".join(shown[:shown.index("Relecture avant d'enregistrer")]).split())
+    uses = uses[uses.index("« Habitat Sambre & Avesnois » est utilisé"):]
+    uses = uses[:uses.index("? ") if "? " in uses else len(uses)]
+    # the places that use it, by names: its contribution, the committees it sits in (not « n° 2 », not its id)
+    assert "Contributions fixes des partenaires › Habitat Sambre & Avesnois › Partenaire contributeur" in uses
+    assert "Comité de pilotage › Membres › Habitat Sambre & Avesnois" in uses
+    assert "n° " not in uses and "habitat-sambre" not in uses
     part = shown[shown.index("Relecture avant d'enregistrer"):]
     assert max(len(line) for line in part) <= 60
     changes = " ".join(" ".join(part).split())  # lines joined: what a reader reads
@@ -329,3 +336,27 @@ def test_the_review_of_a_new_project_lists_its_parts_in_full(tmp_path):
         assert f"+ Partenaires › {' '.join(p['name'].split())} (ajouté)" in review_
     for s in data["territory"]["sectors"]:
         assert f"Secteurs opérationnels › {' '.join(s['name'].split())} (ajouté)" in review_
+
+
+def test_a_list_known_by_its_partner_shows_the_partners_names_not_their_ids():
+    """Fixed contributions are identified by their partner: the menu says « Habitat Sambre & Avesnois »."""
+    from ptms_cli.model import Project
+    from ptms_cli.wizard.questions import question, submodel
+
+    class Seen(ScriptedBackend):
+        def select(self, message, choices, default=None):
+            self.labels = [label for _, label in choices]
+            return super().select(message, choices, default)
+
+    data = yamledit.open_document(EXAMPLES / "commune-beaulieu.yaml").data()
+    names = {p["id"]: p["name"] for p in data["partners"]}
+    contributions = data["funding"]["contributions"]
+    out = FrenchConsole(width=60, record=True, file=io.StringIO(), color_system=None)
+    backend = Seen(["done"])
+    e = Engine(backend, out, data)
+    e.edit_list(question(submodel(Project, "funding"), "contributions"), contributions)
+    expected = [names[c["partner"]] for c in contributions]
+    assert [label.removeprefix("Modifier : ") for label in backend.labels if label.startswith("Modifier")] == expected
+    shown = out.export_text()
+    for c in contributions:
+        assert f"• {names[c['partner']]}" in shown and c["partner"] not in shown

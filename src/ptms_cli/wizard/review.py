@@ -106,10 +106,7 @@ def diff(e: Engine, old: Any, new: Any, model: type[BaseModel] | None, where: st
 
 def _name(e: Engine, model: type[BaseModel] | None, key: str, item: dict) -> str:
     """An item by its name; one known by a reference (a contribution: its partner) by that one's name."""
-    q = _question(model, key) if key != "id" else None
-    if q is not None and q.reference and item.get(key):
-        return e.value_text(q, item[key])
-    return name_of(item)
+    return name_of(item) if key == "id" else e.item_label(model, item)
 
 
 def _references(e: Engine, was: Engine, q: Any, old: list, new: list, here: str, out: list[str]) -> None:
