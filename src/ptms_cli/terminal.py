@@ -15,6 +15,7 @@ or `export_text`). The widths of the text are unchanged.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderableType
@@ -136,6 +137,37 @@ def _bold(cell: str | Text) -> _Title:
     return out
 
 
+def shorten(text: str, width: int) -> str:
+    """`text` in at most `width` characters, cut after a whole word (never inside « 123 994,63 € »,
+    whose spaces do not break), with « … »; a single word too long is cut where the room ends."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width)
+    if cut < width // 2:
+        cut = width - 1
+    return text[:cut].rstrip(" ,;:—-") + "…"
+
+
+# An indented line's marks: its indent, then a bullet or the mark of a change or a finding
+_INDENT = re.compile(r" +(?:[•✗⚠✔○+−–~›*-] +)?")
+
+
+def hang(text: Text, options: ConsoleOptions) -> RenderableType:
+    """An indented line too long for the terminal (« ··✗ La clé… », « ··+ Partenaires › … ») wrapped
+    under its own text, its indent and mark kept on the left of every line; anything else unchanged."""
+    from rich.table import Table
+
+    match = _INDENT.match(text.plain)
+    if (match is None or options.no_wrap or "\n" in text.plain or text.cell_len <= options.max_width
+            or match.end() > options.max_width // 3):
+        return text
+    grid = Table.grid()
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(text[:match.end()], text[match.end():])
+    return grid
+
+
 class FrenchConsole(Console):
     """A rich console that typesets in French, never breaks a line at a no-break space, and shows a
     table too wide for the terminal as one block per row (`fit`)."""
@@ -145,7 +177,7 @@ class FrenchConsole(Console):
 
     def render(self, renderable: RenderableType, options: ConsoleOptions | None = None):  # type: ignore[override]
         if isinstance(renderable, Text):
-            renderable = french(renderable)
+            renderable = hang(french(renderable), options or self.options)
         else:
             renderable = fit(renderable, (options or self.options).max_width)
         return super().render(renderable, options)
@@ -172,4 +204,4 @@ def lines(renderable: RenderableType, width: int) -> list[str]:
     return out.export_text().splitlines()
 
 
-__all__ = ["FrenchConsole", "console", "fit", "french", "lines"]
+__all__ = ["FrenchConsole", "console", "fit", "french", "hang", "lines", "shorten"]

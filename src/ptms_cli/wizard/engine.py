@@ -15,10 +15,11 @@ from pydantic import BaseModel
 
 from .. import referential
 from ..model.refs import TARGETS, Key
+from ..terminal import shorten
 from .backend import Backend, GoBack
 from .forms import hint
 from .frinput import FrInputError, parse_amount
-from .questions import NONE_LABEL, Question, expert_names, parse_text, question, show, slug
+from .questions import NONE_LABEL, Question, expert_names, natural_key, parse_text, question, show, slug
 
 NAMING = ("name", "label", "title", "statement")
 DESCRIBE = ("name", "label", "title", "partner", "sector", "field", "statement", "since", "date", "days", "start", "id")
@@ -72,7 +73,7 @@ def unique_id(name: str, taken: set[str] | frozenset[str]) -> str:
 def name_of(item: dict) -> str:
     """What a user calls an item: its name (label, title, statement), its identifier only without one."""
     text = next((str(item[k]) for k in NAMING if item.get(k)), None) or (describe(item) if item else "(sans nom)")
-    return text if len(text) <= 70 else text[:69] + "…"
+    return shorten(text, 70)
 
 
 def describe(item: dict) -> str:
@@ -80,7 +81,7 @@ def describe(item: dict) -> str:
     keys = [k for k in DESCRIBE if k != "id"] if any(item.get(k) for k in NAMING) else DESCRIBE  # a name, never its id
     parts = [show(item[k]) for k in keys if item.get(k) not in (None, "")][:2]
     text = " — ".join(parts) or "(sans nom)"
-    return text if len(text) <= 70 else text[:69] + "…"
+    return shorten(text, 70)
 
 
 def checkable(data: dict, keep: Any) -> Any:
@@ -428,6 +429,16 @@ class Engine:
         else:
             result[q.key] = value
 
+    def item_label(self, model: type[BaseModel] | None, item: dict) -> str:
+        """`describe(item)`; an item known by a reference (a partner's contribution) by that one's name."""
+        key = natural_key(model) if model is not None else None
+        if model is not None and key and key != "id" and item.get(key) is not None:
+            name = next((n for n, f in model.model_fields.items() if (f.alias or n) == key), key)
+            q = question(model, name)
+            if q.reference:
+                return self.value_text(q, item[key], 70)
+        return describe(item)
+
     # --- a list of models -------------------------------------------------------------------------
     def edit_list(self, q: Question, items: list, show_items: Callable[[list], None] | None = None,
                   names: list[str] | None = None, required: bool = False, add_names: list[str] | None = None) -> list:
@@ -485,10 +496,10 @@ class Engine:
                 show_items(items)
             elif items:
                 for x in items:
-                    self.say(f"  • {describe(x)}")
+                    self.say(f"  • {self.item_label(q.inner, x)}")
             choices: list[tuple[Any, str]] = [("add", "Ajouter")]
-            choices += [(("edit", i), f"Modifier : {describe(x)}") for i, x in enumerate(items)]
-            choices += [(("remove", i), f"Retirer : {describe(x)}") for i, x in enumerate(items)]
+            choices += [(("edit", i), f"Modifier : {self.item_label(q.inner, x)}") for i, x in enumerate(items)]
+            choices += [(("remove", i), f"Retirer : {self.item_label(q.inner, x)}") for i, x in enumerate(items)]
             choices.append(("done", "Terminer"))
             choices.append(("back", "← Retour (sans garder les changements)"))
             action = self.b.select(f"{q.title} : que faire ?", choices, default="add" if not items and (required or f"{q.model.__name__}.{q.name}" in self.required) else "done")
@@ -593,8 +604,8 @@ class Engine:
             else:
                 parent.pop(last, None)
 
-    def value_text(self, q: Question, value: Any) -> str:
-        """A current value in words, for the menu of an item's fields."""
+    def value_text(self, q: Question, value: Any, width: int = 40) -> str:
+        """A current value in words, for the menu of an item's fields (at most `width` characters)."""
         if value is None or value == [] or value == {}:
             return "—"
         if q.kind == "confirm":
@@ -613,7 +624,7 @@ class Engine:
             text = ", ".join(f"{y} : {show(v, 'amount')}" for y, v in sorted(value.items()))
         else:
             text = show(value, q.form)
-        return text if len(text) <= 40 else text[:39] + "…"
+        return shorten(text, width)
 
     def edit_item(self, q: Question, item: dict, names: list[str] | None = None,
                   taken: set[str] | frozenset[str] = frozenset()) -> dict:
@@ -774,7 +785,7 @@ class Engine:
         for i, part in enumerate(loc):
             if isinstance(part, int):
                 item = node[part] if isinstance(node, list) and part < len(node) else None
-                parts.append(name_of(item) if isinstance(item, dict) else f"n° {part + 1}")
+                parts.append(self._place_item(loc[:i], item) or f"n° {part + 1}")
             else:
                 model = model_at(Project, loc[:i]) or Project
                 field = _field(model, part)
@@ -782,6 +793,24 @@ class Engine:
             node = node.get(part) if isinstance(node, dict) and isinstance(part, str) else (
                 node[part] if isinstance(node, list) and isinstance(part, int) and part < len(node) else None)
         return " › ".join(parts)
+
+    def _place_item(self, where: tuple, item: Any) -> str | None:
+        """An item of the list at `where` by its name: its own, its partner's (a contribution), or the name
+        of what an identifier in a list of references points to (a COPIL member)."""
+        from ..model import Project
+        from ..schema_errors import _field, model_at
+
+        owner = model_at(Project, where)
+        if isinstance(item, dict):
+            known = isinstance(owner, type) and issubclass(owner, BaseModel) and natural_key(owner) not in (None, "id")
+            return self.item_label(owner, item) if known else name_of(item)
+        parent = model_at(Project, where[:-1]) if where and isinstance(where[-1], str) else None
+        field = _field(parent, where[-1]) if parent is not None else None
+        if isinstance(item, str) and field is not None:
+            q = question(parent, next(n for n, f in parent.model_fields.items() if f is field))
+            if q.reference:
+                return dict(self.targets(q.reference)).get(item)
+        return None
 
     def findings(self, *keys: str) -> list[tuple[bool, str, str]]:
         """(is an error, French sentence) of `ptms validate` for the sections `keys` of the working

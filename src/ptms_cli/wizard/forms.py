@@ -170,6 +170,6 @@ def strip_format_help(text: str | None, form: str | None) -> str | None:
     if not text or form not in ("percent", "date", "amount", "points", "decimal"):
         return text
     sentences = re.split(r"(?<=[.)])\s+", text)
-    kept = [s for s in sentences if not re.search(r"ISO|\d\.\d|AAAA", s)]
+    kept = [s for s in sentences if not re.search(r"ISO|\d\.\d|AAAA|^\d{4}-\d\d-\d\d\.?$", s)]  # « ex. 2026-01-01. » too
     out = " ".join(kept).strip()
     return out or None

@@ -239,7 +239,7 @@ def run(name: str, path: Path | str, console, backend_factory: Callable[[], Any]
                 getattr(flows, name)(engine)
                 # a removal with its uses (`Engine.confirm_removal`) may reach the sections of another step
                 keys += [k for k in list(engine.data) + list(base) if k not in keys and engine.data.get(k) != base.get(k)]
-                choice = review(engine, base, keys, str(path), ask=not engine.quitting)
+                choice = review(engine, base, keys, str(path), name, ask=not engine.quitting)
                 engine.quitting = False
                 engine.edit_section, engine.edit_mode = None, False  # back from the review: the step's hub
                 if choice != BACK:
@@ -439,7 +439,9 @@ def refuse_new_errors(doc: yamledit.Document, text: str) -> None:
 def _error_console(console):
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False, soft_wrap=True, no_color=console.no_color)
+    out = Console(stderr=True, highlight=False, no_color=console.no_color)
+    out.soft_wrap = not out.is_terminal  # a terminal: lines wrapped at words, not cut mid-word by it
+    return out
 
 
 def _escape(text: str) -> str:
@@ -479,12 +481,7 @@ def after_step(console, path: Path, step: int, backend=None) -> int:
     from ..validation import validate_file
 
     result = validate_file(path)
-    console.print()
-    for f in result.findings[:15]:
-        colour = "red" if f.severity.value == "error" else "yellow"
-        console.print(f"[{colour}]{_escape(f.location())}: {f.code} {_escape(f.message)}[/{colour}]", highlight=False)
-    if len(result.findings) > 15:
-        console.print(f"… et {len(result.findings) - 15} autre(s) : « ptms validate {_escape(str(path))} ».")
+    console.print()  # the findings were shown in French by the review, by section: no code, no YAML line here
     if result.project is not None:
         console.print()
         print_status(console, path, result)
