@@ -28,7 +28,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .export import FILTER_OPTIONS, MISSING_SOFFICE, ExportError, convert_batch, soffice_path
 
@@ -229,6 +232,37 @@ class Converter:
 _CONVERTER: Converter | None = None
 _BROKEN = False  # the persistent mode could not start in this process: fall back for the rest of it
 _REGISTERED = False
+# Overlap (`batch.run` with -j 1): two threads take the projects in turn; `_WORK` is held while a
+# thread runs Python (validation, rendering, writing), so only one does at a time, and released while
+# it waits for LibreOffice: the next project is rendered while LibreOffice converts the previous one.
+# `_CONVERTING`: this process's LibreOffice converts one batch of documents at a time. Never held
+# while waiting for `_WORK` (no deadlock).
+_CONVERTING = threading.Lock()
+_WORK: threading.Lock | None = None
+
+
+@contextmanager
+def overlapping(work: threading.Lock) -> Iterator[None]:
+    """While in this block, `convert_documents` releases `work` while LibreOffice converts."""
+    global _WORK
+    _WORK = work
+    try:
+        yield
+    finally:
+        _WORK = None
+
+
+@contextmanager
+def _work_released() -> Iterator[None]:
+    work = _WORK
+    if work is None:
+        yield
+        return
+    work.release()
+    try:
+        yield
+    finally:
+        work.acquire()
 
 
 def _close_all() -> None:
@@ -262,12 +296,16 @@ def _converter() -> Converter | None:
 
 def prepare() -> None:
     """Start LibreOffice in the background now (called before rendering when PDF or ODT is asked)."""
-    conv = _converter()
-    if conv is not None:
-        try:
+    if not _CONVERTING.acquire(blocking=False):  # converting for another project: already started
+        return
+    try:
+        conv = _converter()
+        if conv is not None:
             conv.start()
-        except OSError:
-            pass
+    except OSError:
+        pass
+    finally:
+        _CONVERTING.release()
 
 
 def convert_documents(documents: dict[str, bytes], fmt: str) -> tuple[dict[str, bytes], list[str]]:
@@ -276,11 +314,16 @@ def convert_documents(documents: dict[str, bytes], fmt: str) -> tuple[dict[str, 
     Through this process's LibreOffice; if it cannot start, one `soffice --convert-to` call for the
     whole batch (where a failure fails the batch).
     """
-    global _BROKEN
     if not documents:
         return {}, []
     if soffice_path() is None:
         return {}, [MISSING_SOFFICE]
+    with _work_released(), _CONVERTING:  # CONVERTING released before WORK is taken again
+        return _convert_all(documents, fmt)
+
+
+def _convert_all(documents: dict[str, bytes], fmt: str) -> tuple[dict[str, bytes], list[str]]:
+    global _BROKEN
     conv = _converter()
     out: dict[str, bytes] = {}
     errors: list[str] = []
