@@ -164,6 +164,49 @@ def test_an_error_in_the_callback_stops_the_batch_and_joins_the_threads(tmp_path
     assert not list((tmp_path / "out").rglob("*.tmp"))
 
 
+def test_ctrl_c_stops_a_conversion_that_does_not_end(tmp_path, fake_libreoffice, monkeypatch):
+    """Ctrl-C while the other thread waits for a LibreOffice that does not answer: after
+    QUIT_TIMEOUT, `converter.interrupt` ends it; nothing else is converted; no thread is left."""
+    monkeypatch.setattr(converter, "QUIT_TIMEOUT", 0.5)
+    tasks = _projects(tmp_path, 4)
+    released, calls = [], []
+    second = threading.Event()
+
+    def convert(stems):
+        calls.append(stems)
+        if len(calls) == 2:  # project 1's, while project 0's report interrupts the batch
+            second.set()
+            released.append(converter._INTERRUPTED.wait(120))  # "LibreOffice" answers only when interrupted
+            return {}, ["LibreOffice s'est arrêté"]
+        return {s: b"%PDF-1.7 faux" for s in stems}, []
+
+    fake_libreoffice.convert = convert
+
+    def on_done(report):
+        assert second.wait(60)  # project 1 is being converted
+        raise KeyboardInterrupt  # what Ctrl-C does in the calling thread
+
+    with pytest.raises(KeyboardInterrupt):
+        batch.run(tasks, jobs=1, on_done=on_done)
+    assert released == [True]  # ended by `interrupt`, not by the safety timeout
+    assert ("rendu", "p3") not in fake_libreoffice.events  # no project started after Ctrl-C
+    assert not [t for t in threading.enumerate() if t.name.startswith("ptms-rendu")]
+    assert not converter._INTERRUPTED.is_set()  # cleared for the next batch
+    assert not list((tmp_path / "out").rglob("*.tmp"))
+
+
+def test_an_interrupted_batch_converts_nothing_more(monkeypatch):
+    """After `interrupt`, the documents not yet sent to LibreOffice fail with a French message."""
+    monkeypatch.setattr(converter, "soffice_path", lambda: "/usr/bin/soffice")
+    monkeypatch.setattr(converter, "_converter", lambda: object())  # never used: nothing converted
+    with converter.overlapping(__import__("threading").Lock()):
+        converter.interrupt()
+        files, errors = converter._convert_all({"convention": b"PK", "lettre": b"PK"}, "pdf")
+    assert files == {}
+    assert errors == ["conversion de « convention.docx » en PDF interrompue",
+                      "conversion de « lettre.docx » en PDF interrompue"]
+
+
 @pytest.mark.pdf
 def test_overlapped_batch_through_the_real_libreoffice(tmp_path, monkeypatch):
     """Three projects, -j 1, PDF: one LibreOffice converts the three, no restart, real PDF/A."""

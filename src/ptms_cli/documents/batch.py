@@ -369,7 +369,9 @@ def _run_overlapped(tasks: list[Task], reports: list, on_done) -> list[ProjectRe
     released by `converter.convert_documents` only while it waits for LibreOffice): nothing of the
     rendering is shared between threads, and LibreOffice, which works in its own process, is kept
     busy. Reports come back here (`on_done` runs in this thread). Ctrl-C: no new project is started,
-    the ones in progress finish (their writes are atomic), then KeyboardInterrupt propagates.
+    the ones in progress finish (their writes are atomic; a conversion still running after
+    `converter.QUIT_TIMEOUT` seconds is stopped: `converter.interrupt`), then KeyboardInterrupt
+    propagates.
     """
     import queue
     import threading
@@ -408,6 +410,11 @@ def _run_overlapped(tasks: list[Task], reports: list, on_done) -> list[ProjectRe
                     on_done(report)
         finally:  # normal end, Ctrl-C, an error in on_done: the projects in progress finish
             stop.set()
+            deadline = time.monotonic() + converter.QUIT_TIMEOUT
+            for thread in threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            if any(thread.is_alive() for thread in threads):  # LibreOffice slow or hung: killed
+                converter.interrupt()
             for thread in threads:
                 thread.join()
     return reports

@@ -74,6 +74,7 @@ class Converter:
         self.tmp: Path | None = None
         self.count = 0
         self.restarts = 0
+        self.times: dict[str, float] = {}  # seconds summed over the converted documents (uno_helper's `t`)
         self._buf = b""
 
     # --- process management
@@ -175,6 +176,21 @@ class Converter:
     def close(self) -> None:
         if os.getpid() == self.owner:  # never from a forked copy
             self.stop()
+            self._write_stats()
+
+    def _write_stats(self) -> None:
+        """`PTMS_CONVERTER_STATS=FILE` (benchmarks): one JSON line per converter appended to FILE:
+        documents converted, restarts, and the seconds of `times`."""
+        path = os.environ.get("PTMS_CONVERTER_STATS")
+        if not path or not self.count:
+            return
+        line = json.dumps({"pid": os.getpid(), "documents": self.count, "restarts": self.restarts,
+                           **{k: round(v, 3) for k, v in self.times.items()}})
+        try:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+        except OSError:
+            pass
 
     # --- conversion
     def convert(self, data: bytes, fmt: str, name: str, src_ext: str = "docx") -> bytes:
@@ -200,6 +216,8 @@ class Converter:
                     raise ExportError(f"LibreOffice s'est arrêté pendant la conversion de « {name} » en "
                                       f"{LABEL[fmt]} (il est relancé pour les documents suivants)")
                 if answer.get("ok"):
+                    for key, value in (answer.get("t") or {}).items():
+                        self.times[key] = self.times.get(key, 0.0) + float(value)
                     if dst.is_file() and dst.stat().st_size:
                         return dst.read_bytes()
                     raise ExportError(f"LibreOffice n'a pas produit « {name} » en {LABEL[fmt]}")
@@ -239,6 +257,7 @@ _REGISTERED = False
 # while waiting for `_WORK` (no deadlock).
 _CONVERTING = threading.Lock()
 _WORK: threading.Lock | None = None
+_INTERRUPTED = threading.Event()  # Ctrl-C in an overlapped batch: no more conversions
 
 
 @contextmanager
@@ -246,10 +265,26 @@ def overlapping(work: threading.Lock) -> Iterator[None]:
     """While in this block, `convert_documents` releases `work` while LibreOffice converts."""
     global _WORK
     _WORK = work
+    _INTERRUPTED.clear()
     try:
         yield
     finally:
         _WORK = None
+        _INTERRUPTED.clear()
+
+
+def interrupt() -> None:
+    """Ctrl-C while another thread waits for LibreOffice (an overlapped batch), and it did not finish
+    in `QUIT_TIMEOUT` seconds: LibreOffice is killed (that document fails at once) and no other
+    document is converted until the batch ends. Only sends a signal: safe from another thread."""
+    _INTERRUPTED.set()
+    conv = _CONVERTER
+    pid = conv.soffice_pid if conv is not None and conv.owner == os.getpid() else 0
+    if pid:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 @contextmanager
@@ -330,6 +365,9 @@ def _convert_all(documents: dict[str, bytes], fmt: str) -> tuple[dict[str, bytes
     if conv is not None:
         try:
             for stem, data in documents.items():
+                if _INTERRUPTED.is_set():
+                    errors.append(f"conversion de « {stem}.docx » en {LABEL[fmt]} interrompue")
+                    continue
                 try:
                     out[stem] = conv.convert(data, fmt, f"{stem}.docx")
                 except ExportError as exc:
