@@ -20,8 +20,9 @@ round), and the medians are reported: on a loaded machine, report ratios, never 
 
 Prints seconds per document, ratios, and peak memory: the highest sum of the resident memory of
 the whole process tree (ptms, its workers, the helpers and LibreOffice processes), sampled every
-0,2 s. The .docx for (a) and (b) are rendered beforehand by ptms (not timed). Prints the expected
-duration (at rest) before starting.
+0,2 s. For `j1` and `j2`, what LibreOffice did per document (`PTMS_CONVERTER_STATS`): `idle` is
+the time it waited for ptms (≈ 0 when the overlap works). The .docx for (a) and (b) are rendered
+beforehand by ptms (not timed). Prints the expected duration (at rest) before starting.
 
     python benchmarks/render_pdf.py                         # N = 10, every configuration
     python benchmarks/render_pdf.py --n 10,100,500          # the issue's full grid
@@ -116,12 +117,29 @@ def expected_seconds(sizes: list[int], configs: list[str], sample: int, rounds: 
     return total
 
 
+def _libreoffice_times(stats: Path) -> str:
+    """What ptms's LibreOffice(s) did, per document (`PTMS_CONVERTER_STATS`, written by
+    `converter.Converter.close`): waiting for ptms (idle), loading, exporting, closing."""
+    import json
+
+    try:
+        rows = [json.loads(line) for line in stats.read_text(encoding="utf-8").splitlines()]
+    except OSError:
+        return ""
+    docs = sum(r["documents"] for r in rows)
+    if not docs:
+        return ""
+    parts = [f"{k} {sum(r.get(k, 0.0) for r in rows) / docs:.3f}" for k in ("idle", "load", "store", "close")]
+    return f"LibreOffice par document (s) : {', '.join(parts)}"
+
+
 class Bench:
     """One size: the projects, their .docx, and one timed run of a configuration at a time."""
 
     def __init__(self, n: int, sample: int, work: Path, ref_src: Path | None = None):
         self.n, self.sample, self.work, self.runs = n, sample, work / f"n{n}", 0
         self.ref_env = {**os.environ, "PYTHONPATH": str(ref_src.resolve())} if ref_src else None
+        self.libreoffice: dict[str, str] = {}  # the last run's LibreOffice times, per configuration
         self.projects = self.work / "projets"
         make_copies(n, self.projects)
         self.ptms = [sys.executable, "-m", "ptms_cli", "render", str(self.projects), "--doc", "convention"]
@@ -142,12 +160,13 @@ class Bench:
         """(seconds per document, peak MiB) of one run of `config`."""
         n = self.n
         if config in ("j1", "j2", "docx", "ref"):
-            out = self.fresh(config)
+            out, stats = self.fresh(config), self.fresh("stats")
             fmt, jobs = {"docx": ("docx", "1"), "ref": ("pdf", "1")}.get(config, ("pdf", config[-1]))
-            wall, mem = timed([*self.ptms, "-o", str(out), "--format", fmt, "-j", jobs],
-                              env=self.ref_env if config == "ref" else None)
+            env = {**(self.ref_env if config == "ref" else os.environ), "PTMS_CONVERTER_STATS": str(stats)}
+            wall, mem = timed([*self.ptms, "-o", str(out), "--format", fmt, "-j", jobs], env=env)
             assert len(list(out.rglob(f"*.{fmt}"))) == n
             shutil.rmtree(out)
+            self.libreoffice[config] = _libreoffice_times(stats)
             return wall / n, mem
         if config == "b":
             out = self.fresh("b")
@@ -194,8 +213,9 @@ def main() -> None:
                     per[c].append(seconds)
                     mem[c] = max(mem[c], peak)
                     loads.append(os.getloadavg()[0])
+                    lo = bench.libreoffice.get(c) if c in ("j1", "j2") else ""
                     print(f"  [N = {n}, tour {r + 1}] {LABELS[c]} : {seconds:.3f} s/doc, {peak:.0f} Mio "
-                          f"(charge {loads[-1]:.2f})", flush=True)
+                          f"(charge {loads[-1]:.2f})" + (f" ; {lo}" if lo else ""), flush=True)
             med = {c: statistics.median(v) for c, v in per.items()}
             print(f"\nN = {n} conventions, {args.rounds} tour(s) alterné(s), charge moyenne {min(loads):.2f} à "
                   f"{max(loads):.2f} ; médianes :")
