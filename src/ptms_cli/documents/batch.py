@@ -4,6 +4,8 @@ The Python API behind `ptms render` with several projects, `--check`, `--changed
 `--report`. No display here: `run(tasks, jobs, ...)` returns one `ProjectReport` per task and
 calls `on_done(report)` as each one finishes (the CLI draws its progress and summary from them).
 
+- `jobs = 1` with PDF or ODT: two threads, Python in one at a time, so that LibreOffice converts one
+  project while the next is rendered (`_run_overlapped`).
 - One task = one project file -> one output folder. A task never raises: whatever goes wrong
   (invalid project, template error, unwritable folder, a bug) becomes `failed` reasons in French,
   and the batch goes on with the other projects.
@@ -303,7 +305,8 @@ def _killed(task: Task, code: int | None, pid: int = 0) -> ProjectReport:
 
 def run(tasks: list[Task], jobs: int = 1,
         on_done: Callable[[ProjectReport], None] | None = None) -> list[ProjectReport]:
-    """Process every task; reports in the order of `tasks`. `jobs <= 1`: in this process, no pool.
+    """Process every task; reports in the order of `tasks`. `jobs <= 1`: in this process, no pool
+    (two threads when LibreOffice converts: `_run_overlapped`).
 
     Ctrl-C (KeyboardInterrupt) stops the workers, removes their temporary files and propagates.
     """

@@ -2,7 +2,9 @@
 
 Starting LibreOffice costs about a second; converting a convention about a third of that. So each
 process (the CLI, or each batch worker) starts LibreOffice once, with its own profile, the first time
-it needs it, and converts every document through it as it is rendered.
+it needs it, and converts every document through it as it is rendered. With `-j 1` and several
+projects, `batch` renders the next project while LibreOffice converts the previous one (`overlapping`):
+otherwise LibreOffice would wait for ptms about a fifth of the time.
 
 How: LibreOffice's own UNO listener, driven by `uno_helper.py` run with the Python that the system's
 `python3-uno` is built for (`/usr/bin/python3`; ptms's own interpreter may be another build that
