@@ -4,6 +4,8 @@ The Python API behind `ptms render` with several projects, `--check`, `--changed
 `--report`. No display here: `run(tasks, jobs, ...)` returns one `ProjectReport` per task and
 calls `on_done(report)` as each one finishes (the CLI draws its progress and summary from them).
 
+- `jobs = 1` with PDF or ODT: two threads, Python in one at a time, so that LibreOffice converts one
+  project while the next is rendered (`_run_overlapped`).
 - One task = one project file -> one output folder. A task never raises: whatever goes wrong
   (invalid project, template error, unwritable folder, a bug) becomes `failed` reasons in French,
   and the batch goes on with the other projects.
@@ -134,7 +136,7 @@ def process(task: Task) -> ProjectReport:
     """Render (or check) one project. Never raises: problems become `failed` reasons."""
     from .render import cache_stats
 
-    start, cpu = time.perf_counter(), time.process_time()
+    start, cpu = time.perf_counter(), time.thread_time()  # this thread: -j 1 with PDF runs two
     before = cache_stats()
     report = ProjectReport(str(task.file), str(task.out_dir), worker=os.getpid())
     try:
@@ -157,7 +159,7 @@ def process(task: Task) -> ProjectReport:
     after = cache_stats()
     report.cache = {"hits": after["hits"] - before["hits"], "misses": after["misses"] - before["misses"]}
     report.timings["total"] = round(time.perf_counter() - start, 4)
-    report.timings["cpu"] = round(time.process_time() - cpu, 4)
+    report.timings["cpu"] = round(time.thread_time() - cpu, 4)
     report.peak_rss_kib = _peak_rss_kib()
     return report
 
@@ -306,13 +308,16 @@ def _killed(task: Task, code: int | None, pid: int = 0) -> ProjectReport:
 
 def run(tasks: list[Task], jobs: int = 1,
         on_done: Callable[[ProjectReport], None] | None = None) -> list[ProjectReport]:
-    """Process every task; reports in the order of `tasks`. `jobs <= 1`: in this process, no pool.
+    """Process every task; reports in the order of `tasks`. `jobs <= 1`: in this process, no pool
+    (two threads when LibreOffice converts: `_run_overlapped`).
 
     Ctrl-C (KeyboardInterrupt) stops the workers, removes their temporary files and propagates.
     """
     from ..writing import remove_dead_temps
 
     reports: list[ProjectReport | None] = [None] * len(tasks)
+    if jobs <= 1 and len(tasks) > 1 and any(_converts(task) for task in tasks):
+        return _run_overlapped(tasks, reports, on_done)
     if jobs <= 1 or len(tasks) <= 1:
         for i, task in enumerate(tasks):
             reports[i] = process(task)  # Ctrl-C: the write in progress removes its own temporary file
@@ -354,6 +359,71 @@ def run(tasks: list[Task], jobs: int = 1,
     pool.close()
     pool.join()
     return reports  # type: ignore[return-value]
+
+
+def _converts(task: Task) -> bool:
+    """The task asks LibreOffice for something (PDF, ODT; `--check` converts nothing)."""
+    from .catalog import CONVERTED
+
+    return not task.check and any(f in CONVERTED for f in task.formats)
+
+
+def _run_overlapped(tasks: list[Task], reports: list, on_done) -> list[ProjectReport]:
+    """`-j 1` with PDF or ODT: LibreOffice converts one project while the next one is rendered.
+
+    Two threads take the projects in turn. Python runs in one of them at a time (the `work` lock,
+    released by `converter.convert_documents` only while it waits for LibreOffice): nothing of the
+    rendering is shared between threads, and LibreOffice, which works in its own process, is kept
+    busy. Reports come back here (`on_done` runs in this thread). Ctrl-C: no new project is started,
+    the ones in progress finish (their writes are atomic; a conversion still running after
+    `converter.QUIT_TIMEOUT` seconds is stopped: `converter.interrupt`), then KeyboardInterrupt
+    propagates.
+    """
+    import queue
+    import threading
+
+    from . import converter
+
+    work, take = threading.Lock(), threading.Lock()
+    todo = iter(enumerate(tasks))
+    finished: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def worker() -> None:
+        while not stop.is_set():
+            with take:
+                item = next(todo, None)
+            if item is None:
+                return
+            i, task = item
+            with work:
+                try:
+                    report = process(task)
+                except BaseException as exc:  # process() only lets through what is not an Exception
+                    report = ProjectReport(str(task.file), str(task.out_dir), status="failed")
+                    report.failed.append({"document": "", "reason": f"erreur interne ({type(exc).__name__})"})
+            finished.put((i, report))
+
+    with converter.overlapping(work):
+        threads = [threading.Thread(target=worker, name=f"ptms-rendu-{k}") for k in (1, 2)]
+        for thread in threads:
+            thread.start()
+        try:
+            for _ in tasks:
+                i, report = finished.get()
+                reports[i] = report
+                if on_done:
+                    on_done(report)
+        finally:  # normal end, Ctrl-C, an error in on_done: the projects in progress finish
+            stop.set()
+            deadline = time.monotonic() + converter.QUIT_TIMEOUT
+            for thread in threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            if any(thread.is_alive() for thread in threads):  # LibreOffice slow or hung: killed
+                converter.interrupt()
+            for thread in threads:
+                thread.join()
+    return reports
 
 
 def output_dirs(files: list[Path], out: Path | None, single: bool,

@@ -2,7 +2,9 @@
 
 Starting LibreOffice costs about a second; converting a convention about a third of that. So each
 process (the CLI, or each batch worker) starts LibreOffice once, with its own profile, the first time
-it needs it, and converts every document through it as it is rendered.
+it needs it, and converts every document through it as it is rendered. With `-j 1` and several
+projects, `batch` renders the next project while LibreOffice converts the previous one (`overlapping`):
+otherwise LibreOffice would wait for ptms about a fifth of the time.
 
 How: LibreOffice's own UNO listener, driven by `uno_helper.py` run with the Python that the system's
 `python3-uno` is built for (`/usr/bin/python3`; ptms's own interpreter may be another build that
@@ -28,7 +30,10 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from .export import FILTER_OPTIONS, MISSING_SOFFICE, ExportError, convert_batch, soffice_path
 
@@ -71,6 +76,7 @@ class Converter:
         self.tmp: Path | None = None
         self.count = 0
         self.restarts = 0
+        self.times: dict[str, float] = {}  # seconds summed over the converted documents (uno_helper's `t`)
         self._buf = b""
 
     # --- process management
@@ -172,6 +178,21 @@ class Converter:
     def close(self) -> None:
         if os.getpid() == self.owner:  # never from a forked copy
             self.stop()
+            self._write_stats()
+
+    def _write_stats(self) -> None:
+        """`PTMS_CONVERTER_STATS=FILE` (benchmarks): one JSON line per converter appended to FILE:
+        documents converted, restarts, and the seconds of `times`."""
+        path = os.environ.get("PTMS_CONVERTER_STATS")
+        if not path or not self.count:
+            return
+        line = json.dumps({"pid": os.getpid(), "documents": self.count, "restarts": self.restarts,
+                           **{k: round(v, 3) for k, v in self.times.items()}})
+        try:
+            with open(path, "a", encoding="utf-8") as fh:
+                fh.write(line + "\n")
+        except OSError:
+            pass
 
     # --- conversion
     def convert(self, data: bytes, fmt: str, name: str, src_ext: str = "docx") -> bytes:
@@ -197,6 +218,8 @@ class Converter:
                     raise ExportError(f"LibreOffice s'est arrêté pendant la conversion de « {name} » en "
                                       f"{LABEL[fmt]} (il est relancé pour les documents suivants)")
                 if answer.get("ok"):
+                    for key, value in (answer.get("t") or {}).items():
+                        self.times[key] = self.times.get(key, 0.0) + float(value)
                     if dst.is_file() and dst.stat().st_size:
                         return dst.read_bytes()
                     raise ExportError(f"LibreOffice n'a pas produit « {name} » en {LABEL[fmt]}")
@@ -229,6 +252,54 @@ class Converter:
 _CONVERTER: Converter | None = None
 _BROKEN = False  # the persistent mode could not start in this process: fall back for the rest of it
 _REGISTERED = False
+# Overlap (`batch.run` with -j 1): two threads take the projects in turn; `_WORK` is held while a
+# thread runs Python (validation, rendering, writing), so only one does at a time, and released while
+# it waits for LibreOffice: the next project is rendered while LibreOffice converts the previous one.
+# `_CONVERTING`: this process's LibreOffice converts one batch of documents at a time. Never held
+# while waiting for `_WORK` (no deadlock).
+_CONVERTING = threading.Lock()
+_WORK: threading.Lock | None = None
+_INTERRUPTED = threading.Event()  # Ctrl-C in an overlapped batch: no more conversions
+
+
+@contextmanager
+def overlapping(work: threading.Lock) -> Iterator[None]:
+    """While in this block, `convert_documents` releases `work` while LibreOffice converts."""
+    global _WORK
+    _WORK = work
+    _INTERRUPTED.clear()
+    try:
+        yield
+    finally:
+        _WORK = None
+        _INTERRUPTED.clear()
+
+
+def interrupt() -> None:
+    """Ctrl-C while another thread waits for LibreOffice (an overlapped batch), and it did not finish
+    in `QUIT_TIMEOUT` seconds: LibreOffice is killed (that document fails at once) and no other
+    document is converted until the batch ends. Only sends a signal: safe from another thread."""
+    _INTERRUPTED.set()
+    conv = _CONVERTER
+    pid = conv.soffice_pid if conv is not None and conv.owner == os.getpid() else 0
+    if pid:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except OSError:
+            pass
+
+
+@contextmanager
+def _work_released() -> Iterator[None]:
+    work = _WORK
+    if work is None:
+        yield
+        return
+    work.release()
+    try:
+        yield
+    finally:
+        work.acquire()
 
 
 def _close_all() -> None:
@@ -262,12 +333,16 @@ def _converter() -> Converter | None:
 
 def prepare() -> None:
     """Start LibreOffice in the background now (called before rendering when PDF or ODT is asked)."""
-    conv = _converter()
-    if conv is not None:
-        try:
+    if not _CONVERTING.acquire(blocking=False):  # converting for another project: already started
+        return
+    try:
+        conv = _converter()
+        if conv is not None:
             conv.start()
-        except OSError:
-            pass
+    except OSError:
+        pass
+    finally:
+        _CONVERTING.release()
 
 
 def convert_documents(documents: dict[str, bytes], fmt: str) -> tuple[dict[str, bytes], list[str]]:
@@ -276,17 +351,25 @@ def convert_documents(documents: dict[str, bytes], fmt: str) -> tuple[dict[str, 
     Through this process's LibreOffice; if it cannot start, one `soffice --convert-to` call for the
     whole batch (where a failure fails the batch).
     """
-    global _BROKEN
     if not documents:
         return {}, []
     if soffice_path() is None:
         return {}, [MISSING_SOFFICE]
+    with _work_released(), _CONVERTING:  # CONVERTING released before WORK is taken again
+        return _convert_all(documents, fmt)
+
+
+def _convert_all(documents: dict[str, bytes], fmt: str) -> tuple[dict[str, bytes], list[str]]:
+    global _BROKEN
     conv = _converter()
     out: dict[str, bytes] = {}
     errors: list[str] = []
     if conv is not None:
         try:
             for stem, data in documents.items():
+                if _INTERRUPTED.is_set():
+                    errors.append(f"conversion de « {stem}.docx » en {LABEL[fmt]} interrompue")
+                    continue
                 try:
                     out[stem] = conv.convert(data, fmt, f"{stem}.docx")
                 except ExportError as exc:

@@ -9,7 +9,10 @@ It starts `SOFFICE` headless with its own profile in DIR/profile (temporary file
 answers one JSON line on stdout per JSON line read on stdin:
 
     -> {"src": "/abs/in.docx", "dst": "/abs/out.pdf", "filter": "writer_pdf_Export"}
-    <- {"ok": true}  |  {"error": "...", "dead": bool}
+    <- {"ok": true, "t": {...}}  |  {"error": "...", "dead": bool}
+
+`t`: seconds LibreOffice spent waiting for this request since its previous answer (`idle`), loading
+(`load`), exporting (`store`) and closing the document (`close`): `converter` adds them up.
 
 The first line written is {"pid": N} (LibreOffice's process group), the second {"ready": true} (or
 {"error": ...} and exit). `dead`: LibreOffice
@@ -117,9 +120,12 @@ def main():
                 return 1
             time.sleep(0.1)
     reply({"ready": True})
+    last = time.monotonic()
 
     for line in sys.stdin:
         req = json.loads(line)
+        t0 = time.monotonic()
+        times = {"idle": round(t0 - last, 4)}  # LibreOffice waiting for ptms since its last answer
         if proc.poll() is not None:
             reply({"error": "LibreOffice s'est arrêté", "dead": True})
             continue
@@ -129,14 +135,18 @@ def main():
                                                props(Hidden=True, ReadOnly=True, UpdateDocMode=0))
             if doc is None:
                 raise RuntimeError("document illisible")
+            t1 = time.monotonic()
             store = props(FilterName=req["filter"], Overwrite=True)
             if req.get("options"):  # PDF/A, tagged PDF…: the export filter's own options
                 # a sequence of PropertyValue must be typed, and passed through uno.invoke to keep its type
                 store += props(FilterData=uno.Any("[]com.sun.star.beans.PropertyValue", props(**req["options"])))
             uno.invoke(doc, "storeToURL", (uno.systemPathToFileUrl(req["dst"]), store))
+            t2 = time.monotonic()
             doc, closing = None, doc
             closing.close(True)  # before answering: LibreOffice is idle when ptms sends the next one
-            reply({"ok": True})
+            last = time.monotonic()
+            times.update(load=round(t1 - t0, 4), store=round(t2 - t1, 4), close=round(last - t2, 4))
+            reply({"ok": True, "t": times})
         except Exception as exc:
             if doc is not None:
                 try:
@@ -150,6 +160,7 @@ def main():
             msg = getattr(exc, "Message", "") or str(exc)
             reply({"error": f"{type(exc).__name__}: {msg}".strip().rstrip(":"), "dead": False,
                    "crashed": proc.poll() is not None})
+            last = time.monotonic()
     # end of input: LibreOffice quits by itself, which removes its sockets in /tmp (a SIGKILL leaves
     # them there, two per run); whatever remains is killed by stop()
     try:
