@@ -157,7 +157,28 @@ def test_payment_schedule_must_total_100(write_project, commune):
 
 def test_signatory_without_representative(write_project, commune):
     del commune["partners"][1]["representative"]
-    assert "habitat-sambre" in find(validate_file(write_project(commune)), "PTMS-W042").message
+    found = find(validate_file(write_project(commune)), "PTMS-W042")
+    assert "« Habitat Sambre & Avesnois »" in found.message  # the partner's name, not its identifier
+    assert "habitat-sambre" not in found.message
+
+
+def test_status_in_the_wizards_names_sections_not_yaml_keys(write_project, step1):
+    import io
+
+    from rich.console import Console
+
+    from ptms_cli.status import print_status
+
+    step1["partners"] = step1["partners"][:1]
+    result = validate_file(write_project(step1))
+    printed = {}
+    for keys in (True, False):
+        out = io.StringIO()
+        print_status(Console(file=out, width=200), "projet.yaml", result, keys=keys)
+        printed[keys] = out.getvalue()
+    assert "au moins deux partenaires (« partners »)" in printed[True]  # `ptms status`: the key, for who edits YAML
+    assert "manque : au moins deux partenaires\n" in printed[False]
+    assert "« partners »" not in printed[False]
 
 
 def test_step_awareness(write_project, step1):

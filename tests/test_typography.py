@@ -83,6 +83,40 @@ def test_property_idempotent_and_only_spaces_change(text):
                for k, i in enumerate(mapping) if i >= 0)
 
 
+def _align_by_character(old: str, new: str) -> list[int]:
+    """`typography.align` as first written, one character at a time: the definition the fast one keeps."""
+    out, i, j = [], 0, 0
+    while j < len(new):
+        run_old = i
+        while i < len(old) and ty.is_space(old[i]):
+            i += 1
+        run_new = j
+        while j < len(new) and ty.is_space(new[j]):
+            j += 1
+        out += [run_old + k if run_old + k < i else -1 for k in range(j - run_new)]
+        if j < len(new):
+            assert old[i] == new[j]
+            out.append(i)
+            i, j = i + 1, j + 1
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(USER_TEXT, st.data())
+def test_align_by_runs_is_the_character_by_character_alignment(text, data):
+    once = ty.typeset(text)
+    assert ty.align(text, once) == _align_by_character(text, once)
+    # spaces dropped, doubled or changed in between (the terminal aligns texts it rewrapped)
+    spaced = "".join(c + data.draw(st.sampled_from(["", " ", "\u202f", "  "])) if not ty.is_space(c) else
+                     data.draw(st.sampled_from(["", c, c + "\u00a0"])) for c in text)
+    assert ty.align(text, spaced) == _align_by_character(text, spaced)
+
+
+def test_align_refuses_a_changed_character():
+    with pytest.raises(ValueError):
+        ty.align("Article 1er : objet", "Article 2er : objet")
+
+
 def _paragraph(*runs: str, bold_first: bool = False) -> etree._Element:
     body = etree.Element(f"{W}body")
     p = etree.SubElement(body, f"{W}p")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from . import staffing
@@ -71,8 +72,14 @@ def next_action(steps: list[StepStatus], errors: int = 0, file: str = "FICHIER")
     return "Toutes les étapes sont complètes : générez la convention avec « ptms render »."
 
 
-def print_status(console, file, result) -> None:
-    """The checklist of a validated file (`validation.FileResult` with a project); used by the wizards."""
+def plain(what: str) -> str:
+    """« les postes du service (« service.posts ») » -> « les postes du service »: no YAML key for the user."""
+    return re.sub(r"\s*\((?:[^()«]*)?«\s*[a-z_.]+\s*»\)", "", what).strip()
+
+
+def print_status(console, file, result, keys: bool = True) -> None:
+    """The checklist of a validated file (`validation.FileResult` with a project); used by the wizards,
+    which print it without YAML keys (`keys=False`: a project lead reads sections, not keys)."""
     from .reporters import markup as escape  # user text: no control character, no markup
 
     project = result.project
@@ -85,7 +92,7 @@ def print_status(console, file, result) -> None:
         for d in s.done:
             console.print(f"    [green]✔[/green] {escape(d)}")
         for m in s.missing:
-            console.print(f"    [yellow]✘[/yellow] manque : {escape(m)}")
+            console.print(f"    [yellow]✘[/yellow] manque : {escape(m if keys else plain(m))}")
         console.print()
     if result.findings:
         console.print(f"Validation : {result.errors} erreur(s), {result.warnings} avertissement(s) — "

@@ -60,7 +60,7 @@ def _step3(p: Project) -> list[tuple[str, tuple]]:
         measured = {i.objective for i in p.evaluation.indicators}
         for i, o in enumerate(p.objectives):
             if o.id not in measured:
-                out.append((f"un indicateur pour l'objectif « {o.id} »", ("objectives", i)))
+                out.append((f"un indicateur pour l'objectif « {o.statement} »", ("objectives", i)))
     if p.convention is None:
         out.append(("les termes de la convention (« convention »)", ()))
     else:
@@ -75,7 +75,7 @@ def _step3(p: Project) -> list[tuple[str, tuple]]:
         partner = p.partner(pid)
         if partner is not None and partner.representative is None:
             i = p.partners.index(partner)
-            out.append((f"le représentant du signataire « {pid} »", ("partners", i)))
+            out.append((f"le représentant du signataire « {partner.name} »", ("partners", i)))
     return out
 
 

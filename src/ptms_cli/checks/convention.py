@@ -29,7 +29,7 @@ def representatives(p: Project, step: int | None, d: Derived) -> Iterator[Proble
     signing = set(p.signatories())
     for i, partner in enumerate(p.partners):
         if partner.id in signing and partner.status == "committed" and partner.representative is None:
-            yield Problem("PTMS-W042", f"le signataire engagé « {partner.id} » n'a pas de représentant légal",
+            yield Problem("PTMS-W042", f"le signataire engagé « {partner.name} » n'a pas de représentant légal",
                           ("partners", i), "Renseignez « representative » (nom, qualité, décision) avant la convention.")
 
 

@@ -113,26 +113,39 @@ def is_space(char: str) -> bool:
     return char in SPACES
 
 
+_RUN = re.compile(rf"{_SP}+|[^{SPACES}]+")  # a run of spaces, or of other characters
+_SPACE_RUN = re.compile(rf"{_SP}*")
+_ONE_SPACE = str.maketrans(dict.fromkeys(SPACES, " "))
+
+
 def align(old: str, new: str) -> list[int]:
     """For each character of `new` (the result of `typeset(old)`), the index in `old` of the character
     it stands for, or -1 for an inserted space. Non-space characters correspond one to one, in order;
-    between two of them, the k-th space of `new` stands for the k-th space of `old` (if any)."""
+    between two of them, the k-th space of `new` stands for the k-th space of `old` (if any).
+
+    Walks `new` run by run (a run of other characters found as is in `old` is mapped at once): the
+    typographic pass of a convention spent most of its time here, character by character."""
+    if len(old) == len(new) and old.translate(_ONE_SPACE) == new.translate(_ONE_SPACE):
+        return list(range(len(new)))  # spaces changed in place only (the usual case): each stands for itself
     out: list[int] = []
     i = 0
-    j = 0
-    while j < len(new):
-        run_old = i
-        while i < len(old) and is_space(old[i]):
-            i += 1
-        run_new = j
-        while j < len(new) and is_space(new[j]):
-            j += 1
-        for k in range(j - run_new):
-            out.append(run_old + k if run_old + k < i else -1)
-        if j < len(new):
-            if i >= len(old) or old[i] != new[j]:
-                raise ValueError("typeset changed a character other than a space")
-            out.append(i)
-            i += 1
-            j += 1
+    for m in _RUN.finditer(new):
+        run = m.group()
+        start = i
+        i = _SPACE_RUN.match(old, i).end()  # type: ignore[union-attr]  # (matches the empty string)
+        if is_space(run[0]):
+            kept = min(len(run), i - start)
+            out.extend(range(start, start + kept))
+            out.extend([-1] * (len(run) - kept))
+        elif old.startswith(run, i):
+            out.extend(range(i, i + len(run)))
+            i += len(run)
+        else:  # spaces of `old` dropped inside the run: one character at a time
+            for n, char in enumerate(run):
+                if n:
+                    i = _SPACE_RUN.match(old, i).end()  # type: ignore[union-attr]
+                if i >= len(old) or old[i] != char:
+                    raise ValueError("typeset changed a character other than a space")
+                out.append(i)
+                i += 1
     return out

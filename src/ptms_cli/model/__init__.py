@@ -28,7 +28,7 @@ class Project(FollowUp):  # after signature: payments, results, actuals (model/f
     territory: Territory = F("Territoire")
     period: Period | None = F("Période du projet", default=None)
     contrat_de_ville: ContratDeVille | None = F("Contrat de ville", default=None)
-    lead_partner: Annotated[Id | None, Ref("partners", "partenaire pilote")] = F("Partenaire pilote", "Identifiant du partenaire qui porte la démarche.", default=None)
+    lead_partner: Annotated[Id | None, Ref("partners", "partenaire pilote")] = F("Partenaire pilote", "Partenaire qui porte la démarche.", default=None)
     templates: str | None = F(
         "Dossier de modèles Word",
         "Chemin, relatif au fichier projet, d'un dossier de modèles personnalisés (voir « ptms templates export »).",

@@ -24,7 +24,7 @@ class Indicator(Model):
 
 
 class Evaluation(Model):
-    lead: Annotated[Id | None, Ref("partners", "pilote de l'évaluation")] = F("Pilote de l'évaluation", "Identifiant du partenaire (en général l'opérateur).", default=None)
+    lead: Annotated[Id | None, Ref("partners", "pilote de l'évaluation")] = F("Pilote de l'évaluation", "Partenaire qui pilote l'évaluation (en général l'opérateur).", default=None)
     method: str | None = F(
         "Démarche", "Évaluation de l'utilité sociale co-construite avec les financeurs (référentiel CITER).",
         default=None,

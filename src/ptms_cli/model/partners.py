@@ -91,7 +91,7 @@ class Objective(Model):
 class Actor(Model):
     id: Id = F("Identifiant de l'acteur")
     name: Text = F("Nom de l'acteur de médiation existant")
-    partner: Annotated[Id | None, Ref("partners", "partenaire employeur")] = F("Partenaire employeur", "Identifiant du partenaire, s'il en est un.", default=None)
+    partner: Annotated[Id | None, Ref("partners", "partenaire employeur")] = F("Partenaire employeur", "Partenaire qui l'emploie, s'il en est un.", default=None)
     fields: Annotated[list[Id], Ref("fields")] = F("Champs couverts", default_factory=list)
     sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs couverts", default_factory=list)
     hours_per_week: float | None = F("Heures par semaine", default=None, ge=0, le=10000)

@@ -35,7 +35,7 @@ class Post(Model):
     aid_hours_per_week: int | None = F("Heures aidées par semaine (PEC)", default=None, ge=1, le=35)
     sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs d'affectation", default_factory=list)
     continues: Annotated[Id | None, Ref("posts", "poste prolongé")] = F(
-        "Prolonge le poste", "Identifiant du poste que celui-ci prolonge avec les mêmes personnes (ex. un PEC puis un CDI).",
+        "Prolonge le poste", "Poste que celui-ci prolonge avec les mêmes personnes (ex. un PEC puis un CDI).",
         default=None,
     )
 
@@ -62,7 +62,7 @@ class Reporting(Model):
 
 class Subcontractor(Model):
     partner: Annotated[Id, Ref("partners", "opérateur sous-traitant")] = F(
-        "Opérateur sous-traitant", "Identifiant du partenaire (association, entreprise…) à qui l'opérateur confie une partie du service."
+        "Opérateur sous-traitant", "Partenaire (association, entreprise…) à qui l'opérateur confie une partie du service."
     )
     activities: list[choice("activities")] = F("Activités confiées", "Vide : toutes les activités du service.", default_factory=list)
     sectors: Annotated[list[Id], Ref("sectors")] = F("Secteurs confiés", "Vide : tous les secteurs du service.", default_factory=list)
@@ -87,7 +87,7 @@ DEFAULT_SELECTION_CRITERIA: tuple[tuple[str, int], ...] = (
 
 class Service(Model):
     name: Text = F("Nom du service", "Ex. « Service intercommunal de médiation sociale ».")
-    operator: Annotated[Id, Ref("partners", "opérateur", checked=False)] = F("Opérateur", "Identifiant du partenaire qui porte le service.")
+    operator: Annotated[Id, Ref("partners", "opérateur", checked=False)] = F("Opérateur", "Partenaire qui porte le service.")
     legal_form: str | None = F("Forme de portage", "Ex. « régie municipale », « association », « GIP ».", default=None)
     purposes: list[choice("purposes")] = F("Raisons d'être de la médiation", default_factory=list)
     activities: list[choice("activities")] = F("Activités (référentiel des 9 activités)", default_factory=list)

@@ -540,7 +540,7 @@ class Engine:
                     if self.confirm_removal(items, i):
                         del items[i]
             except GoBack:
-                self.say("Retour : cet élément n'a pas été modifié.", "dim")
+                self.say("Retour : rien n'a été ajouté." if action == "add" else "Retour : cet élément n'a pas été modifié.", "dim")
             self.changed()
             self.checkpoint()
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..status import plain
 from .backend import GoBack
 from .engine import Engine
 
@@ -31,9 +32,6 @@ class Section:
     part: Callable[[dict], Any] | None = None  # the part of the project it fills, when not the whole `key`
 
 
-def plain(what: str) -> str:
-    """« les postes du service (« service.posts ») » -> « les postes du service »: no YAML key for the user."""
-    return re.sub(r"\s*\((?:[^()«]*)?«\s*[a-z_.]+\s*»\)", "", what).strip()
 
 
 def _key_of(what: str, loc: tuple) -> str | None:

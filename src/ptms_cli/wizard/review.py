@@ -12,8 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..status import plain
 from .engine import Engine, name_of
-from .hub import plain
 from .questions import natural_key, question, submodel
 
 BACK = "back"

@@ -484,7 +484,7 @@ def after_step(console, path: Path, step: int, backend=None) -> int:
     console.print()  # the findings were shown in French by the review, by section: no code, no YAML line here
     if result.project is not None:
         console.print()
-        print_status(console, path, result)
+        print_status(console, path, result, keys=False)
     if step:
         offer_render(console, path, step, result, backend)
     return EXIT_FAILED if result.errors else EXIT_OK
