@@ -238,3 +238,21 @@ def test_impossible_date_and_unquoted_hours(tmp_path, commune, write_project):
     result = validate_file(path)
     assert [f.code for f in result.findings if f.severity.value == "error"] == ["PTMS-E011"]
     assert "date invalide" in result.findings[0].message and "2025-02-30" in result.findings[0].message
+
+
+def test_status_names_the_operator_and_agrees_in_number(write_project, commune):
+    import io
+
+    from rich.console import Console
+
+    from ptms_cli.status import print_status
+
+    operator = next(x for x in commune["partners"] if x["id"] == commune["service"]["operator"])
+    commune["objectives"] = commune["objectives"][:1]
+    out = io.StringIO()
+    print_status(Console(file=out, width=300), "projet.yaml", validate_file(write_project(commune)))
+    text = out.getvalue()
+    assert f"porté par « {operator['name']} »" in text  # its name, not its identifier
+    assert f"{len(commune['partners'])} partenaires identifiés, dont " in text
+    assert "1 objectif partagé\n" in text
+    assert "(s)" not in text

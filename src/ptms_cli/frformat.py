@@ -98,3 +98,9 @@ def exact(value: int | float | Decimal) -> str:
     text = number(d, digits)
     # four-digit whole parts stay together (« 2026 », « 5000 »: French typography groups from five)
     return text.replace(NBSP, "", 1) if 1000 <= abs(d) < 10000 else text
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """« 1 partenaire », « 0 erreur », « 5 partenaires » (French: the singular up to one); `many` for
+    irregular or multi-word forms (« 4 engagés », « 2 types de poste »)."""
+    return f"{n} {one if n <= 1 else (many or one + 's')}"

@@ -118,8 +118,7 @@ class Tally:
 
 
 def summary(tally: Tally) -> str:
-    def plural(n: int, one: str, many: str | None = None) -> str:
-        return f"{n} {one if n <= 1 else (many or one + 's')}"
+    from .frformat import plural
 
     files, bad = tally.files, tally.failed
     text = f"{plural(files, 'fichier vérifié', 'fichiers vérifiés')} : "

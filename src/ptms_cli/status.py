@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from . import staffing
 from .checks.completeness import missing_for_step
+from .frformat import plural
 from .model import Project
 from .steps import NUMBERS, STEP_COMMANDS, STEPS
 
@@ -28,18 +29,19 @@ def _done(p: Project, step: int, st: staffing.Staffing | None = None) -> list[st
     if step == 1:
         committed = sum(x.status == "committed" for x in p.partners)
         if p.partners:
-            out.append(f"{len(p.partners)} partenaire(s) identifié(s), dont {committed} engagé(s)")
+            out.append(f"{plural(len(p.partners), 'partenaire identifié', 'partenaires identifiés')}, dont {plural(committed, 'engagé')}")
         if p.objectives:
-            out.append(f"{len(p.objectives)} objectif(s) partagé(s)")
+            out.append(plural(len(p.objectives), "objectif partagé", "objectifs partagés"))
         if p.territory.sectors:
-            out.append(f"{len(p.territory.sectors)} secteur(s) du territoire")
+            out.append(plural(len(p.territory.sectors), "secteur", "secteurs") + " du territoire")
         if p.actors:
-            out.append(f"{len(p.actors)} acteur(s) de médiation existant(s) recensé(s)")
+            out.append(plural(len(p.actors), "acteur de médiation existant recensé", "acteurs de médiation existants recensés"))
     elif step == 2 and p.service:
         s = p.service
-        out.append(f"service « {s.name} » porté par « {s.operator} »")
+        operator = p.partner(s.operator)
+        out.append(f"service « {s.name} » porté par « {operator.name if operator else s.operator} »")
         if s.activities:
-            out.append(f"{len(s.activities)} activité(s) sur 9")
+            out.append(f"{plural(len(s.activities), 'activité')} sur 9")
         if s.posts:
             st = st or staffing.compute(p)
             out.append(f"{staffing.types_text(st)}" + (f", {staffing.range_text(st)} selon les mois" if st.years else ""))
@@ -49,9 +51,9 @@ def _done(p: Project, step: int, st: staffing.Staffing | None = None) -> list[st
             out.append("plan de financement renseigné")
     elif step == 3:
         if p.governance:
-            out.append(f"comité de pilotage de {len(p.governance.steering_committee.members)} membre(s)")
+            out.append(f"comité de pilotage de {plural(len(p.governance.steering_committee.members), 'membre')}")
         if p.evaluation and p.evaluation.indicators:
-            out.append(f"{len(p.evaluation.indicators)} indicateur(s) d'évaluation")
+            out.append(plural(len(p.evaluation.indicators), "indicateur") + " d'évaluation")
         if p.convention:
             out.append(f"convention « {p.convention.title} »")
     return out
@@ -95,7 +97,7 @@ def print_status(console, file, result, keys: bool = True) -> None:
             console.print(f"    [yellow]✘[/yellow] manque : {escape(m if keys else plain(m))}")
         console.print()
     if result.findings:
-        console.print(f"Validation : {result.errors} erreur(s), {result.warnings} avertissement(s) — "
+        console.print(f"Validation : {plural(result.errors, 'erreur')}, {plural(result.warnings, 'avertissement')} — "
                       f"détail avec « ptms validate {escape(str(file))} ».")
     else:
         console.print("Validation : [green]aucun problème[/green].")
