@@ -89,7 +89,7 @@ def test_post_dates_cotech_and_tribunal_come_from_the_project(tmp_path):
     assert (post["start"], post["end"]) == (data["period"]["start"], data["period"]["end"])  # Enter at both
     convene = replace(CONVENE, E("Comité technique", False),
                       [E("Comité technique", True), E("Membres", ENTER), E("Présidence", ENTER), E("Réunions", "6"),
-                       E("Règle", ENTER), E("Missions", ENTER)])
+                       E("Règle", ENTER)])  # the missions are in « Options avancées »
     convene = replace(convene, E("Tribunal", "Tribunal administratif de Bordeaux"), [E("Tribunal", ENTER)])
     code, _, out = drive("convene", path, convene)
     assert code == 0

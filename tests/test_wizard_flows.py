@@ -59,7 +59,7 @@ def test_the_four_wizards_reach_a_complete_step_3(created):
         outputs[name] = out.replace("\u00a0", " ").replace("\u202f", " ")
     # the live balance: 2 posts x 42 000 € unfunded as soon as the post is added (before the end of
     # the service section), then shared by the allocation key once both partners are in it
-    assert outputs["specify"].index("Équilibre du financement") < outputs["specify"].index("Principes déontologiques")
+    assert outputs["specify"].index("Équilibre du financement") < outputs["specify"].index("À compléter plus tard")
     balance = outputs["specify"].split("Équilibre du financement")
     assert len(balance) == 3
     assert re.search(r"2028 +│ +84 000,00 € │ +0,00 € │ +0,00 € │ +84 000,00 €", balance[1])
@@ -207,11 +207,10 @@ def test_cross_field_error_offers_to_go_back(created):
                          E("corriger maintenant", "keep")]  # said as the list is left: kept, to fix later
     at = script.index(E("Signataires", ENTER)) + 1
     # back at the hub, Enter reopens the section that has an error (the default)
-    script[at + 8:at + 8] = [E("quelle section", ENTER), E("Intitulé", ENTER),
+    script[at + 2:at + 2] = [E("quelle section", ENTER),  # after the two representatives
                              E("Échéancier", ("edit", 0)), E("quel champ", "percent"), E("Part", "100"),
                              E("quel champ", "done"), E("Échéancier", "done"),
-                     E("Tribunal", ENTER), E("Protection", ENTER),
-                     E("Lieu", ENTER), E("Date de signature", ENTER), E("Communication", ENTER), E("Signataires", ENTER)]
+                             E("Tribunal", ENTER), E("Protection", ENTER), E("Lieu", ENTER), E("Signataires", ENTER)]
     code, _, out = drive("convene", created, script)
     flat = re.sub(r"\s+", " ", out)  # the terminal wraps long lines
     assert "✗ l'échéancier de versement totalise 60 % au lieu de 100 %" in flat  # at once
