@@ -161,6 +161,18 @@ class Screen:
     shortcuts: list[str] = field(default_factory=list)
 
 
+def _joined(lines: list[str]) -> list[str]:
+    """Choice lines with their wrapped continuations joined (`wizard.backend.wrap`): a choice starts
+    with its shortcut (« 1) », « a) ») or its box (● ○), after the pointer; any other line continues it."""
+    out: list[str] = []
+    for ln in lines:
+        if out and not re.match(r"^\s*(?:»\s*)?(?:\w\)\s|[●○]\s)", ln):
+            out[-1] += " " + ln.strip()
+        else:
+            out.append(ln)
+    return out
+
+
 def parse(raw: str) -> Screen:
     """The prompt drawn last in `raw` (questionary's first drawing of it)."""
     at = raw.rfind(QMARK)
@@ -168,10 +180,11 @@ def parse(raw: str) -> Screen:
     question = ANSI.split(part, 1)[0].strip()
     rest = ANSI.sub("", part[len(ANSI.split(part, 1)[0]):]).replace("\r", "")
     # the choices come after the instruction, which a narrow terminal may have wrapped anywhere
-    instruction = re.search("|".join("".join(re.escape(c) + "\n?" for c in words)
+    # (the wizard wraps at words, the rest of a line aligned under its text: « \n » and spaces)
+    instruction = re.search("|".join("".join(re.escape(c) + ("\\s*" if c == " " else "\n?\\s*") for c in words)
                                      for words in (UI["select"], UI["checkbox"])), rest)
-    lines = [ln for ln in rest[instruction.end():].split("\n") if ln.strip()] if instruction else []
-    if instruction and instruction.group(0).replace("\n", "") == UI["checkbox"]:
+    lines = _joined([ln for ln in rest[instruction.end():].split("\n") if ln.strip()]) if instruction else []
+    if instruction and re.sub(r"\s+", " ", instruction.group(0)).strip() == UI["checkbox"]:
         s = Screen(question, "checkbox")
         for ln in lines:
             m = re.match(r"^\s*(»)?\s*([●○])\s(.*)$", ln)
