@@ -17,6 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 
 
+def terminal_snapshot(name: str, shown: list[str]) -> None:
+    """Compare terminal lines with tests/snapshots/terminal-NAME.txt (PTMS_UPDATE_SNAPSHOTS=1 rewrites it)."""
+    import os
+
+    path = ROOT / "tests" / "snapshots" / f"terminal-{name}.txt"
+    text = "\n".join(shown) + "\n"
+    if os.environ.get("PTMS_UPDATE_SNAPSHOTS"):
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"pas d'instantané {path.name} : PTMS_UPDATE_SNAPSHOTS=1"
+    assert text == path.read_text(encoding="utf-8")
+
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 

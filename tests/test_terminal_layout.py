@@ -7,13 +7,12 @@ layout, regenerate them with PTMS_UPDATE_SNAPSHOTS=1 and read the diff.
 from __future__ import annotations
 
 import io
-import os
 import re
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, terminal_snapshot as snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
@@ -41,15 +40,6 @@ def screen(width: int, draw) -> list[str]:
     console = FrenchConsole(width=width, record=True, file=io.StringIO(), color_system=None, soft_wrap=True)
     draw(Engine(ScriptedBackend([]), console, agglo()))
     return [line.rstrip() for line in console.export_text().splitlines()]
-
-
-def snapshot(name: str, shown: list[str]) -> None:
-    path = SNAPSHOTS / f"terminal-{name}.txt"
-    text = "\n".join(shown) + "\n"
-    if os.environ.get("PTMS_UPDATE_SNAPSHOTS"):
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"pas d'instantané {path.name} : PTMS_UPDATE_SNAPSHOTS=1"
-    assert text == path.read_text(encoding="utf-8")
 
 
 def partner_map(e: Engine) -> None:

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import re
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, terminal_snapshot as snapshot
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from prompt_toolkit.data_structures import Size
@@ -71,15 +70,6 @@ def shoot(width: int, kind: str, *args, keys: str = "\r", then: list[tuple[str, 
 
 def words(text: str) -> list[str]:
     return text.split()  # str.split() cuts at no-break spaces too: « 123 994,63 € » is three words here
-
-
-def snapshot(name: str, shown: list[str]) -> None:
-    path = SNAPSHOTS / f"terminal-{name}.txt"
-    text = "\n".join(shown) + "\n"
-    if os.environ.get("PTMS_UPDATE_SNAPSHOTS"):
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"pas d'instantané {path.name} : PTMS_UPDATE_SNAPSHOTS=1"
-    assert text == path.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("width", [60, 120])
