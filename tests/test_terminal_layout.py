@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, terminal_snapshot as snapshot
@@ -27,7 +26,6 @@ from ptms_cli.wizard import flows
 from ptms_cli.wizard.backend import ScriptedBackend
 from ptms_cli.wizard.engine import Engine
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 AMOUNT = re.compile(r"-?\d{1,3}(?:[\u00a0\u202f]\d{3})*(?:,\d+)?\u00a0(?:€|%|h|ETP)")
 
 

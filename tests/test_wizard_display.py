@@ -12,7 +12,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-from pathlib import Path
 
 import pytest
 from conftest import EXAMPLES, terminal_snapshot as snapshot
@@ -28,7 +27,6 @@ from ptms_cli.wizard import review
 from ptms_cli.wizard.backend import QuestionaryBackend, ScriptedBackend, wrap
 from ptms_cli.wizard.engine import Engine
 
-SNAPSHOTS = Path(__file__).parent / "snapshots"
 AMOUNT = "123\u00a0994,63\u00a0€"
 SHOWN = AMOUNT.replace("\u00a0", " ")  # prompt_toolkit draws a no-break space as a space (`Char.display_mappings`)
 LONG = "Centre communal d'action sociale de Beaulieu-sur-Sambre"
