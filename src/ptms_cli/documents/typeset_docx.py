@@ -27,6 +27,8 @@ _BEFORE_KEEP_NEXT = {f"{W}pStyle"}
 
 def _texts(paragraph) -> list:
     """The w:t of `paragraph`'s own runs (not of a nested text box's paragraphs), in order."""
+    if paragraph.find(f".//{W}p") is None:  # no text box inside (the usual case)
+        return list(paragraph.iter(f"{W}t"))
     out = []
     for t in paragraph.iter(f"{W}t"):
         parent = t.getparent()
@@ -46,26 +48,33 @@ def typeset_paragraph(paragraph) -> None:
     old = "".join(old_pieces)
     new = typography.typeset(old)
     if new != old:
-        owner: list[int] = []  # index in `elements` of each character of `old`
-        for n, piece in enumerate(old_pieces):
-            owner.extend([n] * len(piece))
-        pieces = [""] * len(elements)
-        last = 0
-        for char, source in zip(new, typography.align(old, new), strict=True):
-            if source >= 0:
-                last = owner[source]
-            pieces[last] += char
+        if typography.in_place(old, new):  # the same cuts: each run keeps its characters' places
+            pieces, at = [], 0
+            for piece in old_pieces:
+                pieces.append(new[at:at + len(piece)])
+                at += len(piece)
+        else:
+            owner: list[int] = []  # index in `elements` of each character of `old`
+            for n, piece in enumerate(old_pieces):
+                owner.extend([n] * len(piece))
+            pieces = [""] * len(elements)
+            last = 0
+            for char, source in zip(new, typography.align(old, new), strict=True):
+                if source >= 0:
+                    last = owner[source]
+                pieces[last] += char
         for t, text in zip(elements, pieces, strict=True):
             if t.text != text:
                 t.text = text
                 t.set(XML_SPACE, "preserve")
-    _raise_ordinals(paragraph)
+    if typography.has_digit(new):  # an ordinal needs one
+        _raise_ordinals(elements)
     if new.rstrip().endswith(":"):
         keep_with_next(paragraph)
 
 
-def _raise_ordinals(paragraph) -> None:
-    for t in _texts(paragraph):
+def _raise_ordinals(elements: list) -> None:
+    for t in elements:
         text = t.text or ""
         spans = typography.superscripts(text)
         run = t.getparent()

@@ -58,24 +58,43 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+_DIGIT = re.compile(r"\d")
+has_digit = _DIGIT.search
+
+
 def _typeset_plain(text: str, mark: str = "\ue000") -> str:
-    text = _BEFORE_TALL.sub(NNBSP, text)
-    text = _MISSING_TALL.sub(NNBSP, text)
-    text = _BEFORE_COLON.sub(NBSP, text)
-    # a colon that ends a phrase (a space, the end or a closing guillemet follows: the guillemet rule puts a
-    # space there, so the test must already see it or a second pass would differ)
-    text = re.sub(rf"(?<=[^\W\d]|{re.escape(mark)})(?=:(?:\s|$|»))", NBSP, text)
-    text = _AFTER_OPEN.sub("«" + NNBSP, text)
-    text = _BEFORE_CLOSE.sub(NNBSP + "»", text)
-    text = _ABBREVIATION.sub(lambda m: m.group(1) + NBSP, text)
-    text = _THOUSANDS.sub(NNBSP, text)
-    return _UNIT.sub(NBSP, text)
+    # each rule needs a character of its own in the text: checked first, the rules are the pass's cost
+    if ";" in text or "!" in text or "?" in text:
+        text = _BEFORE_TALL.sub(NNBSP, text)
+        text = _MISSING_TALL.sub(NNBSP, text)
+    if ":" in text:
+        text = _BEFORE_COLON.sub(NBSP, text)
+        # a colon that ends a phrase (a space, the end or a closing guillemet follows: the guillemet rule puts a
+        # space there, so the test must already see it or a second pass would differ)
+        text = re.sub(rf"(?<=[^\W\d]|{re.escape(mark)})(?=:(?:\s|$|»))", NBSP, text)
+    if "«" in text:
+        text = _AFTER_OPEN.sub("«" + NNBSP, text)
+    if "»" in text:
+        text = _BEFORE_CLOSE.sub(NNBSP + "»", text)
+    if "M" in text or "°" in text or "rt." in text:
+        text = _ABBREVIATION.sub(lambda m: m.group(1) + NBSP, text)
+    if _DIGIT.search(text):
+        text = _THOUSANDS.sub(NNBSP, text)
+        text = _UNIT.sub(NBSP, text)
+    return text
+
+
+def _maybe_protected(text: str) -> bool:
+    """Whether `text` may hold what `_PROTECTED` matches (each alternative needs one of these)."""
+    return "`" in text or "&" in text or "@" in text or "://" in text or "www." in text
 
 
 def typeset(text: str) -> str:
     """`text` with French spaces (see the module). Idempotent; only spaces change."""
     if not text:
         return text
+    if not _maybe_protected(text):
+        return _typeset_plain(text)
     pieces = _pieces(text)
     if len(pieces) == 1 and not pieces[0][1]:
         return _typeset_plain(text)
@@ -91,6 +110,10 @@ def typeset(text: str) -> str:
 
 def superscripts(text: str) -> list[tuple[int, int]]:
     """(start, end) of the letters of each ordinal that a typesetter raises: « 1er » -> the « er »."""
+    if not _DIGIT.search(text):
+        return []
+    if not _maybe_protected(text):
+        return [(m.start(g), m.end(g)) for m in _ORDINAL.finditer(text) for g in (1, 2, 3) if m.group(g)]
     spans = []
     for piece_start, (piece, protected) in _offsets(text):
         if protected:
@@ -115,7 +138,16 @@ def is_space(char: str) -> bool:
 
 _RUN = re.compile(rf"{_SP}+|[^{SPACES}]+")  # a run of spaces, or of other characters
 _SPACE_RUN = re.compile(rf"{_SP}*")
-_ONE_SPACE = str.maketrans(dict.fromkeys(SPACES, " "))
+
+
+def in_place(old: str, new: str) -> bool:
+    """`new` (the result of `typeset(old)`) only changed spaces in place (the usual case): each of its
+    characters stands for the one at the same index of `old`."""
+    return len(old) == len(new) and _one_space(old) == _one_space(new)
+
+
+def _one_space(text: str) -> str:
+    return text.replace(NBSP, " ").replace(NNBSP, " ")  # (str.replace: several times faster than translate)
 
 
 def align(old: str, new: str) -> list[int]:
@@ -125,8 +157,8 @@ def align(old: str, new: str) -> list[int]:
 
     Walks `new` run by run (a run of other characters found as is in `old` is mapped at once): the
     typographic pass of a convention spent most of its time here, character by character."""
-    if len(old) == len(new) and old.translate(_ONE_SPACE) == new.translate(_ONE_SPACE):
-        return list(range(len(new)))  # spaces changed in place only (the usual case): each stands for itself
+    if in_place(old, new):
+        return list(range(len(new)))
     out: list[int] = []
     i = 0
     for m in _RUN.finditer(new):
