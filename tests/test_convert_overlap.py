@@ -1,7 +1,9 @@
-"""`ptms render -j 1 --format pdf` of several projects: LibreOffice converts one project while the
-next one is rendered (issue 18). Python runs in one thread at a time; a failure stays with its
-project; the reports come back in order, to the calling thread. The fake conversions below stand
-for LibreOffice (no timing: the order of events is what is checked); the last test uses the real one.
+"""`ptms render --format pdf` of several projects: LibreOffice converts one project while the next
+one is rendered (issue 18), in the command's process with `-j 1`, in each worker process with `-j N`.
+Python runs in one thread at a time; a failure stays with its project; the reports come back in
+order, to the calling thread. The fake conversions stand for LibreOffice (no timing: the order of
+events is what is checked): in this process (`fake_libreoffice`), or, for worker processes, a fake
+UNO helper they start (`fake_uno`); one test uses the real LibreOffice.
 """
 
 from __future__ import annotations
@@ -229,3 +231,171 @@ def test_overlapped_batch_through_the_real_libreoffice(tmp_path, monkeypatch):
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, timeout=60).stdout
         assert f"Projet numéro {i}" in text
         assert re.search(rb"pdfaid:part(?:>|=\")2", pdf.read_bytes())  # PDF/A-2, as without the overlap
+
+
+# --- the same overlap in each worker process of `-j 2` ---------------------------------------------
+
+def test_a_worker_process_renders_the_next_project_while_libreoffice_converts(tmp_path, fake_libreoffice, monkeypatch):
+    """`_worker_main` (what each process of `-j N` runs), driven here through a pipe as the pool does:
+    the conversion of the first project waits until the worker renders the second one."""
+    import multiprocessing
+    import signal
+
+    tasks = _projects(tmp_path, 3)
+    second_started = threading.Event()
+
+    def convert(stems):
+        if not second_started.is_set():
+            assert second_started.wait(60), "le processus n'a pas rendu le projet suivant pendant la conversion"
+        return {s: b"%PDF-1.7 faux" for s in stems}, []
+
+    fake_libreoffice.convert = convert
+    import ptms_cli.validation as validation
+
+    recording = validation.validate_file
+
+    def validate_file(file, *a, **kw):
+        if Path(file).stem == "p1":
+            second_started.set()
+        return recording(file, *a, **kw)
+
+    monkeypatch.setattr(validation, "validate_file", validate_file)
+    parent, child = multiprocessing.Pipe()
+    got = []
+
+    def pool_side():  # what `_run_pool` does for one worker: two projects in hand, then one more
+        parent.send((0, tasks[0]))
+        parent.send((1, tasks[1]))
+        got.append(parent.recv())
+        parent.send((2, tasks[2]))
+        got.append(parent.recv())
+        got.append(parent.recv())
+        parent.send(None)
+
+    handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    feeder = threading.Thread(target=pool_side)
+    feeder.start()
+    try:
+        batch._worker_main(child, 2)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+        converter.overlap(None)
+    feeder.join(60)
+    assert sorted(i for i, _ in got) == [0, 1, 2]
+    assert all(report.status == "rendered" for _, report in got), [r.failed for _, r in got]
+    events = fake_libreoffice.events
+    assert events.index(("rendu", "p1")) < events.index(("fin conversion", "convention"))
+    assert fake_libreoffice.state["most"] == 1  # never two threads in the Python side at once
+    assert fake_libreoffice.state["held"] == [True] * 3
+    assert not [t for t in threading.enumerate() if t.name.startswith("ptms-rendu")]
+
+
+FAKE_UNO = '''#!{python}
+"""Stands for `uno_helper.py` and LibreOffice (the protocol of `converter.Converter`): writes a fake PDF,
+logs « worker-pid project-title » per conversion; blocks (until its worker dies) on the first
+conversion asked once the file $FAKE_UNO_BLOCK exists (and removes it: one conversion blocks)."""
+import json, os, sys, time, zipfile
+worker = os.getppid()
+print(json.dumps({{"pid": os.getpid()}}), flush=True)
+print(json.dumps({{"ready": True}}), flush=True)
+for line in sys.stdin:
+    req = json.loads(line)
+    with zipfile.ZipFile(req["src"]) as z:
+        core = z.read("docProps/core.xml").decode()
+    title = core.split("<dc:title>")[1].split("</dc:title>")[0].split(" — ")[-1]
+    with open(os.environ["FAKE_UNO_LOG"], "a") as log:
+        log.write(f"{{worker}} {{title}}\\n")
+    block = os.environ.get("FAKE_UNO_BLOCK", "")
+    try:
+        os.rename(block, block + ".pris")
+        with open(block + ".pris", "w") as f:
+            f.write(str(worker))
+        while os.getppid() == worker:
+            time.sleep(0.05)
+        sys.exit(1)
+    except OSError:
+        pass
+    with open(req["dst"], "wb") as out:
+        out.write(b"%PDF-1.7 faux " + title.encode())
+    print(json.dumps({{"ok": True, "t": {{}}}}), flush=True)
+'''
+
+
+@pytest.fixture
+def fake_uno(tmp_path, monkeypatch):
+    """Worker processes convert through FAKE_UNO instead of LibreOffice (environment: they inherit it)."""
+    import sys
+
+    script = tmp_path / "fake-uno"
+    script.write_text(FAKE_UNO.format(python=sys.executable), encoding="utf-8")
+    script.chmod(0o755)
+    monkeypatch.setenv("PTMS_UNO_PYTHON", str(script))
+    monkeypatch.setenv("PTMS_SOFFICE", "true")
+    monkeypatch.setenv("FAKE_UNO_LOG", str(tmp_path / "conversions.log"))
+    return tmp_path / "conversions.log"
+
+
+def test_two_workers_share_the_projects_each_with_its_own_converter(tmp_path, fake_uno):
+    import json
+
+    from conftest import run_ptms
+
+    _projects(tmp_path, 6)
+    run = run_ptms("render", tmp_path / "projets", "-o", tmp_path / "out", "-j", "2", "--format", "docx,pdf",
+                   "--doc", "convention", "--report", tmp_path / "r.json", timeout=300)
+    assert run.code == 0, run.err
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    workers = {p["worker"] for p in report["projects"]}
+    assert len(workers) == 2 and all(p["status"] == "rendered" for p in report["projects"])
+    log = [line.split(" ", 1) for line in fake_uno.read_text(encoding="utf-8").splitlines()]
+    assert sorted(title for _, title in log) == sorted(f"Projet numéro {i}" for i in range(6))
+    by_worker = {p["worker"]: set() for p in report["projects"]}
+    for p in report["projects"]:
+        by_worker[p["worker"]].add(Path(p["file"]).stem)
+    for pid, title in log:  # each project converted by the converter of the worker that rendered it
+        assert f"p{title.rsplit(' ', 1)[1]}" in by_worker[int(pid)]
+    for i in range(6):
+        assert (tmp_path / "out" / f"p{i}" / "convention.pdf").read_bytes() == f"%PDF-1.7 faux Projet numéro {i}".encode()
+
+
+def test_a_killed_worker_fails_only_the_projects_it_held(tmp_path, fake_uno, monkeypatch):
+    """A worker killed while its LibreOffice converts: the projects it had in hand (the one converting,
+    and the next one it was rendering, at most two) fail with the reason; the others are rendered by the
+    other worker and by the one started in its place; nothing partial, no LibreOffice left behind."""
+    import json
+    import os
+    import signal
+    import time
+
+    block = tmp_path / "bloque"
+    block.write_text("")
+    monkeypatch.setenv("FAKE_UNO_BLOCK", str(block))
+    _projects(tmp_path, 6)
+    proc = subprocess.Popen(
+        [__import__("sys").executable, "-m", "ptms_cli", "render", str(tmp_path / "projets"), "-o", str(tmp_path / "out"),
+         "-j", "2", "--format", "docx,pdf", "--doc", "convention", "--report", str(tmp_path / "r.json")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
+    taken = tmp_path / "bloque.pris"
+    deadline = time.monotonic() + 120
+    while not (taken.exists() and taken.read_text()) and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    worker = int(taken.read_text())
+    os.kill(worker, signal.SIGKILL)
+    out, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1, out + err
+    assert "Traceback" not in out + err
+    report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    failed = [p for p in report["projects"] if p["status"] == "failed"]
+    assert 1 <= len(failed) <= 2
+    for p in failed:
+        assert p["worker"] == worker and "SIGKILL" in p["failed"][0]["reason"]
+        assert not (Path(p["out_dir"]) / "convention.pdf").exists()
+    rendered = [p for p in report["projects"] if p["status"] == "rendered"]
+    assert len(rendered) == 6 - len(failed) and worker not in {p["worker"] for p in rendered}
+    for p in rendered:
+        assert (Path(p["out_dir"]) / "convention.pdf").read_bytes().startswith(b"%PDF-1.7 faux")
+    assert not list((tmp_path / "out").rglob("*.tmp"))
+    time.sleep(0.5)  # the blocked fake converter notices its worker is gone (checks every 0,05 s)
+    alive = subprocess.run(["pgrep", "-f", str(tmp_path / "fake-uno")], capture_output=True, text=True).stdout
+    assert alive == ""

@@ -4,17 +4,18 @@ The Python API behind `ptms render` with several projects, `--check`, `--changed
 `--report`. No display here: `run(tasks, jobs, ...)` returns one `ProjectReport` per task and
 calls `on_done(report)` as each one finishes (the CLI draws its progress and summary from them).
 
-- `jobs = 1` with PDF or ODT: two threads, Python in one at a time, so that LibreOffice converts one
-  project while the next is rendered (`_run_overlapped`).
 - One task = one project file -> one output folder. A task never raises: whatever goes wrong
   (invalid project, template error, unwritable folder, a bug) becomes `failed` reasons in French,
   and the batch goes on with the other projects.
-- `jobs > 1`: a pool of worker processes (pebble), each started once (heavy modules imported once,
-  compiled templates cached for all the projects it renders) and replaced after `MAX_TASKS`
-  projects so memory stays bounded. A worker that dies (killed, out of memory) fails only the
-  project it was rendering; the pool starts another worker and the batch goes on. pebble is used
-  because the standard pools do not allow this: `concurrent.futures.ProcessPoolExecutor` breaks
-  for good (every pending project fails) and `multiprocessing.Pool` waits forever for the lost one.
+- With PDF or ODT, LibreOffice converts one project while the next is rendered: two threads, Python
+  in one at a time (`_serve`), in this process with `jobs = 1`, in each worker process otherwise.
+- `jobs > 1`: worker processes (`_run_pool`), each started once (heavy modules imported once,
+  compiled templates cached for all the projects it renders), fed through its own pipe, and
+  replaced after `MAX_TASKS` projects so memory stays bounded. A worker that dies (killed, out of
+  memory) fails only the projects it had in hand; another worker takes the rest. Each worker has its
+  own pipe because the standard pools do not allow this: `concurrent.futures.ProcessPoolExecutor`
+  breaks for good (every pending project fails), `multiprocessing.Pool` waits forever for the lost
+  project, and a worker killed while reading a shared queue would hold its lock for ever.
 - No partial file: every write is atomic (`writing.write_atomic`); when a worker is killed or the
   batch is interrupted, the temporary files it may have left are removed from its folder (only
   ptms's, by process id), and the manifest journal lets the next render recognise what it wrote.
@@ -245,22 +246,122 @@ def _check(task: Task, report: ProjectReport, outcome, chunks) -> None:
         report.status = "unchanged"
 
 
-# --- worker processes ---------------------------------------------------------------------------
-
-def _init_worker() -> None:
-    """Run once in each worker: heavy imports now, and a clean exit on SIGTERM.
-
-    pebble's workers ignore Ctrl-C (the parent handles it) and exit at once on SIGTERM; here
-    SIGTERM raises instead, so an atomic write in progress removes its temporary file.
-    """
+def _killed(task: Task, code: int | None, pid: int = 0) -> ProjectReport:
     import signal
 
-    def stop(signum, frame):
-        raise SystemExit(128 + signum)
+    if isinstance(code, int) and code < 0:
+        try:
+            how = f"tué par le signal {signal.Signals(-code).name}"
+        except ValueError:
+            how = f"tué par le signal {-code}"
+    else:
+        how = f"code de sortie {code}"
+    report = ProjectReport(str(task.file), str(task.out_dir), status="failed", worker=pid or 0)
+    report.failed.append({"document": "", "reason": f"le processus de rendu s'est arrêté anormalement ({how}) ; "
+                                                    "aucun fichier partiel n'a été laissé et les documents déjà écrits sont reconnus "
+                                                    "au prochain rendu (journal du manifeste)"})
+    return report
 
-    signal.signal(signal.SIGTERM, stop)
-    from . import pipeline  # noqa: F401  (model, docxtpl, jinja: imported once per worker)
 
+def run(tasks: list[Task], jobs: int = 1,
+        on_done: Callable[[ProjectReport], None] | None = None) -> list[ProjectReport]:
+    """Process every task; reports in the order of `tasks`. `jobs <= 1`: in this process, no pool
+    (two threads when LibreOffice converts: `_run_overlapped`); otherwise `_run_pool`.
+
+    Ctrl-C (KeyboardInterrupt) stops the workers, removes their temporary files and propagates.
+    """
+    reports: list[ProjectReport | None] = [None] * len(tasks)
+    if jobs <= 1 and len(tasks) > 1 and any(_converts(task) for task in tasks):
+        return _run_overlapped(tasks, reports, on_done)
+    if jobs <= 1 or len(tasks) <= 1:
+        for i, task in enumerate(tasks):
+            reports[i] = process(task)  # Ctrl-C: the write in progress removes its own temporary file
+            if on_done:
+                on_done(reports[i])
+        return reports  # type: ignore[return-value]
+    return _run_pool(tasks, reports, jobs, on_done)
+
+
+def _converts(task: Task) -> bool:
+    """The task asks LibreOffice for something (PDF, ODT; `--check` converts nothing)."""
+    from .catalog import CONVERTED
+
+    return not task.check and any(f in CONVERTED for f in task.formats)
+
+
+def _serve(take: Callable, give: Callable, threads: int) -> list:
+    """Start `threads` threads that take projects (`take()`: `(i, task)`, or None when there are no
+    more) and hand over their reports (`give(i, report)`). With two, Python runs in one of them at a
+    time (the `work` lock, released by `converter.convert_documents` only while it waits for
+    LibreOffice): one project is rendered while LibreOffice converts the other, and nothing of the
+    rendering is shared between threads. Returns the threads (started)."""
+    import threading
+
+    from . import converter
+
+    work = threading.Lock()
+
+    def serve() -> None:
+        while (item := take()) is not None:
+            i, task = item
+            with work:
+                try:
+                    report = process(task)
+                except BaseException as exc:  # process() only lets through what is not an Exception
+                    report = ProjectReport(str(task.file), str(task.out_dir), status="failed")
+                    report.failed.append({"document": "", "reason": f"erreur interne ({type(exc).__name__})"})
+            give(i, report)
+
+    if threads > 1:
+        converter.overlap(work)
+    started = [threading.Thread(target=serve, name=f"ptms-rendu-{k}", daemon=True) for k in range(1, threads + 1)]
+    for thread in started:
+        thread.start()
+    return started
+
+
+def _run_overlapped(tasks: list[Task], reports: list, on_done) -> list[ProjectReport]:
+    """`-j 1` with PDF or ODT: LibreOffice converts one project while the next one is rendered
+    (`_serve` with two threads). Reports come back here (`on_done` runs in this thread). Ctrl-C: no
+    new project is started, the ones in progress finish (their writes are atomic; a conversion still
+    running after `converter.QUIT_TIMEOUT` seconds is stopped: `converter.interrupt`), then
+    KeyboardInterrupt propagates.
+    """
+    import queue
+    import threading
+
+    from . import converter
+
+    take_lock = threading.Lock()
+    todo = iter(enumerate(tasks))
+    finished: queue.Queue = queue.Queue()
+    stop = threading.Event()
+
+    def take():
+        with take_lock:
+            return None if stop.is_set() else next(todo, None)
+
+    threads = _serve(take, lambda i, report: finished.put((i, report)), 2)
+    try:
+        for _ in tasks:
+            i, report = finished.get()
+            reports[i] = report
+            if on_done:
+                on_done(report)
+    finally:  # normal end, Ctrl-C, an error in on_done: the projects in progress finish
+        stop.set()
+        deadline = time.monotonic() + converter.QUIT_TIMEOUT
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
+        if any(thread.is_alive() for thread in threads):  # LibreOffice slow or hung: killed
+            converter.interrupt()
+        for thread in threads:
+            thread.join()
+        converter.overlap(None)
+    return reports
+
+
+# --- worker processes ---------------------------------------------------------------------------
 
 # What a worker needs, imported once by the worker server before it forks any worker: a worker
 # (first or replacing one after MAX_TASKS projects) starts with everything imported.
@@ -289,140 +390,169 @@ def start_workers() -> None:
         forkserver.ensure_running()
 
 
-def _killed(task: Task, code: int | None, pid: int = 0) -> ProjectReport:
-    import signal
+def _worker_main(conn, threads: int) -> None:
+    """A worker process: projects arrive on `conn` as `(i, task)` (None: no more), reports leave on it
+    as `(i, report)`; `threads` projects in hand at once (two when LibreOffice converts: `_serve`).
 
-    if isinstance(code, int) and code < 0:
-        try:
-            how = f"tué par le signal {signal.Signals(-code).name}"
-        except ValueError:
-            how = f"tué par le signal {-code}"
-    else:
-        how = f"code de sortie {code}"
-    report = ProjectReport(str(task.file), str(task.out_dir), status="failed", worker=pid or 0)
-    report.failed.append({"document": "", "reason": f"le processus de rendu s'est arrêté anormalement ({how}) ; "
-                                                    "aucun fichier partiel n'a été laissé et les documents déjà écrits sont reconnus "
-                                                    "au prochain rendu (journal du manifeste)"})
-    return report
-
-
-def run(tasks: list[Task], jobs: int = 1,
-        on_done: Callable[[ProjectReport], None] | None = None) -> list[ProjectReport]:
-    """Process every task; reports in the order of `tasks`. `jobs <= 1`: in this process, no pool
-    (two threads when LibreOffice converts: `_run_overlapped`).
-
-    Ctrl-C (KeyboardInterrupt) stops the workers, removes their temporary files and propagates.
+    Ctrl-C is the parent's business (ignored here). SIGTERM (the parent stopping the batch) raises
+    SystemExit in this, the main thread: the process exits at once, its LibreOffice is stopped (the
+    converter's exit handler) and the parent removes whatever temporary files it leaves.
     """
+    import queue
+    import signal
+    import threading
+
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, stop)
+    from . import pipeline  # noqa: F401  (model, docxtpl, jinja: already imported by the worker server)
+
+    inbox: queue.Queue = queue.Queue()
+    sending = threading.Lock()
+
+    def give(i: int, report: ProjectReport) -> None:
+        with sending:
+            conn.send((i, report))
+
+    started = _serve(inbox.get, give, threads)
+    while True:
+        try:
+            item = conn.recv()
+        except (EOFError, OSError):  # the parent is gone
+            return
+        if item is None:
+            break
+        inbox.put(item)
+    for _ in started:
+        inbox.put(None)
+    for thread in started:
+        thread.join()
+
+
+class _Worker:
+    """The parent's view of one worker process: its pipe, and the projects it has in hand."""
+
+    def __init__(self, ctx, threads: int):
+        parent, child = ctx.Pipe()
+        self.conn = parent
+        self.proc = ctx.Process(target=_worker_main, args=(child, threads), daemon=True, name="ptms-rendu")
+        self.proc.start()
+        child.close()
+        self.held: set[int] = set()
+        self.sent = 0
+        self.closed = False
+
+    def give(self, i: int, task: Task) -> bool:
+        """Send it project `i`; False if it is already dead (its sentinel says so; `i` stays to do)."""
+        try:
+            self.conn.send((i, task))
+        except OSError:
+            self.closed = True
+            return False
+        self.held.add(i)
+        self.sent += 1
+        return True
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            try:
+                self.conn.send(None)
+            except OSError:  # already dead: its sentinel says so
+                pass
+
+
+def _run_pool(tasks: list[Task], reports: list, jobs: int, on_done) -> list[ProjectReport]:
+    """`jobs` worker processes, each fed its projects through its own pipe (a worker that dies can
+    block no other: nothing is shared between workers, unlike a common queue).
+
+    Each worker has one project in hand, two when LibreOffice converts (it renders one while its
+    LibreOffice converts the other: `_serve`), and is replaced after `MAX_TASKS` projects. A worker
+    that dies (killed, out of memory) fails only the projects it had in hand, with the reason; its
+    temporary files are removed and another worker takes the rest. Ctrl-C: every worker is stopped
+    (SIGTERM, then SIGKILL), their temporary files removed, and KeyboardInterrupt propagates.
+    """
+    from collections import deque
+    from multiprocessing.connection import wait
+
     from ..writing import remove_dead_temps
 
-    reports: list[ProjectReport | None] = [None] * len(tasks)
-    if jobs <= 1 and len(tasks) > 1 and any(_converts(task) for task in tasks):
-        return _run_overlapped(tasks, reports, on_done)
-    if jobs <= 1 or len(tasks) <= 1:
-        for i, task in enumerate(tasks):
-            reports[i] = process(task)  # Ctrl-C: the write in progress removes its own temporary file
-            if on_done:
-                on_done(reports[i])
-        return reports  # type: ignore[return-value]
+    ctx = _context()
+    threads = 2 if any(_converts(task) for task in tasks) else 1
+    todo = deque(range(len(tasks)))
+    workers: list[_Worker] = []
+    left = len(tasks)
 
-    from concurrent.futures import as_completed
+    def feed(worker: _Worker, room: int = threads) -> None:
+        """Give `worker` projects until it holds `room`; close it when there are no more (or its
+        quota is reached): it finishes what it holds, then exits."""
+        while todo and len(worker.held) < room and worker.sent < MAX_TASKS and worker.give(todo[0], tasks[todo[0]]):
+            todo.popleft()
+        if not todo or worker.sent >= MAX_TASKS:
+            worker.close()
 
-    from pebble import ProcessExpired, ProcessPool
+    def done(i: int, report: ProjectReport) -> None:
+        nonlocal left
+        reports[i] = report
+        left -= 1
+        if on_done:
+            on_done(report)
 
-    pool = ProcessPool(max_workers=min(jobs, len(tasks)), max_tasks=MAX_TASKS, initializer=_init_worker,
-                       context=_context())
+    def staff() -> None:
+        """Start the workers missing (at most `jobs` taking projects) and deal them projects."""
+        active = [w for w in workers if not w.closed]
+        for _ in range(min(jobs - len(active), len(todo))):
+            workers.append(_Worker(ctx, threads))
+            active.append(workers[-1])
+        for room in range(1, threads + 1):  # in turn: two projects go to two workers, not to one
+            for worker in active:
+                if not worker.closed:
+                    feed(worker, room)
+
     try:
-        futures: dict = {pool.schedule(process, args=(task,)): i for i, task in enumerate(tasks)}
-        for future in as_completed(futures):
-            i = futures[future]
-            task = tasks[i]
-            try:
-                report = future.result()
-            except ProcessExpired as exc:  # killed outright (SIGKILL, out of memory...)
-                remove_dead_temps(task.out_dir, {exc.pid})
-                report = _killed(task, exc.exitcode, exc.pid)
-            except SystemExit as exc:  # sent SIGTERM while rendering: its writes cleaned up, the project fails
-                code = exc.code if isinstance(exc.code, int) else 0
-                report = _killed(task, 128 - code if code > 128 else code)
-            except Exception as exc:  # the task could not even be sent or received
-                report = ProjectReport(str(task.file), str(task.out_dir), status="failed")
-                report.failed.append({"document": "", "reason": f"erreur du processus de rendu ({type(exc).__name__} : {exc})"})
-            reports[i] = report
-            if on_done:
-                on_done(report)
+        staff()
+        while left:
+            ready = wait([w.conn for w in workers if w.held] + [w.proc.sentinel for w in workers])
+            for worker in list(workers):
+                gone = worker.proc.sentinel in ready
+                if worker.conn in ready:
+                    while worker.held and worker.conn.poll():
+                        try:
+                            i, report = worker.conn.recv()
+                        except (EOFError, OSError):  # it died: its sentinel follows at once
+                            gone = True
+                            break
+                        worker.held.discard(i)
+                        done(i, report)
+                        feed(worker)
+                if gone:
+                    worker.proc.join()
+                    code = worker.proc.exitcode
+                    if isinstance(code, int) and code > 128:  # SIGTERM raised SystemExit(128 + signal)
+                        code = 128 - code
+                    for i in sorted(worker.held):  # what it had in hand fails; its temporary files go
+                        remove_dead_temps(tasks[i].out_dir, {worker.proc.pid})
+                        done(i, _killed(tasks[i], code, worker.proc.pid))
+                    worker.conn.close()
+                    workers.remove(worker)
+            staff()
     except BaseException:
-        pool.stop()
-        pool.join()
+        for worker in workers:
+            if worker.proc.is_alive():
+                worker.proc.terminate()
+        for worker in workers:
+            worker.proc.join(3.0)
+            if worker.proc.is_alive():
+                worker.proc.kill()
+                worker.proc.join()
         for task in tasks:  # workers stopped: what a worker stopped outright may have left (only ptms's)
             remove_dead_temps(task.out_dir)
         raise
-    pool.close()
-    pool.join()
-    return reports  # type: ignore[return-value]
-
-
-def _converts(task: Task) -> bool:
-    """The task asks LibreOffice for something (PDF, ODT; `--check` converts nothing)."""
-    from .catalog import CONVERTED
-
-    return not task.check and any(f in CONVERTED for f in task.formats)
-
-
-def _run_overlapped(tasks: list[Task], reports: list, on_done) -> list[ProjectReport]:
-    """`-j 1` with PDF or ODT: LibreOffice converts one project while the next one is rendered.
-
-    Two threads take the projects in turn. Python runs in one of them at a time (the `work` lock,
-    released by `converter.convert_documents` only while it waits for LibreOffice): nothing of the
-    rendering is shared between threads, and LibreOffice, which works in its own process, is kept
-    busy. Reports come back here (`on_done` runs in this thread). Ctrl-C: no new project is started,
-    the ones in progress finish (their writes are atomic; a conversion still running after
-    `converter.QUIT_TIMEOUT` seconds is stopped: `converter.interrupt`), then KeyboardInterrupt
-    propagates.
-    """
-    import queue
-    import threading
-
-    from . import converter
-
-    work, take = threading.Lock(), threading.Lock()
-    todo = iter(enumerate(tasks))
-    finished: queue.Queue = queue.Queue()
-    stop = threading.Event()
-
-    def worker() -> None:
-        while not stop.is_set():
-            with take:
-                item = next(todo, None)
-            if item is None:
-                return
-            i, task = item
-            with work:
-                try:
-                    report = process(task)
-                except BaseException as exc:  # process() only lets through what is not an Exception
-                    report = ProjectReport(str(task.file), str(task.out_dir), status="failed")
-                    report.failed.append({"document": "", "reason": f"erreur interne ({type(exc).__name__})"})
-            finished.put((i, report))
-
-    with converter.overlapping(work):
-        threads = [threading.Thread(target=worker, name=f"ptms-rendu-{k}") for k in (1, 2)]
-        for thread in threads:
-            thread.start()
-        try:
-            for _ in tasks:
-                i, report = finished.get()
-                reports[i] = report
-                if on_done:
-                    on_done(report)
-        finally:  # normal end, Ctrl-C, an error in on_done: the projects in progress finish
-            stop.set()
-            deadline = time.monotonic() + converter.QUIT_TIMEOUT
-            for thread in threads:
-                thread.join(max(0.0, deadline - time.monotonic()))
-            if any(thread.is_alive() for thread in threads):  # LibreOffice slow or hung: killed
-                converter.interrupt()
-            for thread in threads:
-                thread.join()
+    for worker in workers:
+        worker.close()
+        worker.proc.join()
     return reports
 
 

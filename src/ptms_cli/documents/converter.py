@@ -3,7 +3,7 @@
 Starting LibreOffice costs about a second; converting a convention about a third of that. So each
 process (the CLI, or each batch worker) starts LibreOffice once, with its own profile, the first time
 it needs it, and converts every document through it as it is rendered. With `-j 1` and several
-projects, `batch` renders the next project while LibreOffice converts the previous one (`overlapping`):
+projects, `batch` renders the next project while LibreOffice converts the previous one (`overlap`):
 otherwise LibreOffice would wait for ptms about a fifth of the time.
 
 How: LibreOffice's own UNO listener, driven by `uno_helper.py` run with the Python that the system's
@@ -262,17 +262,21 @@ _WORK: threading.Lock | None = None
 _INTERRUPTED = threading.Event()  # Ctrl-C in an overlapped batch: no more conversions
 
 
-@contextmanager
-def overlapping(work: threading.Lock) -> Iterator[None]:
-    """While in this block, `convert_documents` releases `work` while LibreOffice converts."""
+def overlap(work: threading.Lock | None) -> None:
+    """From now on, `convert_documents` releases `work` while LibreOffice converts (None: no more)."""
     global _WORK
     _WORK = work
     _INTERRUPTED.clear()
+
+
+@contextmanager
+def overlapping(work: threading.Lock) -> Iterator[None]:
+    """`overlap(work)` for the length of the block."""
+    overlap(work)
     try:
         yield
     finally:
-        _WORK = None
-        _INTERRUPTED.clear()
+        overlap(None)
 
 
 def interrupt() -> None:
