@@ -193,7 +193,8 @@ def _table(head: _Line, words: list[str], rows: list[_Line]) -> Table:
         if len(cells) == 1 and TR_ROW.fullmatch(cells[0]):
             cells += [""] * (len(widths) - 1)  # a `{%tr %}` row: the other cells are empty
         if len(cells) != len(widths):
-            raise line.error(f"{len(cells)} cellule(s) pour {len(widths)} largeur(s) de colonne")
+            raise line.error(f"{len(cells)} cellule{'s' if len(cells) > 1 else ''} pour {len(widths)} "
+                             f"largeur{'s' if len(widths) > 1 else ''} de colonne")
         table_rows.append(cells)
     # `{%tc %}` tag columns vanish when rendered: they do not take room on the page
     width = sum(w for w, h in zip(widths, table_rows[0]) if not h.startswith("{%tc"))

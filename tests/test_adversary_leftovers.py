@@ -118,8 +118,8 @@ def test_other_readers_still_refuse_a_duplicate_key():
      "invalide : reponses.yaml:4:11: partners[0].kind : valeur non reconnue"),
     ("# réponses\npartners:\n  - id: bailleur\n    kind: bailleur_social\n    status: committed\n",
      "manque : reponses.yaml:3:5: partners[0].name — Nom du partenaire"),
-    ("partners: []\nfoo: 1\nbar: 2\n", "reponses.yaml:2:1: clé(s) inconnue(s) : foo, bar (reponses.yaml:3:1)"),
-    ("# c\n\nservice:\n  name: X\n", "reponses.yaml:3:1: clé(s) hors de l'étape 1"),
+    ("partners: []\nfoo: 1\nbar: 2\n", "reponses.yaml:2:1: clés inconnues : foo, bar (reponses.yaml:3:1)"),
+    ("# c\n\nservice:\n  name: X\n", "reponses.yaml:3:1: clé hors de l'étape 1"),
 ])
 def test_a_wizard_answers_file_error_names_its_line_and_column(tmp_path, capsys, monkeypatch, answers, expected):
     monkeypatch.chdir(tmp_path)

@@ -51,7 +51,7 @@ def test_templates_list_and_export_include_the_followup_templates(ptms, tmp_path
         copy = tmp_path / "modeles" / spec.template
         assert copy.read_bytes() == (catalog.default_templates() / spec.template).read_bytes()
     checked = ptms("templates", "check", tmp_path / "modeles")
-    assert checked.code == 0 and f"{len(catalog.TEMPLATES)} modèle(s) vérifié(s)" in checked.out
+    assert checked.code == 0 and f"{len(catalog.TEMPLATES)} modèles vérifiés" in checked.out
 
 
 def test_templates_check_flags_an_unknown_variable_in_a_followup_template(ptms, tmp_path):

@@ -75,7 +75,7 @@ def test_files_directories_and_globs_give_one_folder_per_project(tmp_path):
         assert (tmp_path / "out" / folder / ".ptms-manifest.json").is_file()
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert sorted(Path(p["file"]).name for p in report["projects"]) == ["Ville d'Été.yaml", "b.yml", "c.yaml", "d.yaml"]
-    assert "4 projet(s)" in run.out and "4 produits" in run.out
+    assert "4 projets en" in run.out and "4 produits" in run.out
     assert "[4/4]" in run.err  # plain progress lines without a terminal
 
 
@@ -161,7 +161,7 @@ def test_a_long_batch_lists_only_the_projects_to_examine(tmp_path):
     assert run.code == 1, run.err
     table = run.out[:run.out.index("Motifs")]
     assert "projets à examiner" in table and "casse" in table and "bon-" not in table
-    assert f"{TABLE_ALL + 1} autre(s) projet(s) sans problème" in run.out
+    assert f"{TABLE_ALL + 1} autres projets sans problème" in run.out
     assert f"{TABLE_ALL + 1} produits, 1 en échec" in run.out
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     assert len(report["projects"]) == TABLE_ALL + 2  # every project is in the report

@@ -277,7 +277,7 @@ def test_step1_project_renders_only_step1_documents(tmp_path, ptms, step1):
 def test_commune_example_renders(tmp_path, ptms, commune):
     run = ptms("render", ROOT / "examples" / "commune-beaulieu.yaml", "-o", tmp_path)
     assert run.code == 0, run.err
-    assert "ignoré :" not in run.out and "0 document(s) ignoré(s)" in run.out
+    assert "ignoré :" not in run.out and "0 document ignoré" in run.out
     for name in ("dossier-mobilisation", "cahier-des-charges", "convention"):
         text = docx_text(tmp_path / f"{name}.docx")
         assert commune["name"] in text and not TAG.search(text)
@@ -384,7 +384,7 @@ def test_templates_export_and_check(tmp_path, ptms):
         assert (out / spec.template).read_bytes() == (catalog.default_templates() / spec.template).read_bytes()
     run = ptms("templates", "check", out, "--project", ROOT / "examples" / "agglo-val-de-marque.yaml")
     assert run.code == 0, run.out + run.err
-    assert f"{len(catalog.TEMPLATES)} modèle(s) vérifié(s) : {len(catalog.TEMPLATES)} sans problème" in run.out
+    assert f"{len(catalog.TEMPLATES)} modèles vérifiés : {len(catalog.TEMPLATES)} sans problème" in run.out
     run = ptms("templates", "check", out, "--project", ROOT / "examples" / "cc-deux-rives.yaml")
     assert run.code == 0 and "rendu d'essai non fait, le projet n'a pas terminé l'étape 3" in run.out
     # a second export keeps the files already there
@@ -403,7 +403,7 @@ def test_templates_check_finds_split_tags_and_unknown_variables(tmp_path, ptms):
     assert any("dossier-mobilisation.docx" in x and "« inconnue »" in x for x in lines)
     assert any("convention.docx" in x and "mal formée" in x for x in lines)
     assert not any("lettre-intention.docx" in x for x in lines)  # `partner` is known to letters
-    assert "3 modèle(s) vérifié(s) : 1 sans problème, 2 à corriger" in run.out
+    assert "3 modèles vérifiés : 1 sans problème, 2 à corriger" in run.out
     run = ptms("templates", "check", d, "--project", ROOT / "examples" / "cc-deux-rives.yaml")
     assert run.code == 1 and "Traceback" not in run.err
 
@@ -525,7 +525,7 @@ def test_optional_sections_left_out_still_render(tmp_path, ptms, write_project, 
         x.pop("address", None)
     run = ptms("render", write_project(data), "-o", tmp_path / "out", "--format", "docx,md")
     assert run.code == 0, run.err
-    assert "0 document(s) ignoré(s)" in run.out
+    assert "0 document ignoré" in run.out
     text = docx_text(tmp_path / "out" / "convention.docx")
     assert not TAG.search(text) and "None" not in text
     assert "Fait à ……………………, le ……………………" in text

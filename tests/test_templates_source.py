@@ -93,7 +93,7 @@ def test_table_cells_keep_jinja_filters(tmp_path):
 
 @pytest.mark.parametrize("body, line, words", [
     ("[articel] Objet\n", 6, "option inconnue « articel »"),
-    ('[tableau largeurs="8 8"]\n| a | b |\n| c |\n', 8, "1 cellule(s) pour 2 largeur(s)"),
+    ('[tableau largeurs="8 8"]\n| a | b |\n| c |\n', 8, "1 cellule pour 2 largeurs"),
     ("| a | b |\n", 6, "sans « [tableau"),
     ("[tableau]\n| a |\n", 6, "largeurs"),
     ('[tableau largeurs="10 7"]\n| a | b |\n', 6, "17 cm au total, plus que les 16.6 cm"),
@@ -158,7 +158,7 @@ def test_check_warns_when_the_shipped_template_changed_since_export(tmp_path, pt
     assert len(warnings) == 1
     assert "« convention.docx » (Convention unique pluripartite) a changé" in warnings[0]
     assert "ptms 0.0.9" in warnings[0] and "vous avez modifié votre copie" in warnings[0]
-    assert "1 modèle(s) fourni(s) modifié(s) depuis l'export" in run.out
+    assert "1 modèle fourni modifié depuis l'export" in run.out
 
 
 def test_unedited_outdated_copy_is_refreshed_by_a_forced_export(tmp_path, ptms):

@@ -115,7 +115,7 @@ def test_answers_with_an_unknown_key(tmp_path, project):
     answers = tmp_path / "bad.yaml"
     answers.write_text("partenaires: []\n", encoding="utf-8")
     r = run_ptms("mobilize", project, "--answers", answers)
-    assert r.code == 2 and "clé(s) inconnue(s) : partenaires" in r.err
+    assert r.code == 2 and "clé inconnue : partenaires" in r.err
 
 
 def test_no_input_on_a_missing_file(tmp_path):

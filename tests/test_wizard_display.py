@@ -278,7 +278,7 @@ def test_the_review_names_what_changed_without_ids_keys_or_repeats(tmp_path):
     assert "funding." not in changes and "«" + " funding" not in changes  # findings without YAML keys
     assert "✗ Plan de financement" in changes  # the findings name the section to go back to
     # … which is in step 2: the review says which command fixes it, not « revenez à la section »
-    assert "3 erreur(s). « Plan de financement » se corrige à l'étape 2" in changes
+    assert "3 erreurs. « Plan de financement » se corrige à l'étape 2" in changes
     assert f"puislancez«ptmsspecify{path}»" in "".join(changes.split())  # a path wider than a line is folded
     assert "revenez à la section" not in changes
     assert yamledit.open_document(path).data()["partners"][1]["id"] == "habitat-sambre"  # not saved

@@ -144,7 +144,7 @@ def test_removing_a_used_partner_lists_every_place_and_cancel_is_the_default(cre
     _, _, out = drive("mobilize", created, script)
     assert created.read_bytes() == before
     flat = re.sub(r"\s+", " ", out)
-    assert "« Habitat 47 » est utilisé à 1 endroit(s) : – Objectifs partagés › Apaiser les halls d'immeubles › Partenaires concernés" in flat
+    assert "« Habitat 47 » est utilisé à 1 endroit : – Objectifs partagés › Apaiser les halls d'immeubles › Partenaires concernés" in flat
 
 
 def test_removing_a_used_partner_with_its_uses_leaves_no_dangling_reference(created):

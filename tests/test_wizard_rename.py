@@ -66,7 +66,7 @@ def test_renaming_the_caf_updates_every_reference_and_keeps_the_comments(caf_pro
         E("quelle section", "done"), E("Enregistrer", True), E("Produire maintenant", False)])
     assert code == 0, out
     flat = " ".join(out.replace("\u00a0", " ").split())
-    assert f"Identifiant « caf » → « caf-nord » : {len(places)} référence(s) mise(s) à jour" in flat
+    assert f"Identifiant « caf » → « caf-nord » : {len(places)} références mises à jour" in flat
     assert "identifiant « caf » → « caf-nord » (références mises à jour)" in flat  # the review screen says it
     result = validate_file(caf_project)
     assert result.errors == 0 and not [f for f in result.findings if "caf" in f.message]

@@ -86,7 +86,7 @@ def parse(rows: list[list], name: str) -> list[Answer]:
     missing = [label for field, label in (("reference", "reference"), ("amount", "recu"), ("received_on", "recu_le"))
                if field not in where]
     if missing:
-        raise AnswersError(f"{name}:1:1: colonne(s) {', '.join(f'« {m} »' for m in missing)} absente(s) "
+        raise AnswersError(f"{name}:1:1: {'colonnes' if len(missing) > 1 else 'colonne'} {', '.join(f'« {m} »' for m in missing)} {'absentes' if len(missing) > 1 else 'absente'} "
                            "(attendu le tableau écrit par « ptms calls », complété)")
     out: list[Answer] = []
     seen: dict[str, int] = {}

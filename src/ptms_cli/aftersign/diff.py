@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from .. import referential
 from ..documents.formatting import long_date, money
-from ..frformat import quantity
+from ..frformat import plural, quantity
 from ..model import Project
 from . import adapters as a
 
@@ -211,7 +211,7 @@ def as_text(d: Diff, old_name: str, new_name: str) -> str:
     """The changes in French, family by family (amounts per partner and year before → after)."""
     if not d:
         return f"Aucun changement entre {old_name} et {new_name}.\n"
-    lines = [f"Changements de {old_name} à {new_name} : {len(d.changes)} changement(s).", ""]
+    lines = [f"Changements de {old_name} à {new_name} : {plural(len(d.changes), 'changement')}.", ""]
     for fam in d.families():
         f = FAMILIES[fam]
         where = f" — article « {f.article} »" if f.article else ""

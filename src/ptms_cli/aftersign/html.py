@@ -35,7 +35,7 @@ figcaption { font-size: .85rem; font-style: italic; }
 <main>
 <section aria-labelledby="ind">
 <h2 id="ind">Résultats des indicateurs</h2>
-<p>{{ r.indicators_entered }} indicateur(s) renseigné(s) pour {{ r.year }}, par registre d'utilité sociale (CITER) et par niveau.</p>
+<p>{{ r.indicators_entered }} {{ 'indicateurs renseignés' if r.indicators_entered > 1 else 'indicateur renseigné' }} pour {{ r.year }}, par registre d'utilité sociale (CITER) et par niveau.</p>
 <table>
 <thead><tr><th scope="col">Indicateur</th><th scope="col">Registre</th><th scope="col">Niveau</th><th scope="col">Départ</th>
 <th scope="col">Cible</th><th scope="col">{{ r.year }}</th><th scope="col">{{ r.previous_year }}</th><th scope="col">Atteint</th></tr></thead>

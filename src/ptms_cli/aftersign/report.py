@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from .. import referential
 from ..documents.formatting import money
-from ..frformat import percent, quantity
+from ..frformat import percent, plural, quantity
 from ..model import Project
 from . import adapters as a
 from .answers import sheet_amount
@@ -172,7 +172,7 @@ def next_year(project: Project, plan, year: int) -> list[str]:
     for aid in getattr(plan, "ending_aids", []):
         if aid.year in (year, nxt):
             kind = "adultes-relais" if aid.contract == "adulte_relais" else "PEC"
-            out.append(f"Fin en {aid.year} de l'aide de l'État pour {aid.count} poste(s) {kind} : "
+            out.append(f"Fin en {aid.year} de l'aide de l'État pour {plural(aid.count, 'poste')} {kind} : "
                        f"{money(aid.amount)} par an à couvrir.")
     costs_now = {c.ref: c for y in a.calendar(plan) if y.year == year for c in y.costs}
     costs_next = {c.ref: c for y in a.calendar(plan) if y.year == nxt for c in y.costs}

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..frformat import plural
 from .app import EXIT_OK, command
 
 
@@ -62,8 +63,8 @@ def amend_cmd(
     outcome = render_and_write([doc], new.project, file, target, formats=wanted, templates=templates, force=force, check=check)
     show_outcome(outcome)
     av = context["avenant"]
-    print(f"Avenant n° {number} : {len(d.changes)} changement(s) dans {len(av['clauses'])} article(s) ; "
-          f"à signer par {av['signers_rule']} ({len(av['signers'])} signataire(s)).")
+    print(f"Avenant n° {number} : {plural(len(d.changes), 'changement')} dans {plural(len(av['clauses']), 'article')} ; "
+          f"à signer par {av['signers_rule']} ({plural(len(av['signers']), 'signataire')}).")
     if av["unanimity"]:
         ref, _ = adapters.article_ref(amend.AMENDMENT_ARTICLE, articles)  # « l'article 20 « Avenant » »
         print(f"Unanimité requise : {ref} de la convention exige la signature de toutes les parties "

@@ -9,6 +9,7 @@ from typing import Optional
 
 import typer
 
+from ..frformat import plural
 from .app import EXIT_FINDINGS, EXIT_OK, command
 
 
@@ -94,7 +95,7 @@ def calls_cmd(
     if limit is not None:
         unknown = [c for c in calls.select(everything) if c.due is None and c.outstanding]
         if unknown:
-            print(f"Attention : {len(unknown)} échéance(s) sans date connue dans l'échéancier (libellé sans date) : "
+            print(f"Attention : {plural(len(unknown), 'échéance')} sans date connue dans l'échéancier (libellé sans date) : "
                   "non retenues par --due-before ; utilisez --year.", file=sys.stderr)
     due = [c for c in chosen if c.outstanding]
     if not chosen:
@@ -120,7 +121,7 @@ def calls_cmd(
     late = [c for c in due if c.status(day) == "en retard"]
     from ..documents.formatting import money
 
-    print(f"{len(due)} appel(s) de fonds pour {money(total)} ; {len(chosen) - len(due)} échéance(s) déjà reçue(s)"
+    print(f"{plural(len(due), 'appel')} de fonds pour {money(total)} ; {plural(len(chosen) - len(due), 'échéance déjà reçue', 'échéances déjà reçues')}"
           + (f" ; {len(late)} en retard" if late else "") + ".")
     for c in late:
         print(f"En retard : {c.reference} ({c.partner_name}), {money(c.outstanding)} restant dû depuis le "

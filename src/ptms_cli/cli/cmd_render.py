@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..frformat import plural
 from .app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, command
 
 
@@ -180,7 +181,7 @@ def _render_one(file: Path, out: Path | None, docs, formats, templates, force, p
     for message in outcome.errors:
         print(f"Erreur : {message}", file=sys.stderr)
     done = len(outcome.written) + len(outcome.unchanged)
-    print(f"{done} fichier(s) à jour dans {out_dir}, {len(outcome.skipped)} document(s) ignoré(s)"
+    print(f"{plural(done, 'fichier')} à jour dans {out_dir}, {plural(len(outcome.skipped), 'document ignoré', 'documents ignorés')}"
           + (f", {len(outcome.protected) + len(outcome.errors)} en échec" if outcome.failed else "") + ".")
     from ..legalfacts import render_note
 

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..frformat import plural
 from ..sheets import csv_writer, text_only
 from .app import EXIT_OK, command
 
@@ -58,7 +59,7 @@ def report_cmd(
             extra[f"bilan-{year}-a-remplir.xlsx"] = _xlsx(rows, year)
         outcome = render_and_write([], project, file, target, extra=extra, extra_document="bilan-a-remplir", force=force, check=check)
         show_outcome(outcome)
-        print(f"Feuille {year} : {len(rows)} valeur(s) à saisir (colonne « valeur »), puis à reporter dans « results: » et "
+        print(f"Feuille {year} : {plural(len(rows), 'valeur')} à saisir (colonne « valeur »), puis à reporter dans « results: » et "
               "« actuals: » du fichier projet.")
         raise typer.Exit(EXIT_OK)
     if values is not None:
@@ -85,7 +86,7 @@ def report_cmd(
     outcome = render_and_write(docs if doc_formats else [], project, file, target, formats=doc_formats or ("docx",),
                                templates=templates, force=force, extra=extra, extra_document="bilan-annuel", check=check)
     show_outcome(outcome)
-    print(f"Bilan {year} : {context['report']['indicators_entered']} indicateur(s) renseigné(s) sur "
+    print(f"Bilan {year} : {plural(context['report']['indicators_entered'], 'indicateur renseigné', 'indicateurs renseignés')} sur "
           f"{len(data.indicators)} ; budget réalisé {context['report']['actual_total']} pour {context['report']['planned_total']} prévus.")
     raise typer.Exit(EXIT_OK)
 

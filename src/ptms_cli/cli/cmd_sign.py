@@ -10,6 +10,7 @@ from typing import Optional
 
 import typer
 
+from ..frformat import plural
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, command
 
 
@@ -117,6 +118,6 @@ def sign_cmd(
         raise typer.Exit(EXIT_FINDINGS) from None
     print(f"écrit : {file} (section « signature: »)")
     print(f"Version signée le {day.isoformat()} enregistrée (empreinte {record['sha256'][:12]}…, "
-          f"{len(pdfa)} document(s) en PDF/A) : « ptms amend {file} » et « ptms report {file} » la retrouveront.")
+          f"{plural(len(pdfa), 'document')} en PDF/A) : « ptms amend {file} » et « ptms report {file} » la retrouveront.")
     raise typer.Exit(EXIT_OK)
 

@@ -8,6 +8,7 @@ from typing import Optional
 
 import typer
 
+from ..frformat import plural
 from .app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, Command, Group, _french_help_panels, app
 
 _french_help_panels()  # « ptms templates » alone prints the group's help: in French too
@@ -115,7 +116,7 @@ def check_cmd(
     for stale in outdated:
         print(f"avertissement : {stale.message(directory)}")
     bad = len({p.template for p in problems})
-    newer = f" ; {len(outdated)} modèle(s) fourni(s) modifié(s) depuis l'export" if outdated else ""
-    print(f"{len(files)} modèle(s) vérifié(s) : {len(files) - bad} sans problème, {bad} à corriger "
-          f"({len(problems)} problème(s)){newer}.")
+    newer = f" ; {plural(len(outdated), 'modèle fourni modifié', 'modèles fournis modifiés')} depuis l'export" if outdated else ""
+    print(f"{plural(len(files), 'modèle vérifié', 'modèles vérifiés')} : {len(files) - bad} sans problème, {bad} à corriger "
+          f"({plural(len(problems), 'problème')}){newer}.")
     raise typer.Exit(EXIT_FINDINGS if problems else EXIT_OK)

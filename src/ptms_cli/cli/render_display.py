@@ -12,6 +12,7 @@ import sys
 import time
 from pathlib import Path
 
+from ..frformat import plural
 from .app import EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 STATUS = {
@@ -36,17 +37,17 @@ def _details(r) -> str:
 def _line(i: int, n: int, r) -> str:
     counts = []
     if r.written:
-        counts.append(f"{len(r.written)} écrit(s)")
+        counts.append(plural(len(r.written), "écrit"))
     if r.unchanged:
-        counts.append(f"{len(r.unchanged)} inchangé(s)")
+        counts.append(plural(len(r.unchanged), "inchangé"))
     if r.missing or r.differs:
-        counts.append(f"{len(r.missing)} manquant(s), {len(r.differs)} différent(s)")
+        counts.append(f"{plural(len(r.missing), 'manquant')}, {plural(len(r.differs), 'différent')}")
     if r.orphans:
-        counts.append(f"{len(r.orphans)} orphelin(s)")
+        counts.append(plural(len(r.orphans), "orphelin"))
     if r.pruned:
-        counts.append(f"{len(r.pruned)} orphelin(s) supprimé(s)")
+        counts.append(plural(len(r.pruned), "orphelin supprimé", "orphelins supprimés"))
     if r.failed:
-        counts.append(f"{len(r.failed)} erreur(s)")
+        counts.append(plural(len(r.failed), "erreur"))
     return f"[{i}/{n}] {STATUS[r.status]} : {r.file}" + (f" ({', '.join(counts)})" if counts else "")
 
 
@@ -80,7 +81,7 @@ def show_batch(tasks, jobs: int, report_path: Path | None) -> int:
     except KeyboardInterrupt:
         if progress is not None:
             progress.stop()
-        print(f"\nInterrompu : {len(done)} projet(s) sur {len(tasks)} traités ; aucun fichier partiel n'a été "
+        print(f"\nInterrompu : {plural(len(done), 'projet traité', 'projets traités')} sur {len(tasks)} ; aucun fichier partiel n'a été "
               "laissé (les écritures sont atomiques).", file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
@@ -162,7 +163,7 @@ def _summary(reports, check: bool, elapsed: float) -> None:
         out.print(table)
     if len(rows) < len(reports):
         others = len(reports) - len(rows)
-        out.print(f"{others} autre(s) projet(s) sans problème (produits ou à jour) ; le détail de chaque projet "
+        out.print(f"{plural(others, 'autre projet', 'autres projets')} sans problème (produits ou à jour) ; le détail de chaque projet "
                   "est dans le rapport JSON (option --report).", soft_wrap=True)
     details = [(r, _details(r)) for r in rows]
     details = [(r, d) for r, d in details if d]
@@ -178,6 +179,6 @@ def _summary(reports, check: bool, elapsed: float) -> None:
     if check:
         verdict = ("documents à jour." if not (counts["outdated"] or counts["failed"])
                    else "des documents ne sont pas à jour : relancez « ptms render » sans --check.")
-        out.print(f"{len(reports)} projet(s) vérifié(s) en {seconds} s : {', '.join(parts)} — {verdict}", soft_wrap=True)
+        out.print(f"{plural(len(reports), 'projet vérifié', 'projets vérifiés')} en {seconds} s : {', '.join(parts)} — {verdict}", soft_wrap=True)
     else:
-        out.print(f"{len(reports)} projet(s) en {seconds} s : {', '.join(parts)}.", soft_wrap=True)
+        out.print(f"{plural(len(reports), 'projet')} en {seconds} s : {', '.join(parts)}.", soft_wrap=True)

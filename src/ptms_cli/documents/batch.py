@@ -166,6 +166,7 @@ def process(task: Task) -> ProjectReport:
 
 
 def _process(task: Task, report: ProjectReport) -> None:
+    from ..frformat import plural
     from ..validation import validate_file
     from .pipeline import Outcome, iter_outputs, write_outputs
 
@@ -177,7 +178,7 @@ def _process(task: Task, report: ProjectReport) -> None:
         for f in errors[:3]:
             report.failed.append({"document": "", "reason": f"projet invalide : {_located(f)}"})
         if len(errors) > 3:
-            report.failed.append({"document": "", "reason": f"et {len(errors) - 3} autre(s) erreur(s) "
+            report.failed.append({"document": "", "reason": f"et {plural(len(errors) - 3, 'autre erreur', 'autres erreurs')} "
                                                             f"(voir « ptms validate {task.file} »)"})
         return
     project = result.project

@@ -11,6 +11,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..checks import STEPS, missing_for_step
+from ..frformat import plural
 from ..model import Project
 from ..slug import slug  # noqa: F401  (file and folder names: see batch.output_dirs)
 
@@ -81,7 +82,7 @@ def plan(project: Project, names: list[str] | None = None) -> Plan:
         missing = missing_for_step(project, spec.step)
         if missing:
             at, what, _ = missing[0]
-            more = f" (et {len(missing) - 1} autre(s) élément(s))" if len(missing) > 1 else ""
+            more = f" (et {plural(len(missing) - 1, 'autre élément', 'autres éléments')})" if len(missing) > 1 else ""
             out.skipped.append(Skip(spec, f"étape {at} « {STEPS[at]} » incomplète : il manque {what}{more}"))
             continue
         if spec.per_partner:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .. import referential
+from ..frformat import plural
 from ..model.refs import TARGETS, Key
 from ..terminal import shorten
 from .backend import Backend, GoBack
@@ -560,12 +561,12 @@ class Engine:
         uses = usages(project, kind, item["id"]) if project is not None and kind else []
         if not uses:
             return bool(self.b.confirm(f"Retirer « {describe(item)} » ?", default=False))
-        self.say(f"« {name_of(item)} » est utilisé à {len(uses)} endroit(s) :", "yellow")
+        self.say(f"« {name_of(item)} » est utilisé à {plural(len(uses), 'endroit')} :", "yellow")
         for loc, _ in uses:
             self.say(f"  – {self.place(loc)}")
         choice = self.b.select(f"Retirer « {name_of(item)} » ?", [
             ("cancel", "Annuler (ne rien retirer)"),
-            ("cascade", f"Retirer « {name_of(item)} » et ces {len(uses)} usage(s)")], default="cancel")
+            ("cascade", f"Retirer « {name_of(item)} » et " + ("son usage" if len(uses) == 1 else f"ces {len(uses)} usages"))], default="cancel")
         if choice != "cascade":
             return False
         self.drop_uses([loc for loc, _ in uses])
@@ -619,7 +620,7 @@ class Engine:
         elif q.kind == "model":
             text = describe(value) if isinstance(value, dict) else str(value)
         elif q.kind == "models":
-            text = f"{len(value)} élément(s)"
+            text = plural(len(value), "élément")
         elif q.kind == "years":
             text = ", ".join(f"{y} : {show(v, 'amount')}" for y, v in sorted(value.items()))
         else:
@@ -744,7 +745,7 @@ class Engine:
         renamed.pop(first, None)
         if first != new:
             renamed[first] = new
-        self.say(f"Identifiant « {old} » → « {new} » : {len(uses)} référence(s) mise(s) à jour.", "green")
+        self.say(f"Identifiant « {old} » → « {new} » : {plural(len(uses), 'référence mise', 'références mises')} à jour.", "green")
 
     def _set_id(self, root: dict, kind: str, ident: str, value: str) -> None:
         where = TARGETS[kind][0] or ()

@@ -12,6 +12,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from ..frformat import plural
 from ..status import plain
 from .engine import Engine, name_of
 from .questions import natural_key, question, submodel
@@ -155,7 +156,7 @@ def review(e: Engine, base: dict, keys: list[str], path: str, step: str | None =
     for line in lines[:40]:
         e.say(f"  {line}")
     if len(lines) > 40:
-        e.say(f"  … et {len(lines) - 40} autre(s) modification(s).")
+        e.say(f"  … et {plural(len(lines) - 40, 'autre modification', 'autres modifications')}.")
     found = e.findings(*keys)
     errors = [m for error, m, _ in found if error]
     for error, m, _ in found:  # no YAML key in a sentence: « (« funding.allocation ») » is left out
@@ -173,7 +174,7 @@ def review(e: Engine, base: dict, keys: list[str], path: str, step: str | None =
                     titles.append(_title(Project, key))
             elif error:
                 here += 1
-        e.say(f"{len(errors)} erreur(s)" + (" : revenez à la section nommée au début de chaque phrase." if here else "."),
+        e.say(plural(len(errors), "erreur") + (" : revenez à la section nommée au début de chaque phrase." if here else "."),
               "red")
         for (number, command), titles in sorted(elsewhere.items()):
             e.say(f"« {' », « '.join(titles)} » se corrige{'nt' if len(titles) > 1 else ''} à l'étape {number} : "

@@ -18,6 +18,7 @@ from typing import Any
 from .. import yamledit
 from ..exitcodes import EXIT_FINDINGS as EXIT_FAILED  # noqa: F401
 from ..exitcodes import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from ..frformat import plural
 from ..model import SCHEMA_VERSION
 from ..writing import write_atomic
 from . import flows
@@ -58,7 +59,7 @@ def read_answers(path: Path) -> dict:
     keys = {f.alias or n for n, f in Project.model_fields.items()}
     unknown = [k for k in loaded.data if k not in keys]
     if unknown:
-        raise Stop(EXIT_USAGE, f"{given.at((unknown[0],), key=True)}: clé(s) inconnue(s) : "
+        raise Stop(EXIT_USAGE, f"{given.at((unknown[0],), key=True)}: {'clés inconnues' if len(unknown) > 1 else 'clé inconnue'} : "
                                f"{', '.join(k if i == 0 else f'{k} ({given.at((k,), key=True)})' for i, k in enumerate(unknown))}. "
                                f"Clés possibles : {', '.join(keys)}.")
     return given
@@ -107,7 +108,7 @@ def check_answer_keys(name: str, path: Path, given: dict, answers: Path) -> None
     if not foreign:
         return
     at = given.at((foreign[0],), key=True) if hasattr(given, "at") else str(answers)  # answers_where.Answers
-    lines = [f"{at}: clé(s) hors de l'étape {flows.STEP_NUMBER[name]} (« ptms {name} ») : "
+    lines = [f"{at}: {'clés' if len(foreign) > 1 else 'clé'} hors de l'étape {flows.STEP_NUMBER[name]} (« ptms {name} ») : "
              f"{', '.join(map(str, foreign))}. Rien n'a été écrit."]
     for k in foreign:
         elsewhere = owners(str(k)) or (["init"] if str(k) in flows.KEYS["init"] else [])
@@ -428,10 +429,10 @@ def refuse_new_errors(doc: yamledit.Document, text: str) -> None:
            and count[(f.code, f.path, f.message)] > before[(f.code, f.path, f.message)]]
     if not new:
         return
-    lines = [f"ces réponses ajouteraient {len(new)} erreur(s) de validation à « {doc.path} » ; rien n'a été écrit :"]
+    lines = [f"ces réponses ajouteraient {plural(len(new), 'erreur')} de validation à « {doc.path} » ; rien n'a été écrit :"]
     lines += [f"  - {f.location()}: {f.code} {f.message}" for f in new[:15]]
     if len(new) > 15:
-        lines.append(f"  … et {len(new) - 15} autre(s).")
+        lines.append(f"  … et {plural(len(new) - 15, 'autre')}.")
     lines.append("Corrigez le fichier de réponses, ou relancez avec --force pour enregistrer quand même.")
     raise Stop(EXIT_FAILED, "\n".join(lines))
 
