@@ -22,7 +22,9 @@ Prints seconds per document, ratios, and peak memory: the highest sum of the res
 the whole process tree (ptms, its workers, the helpers and LibreOffice processes), sampled every
 0,2 s. For `j1` and `j2`, what LibreOffice did per document (`PTMS_CONVERTER_STATS`): `idle` is
 the time it waited for ptms (≈ 0 when the overlap works). The .docx for (a) and (b) are rendered
-beforehand by ptms (not timed). Prints the expected duration (at rest) before starting.
+beforehand by ptms (not timed). Prints the expected duration (at rest) before starting, and beside
+each run a yardstick: a fixed pure-Python loop timed before and after it (this virtual machine's
+cores do not always run at the same speed: a slower run on a slower machine shows there).
 
     python benchmarks/render_pdf.py                         # N = 10, every configuration
     python benchmarks/render_pdf.py --n 10,100,500          # the issue's full grid
@@ -73,8 +75,22 @@ def _tree_rss_kib(root: int) -> int:
     return total
 
 
-def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
-    """(wall seconds, peak MiB of the process tree)."""
+def yardstick() -> float:
+    """Milliseconds of a fixed pure-Python loop (median of 3): the machine's speed at that moment.
+    A virtual machine's cores do not always run at the same speed; printed beside each run, it tells
+    a slower configuration from a slower machine."""
+    runs = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i % 7
+        runs.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(runs)
+
+
+def timed(cmd: list[str], env: dict | None = None, errors: list | None = None) -> tuple[float, float]:
+    """(wall seconds, peak MiB of the process tree); the command's error output appended to `errors`."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
     peak = [0]
@@ -92,6 +108,8 @@ def timed(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
     thread.join()
     if proc.returncode != 0:
         sys.exit(f"échec ({proc.returncode}) de {' '.join(cmd[:4])}… :\n{err[-3000:]}")
+    if errors is not None:
+        errors.append(err)
     return wall, peak[0] / 1024
 
 
@@ -169,10 +187,15 @@ class Bench:
             self.libreoffice[config] = _libreoffice_times(stats)
             return wall / n, mem
         if config == "b":
-            out = self.fresh("b")
-            wall, mem = timed(soffice_cmd(self.fresh("profil-b"), out, self.files))
-            assert len(list(out.glob("*.pdf"))) == n
-            return wall / n, mem
+            out, errors = self.fresh("b"), []
+            wall, mem = timed(soffice_cmd(self.fresh("profil-b"), out, self.files), errors=errors)
+            made = {p.stem for p in out.glob("*.pdf")}
+            if len(made) != n:  # LibreOffice says nothing of it in its exit status: shown, not hidden
+                missing = [f.name for f in self.files if f.stem not in made]
+                print(f"  (b) n'a produit que {len(made)} PDF sur {n} ; manquants : {', '.join(missing[:5])}"
+                      f"{' …' if len(missing) > 5 else ''} ; sortie d'erreur de soffice : "
+                      f"{errors[0].strip()[-1500:] or '(vide)'} ; temps compté par PDF produit", flush=True)
+            return wall / max(1, len(made)), mem
         per, mem = [], 0.0
         profile, out = self.fresh("profil-a"), self.fresh("a")
         for f in self.files[:min(n, self.sample)]:
@@ -209,13 +232,15 @@ def main() -> None:
             for r in range(args.rounds):
                 order = configs[r % len(configs):] + configs[:r % len(configs)]  # turns each round
                 for c in order:
+                    before = yardstick()
                     seconds, peak = bench.run(c)
                     per[c].append(seconds)
                     mem[c] = max(mem[c], peak)
                     loads.append(os.getloadavg()[0])
                     lo = bench.libreoffice.get(c) if c in ("j1", "j2") else ""
                     print(f"  [N = {n}, tour {r + 1}] {LABELS[c]} : {seconds:.3f} s/doc, {peak:.0f} Mio "
-                          f"(charge {loads[-1]:.2f})" + (f" ; {lo}" if lo else ""), flush=True)
+                          f"(charge {loads[-1]:.2f}, étalon {before:.0f} → {yardstick():.0f} ms)" + (f" ; {lo}" if lo else ""),
+                          flush=True)
             med = {c: statistics.median(v) for c, v in per.items()}
             print(f"\nN = {n} conventions, {args.rounds} tour(s) alterné(s), charge moyenne {min(loads):.2f} à "
                   f"{max(loads):.2f} ; médianes :")

@@ -349,6 +349,28 @@ def test_two_workers_give_the_same_bytes_as_one(tmp_path):
     assert len(solo) == 1  # -j 1: one process, no pool
 
 
+def test_a_worker_is_replaced_after_its_quota_and_the_reports_keep_their_order(tmp_path, monkeypatch):
+    """`MAX_TASKS` projects per worker (read by the pool, in this process): 7 projects, quota 2, two
+    workers at a time -> at least four workers in turn, each with at most two projects; reports in the
+    order of the tasks, every project rendered once."""
+    monkeypatch.setattr(batch, "MAX_TASKS", 2)
+    tasks = []
+    for i in range(7):
+        file = copy_project(STEP1, tmp_path / "projets" / f"p{i}.yaml", f"Projet {i}")
+        tasks.append(batch.Task(file, tmp_path / "out" / f"p{i}", names=("mobilisation",)))
+    seen = []
+    reports = batch.run(tasks, jobs=2, on_done=lambda report: seen.append(Path(report.file).stem))
+    assert [Path(r.file).stem for r in reports] == [f"p{i}" for i in range(7)]
+    assert [r.status for r in reports] == ["rendered"] * 7, [r.failed for r in reports]
+    assert sorted(seen) == [f"p{i}" for i in range(7)]
+    per_worker: dict[int, int] = {}
+    for report in reports:
+        per_worker[report.worker] = per_worker.get(report.worker, 0) + 1
+    assert len(per_worker) >= 4 and max(per_worker.values()) <= 2 and os.getpid() not in per_worker
+    for i in range(7):
+        assert "Projet " + str(i) in docx_text(tmp_path / "out" / f"p{i}" / "dossier-mobilisation.docx")
+
+
 # --- robustness: a killed worker, Ctrl-C ------------------------------------------------------
 
 def _descendants(pid: int) -> list[int]:
