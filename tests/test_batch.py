@@ -414,7 +414,8 @@ def _start_blocked_batch(tmp_path, *extra):
     proc = subprocess.Popen(
         [sys.executable, "-m", "ptms_cli", "render", str(projects), "-o", str(tmp_path / "out"),
          *FAST, "--report", str(tmp_path / "r.json"), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"})
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "NO_COLOR": "1"},
+        start_new_session=True)  # its own process group, as a command typed in a terminal
     return proc, fd, lock
 
 
@@ -475,7 +476,7 @@ def test_ctrl_c_stops_the_batch_cleanly(tmp_path):
     proc, fd, lock = _start_blocked_batch(tmp_path, "-j", "2")
     try:
         _waiting_worker(proc, lock)
-        proc.send_signal(signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C in a terminal does: to ptms and its workers
         out, err = proc.communicate(timeout=60)
     finally:
         os.close(fd)

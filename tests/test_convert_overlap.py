@@ -264,13 +264,15 @@ def test_a_worker_process_renders_the_next_project_while_libreoffice_converts(tm
     got = []
 
     def pool_side():  # what `_run_pool` does for one worker: two projects in hand, then one more
-        parent.send((0, tasks[0]))
-        parent.send((1, tasks[1]))
-        got.append(parent.recv())
-        parent.send((2, tasks[2]))
-        got.append(parent.recv())
-        got.append(parent.recv())
-        parent.send(None)
+        try:
+            parent.send((0, tasks[0]))
+            parent.send((1, tasks[1]))
+            got.append(parent.recv())
+            parent.send((2, tasks[2]))
+            got.append(parent.recv())
+            got.append(parent.recv())
+        finally:
+            parent.send(None)  # the worker ends (whatever happened here: the test must not hang)
 
     handlers = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
     feeder = threading.Thread(target=pool_side)
@@ -360,8 +362,8 @@ def test_two_workers_share_the_projects_each_with_its_own_converter(tmp_path, fa
 
 
 def test_a_killed_worker_fails_only_the_projects_it_held(tmp_path, fake_uno, monkeypatch):
-    """A worker killed while its LibreOffice converts: the projects it had in hand (the one converting,
-    and the next one it was rendering, at most two) fail with the reason; the others are rendered by the
+    """A worker killed while its LibreOffice converts: the two projects it had in hand (the one
+    converting, and the next one, rendered meanwhile and waiting for LibreOffice) fail with the reason; the others are rendered by the
     other worker and by the one started in its place; nothing partial, no LibreOffice left behind."""
     import json
     import os
@@ -387,7 +389,7 @@ def test_a_killed_worker_fails_only_the_projects_it_held(tmp_path, fake_uno, mon
     assert "Traceback" not in out + err
     report = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
     failed = [p for p in report["projects"] if p["status"] == "failed"]
-    assert 1 <= len(failed) <= 2
+    assert len(failed) == 2  # the project converting, and the next one it had rendered meanwhile
     for p in failed:
         assert p["worker"] == worker and "SIGKILL" in p["failed"][0]["reason"]
         assert not (Path(p["out_dir"]) / "convention.pdf").exists()
@@ -399,3 +401,31 @@ def test_a_killed_worker_fails_only_the_projects_it_held(tmp_path, fake_uno, mon
     time.sleep(0.5)  # the blocked fake converter notices its worker is gone (checks every 0,05 s)
     alive = subprocess.run(["pgrep", "-f", str(tmp_path / "fake-uno")], capture_output=True, text=True).stdout
     assert alive == ""
+
+
+def test_how_a_worker_ended_is_read_from_its_exit_status():
+    """-N for signal N (a worker's SIGTERM raises SystemExit(128 + N)); an ordinary exit code stays;
+    255 while the process still runs (its worker server died: the pool cannot tell) -> killed now."""
+    import signal
+    import sys
+
+    class Proc:
+        def __init__(self, code, pid=0):
+            self.exitcode, self.pid = code, pid
+
+        def join(self, timeout=None):
+            pass
+
+    class W:
+        def __init__(self, proc):
+            self.proc = proc
+
+    assert batch._exit_status(W(Proc(128 + signal.SIGTERM))) == -signal.SIGTERM
+    assert batch._exit_status(W(Proc(-signal.SIGKILL))) == -signal.SIGKILL
+    assert batch._exit_status(W(Proc(1))) == 1 and batch._exit_status(W(Proc(250))) == 250
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert batch._exit_status(W(Proc(255, alive.pid))) == -signal.SIGKILL
+        assert alive.wait(10) == -signal.SIGKILL  # killed, not left writing
+    finally:
+        alive.kill()

@@ -290,12 +290,13 @@ def _converts(task: Task) -> bool:
     return not task.check and any(f in CONVERTED for f in task.formats)
 
 
-def _serve(take: Callable, give: Callable, threads: int) -> list:
+def _serve(take: Callable, give: Callable, threads: int, daemon: bool) -> list:
     """Start `threads` threads that take projects (`take()`: `(i, task)`, or None when there are no
     more) and hand over their reports (`give(i, report)`). With two, Python runs in one of them at a
     time (the `work` lock, released by `converter.convert_documents` only while it waits for
     LibreOffice): one project is rendered while LibreOffice converts the other, and nothing of the
-    rendering is shared between threads. Returns the threads (started)."""
+    rendering is shared between threads. Returns the threads (started). `daemon`: in a worker process,
+    whose exit (SIGTERM) must not wait for them; the parent removes what they leave."""
     import threading
 
     from . import converter
@@ -315,7 +316,7 @@ def _serve(take: Callable, give: Callable, threads: int) -> list:
 
     if threads > 1:
         converter.overlap(work)
-    started = [threading.Thread(target=serve, name=f"ptms-rendu-{k}", daemon=True) for k in range(1, threads + 1)]
+    started = [threading.Thread(target=serve, name=f"ptms-rendu-{k}", daemon=daemon) for k in range(1, threads + 1)]
     for thread in started:
         thread.start()
     return started
@@ -342,22 +343,24 @@ def _run_overlapped(tasks: list[Task], reports: list, on_done) -> list[ProjectRe
         with take_lock:
             return None if stop.is_set() else next(todo, None)
 
-    threads = _serve(take, lambda i, report: finished.put((i, report)), 2)
     try:
-        for _ in tasks:
-            i, report = finished.get()
-            reports[i] = report
-            if on_done:
-                on_done(report)
-    finally:  # normal end, Ctrl-C, an error in on_done: the projects in progress finish
-        stop.set()
-        deadline = time.monotonic() + converter.QUIT_TIMEOUT
-        for thread in threads:
-            thread.join(max(0.0, deadline - time.monotonic()))
-        if any(thread.is_alive() for thread in threads):  # LibreOffice slow or hung: killed
-            converter.interrupt()
-        for thread in threads:
-            thread.join()
+        threads = _serve(take, lambda i, report: finished.put((i, report)), 2, daemon=False)
+        try:
+            for _ in tasks:
+                i, report = finished.get()
+                reports[i] = report
+                if on_done:
+                    on_done(report)
+        finally:  # normal end, Ctrl-C, an error in on_done: the projects in progress finish
+            stop.set()
+            deadline = time.monotonic() + converter.QUIT_TIMEOUT
+            for thread in threads:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            if any(thread.is_alive() for thread in threads):  # LibreOffice slow or hung: killed
+                converter.interrupt()
+            for thread in threads:
+                thread.join()
+    finally:
         converter.overlap(None)
     return reports
 
@@ -414,10 +417,13 @@ def _worker_main(conn, threads: int) -> None:
     sending = threading.Lock()
 
     def give(i: int, report: ProjectReport) -> None:
-        with sending:
-            conn.send((i, report))
+        try:
+            with sending:
+                conn.send((i, report))
+        except BaseException:  # the report cannot leave: the parent must see this worker die, not wait
+            os._exit(70)
 
-    started = _serve(inbox.get, give, threads)
+    started = _serve(inbox.get, give, threads, daemon=True)
     while True:
         try:
             item = conn.recv()
@@ -504,9 +510,19 @@ def _run_pool(tasks: list[Task], reports: list, jobs: int, on_done) -> list[Proj
     def staff() -> None:
         """Start the workers missing (at most `jobs` taking projects) and deal them projects."""
         active = [w for w in workers if not w.closed]
-        for _ in range(min(jobs - len(active), len(todo))):
-            workers.append(_Worker(ctx, threads))
-            active.append(workers[-1])
+        draining = sum(1 for w in workers if w.closed and w.held)  # quota reached, finishing its projects
+        for _ in range(min(jobs - len(active) - draining, len(todo))):
+            try:
+                worker = _Worker(ctx, threads)
+            except OSError as exc:  # no process can be started now (EAGAIN, EMFILE…)
+                if workers:
+                    break  # tried again when one of them ends
+                for i in list(todo):
+                    done(i, _unstarted(tasks[i], exc))
+                todo.clear()
+                return
+            workers.append(worker)
+            active.append(worker)
         for room in range(1, threads + 1):  # in turn: two projects go to two workers, not to one
             for worker in active:
                 if not worker.closed:
@@ -529,16 +545,17 @@ def _run_pool(tasks: list[Task], reports: list, jobs: int, on_done) -> list[Proj
                         done(i, report)
                         feed(worker)
                 if gone:
-                    worker.proc.join()
-                    code = worker.proc.exitcode
-                    if isinstance(code, int) and code > 128:  # SIGTERM raised SystemExit(128 + signal)
-                        code = 128 - code
+                    code = _exit_status(worker)
                     for i in sorted(worker.held):  # what it had in hand fails; its temporary files go
                         remove_dead_temps(tasks[i].out_dir, {worker.proc.pid})
                         done(i, _killed(tasks[i], code, worker.proc.pid))
                     worker.conn.close()
                     workers.remove(worker)
             staff()
+        for worker in workers:
+            worker.close()
+            worker.proc.join()
+            worker.conn.close()
     except BaseException:
         for worker in workers:
             if worker.proc.is_alive():
@@ -548,13 +565,45 @@ def _run_pool(tasks: list[Task], reports: list, jobs: int, on_done) -> list[Proj
             if worker.proc.is_alive():
                 worker.proc.kill()
                 worker.proc.join()
+            worker.conn.close()
         for task in tasks:  # workers stopped: what a worker stopped outright may have left (only ptms's)
             remove_dead_temps(task.out_dir)
         raise
-    for worker in workers:
-        worker.close()
-        worker.proc.join()
     return reports
+
+
+def _exit_status(worker: _Worker) -> int | None:
+    """How a worker ended, as `_killed` reads it: -N for signal N (its SIGTERM raises
+    SystemExit(128 + N)). Its exit code reads 255 when the worker server that started it died while
+    it still runs: it is killed, so that it does not write on, and counted as killed."""
+    import signal
+
+    from ..writing import _alive
+
+    worker.proc.join(0.5)
+    code = worker.proc.exitcode
+    if code == 255 and _alive(worker.proc.pid):
+        try:
+            os.kill(worker.proc.pid, signal.SIGKILL)
+        except OSError:
+            pass
+        deadline = time.monotonic() + 2  # (a zombie stays « alive » until its new parent reaps it)
+        while _alive(worker.proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return -signal.SIGKILL
+    worker.proc.join()
+    code = worker.proc.exitcode
+    if isinstance(code, int) and 128 < code < 128 + signal.NSIG:
+        return 128 - code
+    return code
+
+
+def _unstarted(task: Task, exc: OSError) -> ProjectReport:
+    from ..writing import os_reason
+
+    report = ProjectReport(str(task.file), str(task.out_dir), status="failed")
+    report.failed.append({"document": "", "reason": f"aucun processus de rendu n'a pu être démarré : {os_reason(exc)}"})
+    return report
 
 
 def output_dirs(files: list[Path], out: Path | None, single: bool,

@@ -84,6 +84,8 @@ class Converter:
         """Start the helper (and LibreOffice) without waiting for it: rendering goes on meanwhile."""
         if self.proc is not None:
             return
+        if _EXITING:
+            raise StartError("le processus se termine")
         self.tmp = Path(tempfile.mkdtemp(prefix="ptms-lo-"))
         (self.tmp / "io").mkdir()
         self._buf = b""
@@ -260,6 +262,7 @@ _REGISTERED = False
 _CONVERTING = threading.Lock()
 _WORK: threading.Lock | None = None
 _INTERRUPTED = threading.Event()  # Ctrl-C in an overlapped batch: no more conversions
+_EXITING = False  # this process is ending (its exit handler ran): no LibreOffice is started again
 
 
 def overlap(work: threading.Lock | None) -> None:
@@ -313,10 +316,18 @@ def _close_all() -> None:
         _CONVERTER = None
 
 
+def _at_exit() -> None:
+    """The process ends (a worker stopped by SIGTERM may still have a thread converting): LibreOffice
+    is stopped and not started again, nor the one-call fallback."""
+    global _EXITING
+    _EXITING = True
+    _close_all()
+
+
 def _converter() -> Converter | None:
     """This process's converter (created, not yet waited for), or None when only the fallback is possible."""
     global _CONVERTER, _REGISTERED
-    if _BROKEN:
+    if _BROKEN or _EXITING:
         return None
     soffice, python = soffice_path(), uno_python()
     if soffice is None or python is None:
@@ -330,7 +341,7 @@ def _converter() -> Converter | None:
             # runs at interpreter exit, and at the exit of a multiprocessing worker (which skips atexit)
             from multiprocessing import util
 
-            util.Finalize(None, _close_all, exitpriority=100)
+            util.Finalize(None, _at_exit, exitpriority=100)
             _REGISTERED = True
     return _CONVERTER
 
@@ -343,7 +354,7 @@ def prepare() -> None:
         conv = _converter()
         if conv is not None:
             conv.start()
-    except OSError:
+    except (OSError, StartError):
         pass
     finally:
         _CONVERTING.release()
@@ -383,6 +394,8 @@ def _convert_all(documents: dict[str, bytes], fmt: str) -> tuple[dict[str, bytes
             conv.stop()
             _BROKEN = True
     rest = {stem: data for stem, data in documents.items() if stem not in out}
+    if _EXITING:  # stopped while converting: no fallback either
+        return out, errors + [f"conversion de « {stem}.docx » en {LABEL[fmt]} interrompue" for stem in rest]
     try:
         out.update(convert_batch(rest, fmt))
     except ExportError as exc:
