@@ -87,6 +87,21 @@ def test_next_year_tells_the_aids_ending(project):
     assert last and "s'achève" in last[0]
 
 
+def test_next_year_names_each_partner_whose_contribution_moves(project):
+    """« <partenaire> : contribution 2027 de … (au lieu de …). », the name first (no article to guess),
+    for exactly the partners whose contribution changes, with the plan's amounts."""
+    p, d = project
+    lines = [line for line in report.build(p, d.plan, 2026).next_year if ": contribution 2027 de " in line]
+    contrib = adapters.contributions_by_partner(d.plan)
+    moving = [pid for pid, years in contrib.items() if years.get(2026, 0) != years.get(2027, 0)]
+    assert moving and len(lines) == len(moving)
+    for pid in moving:
+        years = contrib[pid]
+        assert (f"{adapters.partner_name(p, pid)} : contribution 2027 de {money(years.get(2027, 0))} "
+                f"(au lieu de {money(years.get(2026, 0))}).") in lines
+    assert not [line for line in lines if line.startswith("Contribution de ")]
+
+
 def test_unknown_indicator_in_results_is_warned(intercommunal):
     data = copy.deepcopy(intercommunal) | {"results": {"inconnu": {2026: 3}}}
     p = Project.model_validate(data)

@@ -187,7 +187,8 @@ def next_year(project: Project, plan, year: int) -> list[str]:
     for pid, years in contrib.items():
         b, n = years.get(year, ZERO), years.get(nxt, ZERO)
         if b != n:
-            out.append(f"Contribution de {a.partner_name(project, pid)} en {nxt} : {money(n)} (au lieu de {money(b)}).")
+            # the partner's name first: « Contribution de Communauté… » would need its article
+            out.append(f"{a.partner_name(project, pid)} : contribution {nxt} de {money(n)} (au lieu de {money(b)}).")
     return out
 
 
