@@ -187,9 +187,18 @@ def next_year(project: Project, plan, year: int) -> list[str]:
     for pid, years in contrib.items():
         b, n = years.get(year, ZERO), years.get(nxt, ZERO)
         if b != n:
-            # the partner's name first: « Contribution de Communauté… » would need its article
-            out.append(f"{a.partner_name(project, pid)} : contribution {nxt} de {money(n)} (au lieu de {money(b)}).")
+            out.append(contribution_change(a.partner_name(project, pid), year, b, n))
     return out
+
+
+def contribution_change(name: str, year: int, before, after) -> str:
+    """« X : contribution 2027 de … (au lieu de …). », the name first (« Contribution de Communauté… »
+    would need its article); a contribution that starts or stops is said so."""
+    if not before:
+        return f"{name} : contribution {year + 1} de {money(after)} (aucune en {year})."
+    if not after:
+        return f"{name} : aucune contribution en {year + 1} (au lieu de {money(before)} en {year})."
+    return f"{name} : contribution {year + 1} de {money(after)} (au lieu de {money(before)})."
 
 
 # --- context for the documents --------------------------------------------------------------------
