@@ -32,7 +32,7 @@ _SP = f"[{SPACES}]"
 # Before « ; ! ? »: spaces become one narrow no-break space; none after a word is inserted when the
 # mark ends a phrase (a space, a closing mark or the end follows): « Bonjour! » -> « Bonjour ! »
 _BEFORE_TALL = re.compile(rf"(?<=\S){_SP}+(?=[;!?])")
-_MISSING_TALL = re.compile(r"(?<=[\w»)\]])(?=[;!?](?:[\s»)\]]|$))")
+_MISSING_TALL = re.compile(r"(?=[;!?](?:[\s»)\]]|$))(?<=[\w»)\]])")  # the mark first: fails fast elsewhere
 _BEFORE_COLON = re.compile(rf"(?<=\S){_SP}+(?=:)")
 _AFTER_OPEN = re.compile(rf"«{_SP}*")
 _BEFORE_CLOSE = re.compile(rf"(?<=\S){_SP}*»")
@@ -62,7 +62,18 @@ _DIGIT = re.compile(r"\d")
 has_digit = _DIGIT.search
 
 
-def _typeset_plain(text: str, mark: str = "\ue000") -> str:
+_MARK = "\ue000"  # stands for a protected piece (`typeset`), unless the text holds it
+
+
+def _end_colon(mark: str) -> re.Pattern:
+    # the colon first: the pattern fails at once where there is none
+    return re.compile(rf"(?=:(?:\s|$|»))(?<=[^\W\d]|{re.escape(mark)})")
+
+
+_END_COLON = _end_colon(_MARK)
+
+
+def _typeset_plain(text: str, mark: str = _MARK) -> str:
     # each rule needs a character of its own in the text: checked first, the rules are the pass's cost
     if ";" in text or "!" in text or "?" in text:
         text = _BEFORE_TALL.sub(NNBSP, text)
@@ -71,7 +82,7 @@ def _typeset_plain(text: str, mark: str = "\ue000") -> str:
         text = _BEFORE_COLON.sub(NBSP, text)
         # a colon that ends a phrase (a space, the end or a closing guillemet follows: the guillemet rule puts a
         # space there, so the test must already see it or a second pass would differ)
-        text = re.sub(rf"(?<=[^\W\d]|{re.escape(mark)})(?=:(?:\s|$|»))", NBSP, text)
+        text = (_END_COLON if mark == _MARK else _end_colon(mark)).sub(NBSP, text)
     if "«" in text:
         text = _AFTER_OPEN.sub("«" + NNBSP, text)
     if "»" in text:
