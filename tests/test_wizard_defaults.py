@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-import io
-import re
-from pathlib import Path
 
 import pytest
 import yaml
-from rich.console import Console
 
-from ptms_cli.wizard.backend import ENTER, ScriptedBackend
+from ptms_cli.wizard.backend import ENTER
 from ptms_cli.wizard.backend import Expect as E
-from ptms_cli.wizard.run import run
 from ptms_cli.wizard.tribunals import OVERSEAS, RESSORTS, tribunal_for
+import wizard_scripts as scripts
 from wizard_scripts import CONVENE, INIT, MOBILIZE, SPECIFY
 
 
-def drive(name: str, path: Path, script: list) -> tuple[int, ScriptedBackend, str]:
-    backend = ScriptedBackend(script)
-    out = io.StringIO()
-    code = run(name, path, Console(file=out, width=100), lambda: backend)
-    assert backend.answers == [], f"réponses non utilisées : {backend.answers[:3]}"
-    return code, backend, re.sub(r"\s+", " ", out.getvalue())
+drive = scripts.drive
 
 
 def replace(script: list, old: E, new: list) -> list:

@@ -20,17 +20,14 @@ from ptms_cli.wizard.backend import ENTER, ScriptedBackend
 from ptms_cli.wizard.backend import Expect as E
 from ptms_cli.wizard.engine import Engine
 from ptms_cli.wizard.run import run
+import wizard_scripts as scripts
 from wizard_scripts import INIT, MOBILIZE, SPECIFY
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "agglo-val-de-marque.yaml"
 
 
-def drive(name: str, path: Path, script: list, **kw) -> tuple[int, ScriptedBackend, str]:
-    backend = ScriptedBackend(script)
-    out = io.StringIO()
-    code = run(name, path, Console(file=out, width=120), lambda: backend, **kw)
-    assert backend.answers == [], f"réponses non utilisées : {backend.answers[:3]}"
-    return code, backend, " ".join(out.getvalue().replace("\u00a0", " ").split())
+def drive(name: str, path: Path, script: list, **kw):
+    return scripts.drive(name, path, script, width=120, **kw)
 
 
 @pytest.fixture

@@ -16,15 +16,12 @@ from ptms_cli.validation import validate_file
 from ptms_cli.wizard.backend import CTRL_C, ENTER, ESCAPE, ScriptedBackend
 from ptms_cli.wizard.backend import Expect as E
 from ptms_cli.wizard.run import run
+import wizard_scripts as scripts
 from wizard_scripts import CONVENE, INIT, MOBILIZE, SPECIFY, H
 
 
-def drive(name: str, path: Path, script: list, **kw) -> tuple[int, ScriptedBackend, str]:
-    backend = ScriptedBackend(script)
-    out = io.StringIO()
-    code = run(name, path, Console(file=out, width=100), lambda: backend, **kw)
-    assert backend.answers == [], f"réponses non utilisées : {backend.answers[:3]}"
-    return code, backend, out.getvalue()
+def drive(name: str, path: Path, script: list, **kw):
+    return scripts.drive(name, path, script, flat=False, **kw)
 
 
 @pytest.fixture

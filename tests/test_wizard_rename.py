@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 import pytest
 import yaml
-from rich.console import Console
 
 from ptms_cli.model.refs import usages
 from ptms_cli.validation import validate_file
-from ptms_cli.wizard.backend import ENTER, ScriptedBackend
+from ptms_cli.wizard.backend import ENTER
 from ptms_cli.wizard.backend import Expect as E
 from ptms_cli.wizard.engine import unique_id
-from ptms_cli.wizard.run import run
+import wizard_scripts as scripts
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "agglo-val-de-marque.yaml"
 
 
-def drive(name: str, path: Path, script: list) -> tuple[int, ScriptedBackend, str]:
-    backend = ScriptedBackend(script)
-    out = io.StringIO()
-    code = run(name, path, Console(file=out, width=120), lambda: backend)
-    assert backend.answers == [], f"réponses non utilisées : {backend.answers[:3]}"
-    return code, backend, out.getvalue()
+def drive(name: str, path: Path, script: list, **kw):
+    return scripts.drive(name, path, script, width=120, flat=False, **kw)
 
 
 @pytest.fixture

@@ -1,7 +1,26 @@
 """Scripted answers walking a new project through the four wizards (shared by the wizard tests)."""
 
-from ptms_cli.wizard.backend import ENTER
+import io
+import re
+from pathlib import Path
+
+from rich.console import Console
+
+from ptms_cli.wizard.backend import ENTER, ScriptedBackend
 from ptms_cli.wizard.backend import Expect as E
+from ptms_cli.wizard.run import run
+
+
+def drive(name: str, path: Path, script: list, *, width: int = 100, flat: bool = True,
+          **kw) -> tuple[int, ScriptedBackend, str]:
+    """Run the wizard `name` on `path` with scripted answers, every one of them used: (exit code, the
+    backend, what it printed in a `width`-column terminal — with `flat`, every run of spaces,
+    line breaks and no-break spaces included, made one space)."""
+    backend = ScriptedBackend(script)
+    out = io.StringIO()
+    code = run(name, path, Console(file=out, width=width), lambda: backend, **kw)
+    assert backend.answers == [], f"réponses non utilisées : {backend.answers[:3]}"
+    return code, backend, re.sub(r"\s+", " ", out.getvalue()) if flat else out.getvalue()
 
 H = E("quelle section", ENTER)  # the step's hub: Enter opens the next section, then « Terminer »
 
