@@ -119,6 +119,14 @@ def soffice_cmd(profile: Path, outdir: Path, files: list[Path]) -> list[str]:
 
 
 CONFIGS = ("j1", "j2", "b", "a", "docx", "ref")
+# the ratios printed for each size (numerator, denominator, wording), when both were measured
+RATIOS = [("j1", "b", "ptms -j 1 / (b) = {:.2f} (objectif ≤ 1,3)"),
+          ("j1", "j2", "-j 2 accélère -j 1 de {:.2f}x (objectif ≥ 1,6)"),
+          ("j2", "b", "ptms -j 2 / (b) = {:.2f}"),
+          ("a", "j1", "(a) / ptms -j 1 = {:.2f}"),
+          ("j1", "ref", "ptms -j 1 / celui de --ref-src = {:.2f}"),
+          ("ref", "b", "celui de --ref-src / (b) = {:.2f}"),
+          ("docx", "j1", ".docx seul / ptms -j 1 = {:.2f}")]
 LABELS = {"j1": "ptms -j 1", "j2": "ptms -j 2", "a": "(a) soffice par document", "b": "(b) soffice pour le lot",
           "docx": "ptms -j 1, .docx seul", "ref": "ptms -j 1 de --ref-src"}
 # seconds at rest on the reference machine (2 cores, 3 December 2026): per document, and fixed
@@ -247,21 +255,7 @@ def main() -> None:
             for c in configs:
                 what = f"médiane de {min(n, args.sample)} appels" if c == "a" else f"{med[c] * n:7.1f} s en tout"
                 print(f"  {LABELS[c]:<26}: {med[c]:6.3f} s/doc ({what})  mémoire max {mem[c]:6.0f} Mio")
-            ratios = []
-            if "j1" in med and "b" in med:
-                ratios.append(f"ptms -j 1 / (b) = {med['j1'] / med['b']:.2f} (objectif ≤ 1,3)")
-            if "j1" in med and "j2" in med:
-                ratios.append(f"-j 2 accélère -j 1 de {med['j1'] / med['j2']:.2f}x (objectif ≥ 1,6)")
-            if "j2" in med and "b" in med:
-                ratios.append(f"ptms -j 2 / (b) = {med['j2'] / med['b']:.2f}")
-            if "a" in med and "j1" in med:
-                ratios.append(f"(a) / ptms -j 1 = {med['a'] / med['j1']:.2f}")
-            if "ref" in med and "j1" in med:
-                ratios.append(f"ptms -j 1 / celui de --ref-src = {med['j1'] / med['ref']:.2f}")
-            if "ref" in med and "b" in med:
-                ratios.append(f"celui de --ref-src / (b) = {med['ref'] / med['b']:.2f}")
-            if "docx" in med and "j1" in med:
-                ratios.append(f".docx seul / ptms -j 1 = {med['docx'] / med['j1']:.2f}")
+            ratios = [text.format(med[top] / med[bottom]) for top, bottom, text in RATIOS if top in med and bottom in med]
             if ratios:
                 print("  rapports : " + " ; ".join(ratios), flush=True)
 

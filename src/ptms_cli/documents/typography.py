@@ -45,8 +45,15 @@ _THOUSANDS = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _ORDINAL = re.compile(r"(?<![\w,.])(?:1(er|re|ère)|[2-9]\d*(e)|1\d+(e))(?![\w])")
 
 
+def _maybe_protected(text: str) -> bool:
+    """Whether `text` may hold what `_PROTECTED` matches (each alternative needs one of these)."""
+    return "`" in text or "&" in text or "@" in text or "://" in text or "www." in text
+
+
 def _pieces(text: str) -> list[tuple[str, bool]]:
     """`text` cut into (piece, protected) in order."""
+    if not _maybe_protected(text):  # the usual case: no regex search at all
+        return [(text, False)]
     out, pos = [], 0
     for m in _PROTECTED.finditer(text):
         if m.start() > pos:
@@ -58,8 +65,7 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
     return out
 
 
-_DIGIT = re.compile(r"\d")
-has_digit = _DIGIT.search
+has_digit = re.compile(r"\d").search
 
 
 _MARK = "\ue000"  # stands for a protected piece (`typeset`), unless the text holds it
@@ -89,23 +95,16 @@ def _typeset_plain(text: str, mark: str = _MARK) -> str:
         text = _BEFORE_CLOSE.sub(NNBSP + "»", text)
     if "M" in text or "°" in text or "rt." in text:
         text = _ABBREVIATION.sub(lambda m: m.group(1) + NBSP, text)
-    if _DIGIT.search(text):
+    if has_digit(text):
         text = _THOUSANDS.sub(NNBSP, text)
         text = _UNIT.sub(NBSP, text)
     return text
-
-
-def _maybe_protected(text: str) -> bool:
-    """Whether `text` may hold what `_PROTECTED` matches (each alternative needs one of these)."""
-    return "`" in text or "&" in text or "@" in text or "://" in text or "www." in text
 
 
 def typeset(text: str) -> str:
     """`text` with French spaces (see the module). Idempotent; only spaces change."""
     if not text:
         return text
-    if not _maybe_protected(text):
-        return _typeset_plain(text)
     pieces = _pieces(text)
     if len(pieces) == 1 and not pieces[0][1]:
         return _typeset_plain(text)
@@ -121,10 +120,8 @@ def typeset(text: str) -> str:
 
 def superscripts(text: str) -> list[tuple[int, int]]:
     """(start, end) of the letters of each ordinal that a typesetter raises: « 1er » -> the « er »."""
-    if not _DIGIT.search(text):
+    if not has_digit(text):
         return []
-    if not _maybe_protected(text):
-        return [(m.start(g), m.end(g)) for m in _ORDINAL.finditer(text) for g in (1, 2, 3) if m.group(g)]
     spans = []
     for piece_start, (piece, protected) in _offsets(text):
         if protected:
