@@ -328,3 +328,20 @@ def test_save_and_quit_with_errors_stops_at_the_review_which_asks(example):
     kind, message = backend.asked[-1]
     assert kind == "select" and "Enregistrer les modifications" in message
     assert example.read_bytes() == before  # « Quitter sans enregistrer »
+
+
+def test_escape_in_a_linear_wizard_starts_the_section_again(tmp_path):
+    """`ptms init` has no section menu: Échap in a section (here at « Département ») drops that
+    section's answers and asks it again from its start (it used to end in « erreur interne », exit 2)."""
+    from ptms_cli.wizard.backend import ESCAPE
+
+    path = tmp_path / "projet.yaml"
+    code, backend, out = drive("init", path, [E("Nom du territoire", "Ville abandonnée"),
+                                              E("Type de territoire", "commune"),
+                                              E("Département", ESCAPE), *INIT])
+    assert code == 0, out
+    assert "Retour : les réponses de cette section n'ont pas été gardées ; elle reprend au début." in out
+    assert [m for _, m in backend.asked].count("Nom du territoire") == 2
+    text = path.read_text(encoding="utf-8")
+    assert "Ville abandonnée" not in text
+    assert validate_file(path).errors == 0

@@ -763,8 +763,16 @@ class Engine:
         again = not self.in_hub if again is None else again
         while True:
             self.frames = [[key, None]]
+            before = copy.deepcopy(self.data)
             try:
                 value = ask()
+            except GoBack:  # Échap or « ← Retour »: in a hub, the hub takes it; here, the section again
+                if self.in_hub:
+                    raise
+                self.data.clear()
+                self.data.update(before)
+                self.say("Retour : les réponses de cette section n'ont pas été gardées ; elle reprend au début.", "dim")
+                continue
             finally:
                 self.frames = []
             if value is None or value in ([], {}):
